@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DlaConfig(AppConfig):
+    name = "dla"
+    verbose_name = "Dispositif local d'accompagnement"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    name = "iae_portal.audit"
+    label = "audit"
+    verbose_name = "Journal des modifications"

@@ -1,0 +1,39 @@
+from django.contrib.contenttypes.models import ContentType
+
+from .models import AuditEntry
+
+
+def audit_record(*, actor, action, obj, changes=None, reason=""):
+    """Append one audit entry for ``obj``; call it inside the service's transaction."""
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=(actor.email if actor is not None and actor.pk else "système"),
+        action=action,
+        object_type=ContentType.objects.get_for_model(obj),
+        object_id=str(getattr(obj, "uuid", None) or obj.pk),
+        object_repr=str(obj)[:255],
+        changes=changes or {},
+        reason=reason,
+    )
+
+
+def audit_entries_for(obj):
+    return AuditEntry.objects.filter(
+        object_type=ContentType.objects.get_for_model(obj),
+        object_id=str(getattr(obj, "uuid", None) or obj.pk),
+    ).select_related("actor")
+
+
+def diff(before, after):
+    """Field-by-field changes between two dicts of plain values, as ``{field: [old, new]}``."""
+    return {
+        key: [_plain(before.get(key)), _plain(after.get(key))]
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
+
+
+def _plain(value):
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)

@@ -1,0 +1,50 @@
+import pytest
+
+from iae_portal.users.enums import Role
+from structures.models import Region
+from tests.structures.factories import MembershipFactory, StructureFactory, UserFactory
+
+
+@pytest.fixture
+def grand_est():
+    return Region.objects.get(code="44")
+
+
+@pytest.fixture
+def instructeur(grand_est):
+    return UserFactory(email="instructeur@example.org", role=Role.INSTRUCTEUR, region=grand_est)
+
+
+@pytest.fixture
+def chef_service(grand_est):
+    return UserFactory(email="chef@example.org", role=Role.CHEF_SERVICE, region=grand_est)
+
+
+@pytest.fixture
+def lecteur(grand_est):
+    return UserFactory(email="elu@example.org", role=Role.LECTEUR, region=grand_est)
+
+
+@pytest.fixture
+def admin_user():
+    return UserFactory(email="admin@example.org", role=Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def structure_a():
+    return StructureFactory(name="Chantier A")
+
+
+@pytest.fixture
+def structure_b():
+    return StructureFactory(name="Entreprise B", kind="EI", legal_form="sas")
+
+
+@pytest.fixture
+def director_a(structure_a):
+    return MembershipFactory(structure=structure_a, user__email="directeur.a@example.org").user
+
+
+@pytest.fixture
+def director_b(structure_b):
+    return MembershipFactory(structure=structure_b, user__email="directeur.b@example.org").user
