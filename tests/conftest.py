@@ -48,3 +48,9 @@ def director_a(structure_a):
 @pytest.fixture
 def director_b(structure_b):
     return MembershipFactory(structure=structure_b, user__email="directeur.b@example.org").user
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Hashing strength is not what these tests check; PBKDF2 would dominate their time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

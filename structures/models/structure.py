@@ -259,6 +259,7 @@ class YearlyFigures(models.Model):
 class Membership(models.Model):
     """A person working in a structure (director or staff); deactivating keeps history."""
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="utilisateur",

@@ -17,8 +17,10 @@ from structures.models import (
 
 
 def make_siret(n):
-    """A Luhn-valid SIRET built from a sequence number."""
-    body = f"{n:013d}"
+    """A valid SIRET (Luhn-valid SIREN, then Luhn-valid SIRET) unique for 0 ≤ n < 10¹²."""
+    siren = f"{n % 10**8:08d}"
+    siren += luhn.calc_check_digit(siren)
+    body = siren + f"{n // 10**8:04d}"
     return body + luhn.calc_check_digit(body)
 
 

@@ -1,0 +1,584 @@
+"""Demo data for structures: a believable Grand Est (région 44) of SIAE and their partners.
+
+Every function takes a ``random.Random``, so one seed rebuilds the same region. Rows are
+written with ``bulk_create`` (no query per row): 5,000 structures take seconds. The demo
+bypasses ``services.py`` on purpose: nobody acts, so there is nothing to audit, and a query
+per row would not scale. Other apps add a ``demo.py`` of the same shape, chained by the
+``seed_demo`` command.
+"""
+
+import collections
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.utils import timezone
+from django.utils.text import slugify
+from stdnum import luhn
+
+from .enums import (
+    SIAE_KINDS,
+    CollectiveProjectKind,
+    ConventionKind,
+    FiguresSource,
+    LegalForm,
+    Network,
+    ProjectMemberRole,
+    StructureKind,
+)
+from .models import (
+    CollectiveProject,
+    Convention,
+    Department,
+    NetworkAffiliation,
+    ProjectMember,
+    SharedPost,
+    SharedPostSplit,
+    Structure,
+    YearlyFigures,
+)
+
+REGION_CODE = "44"  # Grand Est
+BATCH_SIZE = 500
+FIGURES_YEARS = (2023, 2024, 2025)
+K = StructureKind
+
+# Département: (weight ≈ population in 10,000s, former region, places named after the land,
+# towns as (commune, postal code), the prefecture first).
+DEPARTMENTS = {
+    "08": (27, "Champagne-Ardenne", ("des Ardennes", "de la Vallée de la Meuse", "du Pays Rethélois", "de l'Argonne ardennaise"),
+           (("Charleville-Mézières", "08000"), ("Sedan", "08200"), ("Rethel", "08300"), ("Revin", "08500"), ("Givet", "08600"))),
+    "10": (31, "Champagne-Ardenne", ("de l'Aube", "du Pays d'Othe", "de la Côte des Bar", "des Lacs de Champagne"),
+           (("Troyes", "10000"), ("Romilly-sur-Seine", "10100"), ("Bar-sur-Aube", "10200"), ("La Chapelle-Saint-Luc", "10600"), ("Nogent-sur-Seine", "10400"))),
+    "51": (56, "Champagne-Ardenne", ("de la Marne", "de Champagne", "de la Montagne de Reims", "du Perthois"),
+           (("Châlons-en-Champagne", "51000"), ("Reims", "51100"), ("Épernay", "51200"), ("Vitry-le-François", "51300"), ("Sézanne", "51120"))),
+    "52": (17, "Champagne-Ardenne", ("de Haute-Marne", "du Bassigny", "du Pays de Langres", "du Der"),
+           (("Chaumont", "52000"), ("Saint-Dizier", "52100"), ("Langres", "52200"), ("Joinville", "52300"))),
+    "54": (73, "Lorraine", ("de Meurthe-et-Moselle", "du Lunévillois", "du Pays-Haut", "du Toulois", "de Lorraine"),
+           (("Nancy", "54000"), ("Vandœuvre-lès-Nancy", "54500"), ("Lunéville", "54300"), ("Toul", "54200"), ("Longwy", "54400"), ("Pont-à-Mousson", "54700"))),
+    "55": (18, "Lorraine", ("de la Meuse", "de l'Argonne", "du Pays de Verdun", "des Côtes de Meuse"),
+           (("Bar-le-Duc", "55000"), ("Verdun", "55100"), ("Commercy", "55200"), ("Saint-Mihiel", "55300"))),
+    "57": (105, "Lorraine", ("de la Moselle", "du Pays de Bitche", "de la Vallée de la Fensch", "du Saulnois", "du Bassin houiller"),
+           (("Metz", "57000"), ("Thionville", "57100"), ("Forbach", "57600"), ("Sarreguemines", "57200"), ("Sarrebourg", "57400"), ("Hayange", "57700"))),
+    "67": (114, "Alsace", ("d'Alsace", "du Kochersberg", "de l'Alsace du Nord", "du Ried", "de l'Outre-Forêt"),
+           (("Strasbourg", "67000"), ("Haguenau", "67500"), ("Sélestat", "67600"), ("Saverne", "67700"), ("Schiltigheim", "67300"), ("Obernai", "67210"))),
+    "68": (77, "Alsace", ("du Haut-Rhin", "du Sundgau", "des Trois Frontières", "de la Vallée de la Thur"),
+           (("Colmar", "68000"), ("Mulhouse", "68100"), ("Saint-Louis", "68300"), ("Guebwiller", "68500"), ("Thann", "68800"))),
+    "88": (36, "Lorraine", ("des Vosges", "de la Déodatie", "de la Plaine des Vosges", "des Hautes-Vosges"),
+           (("Épinal", "88000"), ("Saint-Dié-des-Vosges", "88100"), ("Remiremont", "88200"), ("Gérardmer", "88400"), ("Neufchâteau", "88300"))),
+}  # fmt: skip
+
+PHONE_AREAS = {"08": "24", "10": "25", "51": "26", "52": "25", "54": "83",
+               "55": "29", "57": "87", "67": "88", "68": "89", "88": "29"}  # fmt: skip
+DEPARTMENT_CODES = list(DEPARTMENTS)
+DEPARTMENT_WEIGHTS = [weight for weight, *_ in DEPARTMENTS.values()]
+
+# National mix of kinds (percent), partners included.
+KIND_SHARES = {
+    K.ACI: 45, K.AI: 18, K.EI: 20, K.ETTI: 7, K.GEIQ: 3, K.RQ: 3, K.EITI: 1,
+    K.ASSOCIATION: 1.5, K.EPCI: 0.7, K.CREPI: 0.4, K.RESEAU: 0.4,
+}  # fmt: skip
+
+L = LegalForm
+LEGAL_FORMS = {
+    K.EI: {L.SARL: 35, L.SAS: 25, L.SCOP: 15, L.ASSOCIATION: 15, L.SCIC: 10},
+    K.ETTI: {L.SAS: 45, L.SARL: 35, L.ASSOCIATION: 20},
+    K.EITI: {L.SCIC: 40, L.SCOP: 30, L.ASSOCIATION: 30},
+    K.EPCI: {L.EPCI: 1},
+}  # every other kind is an association
+
+# Share of each kind in at least one network (69 % of the SIAE overall, structures.md).
+NETWORK_RATES = {
+    K.ACI: 0.72,
+    K.AI: 0.68,
+    K.EI: 0.66,
+    K.ETTI: 0.7,
+    K.EITI: 0.5,
+    K.GEIQ: 0.9,
+    K.RQ: 0.85,
+}
+
+N = Network
+
+
+class Theme(NamedTuple):
+    names: tuple  # str.format templates: town, de_town, place, dept, word, quarter, old_region
+    activities: tuple
+    networks: tuple = ()
+
+
+THEMES = {
+    K.ACI: (
+        Theme(("Les Jardins {place}", "Jardins de Cocagne {place}", "Le Potager solidaire {de_town}"),
+              ("maraîchage biologique, vente de paniers de légumes", "maraîchage bio, arboriculture et vente directe"),
+              (N.COCAGNE, N.CHANTIER_ECOLE, N.FNARS)),
+        Theme(("Chantier d'insertion Bois & Nature – {town}", "Atelier Forêt {place}", "{word} Nature {town}"),  # noqa: RUF001
+              ("entretien d'espaces naturels, bûcheronnage, bois de chauffage", "espaces verts, entretien des berges et des sentiers"),
+              (N.CHANTIER_ECOLE, N.COORACE)),
+        Theme(("Ressourcerie {place}", "Recyclerie {word} {town}", "Emmaüs {town}"),
+              ("recyclerie : collecte, tri et revente d'objets de réemploi", "ressourcerie, réemploi de meubles et d'électroménager"),
+              (N.EMMAUS, N.FNARS, N.COORACE)),
+        Theme(("Chantier d'insertion Patrimoine {place}", "Les Bâtisseurs {de_town}", "{word} Bâtiment {town}"),
+              ("BTP second œuvre : peinture, plâtrerie, rénovation de logements", "restauration du petit patrimoine bâti, maçonnerie traditionnelle"),
+              (N.CHANTIER_ECOLE, N.COORACE)),
+        Theme(("Blanchisserie solidaire {de_town}", "Atelier {word} – {town}", "La Fabrique textile {de_town}"),  # noqa: RUF001
+              ("blanchisserie, repassage et couture", "couture, retouches et surcyclage textile", "restauration collective et traiteur solidaire"),
+              (N.FNARS, N.TISSONS_LA_SOLIDARITE, N.COORACE)),
+    ),
+    K.AI: (
+        Theme(("AI Services Plus {town}", "Association intermédiaire {word} {town}", "{word} Emploi {town}", "Proxim'Services {town}", "Solidarité Emploi {place}"),
+              ("mise à disposition de personnel auprès des particuliers, des collectivités et des entreprises",
+               "ménage et repassage chez les particuliers, entretien de locaux, manutention",
+               "mise à disposition de personnel : aide à domicile, espaces verts, restauration scolaire"),
+              (N.COORACE,)),
+    ),
+    K.EI: (
+        Theme(("{word} Propreté {town}", "Net Services {town}", "Éco-Propre {place}"),
+              ("nettoyage de locaux professionnels et remise en état", "propreté urbaine et nettoyage industriel"), (N.FEI, N.COORACE)),
+        Theme(("Bâti Solidaire {town}", "Les Ateliers {de_town}", "{word} Rénovation {town}"),
+              ("BTP second œuvre : plâtrerie, peinture, isolation", "menuiserie et agencement"), (N.FEI, N.COORACE)),
+        Theme(("Envie {dept}", "Éco-Tri {place}", "Logistique Solidaire {town}"),
+              ("collecte et rénovation d'électroménager", "tri et recyclage des déchets industriels", "logistique, préparation de commandes, conditionnement"),
+              (N.FEI, N.COORACE)),
+        Theme(("La Table {de_town}", "Cuisine {word} {town}"),
+              ("restauration : cuisine centrale et portage de repas",), (N.FEI,)),
+    ),
+    K.ETTI: (
+        Theme(("ETTI Intérim Solidaire {town}", "Intérim Insertion {place}", "{word} Intérim {town}", "Id'Intérim {town}"),
+              ("travail temporaire d'insertion : BTP, industrie, logistique",
+               "missions d'intérim dans le bâtiment, les travaux publics et la propreté",
+               "intérim d'insertion dans l'industrie, le transport et la logistique"),
+              (N.FEI, N.COORACE)),
+    ),
+    K.EITI: (
+        Theme(("Coopérative {word} {town}", "Indépendants Solidaires {place}"),
+              ("accompagnement de travailleurs indépendants : livraison à vélo, services à la personne",
+               "travail indépendant accompagné : artisanat, petits travaux, vente sur les marchés"),
+              (N.COORACE,)),
+    ),
+    K.GEIQ: (
+        Theme(("GEIQ BTP {dept}", "GEIQ Propreté Grand Est", "GEIQ Industrie {town}", "GEIQ Transport Logistique {dept}"),
+              ("contrats de professionnalisation dans le BTP pour les entreprises adhérentes",
+               "parcours qualifiants en industrie et maintenance",
+               "qualification de conducteurs et de préparateurs de commandes"),
+              (N.CNCE_GEIQ,)),
+    ),
+    K.RQ: (
+        Theme(("Régie de quartier {town} {quarter}", "Régie de territoire {place}", "Régie des quartiers {de_town}"),
+              ("entretien des espaces communs et des espaces verts des bailleurs sociaux",
+               "gestion urbaine de proximité, petits travaux, médiation"),
+              (N.CNLRQ,)),
+    ),
+    K.ASSOCIATION: (
+        Theme(("Association {word} Emploi {town}", "Mobilité Solidaire {place}"),
+              ("accompagnement vers l'emploi, partenaire des SIAE du territoire", "garage solidaire et location de véhicules")),
+    ),
+    K.EPCI: (
+        Theme(("Communauté d'agglomération {de_town}", "Communauté de communes {place}"),
+              ("clauses sociales dans les marchés publics, politique de la ville",)),
+    ),
+    K.CREPI: (Theme(("CREPI {old_region}",), ("club d'entreprises partenaires de l'insertion : parrainage, visites d'entreprises",)),),
+    K.RESEAU: (
+        Theme(("COORACE Grand Est", "Fédération des entreprises d'insertion Grand Est", "Chantier École Grand Est", "Inter-réseaux IAE {dept}"),
+              ("animation du réseau des SIAE, formation des permanents, représentation",)),
+    ),
+}  # fmt: skip
+
+WORDS = ("Tremplin", "Passerelle", "Envol", "Horizon", "Rebond", "Trait d'Union", "Élan",
+         "Solid'Action", "Boussole", "Escale", "Agir", "Ensemble")  # fmt: skip
+QUARTERS = ("Nord", "Sud", "Est", "Ouest", "Centre", "Rive droite", "Les Hauts")
+STREETS = ("rue des Tanneurs", "rue de la Gare", "avenue du Général Leclerc", "rue Jean Jaurès",
+           "boulevard de la République", "rue des Jardiniers", "chemin du Moulin",
+           "rue de l'Industrie", "rue Pasteur", "place du Marché", "rue Victor Hugo",
+           "rue des Écoles", "allée des Tilleuls", "rue du Canal", "rue de la Forge")  # fmt: skip
+
+
+class FiguresProfile(NamedTuple):
+    headcount: tuple  # insertion employees over the year
+    etp_per_head: tuple
+    permanents: tuple
+    turnover_per_etp: tuple  # € per insertion ETP
+    subsidies_per_etp: tuple  # € per insertion ETP (aide au poste and local funding)
+    exit_rate: tuple  # exits / headcount
+    shares: tuple  # ranges for women, under 26, over 45, RSA (%)
+
+
+FIGURES_PROFILES = {
+    K.ACI: FiguresProfile((12, 60), (0.45, 0.6), (3, 10), (4_000, 15_000), (26_000, 34_000), (0.35, 0.55), ((25, 50), (10, 25), (25, 40), (40, 70))),
+    K.AI: FiguresProfile((60, 260), (0.12, 0.2), (2, 7), (30_000, 38_000), (2_000, 5_000), (0.25, 0.45), ((45, 70), (10, 25), (30, 45), (20, 45))),
+    K.EI: FiguresProfile((10, 50), (0.6, 0.8), (3, 12), (35_000, 70_000), (12_000, 15_000), (0.4, 0.6), ((20, 45), (15, 30), (20, 35), (20, 40))),
+    K.ETTI: FiguresProfile((60, 250), (0.2, 0.3), (2, 8), (38_000, 48_000), (5_000, 7_000), (0.3, 0.5), ((10, 30), (20, 40), (15, 30), (10, 30))),
+    K.EITI: FiguresProfile((8, 30), (0.5, 0.8), (2, 5), (5_000, 15_000), (6_000, 10_000), (0.2, 0.4), ((30, 55), (15, 35), (15, 30), (30, 60))),
+    K.GEIQ: FiguresProfile((10, 60), (0.75, 0.9), (2, 6), (40_000, 55_000), (3_000, 6_000), (0.6, 0.8), ((15, 40), (25, 50), (10, 20), (10, 25))),
+    K.RQ: FiguresProfile((15, 60), (0.5, 0.65), (4, 12), (20_000, 35_000), (12_000, 20_000), (0.3, 0.5), ((30, 55), (15, 30), (25, 40), (30, 55))),
+}  # fmt: skip
+
+FIGURES_SOURCES = (
+    FiguresSource.RAPPORT_ACTIVITE,
+    FiguresSource.COMPTES,
+    FiguresSource.DIALOGUE_GESTION,
+)
+EXIT_WEIGHTS = {"exits_cdi": 15, "exits_cdd": 25, "exits_contrat_aide": 10,
+                "exits_formation": 15, "exits_interim": 15, "exits_other_siae": 10}  # fmt: skip
+EXIT_WEIGHTS_BY_KIND = {
+    K.ETTI: {**EXIT_WEIGHTS, "exits_interim": 35},
+    K.GEIQ: {**EXIT_WEIGHTS, "exits_cdi": 40, "exits_cdd": 30, "exits_contrat_aide": 2},
+}
+
+PROJECT_NAMES = {
+    CollectiveProjectKind.GE: ("Groupement d'employeurs solidaire {place}", "GE {word} {town}"),
+    CollectiveProjectKind.GES: ("Groupe économique solidaire {word}", "GES {place}"),
+    CollectiveProjectKind.COLLECTIF: ("Collectif des SIAE {place}", "Collectif IAE {town}"),
+    CollectiveProjectKind.PLATEFORME: ("Plateforme mobilité insertion {de_town}", "Plateforme emploi-formation {place}"),
+    CollectiveProjectKind.PTCE: ("PTCE Économie circulaire {place}", "Pôle de coopération {word} {town}"),
+    CollectiveProjectKind.FUSION: ("Rapprochement des SIAE {de_town}", "Projet de fusion {word} {town}"),
+}  # fmt: skip
+CONTRIBUTIONS = {  # € a year
+    ProjectMemberRole.PORTEUR: (5_000, 40_000),
+    ProjectMemberRole.MEMBRE: (0, 15_000),
+    ProjectMemberRole.ASSOCIE: (0, 2_000),
+}
+SHARED_FUNCTIONS = ("Chargé(e) d'accompagnement socioprofessionnel", "Chargé(e) de relations entreprises",
+                    "Responsable administratif et financier", "Encadrant(e) technique polyvalent",
+                    "Chargé(e) de mission ressources humaines", "Comptable")  # fmt: skip
+
+
+@dataclass
+class StructuresDemo:
+    """What ``seed`` created, in creation order (the first ACI is ``first(ACI)``)."""
+
+    structures: list = field(default_factory=list)
+    conventions: list = field(default_factory=list)
+    affiliations: list = field(default_factory=list)
+    figures: list = field(default_factory=list)
+    projects: list = field(default_factory=list)
+    members: list = field(default_factory=list)
+    posts: list = field(default_factory=list)
+    splits: list = field(default_factory=list)
+
+    def first(self, kind):
+        return next((s for s in self.structures if s.kind == kind), None)
+
+    def summary(self, today):
+        kinds = collections.Counter(s.kind for s in self.structures)
+        siae = [s for s in self.structures if s.kind in SIAE_KINDS]
+        affiliated = {a.structure_id for a in self.affiliations}
+        expired = sum(1 for c in self.conventions if not c.is_active_on(today))
+        mix = ", ".join(f"{kind} {kinds[kind]}" for kind in KIND_SHARES if kinds[kind])
+        rate = round(100 * len(affiliated) / len(siae)) if siae else 0
+        departments = len({s.department_id for s in self.structures})
+        return [
+            f"Structures : {len(self.structures)} dans {departments} départements du Grand Est ({mix})",
+            f"Conventionnements : {len(self.conventions)} (dont {expired} expirés)",
+            f"Adhésions à des réseaux : {len(self.affiliations)} ({rate} % des SIAE dans au moins un réseau)",
+            f"Chiffres annuels : {len(self.figures)} ({FIGURES_YEARS[0]} à {FIGURES_YEARS[-1]})",
+            f"Projets collectifs : {len(self.projects)} ({len(self.members)} membres, "
+            f"{len(self.posts)} postes mutualisés)",
+        ]
+
+
+def seed(rng, *, count, today=None):
+    """Create ``count`` structures of the Grand Est with their conventions, networks,
+    figures and collective projects."""
+    today = today or timezone.localdate()
+    departments = Department.objects.in_bulk(list(DEPARTMENTS))
+    taken = set(Structure.objects.values_list("siret", flat=True))
+    kinds = [kind for kind, quota in kind_quotas(count).items() for _ in range(quota)]
+    rng.shuffle(kinds)
+    sirets = unique_sirets(rng, count, taken)
+    used_names = set()
+    rows = [
+        _structure(rng, kind, siret, departments, used_names)
+        for kind, siret in zip(kinds, sirets, strict=True)
+    ]
+    demo = StructuresDemo(structures=_bulk(Structure, [structure for structure, _ in rows]))
+    siae = [s for s in demo.structures if s.kind in SIAE_KINDS]
+    networks = {structure.siret: theme.networks for structure, theme in rows}
+    demo.conventions = _bulk(Convention, _conventions(rng, siae, today))
+    demo.affiliations = _bulk(NetworkAffiliation, _affiliations(rng, siae, networks, today))
+    demo.figures = _bulk(YearlyFigures, [f for s in siae for f in _figures(rng, s)])
+    _projects(rng, demo, siae, today)
+    return demo
+
+
+def reset():
+    """Delete every structure and collective project, with all that hangs on them."""
+    CollectiveProject.objects.all().delete()  # first: members and posts protect structures
+    Structure.objects.all().delete()
+
+
+def kind_quotas(count):
+    """How many structures of each kind, by largest remainder on ``KIND_SHARES``."""
+    total = sum(KIND_SHARES.values())
+    exact = {kind: count * share / total for kind, share in KIND_SHARES.items()}
+    quotas = {kind: int(value) for kind, value in exact.items()}
+    by_remainder = sorted(exact, key=lambda kind: exact[kind] - quotas[kind], reverse=True)
+    for kind in by_remainder[: count - sum(quotas.values())]:
+        quotas[kind] += 1
+    # The demo director runs an ACI and an AI: keep both even in a tiny region.
+    for kind in (K.ACI, K.AI):
+        if count >= 2 and not quotas[kind]:
+            donor = max((k for k in quotas if k not in (K.ACI, K.AI)), key=quotas.get)
+            quotas[donor] -= 1
+            quotas[kind] += 1
+    return quotas
+
+
+def unique_sirets(rng, count, taken):
+    """``count`` Luhn-valid SIRETs (SIREN of 8 digits + key, NIC of 4 + key) not in ``taken``."""
+    seen, sirets = set(taken), []
+    while len(sirets) < count:
+        body = str(rng.randint(30_000_000, 89_999_999))
+        siren = body + luhn.calc_check_digit(body)
+        nic = f"000{rng.randint(1, 4)}"  # most establishments are a company's first ones
+        siret = siren + nic + luhn.calc_check_digit(siren + nic)
+        if siret not in seen and not siret.startswith("356000000"):  # La Poste's own rule
+            seen.add(siret)
+            sirets.append(siret)
+    return sirets
+
+
+def _bulk(model, rows):
+    return model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+
+
+def _weighted(rng, weights):
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _day_between(rng, start, end):
+    return start + datetime.timedelta(days=rng.randint(0, max((end - start).days, 0)))
+
+
+def _de(name):
+    return ("d'" if name[0] in "AEIOUYÉÈÊ" else "de ") + name
+
+
+def _context(rng, department):
+    _, old_region, places, towns = DEPARTMENTS[department.code]
+    town, postal_code = rng.choices(towns, weights=[3, 2] + [1] * (len(towns) - 2))[0]
+    return {
+        "town": town,
+        "postal_code": postal_code,
+        "de_town": _de(town),
+        "place": rng.choice(places),
+        "dept": department.name,
+        "word": rng.choice(WORDS),
+        "quarter": rng.choice(QUARTERS),
+        "old_region": old_region,
+    }
+
+
+def _structure(rng, kind, siret, departments, used_names):
+    # A few draws to avoid homonyms; a big region still gets some, as in real life.
+    for _ in range(5):
+        code = rng.choices(DEPARTMENT_CODES, weights=DEPARTMENT_WEIGHTS)[0]
+        context = _context(rng, departments[code])
+        theme = rng.choice(THEMES[kind])
+        name = rng.choice(theme.names).format(**context)
+        if name not in used_names:
+            break
+    used_names.add(name)
+    activities = rng.sample(theme.activities, k=min(len(theme.activities), rng.choice((1, 1, 2))))
+    structure = Structure(
+        siret=siret,
+        name=name,
+        kind=kind,
+        legal_form=_weighted(rng, LEGAL_FORMS.get(kind, {L.ASSOCIATION: 1})),
+        address=f"{rng.randint(1, 120)} {rng.choice(STREETS)}",
+        postal_code=context["postal_code"],
+        city=context["town"],
+        department=departments[code],
+        activity=_capitalize("; ".join(activities)),
+        email=f"contact@{_domain(name)}.fr",
+        phone=f"03 {PHONE_AREAS[code]} " + " ".join(f"{rng.randint(10, 99)}" for _ in range(3)),
+    )
+    return structure, theme
+
+
+def _domain(name):
+    slug = slugify(name)
+    return slug if len(slug) <= 40 else slug[:40].rsplit("-", 1)[0]
+
+
+def _capitalize(text):
+    return text[:1].upper() + text[1:]
+
+
+def _conventions(rng, siae, today):
+    """One convention per ACI/AI/EI/ETTI/EITI (three years), about 5 % expired; some
+    associations carry an ACI and an AI."""
+    serial = 0
+    for structure in siae:
+        kinds = [structure.kind] if structure.kind in ConventionKind.values else []
+        if structure.kind in (K.ACI, K.AI) and rng.random() < 0.12:
+            kinds.append(K.AI if structure.kind == K.ACI else K.ACI)
+        for index, kind in enumerate(kinds):
+            serial += 1
+            if index == 0 and rng.random() < 0.05:
+                start = today - datetime.timedelta(days=rng.randint(1_200, 2_000))
+            else:
+                start = today - datetime.timedelta(days=rng.randint(30, 1_000))
+            yield Convention(
+                structure=structure,
+                kind=kind,
+                number=f"{kind}{structure.department_id:0>3}{start.year % 100:02d}{serial % 10_000:04d}",
+                start_date=start,
+                end_date=start + datetime.timedelta(days=3 * 365 - 1),
+            )
+
+
+def _affiliations(rng, siae, networks_by_siret, today):
+    """Networks that fit the activity (a Jardin is Cocagne, a GEIQ is CNCE-GEIQ), since a
+    date in the past."""
+    for structure in siae:
+        networks = networks_by_siret[structure.siret]
+        if not networks or rng.random() >= NETWORK_RATES[structure.kind]:
+            continue
+        for network in rng.sample(networks, k=min(len(networks), rng.choice((1, 1, 1, 2)))):
+            yield NetworkAffiliation(
+                structure=structure,
+                network=network,
+                start_date=_day_between(
+                    rng, datetime.date(2005, 1, 1), today - datetime.timedelta(days=60)
+                ),
+            )
+
+
+def _figures(rng, structure):
+    profile = FIGURES_PROFILES[structure.kind]
+    base_headcount = rng.randint(*profile.headcount)
+    etp_per_head = rng.uniform(*profile.etp_per_head)
+    permanents = rng.randint(*profile.permanents)
+    turnover_per_etp = rng.uniform(*profile.turnover_per_etp)
+    subsidies_per_etp = rng.uniform(*profile.subsidies_per_etp)
+    exit_weights = EXIT_WEIGHTS_BY_KIND.get(structure.kind, EXIT_WEIGHTS)
+    scale = 1.0
+    for year in FIGURES_YEARS:
+        scale *= rng.uniform(0.93, 1.09)
+        headcount = max(1, round(base_headcount * scale))
+        etp = headcount * etp_per_head
+        turnover = etp * turnover_per_etp * rng.uniform(0.95, 1.05)
+        subsidies = etp * subsidies_per_etp * rng.uniform(0.97, 1.03)
+        other = (turnover + subsidies) * rng.uniform(0.01, 0.08)  # donations, training funds
+        exits = collections.Counter(
+            rng.choices(list(exit_weights), weights=list(exit_weights.values()),
+                        k=round(headcount * rng.uniform(*profile.exit_rate)))
+        )  # fmt: skip
+        shares = [Decimal(f"{rng.uniform(low, high):.1f}") for low, high in profile.shares]
+        yield YearlyFigures(
+            structure=structure,
+            year=year,
+            source=rng.choice(FIGURES_SOURCES),
+            insertion_headcount=headcount,
+            insertion_etp=Decimal(f"{etp:.2f}"),
+            permanent_headcount=permanents,
+            permanent_etp=Decimal(f"{permanents * rng.uniform(0.75, 0.95):.2f}"),
+            hours_worked=round(etp * rng.uniform(1_480, 1_600)),
+            turnover=Decimal(f"{round(turnover)}.00"),
+            public_subsidies=Decimal(f"{round(subsidies)}.00"),
+            total_resources=Decimal(f"{round(turnover) + round(subsidies) + round(other)}.00"),
+            **{name: exits[name] for name in YearlyFigures.EXIT_FIELDS},
+            **dict(zip(YearlyFigures.SHARE_FIELDS, shares, strict=True)),
+        )
+
+
+def _projects(rng, demo, siae, today):
+    """About one collective project per 25 structures, every kind in turn: 2 to 6 members,
+    preferably of one département, and 1 or 2 shared posts whose splits sum to 100 %."""
+    if len(siae) < 2:
+        return
+    by_department = collections.defaultdict(list)
+    for structure in siae:
+        by_department[structure.department_id].append(structure)
+    kinds = list(CollectiveProjectKind)
+    plans = []
+    for index in range(max(1, round(len(demo.structures) / 25))):
+        kind = kinds[index % len(kinds)]
+        carrier = rng.choice(siae)
+        size = min(rng.randint(2, 6), len(siae))
+        local = [s for s in by_department[carrier.department_id] if s is not carrier]
+        others = rng.sample(local, k=min(size - 1, len(local)))
+        if len(others) < size - 1:  # a thin département: complete from the whole region
+            chosen = {id(s) for s in [carrier, *others]}
+            rest = [s for s in siae if id(s) not in chosen]
+            others += rng.sample(rest, k=size - 1 - len(others))
+        context = _context(rng, carrier.department)
+        start = _day_between(rng, datetime.date(2012, 1, 1), today - datetime.timedelta(days=180))
+        project = CollectiveProject(
+            name=rng.choice(PROJECT_NAMES[kind]).format(**context),
+            kind=kind,
+            description=f"{CollectiveProjectKind(kind).label} réunissant {size} structures "
+            f"{context['place']}.",
+            carrier=carrier
+            if kind not in (CollectiveProjectKind.COLLECTIF, CollectiveProjectKind.PLATEFORME)
+            else None,
+            department_id=carrier.department_id,
+            start_date=start,
+        )
+        plans.append((project, carrier, others))
+    demo.projects = _bulk(CollectiveProject, [project for project, _, _ in plans])
+    posts_plans = []
+    for project, carrier, others in plans:
+        members = [
+            _member(rng, project, carrier, ProjectMemberRole.PORTEUR, project.start_date, today)
+        ]
+        for structure in others:
+            role = ProjectMemberRole.ASSOCIE if rng.random() < 0.2 else ProjectMemberRole.MEMBRE
+            joined = _day_between(
+                rng,
+                project.start_date,
+                min(project.start_date + datetime.timedelta(days=720), today),
+            )
+            members.append(_member(rng, project, structure, role, joined, today))
+        demo.members += members
+        active = [m.structure for m in members if m.left_on is None]
+        for function in rng.sample(SHARED_FUNCTIONS, k=rng.randint(1, 2)):
+            posts_plans.append(_shared_post(rng, project, function, active))
+    demo.members = _bulk(ProjectMember, demo.members)
+    demo.posts = _bulk(SharedPost, [post for post, _ in posts_plans])
+    demo.splits = _bulk(SharedPostSplit, [split for _, splits in posts_plans for split in splits])
+
+
+def _member(rng, project, structure, role, joined, today):
+    left = None
+    if role != ProjectMemberRole.PORTEUR and rng.random() < 0.1 and (today - joined).days > 365:
+        left = _day_between(
+            rng, joined + datetime.timedelta(days=180), today - datetime.timedelta(days=1)
+        )
+    low, high = CONTRIBUTIONS[role]
+    return ProjectMember(
+        project=project,
+        structure=structure,
+        role=role,
+        joined_on=joined,
+        left_on=left,
+        contribution=Decimal(rng.randrange(low, high + 1, 500)),
+    )
+
+
+def _shared_post(rng, project, function, active):
+    """A post hosted by one active member, its time split in steps of 5 % summing to 100."""
+    host = rng.choice(active)
+    sharing = [
+        host,
+        *rng.sample(
+            [s for s in active if s is not host], k=min(len(active) - 1, rng.randint(1, 3))
+        ),
+    ]
+    units = [1] * len(sharing)  # 20 units of 5 %, at least one each
+    for _ in range(20 - len(sharing)):
+        units[rng.randrange(len(units))] += 1
+    units.sort(reverse=True)  # the host gives the post most of its time
+    post = SharedPost(
+        project=project,
+        function=function,
+        etp=Decimal(rng.choice(("0.50", "0.80", "1.00", "1.00", "1.50", "2.00"))),
+        host=host,
+    )
+    splits = [
+        SharedPostSplit(post=post, structure=s, share=Decimal(5 * u))
+        for s, u in zip(sharing, units, strict=True)
+    ]
+    return post, splits

@@ -1,0 +1,76 @@
+import django_filters
+from django import forms
+
+from .enums import Network, StructureKind
+from .models import Department, Region, Structure
+
+SORTS = {
+    "name": ("name", "siret"),
+    "-name": ("-name", "-siret"),
+    "siret": ("siret",),
+    "kind": ("kind", "name", "siret"),
+    "department": ("department_id", "name", "siret"),
+    "-updated": ("-updated_at", "siret"),
+}
+SORT_LABELS = {
+    "name": "Nom (A → Z)",
+    "-name": "Nom (Z → A)",
+    "siret": "SIRET",
+    "kind": "Type",
+    "department": "Département",
+    "-updated": "Dernière modification",
+}
+
+
+class StructureFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Nom, commune ou SIRET", method="filter_q")
+    kind = django_filters.MultipleChoiceFilter(
+        label="Type", choices=StructureKind.choices, widget=forms.SelectMultiple(attrs={"size": 4})
+    )
+    department = django_filters.ModelChoiceFilter(
+        label="Département", queryset=Department.objects.all(), empty_label="Tous"
+    )
+    region = django_filters.ModelChoiceFilter(
+        label="Région",
+        queryset=Region.objects.all(),
+        field_name="department__region",
+        empty_label="Toutes",
+    )
+    network = django_filters.ChoiceFilter(
+        label="Réseau", choices=Network.choices, method="filter_network", empty_label="Tous"
+    )
+    active_convention = django_filters.ChoiceFilter(
+        label="Conventionnement en cours",
+        choices=[("oui", "Oui"), ("non", "Non")],
+        method="filter_active_convention",
+        empty_label="Indifférent",
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Trier par",
+        choices=list(SORT_LABELS.items()),
+        method="filter_sort",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Structure
+        fields = ["q", "kind", "department", "region", "network", "active_convention"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_network(self, queryset, name, value):
+        return queryset.in_network(value)
+
+    def filter_active_convention(self, queryset, name, value):
+        return queryset.with_active_convention(active=value == "oui")
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*SORTS.get(value, SORTS["name"]))
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.form.cleaned_data.get("sort"):
+            queryset = queryset.order_by(*SORTS["name"])
+        return queryset

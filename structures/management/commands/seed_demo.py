@@ -1,0 +1,78 @@
+import random
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from iae_portal.users import demo as users_demo
+from structures import demo as structures_demo
+
+SEED = 2026
+
+
+class Command(BaseCommand):
+    help = (
+        "Crée les données de démonstration : les structures d'une région Grand Est crédible "
+        "et un compte par rôle. Ne fait rien si elles sont déjà là, sauf avec --reset."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--structures",
+            type=int,
+            default=300,
+            help="Nombre de structures à créer (300 par défaut).",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Supprimer toutes les structures, les projets collectifs et les comptes de "
+            "démonstration, puis tout recréer.",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Autoriser --reset hors mode DEBUG.",
+        )
+
+    def handle(self, *args, structures, reset, force, **options):
+        if structures < 2:
+            raise CommandError(
+                "Il faut au moins 2 structures (le directeur dirige un ACI et une AI)."
+            )
+        if reset and not settings.DEBUG and not force:
+            raise CommandError(
+                "--reset supprime toutes les structures : refusé hors mode DEBUG, "
+                "ajoutez --force si c'est bien voulu."
+            )
+        with transaction.atomic():
+            if reset:
+                # Dependents first: later apps' demo data goes before the structures.
+                users_demo.reset()
+                structures_demo.reset()
+            elif users_demo.demo_users_exist():
+                self.stdout.write("Données de démonstration déjà présentes.")
+                self._write_logins()
+                return
+            rng = random.Random(SEED)
+            created = structures_demo.seed(rng, count=structures)
+            users = users_demo.seed(
+                region_code=structures_demo.REGION_CODE, structures=created.structures
+            )
+        for line in created.summary(timezone.localdate()):
+            self.stdout.write(f"- {line}")
+        self.stdout.write(f"- Comptes de démonstration : {len(users)}")
+        self.stdout.write(self.style.SUCCESS("Données de démonstration créées."))
+        self._write_logins()
+
+    def _write_logins(self):
+        header = ("E-mail", "Rôle", "Mot de passe", "Ce qu'il voit")
+        rows = users_demo.logins()
+        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
+        self.stdout.write("")
+        self.stdout.write("Comptes de démonstration :")
+        rule = ["-" * width for width in [*widths, len(header[3])]]
+        for row in [header, rule, *rows]:
+            cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+            self.stdout.write("  " + "  ".join([*cells, row[3]]).rstrip())

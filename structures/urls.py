@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views, views_import
+
+app_name = "structures"
+
+urlpatterns = [
+    path("", views.structure_list, name="list"),
+    path("nouvelle/", views.structure_create, name="create"),
+    path("import/", views_import.structure_import, name="import"),
+    path("projets/", views.project_list, name="project_list"),
+    path("projets/<uuid:uuid>/", views.project_detail, name="project_detail"),
+    path("<str:siret>/", views.structure_detail, name="detail"),
+    path("<str:siret>/modifier/", views.structure_edit, name="edit"),
+    path("<str:siret>/conventions/ajouter/", views.convention_form, name="convention_add"),
+    path("<str:siret>/conventions/<str:number>/", views.convention_form, name="convention_edit"),
+    path("<str:siret>/chiffres/ajouter/", views.figures_form, name="figures_add"),
+    path("<str:siret>/chiffres/<int:year>/", views.figures_form, name="figures_edit"),
+    path("<str:siret>/membres/ajouter/", views.membership_add, name="membership_add"),
+    path(
+        "<str:siret>/membres/<uuid:uuid>/desactiver/",
+        views.membership_deactivate,
+        name="membership_deactivate",
+    ),
+]

@@ -1,0 +1,85 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from iae_portal.users.enums import Role
+from iae_portal.users.models import User
+from tests.structures.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_is_french_and_accessible(client):
+    response = client.get(reverse("login"))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="fr">' in content
+    assert '<label for="id_username">Adresse e-mail' in content
+    assert "Content-Security-Policy" in response.headers
+    assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+
+
+def test_login_with_email_case_insensitive(client):
+    UserFactory(email="marie.dupont@example.org", password="un-mot-de-passe-solide")
+    response = client.post(
+        reverse("login"),
+        {"username": "marie.dupont@example.org", "password": "un-mot-de-passe-solide"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+
+
+def test_wrong_password_gives_french_error(client):
+    UserFactory(email="marie.dupont@example.org", password="un-mot-de-passe-solide")
+    response = client.post(
+        reverse("login"), {"username": "marie.dupont@example.org", "password": "faux"}
+    )
+    assert response.status_code == 200
+    assert "Saisissez" in response.content.decode()
+
+
+def test_create_user_normalises_email():
+    user = User.objects.create_user("Jean.Martin@Example.ORG", "un-mot-de-passe-solide")
+    assert user.email == "jean.martin@example.org"
+    admin = User.objects.create_superuser("root@example.org", "un-mot-de-passe-solide")
+    assert admin.role == Role.ADMIN and admin.is_admin and admin.is_staff
+
+
+def test_password_reset_sends_a_french_mail(client):
+    UserFactory(email="marie.dupont@example.org")
+    response = client.post(reverse("password_reset"), {"email": "marie.dupont@example.org"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert "nouveau mot de passe" in mail.outbox[0].subject
+    assert "/mot-de-passe/nouveau/" in mail.outbox[0].body
+
+
+@pytest.mark.parametrize(
+    ("role", "marker"),
+    [
+        (Role.INSTRUCTEUR, "Structures par type"),
+        (Role.CHEF_SERVICE, "Structures par type"),
+        (Role.LECTEUR, "Structures par type"),
+        (Role.ADMIN, "Structures par type"),
+        (Role.SIAE, "Mes structures"),
+        (Role.DLA, "chargés de mission DLA"),
+        (Role.FACILITATEUR, "facilitateurs des clauses sociales"),
+    ],
+)
+def test_home_page_per_role(client, role, marker):
+    client.force_login(UserFactory(role=role))
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert marker in response.content.decode()
+
+
+def test_director_home_lists_their_structures(client, director_a, structure_a, structure_b):
+    client.force_login(director_a)
+    content = client.get(reverse("home")).content.decode()
+    assert structure_a.name in content and structure_b.name not in content
+
+
+def test_logout_requires_post(client, director_a):
+    client.force_login(director_a)
+    assert client.get(reverse("logout")).status_code == 405
+    assert client.post(reverse("logout")).status_code == 302
