@@ -9,7 +9,9 @@ admin.site.site_title = "Portail IAE"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
+    ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "mot-de-passe/oubli/",

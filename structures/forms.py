@@ -7,6 +7,7 @@ from iae_portal.users.models import User
 
 from .enums import MembershipRole, Network
 from .models import Convention, Structure, YearlyFigures
+from .services import FIGURES_FIELDS
 from .validators import normalize_siret, validate_siret
 
 
@@ -78,7 +79,7 @@ class ConventionForm(forms.ModelForm):
 class YearlyFiguresForm(forms.ModelForm):
     class Meta:
         model = YearlyFigures
-        exclude = ["structure"]
+        fields = FIGURES_FIELDS
 
     def clean(self):
         cleaned = super().clean()

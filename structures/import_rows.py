@@ -30,6 +30,11 @@ REQUIRED_COLUMNS = (
 CONVENTION_COLUMNS = ("convention_number", "convention_start", "convention_end")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 POSTAL_CODE = re.compile(r"\d{5}")
+# Enum ``values`` are rebuilt on each access: read them once.
+KINDS = tuple(StructureKind.values)
+CONVENTION_KINDS = tuple(ConventionKind.values)
+LEGAL_FORMS = tuple(LegalForm.values)
+NETWORKS = tuple(Network.values)
 SIRET_MESSAGES = {
     "siret_format": "SIRET invalide : « {value} » ne compte pas exactement 14 chiffres.",
     "siret_checksum": "SIRET invalide (clé de contrôle) : {value}.",
@@ -164,7 +169,8 @@ def check_row(line, record, index, width, departments):
         try:
             validate_siret(siret)
         except ValidationError as exc:
-            error("siret", SIRET_MESSAGES[exc.code].format(value=siret))
+            message = SIRET_MESSAGES.get(exc.code, "SIRET invalide : {value}.")
+            error("siret", message.format(value=siret))
 
     name = get("name")
     if not name:
@@ -172,16 +178,14 @@ def check_row(line, record, index, width, departments):
     _check_length(error, "name", name, Structure)
 
     kind = get("kind").upper()
-    _check_choice(
-        error, "kind", get("kind"), kind, StructureKind.values, "Type de structure inconnu"
-    )
+    _check_choice(error, "kind", get("kind"), kind, KINDS, "Type de structure inconnu")
     legal_form = get("legal_form").lower()
     _check_choice(
         error,
         "legal_form",
         get("legal_form"),
         legal_form,
-        LegalForm.values,
+        LEGAL_FORMS,
         "Forme juridique inconnue",
     )
     department = get("department").upper()
@@ -205,12 +209,12 @@ def check_row(line, record, index, width, departments):
     _check_length(error, "city", city, Structure)
 
     networks = {code.strip().lower() for code in get("networks").split(";")} - {""}
-    unknown = sorted(networks - set(Network.values))
+    unknown = sorted(code for code in networks if code not in NETWORKS)
     if unknown:
         label = "Réseau inconnu" if len(unknown) == 1 else "Réseaux inconnus"
         error(
             "networks",
-            f"{label} : {', '.join(unknown)} (codes possibles : {', '.join(Network.values)}).",
+            f"{label} : {', '.join(unknown)} (codes possibles : {', '.join(NETWORKS)}).",
         )
 
     convention = _check_convention(error, get, kind)
@@ -244,11 +248,11 @@ def _check_convention(error, get, kind):
             "convention_end",
             f"La fin de convention ({end:%d/%m/%Y}) précède son début ({start:%d/%m/%Y}).",
         )
-    if kind in StructureKind.values and kind not in ConventionKind.values:
+    if kind in KINDS and kind not in CONVENTION_KINDS:
         error(
             "kind",
             f"Une structure de type {kind} ne peut pas porter de convention "
-            f"(types conventionnés : {', '.join(ConventionKind.values)}).",
+            f"(types conventionnés : {', '.join(CONVENTION_KINDS)}).",
         )
     if not number or not start:
         return None

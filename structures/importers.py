@@ -13,11 +13,14 @@ transaction: what it writes is right even if the database changed since the plan
 
 import datetime
 import itertools
+import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from iae_portal.audit.models import AuditEntry
@@ -36,7 +39,7 @@ __all__ = [
 ]
 
 AUDIT_ACTION = "structure.import"
-# SQLite accepts 999 bound variables in older builds: stay below it in every IN (...).
+# Every IN (...) stays under 999 bound variables, the limit of SQLite builds before 3.32.
 CHUNK = 900
 BATCH = 500
 IDENTITY_FIELDS = ("name", "kind", "legal_form", "department_id", "postal_code", "city")
@@ -129,93 +132,160 @@ def apply_structures_import(plan, *, actor, partial=False, reason=""):
     return result
 
 
+class _Affiliation(NamedTuple):
+    pk: int
+    network: str
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+
+
+@dataclass
+class _Known:
+    """A structure already in the database, read as plain values (cheaper than models)."""
+
+    pk: int
+    uuid: uuid.UUID
+    values: dict
+    affiliations: list = field(default_factory=list)
+    conventions: dict = field(default_factory=dict)  # number: (pk, {kind, start, end})
+
+
 @dataclass
 class _Writes:
-    """Everything the comparison decided to write, grouped for bulk statements."""
+    """What the comparison decided to write, as plain data keyed by SIRET; ``save`` turns it
+    into a fixed number of bulk statements (per chunk), whatever the number of rows."""
 
-    new_structures: list = field(default_factory=list)
-    changed_structures: list = field(default_factory=list)
-    ended_affiliations: list = field(default_factory=list)
-    dropped_affiliation_ids: list = field(default_factory=list)
-    moved_affiliations: list = field(default_factory=list)
-    new_affiliations: list = field(default_factory=list)
-    new_conventions: list = field(default_factory=list)
-    changed_conventions: list = field(default_factory=list)
-    audited: list = field(default_factory=list)  # (structure, changes)
+    day: datetime.date
+    known: dict  # siret: _Known
+    created: list = field(default_factory=list)  # StructureRow
+    updated: list = field(default_factory=list)  # (siret, values, changed fields)
+    ended_ids: list = field(default_factory=list)
+    dropped_ids: list = field(default_factory=list)
+    moved_ids: list = field(default_factory=list)
+    new_affiliations: list = field(default_factory=list)  # (siret, network)
+    new_conventions: list = field(default_factory=list)  # (siret, number, values)
+    changed_conventions: list = field(default_factory=list)  # (pk, values)
+    audited: list = field(default_factory=list)  # (siret, name, changes)
 
     def save(self, *, actor, reason, now):
-        Structure.objects.bulk_create(self.new_structures, batch_size=BATCH)
-        _ensure_pks(self.new_structures)
-        for structure in self.changed_structures:
-            structure.updated_at = now  # auto_now is not applied by bulk_update
-        Structure.objects.bulk_update(
-            self.changed_structures,
-            [name.removesuffix("_id") for name in IDENTITY_FIELDS] + ["updated_at"],
+        new = [Structure(siret=row.siret, **row.values) for row in self.created]
+        # Both backends return the new primary keys from a bulk insert (SQLite ≥ 3.35).
+        Structure.objects.bulk_create(new, batch_size=BATCH)
+        ids = {s.siret: (s.pk, s.uuid) for s in new}
+        ids |= {siret: (known.pk, known.uuid) for siret, known in self.known.items()}
+
+        # One bulk_update per changed field, on the structures where it changed only.
+        by_field = defaultdict(list)
+        for siret, values, fields in self.updated:
+            structure = Structure(pk=ids[siret][0], **values)
+            for name in fields:
+                by_field[name].append(structure)
+        for name, structures in by_field.items():
+            Structure.objects.bulk_update(structures, [name.removesuffix("_id")], batch_size=BATCH)
+        # auto_now does not apply to bulk updates: set updated_at explicitly.
+        _update(Structure, [ids[siret][0] for siret, _, _ in self.updated], updated_at=now)
+
+        _update(NetworkAffiliation, self.ended_ids, end_date=self.day - datetime.timedelta(days=1))
+        _update(NetworkAffiliation, self.moved_ids, start_date=self.day)
+        for chunk in itertools.batched(self.dropped_ids, CHUNK):
+            NetworkAffiliation.objects.filter(pk__in=chunk).delete()
+        NetworkAffiliation.objects.bulk_create(
+            [
+                NetworkAffiliation(structure_id=ids[siret][0], network=network, start_date=self.day)
+                for siret, network in self.new_affiliations
+            ],
             batch_size=BATCH,
         )
-        for ids in itertools.batched(self.dropped_affiliation_ids, CHUNK):
-            NetworkAffiliation.objects.filter(pk__in=ids).delete()
-        NetworkAffiliation.objects.bulk_update(self.ended_affiliations, ["end_date"], batch_size=BATCH)
-        NetworkAffiliation.objects.bulk_update(self.moved_affiliations, ["start_date"], batch_size=BATCH)
-        NetworkAffiliation.objects.bulk_create(self.new_affiliations, batch_size=BATCH)
-        Convention.objects.bulk_create(self.new_conventions, batch_size=BATCH)
-        Convention.objects.bulk_update(self.changed_conventions, CONVENTION_FIELDS, batch_size=BATCH)
+        Convention.objects.bulk_create(
+            [
+                Convention(structure_id=ids[siret][0], number=number, **values)
+                for siret, number, values in self.new_conventions
+            ],
+            batch_size=BATCH,
+        )
+        Convention.objects.bulk_update(
+            [Convention(pk=pk, **values) for pk, values in self.changed_conventions],
+            CONVENTION_FIELDS,
+            batch_size=BATCH,
+        )
         AuditEntry.objects.bulk_create(
-            [_audit_entry(structure, changes, actor, reason, now) for structure, changes in self.audited],
+            [
+                _audit_entry(ids[siret][1], name, changes, actor, reason, now)
+                for siret, name, changes in self.audited
+            ],
             batch_size=BATCH,
         )
 
 
 def _compare(rows, *, day, lock):
     """``(plan, writes)``: how each row differs from the database as of ``day``."""
-    plan, writes = StructureImportPlan(rows=rows), _Writes()
-    existing = _load_existing([row.siret for row in rows], day=day, lock=lock)
+    known = _load_known([row.siret for row in rows], day=day, lock=lock)
+    plan, writes = StructureImportPlan(rows=rows), _Writes(day=day, known=known)
     for row in rows:
-        structure = existing.get(row.siret)
+        structure = known.get(row.siret)
         if structure is None:
-            structure = Structure(siret=row.siret, **row.values)
             changes = diff({}, {"siret": row.siret, **row.values})
-            affiliations, conventions = [], []
+            affiliations, conventions = [], {}
         else:
-            changes = diff({name: getattr(structure, name) for name in IDENTITY_FIELDS}, row.values)
-            for name, value in row.values.items():
-                setattr(structure, name, value)
-            affiliations, conventions = structure.import_affiliations, structure.conventions.all()
-        changes |= _networks_changes(structure, affiliations, row.networks, day, writes)
-        changes |= _convention_changes(structure, conventions, row.convention, writes)
-        if structure.pk is None:
-            writes.new_structures.append(structure)
-            plan.creates.append(StructureChange(row.line, row.siret, structure.name, changes))
+            changes = diff(structure.values, row.values)
+            affiliations, conventions = structure.affiliations, structure.conventions
+        fields = list(changes)
+        changes |= _networks_changes(row, affiliations, writes)
+        changes |= _convention_changes(row, conventions, writes)
+        change = StructureChange(row.line, row.siret, row.values["name"], changes)
+        if structure is None:
+            writes.created.append(row)
+            plan.creates.append(change)
         elif changes:
-            writes.changed_structures.append(structure)
-            plan.updates.append(StructureChange(row.line, row.siret, structure.name, changes))
+            writes.updated.append((row.siret, row.values, fields))
+            plan.updates.append(change)
         else:
             plan.unchanged += 1
             continue
-        writes.audited.append((structure, changes))
+        writes.audited.append((row.siret, change.name, changes))
     return plan, writes
 
 
-def _load_existing(sirets, *, day, lock):
-    """``{siret: structure}`` with ``import_affiliations`` (not ended before ``day``) and
-    ``conventions`` prefetched: a few queries per chunk of SIRETs."""
-    not_ended = NetworkAffiliation.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-    found = {}
+def _load_known(sirets, *, day, lock):
+    """``{siret: _Known}`` with the affiliations not ended before ``day`` and the
+    conventions: three queries per chunk of SIRETs."""
+    known = {}
     for chunk in itertools.batched(sirets, CHUNK):
-        queryset = Structure.objects.filter(siret__in=chunk).prefetch_related(
-            Prefetch("affiliations", queryset=not_ended, to_attr="import_affiliations"),
-            "conventions",
-        )
+        structures = Structure.objects.filter(siret__in=chunk)
         if lock:
-            queryset = queryset.select_for_update()
-        found.update((structure.siret, structure) for structure in queryset)
-    return found
+            structures = structures.select_for_update()
+        by_pk = {}
+        for pk, uuid_, siret, *values in structures.values_list(
+            "pk", "uuid", "siret", *IDENTITY_FIELDS
+        ):
+            by_pk[pk] = known[siret] = _Known(
+                pk, uuid_, dict(zip(IDENTITY_FIELDS, values, strict=True))
+            )
+        if not by_pk:
+            continue
+        affiliations = NetworkAffiliation.objects.filter(structure_id__in=list(by_pk)).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=day)
+        )
+        for structure_id, *values in affiliations.values_list(
+            "structure_id", "pk", "network", "start_date", "end_date"
+        ):
+            by_pk[structure_id].affiliations.append(_Affiliation(*values))
+        conventions = Convention.objects.filter(structure_id__in=list(by_pk))
+        for structure_id, pk, number, *values in conventions.values_list(
+            "structure_id", "pk", "number", *CONVENTION_FIELDS
+        ):
+            by_pk[structure_id].conventions[number] = (
+                pk,
+                dict(zip(CONVENTION_FIELDS, values, strict=True)),
+            )
+    return known
 
 
-def _networks_changes(structure, affiliations, wanted, day, writes):
-    """Make ``wanted`` the current networks, as ``services.affiliations_set`` does: dropped
-    ones end the day before ``day`` (or vanish if they started on ``day``), new ones start
-    on ``day``. Returns ``{"networks": [old, new]}`` when something changes."""
+def _networks_changes(row, affiliations, writes):
+    """Make the row's networks the current ones, as ``services.affiliations_set`` does:
+    dropped ones end the day before (or vanish if they started that day), new ones start
+    that day. Returns ``{"networks": [old, new]}`` when something changes."""
+    day, wanted = writes.day, row.networks
     current = {a.network: a for a in affiliations if a.start_date is None or a.start_date <= day}
     # An open affiliation starting later would clash with a new open one: bring it forward.
     upcoming = {
@@ -227,54 +297,44 @@ def _networks_changes(structure, affiliations, wanted, day, writes):
     added = sorted(wanted - set(current))
     if not ended and not added:
         return {}
-    yesterday = day - datetime.timedelta(days=1)
     for affiliation in ended:
-        if affiliation.start_date is not None and affiliation.start_date > yesterday:
+        if affiliation.start_date == day:
             # Started today and ended today: it never held a full day, nothing to keep.
-            writes.dropped_affiliation_ids.append(affiliation.pk)
+            writes.dropped_ids.append(affiliation.pk)
         else:
-            affiliation.end_date = yesterday
-            writes.ended_affiliations.append(affiliation)
+            writes.ended_ids.append(affiliation.pk)
     for network in added:
         if network in upcoming:
-            upcoming[network].start_date = day
-            writes.moved_affiliations.append(upcoming[network])
+            writes.moved_ids.append(upcoming[network].pk)
         else:
-            writes.new_affiliations.append(
-                NetworkAffiliation(structure=structure, network=network, start_date=day)
-            )
+            writes.new_affiliations.append((row.siret, network))
     return {"networks": [sorted(current), sorted(wanted)]}
 
 
-def _convention_changes(structure, conventions, wanted, writes):
-    """Upsert the row's convention by (structure, number); changes keyed
+def _convention_changes(row, conventions, writes):
+    """Upsert the row's convention by (structure, number); the changes are keyed
     ``convention.<number>.<field>``."""
+    wanted = row.convention
     if wanted is None:
         return {}
-    convention = next((c for c in conventions if c.number == wanted.number), None)
     after = {"kind": wanted.kind, "start_date": wanted.start_date, "end_date": wanted.end_date}
-    before = {} if convention is None else {name: getattr(convention, name) for name in after}
+    pk, before = conventions.get(wanted.number, (None, {}))
     changes = diff(before, after)
     if not changes:
         return {}
-    if convention is None:
-        writes.new_conventions.append(Convention(structure=structure, number=wanted.number, **after))
+    if pk is None:
+        writes.new_conventions.append((row.siret, wanted.number, after))
     else:
-        for name, value in after.items():
-            setattr(convention, name, value)
-        writes.changed_conventions.append(convention)
+        writes.changed_conventions.append((pk, after))
     return {f"convention.{wanted.number}.{name}": value for name, value in changes.items()}
 
 
-def _ensure_pks(structures):
-    # bulk_create sets primary keys on PostgreSQL and SQLite ≥ 3.35; fetch them otherwise.
-    missing = {s.siret: s for s in structures if s.pk is None}
-    for chunk in itertools.batched(missing, CHUNK):
-        for pk, siret in Structure.objects.filter(siret__in=chunk).values_list("pk", "siret"):
-            missing[siret].pk = pk
+def _update(model, pks, **values):
+    for chunk in itertools.batched(pks, CHUNK):
+        model.objects.filter(pk__in=chunk).update(**values)
 
 
-def _audit_entry(structure, changes, actor, reason, now):
+def _audit_entry(structure_uuid, name, changes, actor, reason, now):
     """The entry ``audit_record`` would write, built for ``bulk_create``."""
     known_actor = actor is not None and actor.pk is not None
     return AuditEntry(
@@ -283,8 +343,8 @@ def _audit_entry(structure, changes, actor, reason, now):
         actor_label=actor.email if known_actor else "système",
         action=AUDIT_ACTION,
         object_type=ContentType.objects.get_for_model(Structure),
-        object_id=str(structure.uuid),
-        object_repr=str(structure)[:255],
+        object_id=str(structure_uuid),
+        object_repr=name[:255],
         changes=changes,
         reason=reason,
     )

@@ -77,7 +77,9 @@ def affiliations_set(*, actor, structure, networks, day=None):
     """
     day = day or timezone.localdate()
     wanted = set(networks)
-    current = {a.network: a for a in NetworkAffiliation.objects.current(day).filter(structure=structure)}
+    current = {
+        a.network: a for a in NetworkAffiliation.objects.current(day).filter(structure=structure)
+    }
     ended = [a for network, a in current.items() if network not in wanted]
     yesterday = day - datetime.timedelta(days=1)
     for affiliation in ended:
@@ -89,7 +91,8 @@ def affiliations_set(*, actor, structure, networks, day=None):
             affiliation.save(update_fields=["end_date"])
     added = sorted(wanted - set(current))
     NetworkAffiliation.objects.bulk_create(
-        NetworkAffiliation(structure=structure, network=network, start_date=day) for network in added
+        NetworkAffiliation(structure=structure, network=network, start_date=day)
+        for network in added
     )
     if not ended and not added:
         return {}

@@ -38,7 +38,9 @@ def _page_size(request):
 def _structure_or_404(request, siret, *, edit=False):
     """The structure if ``request.user`` may see it (404 otherwise: its existence is not
     revealed); 403 when it is visible but ``edit`` is asked and not allowed."""
-    structure = get_object_or_404(Structure.objects.select_related("department__region"), siret=siret)
+    structure = get_object_or_404(
+        Structure.objects.select_related("department__region"), siret=siret
+    )
     if not perms.can_view_structure(request.user, structure):
         raise Http404
     if edit and not perms.can_edit_structure(request.user, structure):
@@ -89,7 +91,9 @@ def structure_detail(request, siret):
         "can_edit": perms.can_edit_structure(request.user, structure),
         "can_manage_members": perms.can_manage_members(request.user, structure),
         "history": (
-            audit_entries_for(structure)[:20] if request.user.is_regional_staff or request.user.is_admin else None
+            audit_entries_for(structure)[:20]
+            if request.user.is_regional_staff or request.user.is_admin
+            else None
         ),
     }
     return render(request, "structures/structure_detail.html", context)
@@ -119,7 +123,9 @@ def structure_create(request):
 def structure_edit(request, siret):
     structure = _structure_or_404(request, siret, edit=True)
     current = list(
-        NetworkAffiliation.objects.current().filter(structure=structure).values_list("network", flat=True)
+        NetworkAffiliation.objects.current()
+        .filter(structure=structure)
+        .values_list("network", flat=True)
     )
     form = StructureForm(
         request.POST or None,

@@ -64,9 +64,7 @@ class ProjectMember(models.Model):
     role = models.CharField("rôle", max_length=16, choices=ProjectMemberRole.choices)
     joined_on = models.DateField("entrée le")
     left_on = models.DateField("sortie le", null=True, blank=True)
-    contribution = models.DecimalField(
-        "contribution financière annuelle (€)", default=0, **MONEY
-    )
+    contribution = models.DecimalField("contribution financière annuelle (€)", default=0, **MONEY)
 
     class Meta:
         verbose_name = "membre d'un projet collectif"
@@ -93,7 +91,10 @@ class SharedPost(models.Model):
     """A post shared between members: its host employer and how its time is split."""
 
     project = models.ForeignKey(
-        CollectiveProject, verbose_name="projet", on_delete=models.CASCADE, related_name="shared_posts"
+        CollectiveProject,
+        verbose_name="projet",
+        on_delete=models.CASCADE,
+        related_name="shared_posts",
     )
     function = models.CharField("fonction", max_length=200)
     etp = models.DecimalField(

@@ -104,7 +104,9 @@ class Convention(models.Model):
         verbose_name_plural = "conventionnements"
         ordering = ["-start_date"]
         constraints = [
-            models.UniqueConstraint(fields=["structure", "number"], name="convention_unique_number"),
+            models.UniqueConstraint(
+                fields=["structure", "number"], name="convention_unique_number"
+            ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="convention_dates_in_order",
@@ -168,10 +170,14 @@ class YearlyFigures(models.Model):
     )
     source = models.CharField("source", max_length=32, choices=FiguresSource.choices)
     insertion_headcount = models.PositiveIntegerField("salariés en insertion", default=0)
-    insertion_etp = models.DecimalField("ETP en insertion", max_digits=8, decimal_places=2, default=0)
+    insertion_etp = models.DecimalField(
+        "ETP en insertion", max_digits=8, decimal_places=2, default=0
+    )
     permanent_headcount = models.PositiveIntegerField("permanents", default=0)
     permanent_etp = models.DecimalField("ETP permanents", max_digits=8, decimal_places=2, default=0)
-    hours_worked = models.PositiveIntegerField("heures travaillées ou mises à disposition", default=0)
+    hours_worked = models.PositiveIntegerField(
+        "heures travaillées ou mises à disposition", default=0
+    )
     turnover = models.DecimalField("chiffre d'affaires (€)", default=0, **MONEY)
     public_subsidies = models.DecimalField("subventions publiques (€)", default=0, **MONEY)
     total_resources = models.DecimalField("total des ressources (€)", default=0, **MONEY)
@@ -182,19 +188,35 @@ class YearlyFigures(models.Model):
     exits_interim = models.PositiveIntegerField("sorties en intérim", default=0)
     exits_other_siae = models.PositiveIntegerField("sorties vers une autre SIAE", default=0)
     share_women = models.DecimalField(
-        "part de femmes (%)", max_digits=5, decimal_places=2, null=True, blank=True,
+        "part de femmes (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=PERCENT_VALIDATORS,
     )
     share_under_26 = models.DecimalField(
-        "part de moins de 26 ans (%)", max_digits=5, decimal_places=2, null=True, blank=True,
+        "part de moins de 26 ans (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=PERCENT_VALIDATORS,
     )
     share_over_45 = models.DecimalField(
-        "part de plus de 45 ans (%)", max_digits=5, decimal_places=2, null=True, blank=True,
+        "part de plus de 45 ans (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=PERCENT_VALIDATORS,
     )
     share_rsa = models.DecimalField(
-        "part de bénéficiaires du RSA (%)", max_digits=5, decimal_places=2, null=True, blank=True,
+        "part de bénéficiaires du RSA (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=PERCENT_VALIDATORS,
     )
 

@@ -67,7 +67,9 @@ def csv_text(*rows, columns=COLUMNS):
 
 
 def import_rows(*rows, actor=None, reason=""):
-    return apply_structures_import(plan_structures_import(csv_text(*rows)), actor=actor, reason=reason)
+    return apply_structures_import(
+        plan_structures_import(csv_text(*rows)), actor=actor, reason=reason
+    )
 
 
 def run_command(path, *args):
@@ -122,7 +124,11 @@ def test_sample_file_creates_structures_with_networks(today):
     assert "6 structures créées, 0 mise à jour, 0 inchangée, 0 ligne en erreur" in out
     assert Structure.objects.count() == 6
     structure = Structure.objects.get(siret="85734152184091")
-    assert (structure.name, structure.kind, structure.department_id) == ("ETTI Exemple 1", "ETTI", "54")
+    assert (structure.name, structure.kind, structure.department_id) == (
+        "ETTI Exemple 1",
+        "ETTI",
+        "54",
+    )
     assert affiliations(structure) == [("coorace", today, None)]
     entries = AuditEntry.objects.filter(action="structure.import")
     assert entries.count() == 6
@@ -281,9 +287,11 @@ def test_missing_columns_are_one_error_on_line_1():
 
 @pytest.mark.django_db
 def test_line_numbers_are_physical_lines():
-    text = csv_text(row(1, name="Chantier\nsur deux lignes"), row(2)) + "\n" + csv_text(
-        row(3, kind="??")
-    ).split("\n", 1)[1]
+    text = (
+        csv_text(row(1, name="Chantier\nsur deux lignes"), row(2))
+        + "\n"
+        + csv_text(row(3, kind="??")).split("\n", 1)[1]
+    )
 
     plan = plan_structures_import(text)
 
@@ -390,9 +398,33 @@ def test_convention_is_upserted_by_number():
 
     convention = Convention.objects.get(structure=structure)
     assert convention.end_date == datetime.date(2026, 12, 31)
-    assert result.updates[0].changes == {
-        "convention.ACI-1.end_date": ["2024-12-31", "2026-12-31"]
-    }
+    assert result.updates[0].changes == {"convention.ACI-1.end_date": ["2024-12-31", "2026-12-31"]}
+
+
+@pytest.mark.django_db
+def test_an_upcoming_affiliation_listed_in_the_file_starts_today(today):
+    structure = StructureFactory(siret=make_siret(1), name="Chantier")
+    AffiliationFactory(
+        structure=structure, network="fei", start_date=today + datetime.timedelta(days=30)
+    )
+
+    import_rows(row(1, name="Chantier", networks="fei"))
+
+    assert affiliations(structure) == [("fei", today, None)]
+
+
+@pytest.mark.django_db
+def test_apply_compares_again_with_the_database():
+    plan = plan_structures_import(csv_text(row(1, name="Depuis le fichier")))
+    # Created by someone else between the plan and its confirmation.
+    StructureFactory(siret=make_siret(1), name="Saisie à la main")
+
+    result = apply_structures_import(plan, actor=None)
+
+    assert [c.changes["name"] for c in result.updates] == [
+        ["Saisie à la main", "Depuis le fichier"]
+    ]
+    assert Structure.objects.get(siret=make_siret(1)).name == "Depuis le fichier"
 
 
 # -- The command --------------------------------------------------------------------------------
@@ -400,7 +432,9 @@ def test_convention_is_upserted_by_number():
 
 def bad_file(tmp_path):
     path = tmp_path / "structures.csv"
-    path.write_text(csv_text(row(1), row(2, department="99"), row(3, siret="123")), encoding="utf-8")
+    path.write_text(
+        csv_text(row(1), row(2, department="99"), row(3, siret="123")), encoding="utf-8"
+    )
     return path
 
 
@@ -425,6 +459,16 @@ def test_command_partial_writes_the_valid_rows_only(tmp_path):
     assert "1 structure créée, 0 mise à jour, 0 inchangée, 2 lignes en erreur" in out
     assert list(Structure.objects.values_list("siret", flat=True)) == [make_siret(1)]
     assert AuditEntry.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_command_partial_fails_when_no_row_is_valid(tmp_path):
+    path = tmp_path / "structures.csv"
+    path.write_text(csv_text(row(1, kind="?")), encoding="utf-8")
+
+    with pytest.raises(CommandError, match="Aucune ligne valide"):
+        run_command(path, "--partial")
+    assert nothing_written()
 
 
 @pytest.mark.django_db
@@ -466,6 +510,16 @@ def test_bom_is_accepted(tmp_path):
     run_command(path)
 
     assert Structure.objects.get(siret=make_siret(1)).name == "Régie de quartier"
+
+
+@pytest.mark.django_db
+def test_windows_line_endings():
+    text = csv_text(row(1), row(2, department="100")).replace("\n", "\r\n")
+
+    plan = plan_structures_import(text.encode("utf-8-sig"))
+
+    assert [(error.line, error.field) for error in plan.errors] == [(3, "department")]
+    assert [change.siret for change in plan.creates] == [make_siret(1)]
 
 
 @pytest.mark.django_db

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 def world(grand_est):
     nancy = StructureFactory(name="Nancy ACI")
     metz = StructureFactory(name="Metz EI", kind="EI", department=Department.objects.get(code="57"))
-    paris = StructureFactory(name="Paris AI", kind="AI", department=Department.objects.get(code="75"))
+    paris = StructureFactory(
+        name="Paris AI", kind="AI", department=Department.objects.get(code="75")
+    )
     director = MembershipFactory(structure=nancy).user
     former = MembershipFactory(structure=metz, is_active=False).user
     salarie = MembershipFactory(structure=metz, role="salarie").user

@@ -46,7 +46,9 @@ def test_list_query_count_is_bounded(client, instructeur, django_assert_max_num_
 
 def test_list_filters(client, instructeur):
     aci = StructureFactory(name="Les Jardins du Lac", kind="ACI")
-    ei = StructureFactory(name="Recyclerie Mosellane", kind="EI", department=Department.objects.get(code="57"))
+    ei = StructureFactory(
+        name="Recyclerie Mosellane", kind="EI", department=Department.objects.get(code="57")
+    )
     AffiliationFactory(structure=ei, network="fei")
     ConventionFactory(structure=aci)
     client.force_login(instructeur)
@@ -88,15 +90,15 @@ def test_director_sees_only_own_structures(client, director_a, structure_a, stru
 
 def test_director_cannot_edit_another_structure_by_post(client, director_a, structure_b):
     client.force_login(director_a)
-    response = client.post(
-        reverse("structures:edit", args=[structure_b.siret]), {"name": "Piraté"}
-    )
+    response = client.post(reverse("structures:edit", args=[structure_b.siret]), {"name": "Piraté"})
     assert response.status_code == 404
     structure_b.refresh_from_db()
     assert structure_b.name == "Entreprise B"
 
 
-def test_instructeur_sees_every_structure_of_the_region(client, instructeur, structure_a, structure_b):
+def test_instructeur_sees_every_structure_of_the_region(
+    client, instructeur, structure_a, structure_b
+):
     elsewhere = StructureFactory(department=Department.objects.get(code="75"))
     client.force_login(instructeur)
     response = client.get(reverse("structures:list"))
@@ -135,7 +137,7 @@ def test_detail_shows_figures_chart_and_members(client, instructeur, director_a,
     content = response.content.decode()
     assert len(response.context["etp_chart"]["bars"]) == 2
     assert "<svg" in content and director_a.email in content
-    assert "40 %" in content  # self-financing: (1 000 000 − 600 000) / 1 000 000
+    assert "40&nbsp;%" in content  # self-financing: (1,000,000 - 600,000) / 1,000,000
 
 
 def structure_post_data(structure=None, **overrides):
@@ -161,7 +163,9 @@ def test_director_edits_own_structure_and_it_is_audited(client, director_a, stru
     assert response.status_code == 302
     structure_a.refresh_from_db()
     assert structure_a.name == "Chantier A rénové"
-    assert NetworkAffiliation.objects.current().filter(structure=structure_a, network="cnlrq").exists()
+    assert (
+        NetworkAffiliation.objects.current().filter(structure=structure_a, network="cnlrq").exists()
+    )
     entry = AuditEntry.objects.get(action="structure.update")
     assert entry.actor == director_a
     assert entry.changes["name"] == ["Chantier A", "Chantier A rénové"]
@@ -191,7 +195,9 @@ def test_create_shows_french_field_errors_and_writes_nothing(client, instructeur
 
 def test_create_refuses_duplicate_siret(client, instructeur, structure_a):
     client.force_login(instructeur)
-    response = client.post(reverse("structures:create"), structure_post_data(siret=structure_a.siret))
+    response = client.post(
+        reverse("structures:create"), structure_post_data(siret=structure_a.siret)
+    )
     assert response.status_code == 200
     assert "existe déjà" in response.context["form"].errors["siret"][0]
 
@@ -209,11 +215,24 @@ def test_figures_form_refuses_subsidies_above_resources(client, instructeur, str
     client.force_login(instructeur)
     response = client.post(
         reverse("structures:figures_add", args=[structure_a.siret]),
-        {"year": 2025, "source": "comptes", "total_resources": "100", "public_subsidies": "200",
-         "insertion_headcount": 1, "insertion_etp": "1", "permanent_headcount": 0,
-         "permanent_etp": "0", "hours_worked": 0, "turnover": "0", "exits_cdi": 0,
-         "exits_cdd": 0, "exits_contrat_aide": 0, "exits_formation": 0, "exits_interim": 0,
-         "exits_other_siae": 0},
+        {
+            "year": 2025,
+            "source": "comptes",
+            "total_resources": "100",
+            "public_subsidies": "200",
+            "insertion_headcount": 1,
+            "insertion_etp": "1",
+            "permanent_headcount": 0,
+            "permanent_etp": "0",
+            "hours_worked": 0,
+            "turnover": "0",
+            "exits_cdi": 0,
+            "exits_cdd": 0,
+            "exits_contrat_aide": 0,
+            "exits_formation": 0,
+            "exits_interim": 0,
+            "exits_other_siae": 0,
+        },
     )
     assert response.status_code == 200
     assert "dépasser" in response.context["form"].errors["public_subsidies"][0]
@@ -230,7 +249,9 @@ def test_director_manages_members(client, director_a, structure_a):
     assert response.status_code == 302
     membership = structure_a.memberships.get(user=colleague)
     assert membership.is_active
-    client.post(reverse("structures:membership_deactivate", args=[structure_a.siret, membership.uuid]))
+    client.post(
+        reverse("structures:membership_deactivate", args=[structure_a.siret, membership.uuid])
+    )
     membership.refresh_from_db()
     assert not membership.is_active and membership.deactivated_at is not None
     # Deactivated: the colleague no longer sees the structure, history is kept.

@@ -37,12 +37,15 @@ class Command(BaseCommand):
         for error in plan.errors:
             where = f"{error.field} : " if error.field else ""
             self.stderr.write(f"ligne {error.line} : {where}{error.message}")
-        rejected = bool(plan.errors) and not partial
+        # With --partial, a file of which no row could be read is still a failure.
+        rejected = bool(plan.errors) and (not partial or not plan.rows)
 
         if dry_run or rejected:
             if dry_run and verbosity >= 1:
                 self._write_changes(plan)
             self.stdout.write(plan.summary)
+            if rejected and partial:
+                raise CommandError("Aucune ligne valide, rien n'a été enregistré.")
             if rejected:
                 raise CommandError(
                     "Import refusé, rien n'a été enregistré : corrigez les lignes en erreur "

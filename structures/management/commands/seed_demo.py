@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from iae_portal.users import demo as users_demo
 from structures import demo as structures_demo
+from structures.demo_data import REGION_CODE
 
 SEED = 2026
 
@@ -57,9 +58,7 @@ class Command(BaseCommand):
                 return
             rng = random.Random(SEED)
             created = structures_demo.seed(rng, count=structures)
-            users = users_demo.seed(
-                region_code=structures_demo.REGION_CODE, structures=created.structures
-            )
+            users = users_demo.seed(region_code=REGION_CODE, structures=created.structures)
         for line in created.summary(timezone.localdate()):
             self.stdout.write(f"- {line}")
         self.stdout.write(f"- Comptes de démonstration : {len(users)}")
