@@ -45,7 +45,7 @@ def _confirm(request):
     # Planned again: the database may have changed since the report was shown.
     plan = plan_structures_import(pending["content"])
     try:
-        apply_structures_import(
+        applied = apply_structures_import(
             plan,
             actor=request.user,
             partial=pending["partial"],
@@ -59,5 +59,5 @@ def _confirm(request):
             {"form": StructureImportForm(), "plan": plan, "partial": False},
         )
     del request.session[SESSION_KEY]
-    messages.success(request, f"Import terminé : {plan.summary}.")
+    messages.success(request, f"Import terminé : {applied.summary}.")
     return redirect("structures:list")

@@ -4,7 +4,6 @@ import io
 
 import pytest
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -19,7 +18,6 @@ from structures.importers import (
     plan_structures_import,
 )
 from structures.models import Convention, NetworkAffiliation, Structure
-from structures.validators import validate_siret
 from tests.structures.factories import (
     AffiliationFactory,
     ConventionFactory,
@@ -90,16 +88,6 @@ def nothing_written():
     return not Structure.objects.exists() and not AuditEntry.objects.exists()
 
 
-def validator_accepts_sample():
-    with open(SAMPLES / "structures-sample.csv", encoding="utf-8") as sample:
-        try:
-            for record in csv.DictReader(sample):
-                validate_siret(record["siret"])
-        except ValidationError:
-            return False
-    return True
-
-
 @pytest.fixture
 def today():
     return timezone.localdate()
@@ -108,14 +96,6 @@ def today():
 # -- Good files ------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    not validator_accepts_sample(),
-    reason=(
-        "The sample's SIRETs are Luhn-valid on 14 digits (the contract) but their SIREN part "
-        "is not, and validators.validate_siret (python-stdnum) also checks the SIREN."
-    ),
-    strict=True,
-)
 @pytest.mark.django_db
 def test_sample_file_creates_structures_with_networks(today):
     out, err = run_command(SAMPLES / "structures-sample.csv")

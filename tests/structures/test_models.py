@@ -33,6 +33,15 @@ class TestSiretValidation:
             validate_siret(value)
         assert error.value.code == "siret_format"
 
+    def test_siren_part_is_not_held_to_its_own_key(self):
+        # structures.md: 14 digits, Luhn-valid over the 14; the samples rely on it.
+        validate_siret("29611124226235")
+
+    def test_la_poste_sirets_follow_the_digit_sum_rule(self):
+        validate_siret("35600000000001")  # digit sum 15
+        with pytest.raises(ValidationError):
+            validate_siret("35600000000002")
+
     def test_normalize_removes_spaces(self):
         assert normalize_siret(" 732 829 320 00074 ") == "73282932000074"
 
