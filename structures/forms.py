@@ -7,7 +7,7 @@ from iae_portal.users.models import User
 
 from .enums import MembershipRole, Network
 from .models import Convention, Structure, YearlyFigures
-from .services import FIGURES_FIELDS
+from .services import FIGURES_FIELDS, STRUCTURE_FIELDS
 from .validators import normalize_siret, validate_siret
 
 
@@ -28,19 +28,7 @@ class StructureForm(forms.ModelForm):
 
     class Meta:
         model = Structure
-        fields = [
-            "siret",
-            "name",
-            "kind",
-            "legal_form",
-            "address",
-            "postal_code",
-            "city",
-            "department",
-            "activity",
-            "email",
-            "phone",
-        ]
+        fields = [name.removesuffix("_id") for name in STRUCTURE_FIELDS]
         widgets = {"activity": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, can_change_siret=True, **kwargs):

@@ -103,21 +103,6 @@ def affiliations_set(*, actor, structure, networks, day=None):
 
 
 CONVENTION_FIELDS = ("kind", "number", "start_date", "end_date")
-
-
-@transaction.atomic
-def convention_save(*, actor, structure, data, convention=None):
-    convention = convention or Convention(structure=structure)
-    before = snapshot(convention, CONVENTION_FIELDS) if convention.pk else {}
-    _apply(convention, data, CONVENTION_FIELDS)
-    convention.full_clean()
-    convention.save()
-    changes = diff(before, snapshot(convention, CONVENTION_FIELDS))
-    if changes:
-        audit_record(actor=actor, action="structure.convention", obj=structure, changes=changes)
-    return convention
-
-
 FIGURES_FIELDS = tuple(
     field.name
     for field in YearlyFigures._meta.concrete_fields
@@ -125,22 +110,49 @@ FIGURES_FIELDS = tuple(
 )
 
 
-@transaction.atomic
-def figures_save(*, actor, structure, data, figures=None):
-    figures = figures or YearlyFigures(structure=structure)
-    before = snapshot(figures, FIGURES_FIELDS) if figures.pk else {}
-    _apply(figures, data, FIGURES_FIELDS)
-    figures.full_clean()
-    figures.save()
-    changes = diff(before, snapshot(figures, FIGURES_FIELDS))
+def _save_child(*, actor, structure, instance, data, fields, action, key):
+    """Create or update one row belonging to ``structure`` and audit it on the structure,
+    each change keyed by ``key`` (the row's own identity: a convention number, a year)."""
+    before = snapshot(instance, fields) if instance.pk else {}
+    _apply(instance, data, fields)
+    instance.full_clean()
+    instance.save()
+    changes = diff(before, snapshot(instance, fields))
     if changes:
+        prefix = getattr(instance, key)
         audit_record(
             actor=actor,
-            action="structure.figures",
+            action=action,
             obj=structure,
-            changes={f"{figures.year}.{key}": value for key, value in changes.items()},
+            changes={f"{prefix}.{field}": values for field, values in changes.items()},
         )
-    return figures
+    return instance
+
+
+@transaction.atomic
+def convention_save(*, actor, structure, data, convention=None):
+    return _save_child(
+        actor=actor,
+        structure=structure,
+        instance=convention or Convention(structure=structure),
+        data=data,
+        fields=CONVENTION_FIELDS,
+        action="structure.convention",
+        key="number",
+    )
+
+
+@transaction.atomic
+def figures_save(*, actor, structure, data, figures=None):
+    return _save_child(
+        actor=actor,
+        structure=structure,
+        instance=figures or YearlyFigures(structure=structure),
+        data=data,
+        fields=FIGURES_FIELDS,
+        action="structure.figures",
+        key="year",
+    )
 
 
 @transaction.atomic

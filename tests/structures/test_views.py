@@ -258,3 +258,32 @@ def test_director_manages_members(client, director_a, structure_a):
     client.force_login(colleague)
     assert client.get(structure_a.get_absolute_url()).status_code == 404
     assert AuditEntry.objects.filter(action="structure.membership").count() == 2
+
+
+def test_convention_added_then_edited_by_number_is_audited(client, instructeur, structure_a):
+    client.force_login(instructeur)
+    add = reverse("structures:convention_add", args=[structure_a.siret])
+    data = {
+        "kind": "ACI",
+        "number": "ACI054250001",
+        "start_date": "2025-01-01",
+        "end_date": "2027-12-31",
+    }
+    assert client.post(add, data).status_code == 302
+    edit = reverse("structures:convention_edit", args=[structure_a.siret, "ACI054250001"])
+    assert client.post(edit, {**data, "end_date": "2026-12-31"}).status_code == 302
+    assert str(structure_a.conventions.get().end_date) == "2026-12-31"
+    changes = [
+        e.changes for e in AuditEntry.objects.filter(action="structure.convention").order_by("id")
+    ]
+    assert changes[1] == {"ACI054250001.end_date": ["2027-12-31", "2026-12-31"]}
+
+
+def test_convention_end_before_start_is_a_french_field_error(client, instructeur, structure_a):
+    client.force_login(instructeur)
+    response = client.post(
+        reverse("structures:convention_add", args=[structure_a.siret]),
+        {"kind": "ACI", "number": "X1", "start_date": "2025-01-01", "end_date": "2024-01-01"},
+    )
+    assert response.context["form"].errors["end_date"] == ["La fin doit être postérieure au début."]
+    assert not structure_a.conventions.exists()
