@@ -113,6 +113,9 @@ FIGURES_FIELDS = tuple(
 def _save_child(*, actor, structure, instance, data, fields, action, key):
     """Create or update one row belonging to ``structure`` and audit it on the structure,
     each change keyed by ``key`` (the row's own identity: a convention number, a year)."""
+    if instance.pk:
+        # Read the stored row: a ModelForm has already copied its data onto ``instance``.
+        instance = type(instance).objects.select_for_update().get(pk=instance.pk)
     before = snapshot(instance, fields) if instance.pk else {}
     _apply(instance, data, fields)
     instance.full_clean()
