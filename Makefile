@@ -29,6 +29,7 @@ $(STAMP): pyproject.toml | $(PY)
 setup: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference_data
+	$(PY) manage.py load_aid_schemes
 
 run: setup
 	$(PY) manage.py seed_demo

@@ -44,5 +44,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("structures/", include("structures.urls")),
+    path("aides/", include("aides.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,39 @@
+from django.contrib import admin
+
+from .models import AidComputation, AidScheme, ParameterVersion
+
+
+class ParameterVersionInline(admin.TabularInline):
+    """Read-only: a change of parameters goes through the scheme's page (a new version)."""
+
+    model = ParameterVersion
+    extra = 0
+    fields = ["number", "created_at", "created_by", "reason", "values"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AidScheme)
+class AidSchemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "origin_region", "rule_kind", "active_from", "active_until"]
+    list_filter = ["rule_kind", "origin_region"]
+    search_fields = ["name", "code"]
+    readonly_fields = ["uuid", "code", "rule_kind", "created_at", "updated_at"]
+    inlines = [ParameterVersionInline]
+
+
+@admin.register(AidComputation)
+class AidComputationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "scheme", "structure", "eligible", "total", "version"]
+    list_filter = ["scheme", "eligible"]
+    list_select_related = ["scheme", "structure", "version"]
+    readonly_fields = [f.name for f in AidComputation._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,322 @@
+"""The simulator's form (only the fields a scheme's rule uses) and the parameters form."""
+
+from decimal import Decimal
+
+from django import forms
+
+from structures.enums import StructureKind
+
+from . import rules
+from .enums import (
+    Contract,
+    Criterion,
+    DocumentKind,
+    ExpenseCategory,
+    PositionFunction,
+    PositionRole,
+    RateMode,
+    TrainingType,
+)
+from .rules import params as P
+
+KIND_CHOICES = [(code, StructureKind(code).label) for code in rules.case.KINDS]
+MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
+BLANK = [("", "—")]
+
+
+def _keep(form, names):
+    for name in list(form.fields):
+        if name not in names:
+            del form.fields[name]
+
+
+class SimulationForm(forms.Form):
+    """The case-level fields; the rule's ``FORM`` says which are shown."""
+
+    kind = forms.ChoiceField(label="Type de structure", choices=KIND_CHOICES)
+    years = forms.IntegerField(
+        label="Durée demandée (années)", min_value=1, max_value=10, initial=1
+    )
+    rate_mode = forms.ChoiceField(label="Mode de calcul", choices=RateMode.choices)
+    members_count = forms.IntegerField(
+        label="Membres de l'équipe (hors chef)", min_value=0, required=False
+    )
+    members_etp = forms.DecimalField(
+        label="ETP de l'équipe", min_value=0, decimal_places=2, required=False
+    )
+    half_time_count = forms.IntegerField(label="Salariés à mi-temps", min_value=0, required=False)
+    contrats_aides_count = forms.IntegerField(label="Contrats aidés", min_value=0, required=False)
+    simultaneous_insertion = forms.IntegerField(
+        label="Personnes encadrées simultanément", min_value=0, required=False
+    )
+    insertion_in_action = forms.IntegerField(
+        label="Salariés en insertion dans l'action", min_value=0, required=False
+    )
+    young_share = forms.DecimalField(
+        label="Part de moins de 26 ans dans l'ACI (%)",
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        required=False,
+    )
+    environment_sector = forms.BooleanField(
+        label="Postes dans le secteur de l'environnement", required=False
+    )
+    grouped_structures = forms.BooleanField(
+        label="Poste porté pour un groupe de structures", required=False
+    )
+    new_function = forms.BooleanField(label="Fonction nouvelle", required=False)
+    beneficiary_contribution = forms.DecimalField(
+        label="Contribution annuelle des bénéficiaires (€)", required=False, **MONEY
+    )
+    crepi = forms.BooleanField(label="Embauche dans le cadre d'un CREPI", required=False)
+    enterprise_like_organisation = forms.BooleanField(
+        label="Organisation du travail proche de l'entreprise", required=False
+    )
+    complementarity = forms.BooleanField(
+        label="Complémentarité avec les outils du territoire", required=False
+    )
+    cofinancing = forms.BooleanField(label="Cofinancement public et privé", required=False)
+    multi_structure_multi_department = forms.BooleanField(
+        label="Expérimentation multi-structures et multi-départements", required=False
+    )
+    operating_expenses = forms.DecimalField(
+        label="Dépenses de fonctionnement du projet (€)", required=False, **MONEY
+    )
+    aides_au_poste_already_funded = forms.DecimalField(
+        label="Aides au poste déjà financées (€)", required=False, **MONEY
+    )
+
+    TEAM = (
+        "members_count",
+        "members_etp",
+        "half_time_count",
+        "contrats_aides_count",
+        "simultaneous_insertion",
+        "insertion_in_action",
+        "young_share",
+    )
+    FLAGS = tuple(rules.case.Flags.__dataclass_fields__)
+    OPERATING = ("operating_expenses", "aides_au_poste_already_funded")
+
+    def __init__(self, *args, layout, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep = {"kind"}
+        keep |= {"years"} if layout.get("years") else set()
+        keep |= {"rate_mode"} if layout.get("rate_mode") else set()
+        keep |= set(layout.get("team", ())) | set(layout.get("flags", ()))
+        keep |= set(self.OPERATING) if layout.get("operating") else set()
+        _keep(self, keep)
+
+    def case_data(self):
+        data = self.cleaned_data
+        case = {"structure": {"kind": data["kind"]}}
+        for name in ("years", "rate_mode", *self.OPERATING):
+            if data.get(name) is not None:
+                case[name] = data[name]
+        team = {name: data[name] for name in self.TEAM if data.get(name) is not None}
+        if "young_share" in team:
+            team["young_share"] = team["young_share"] / 100
+        flags = {name: data[name] for name in self.FLAGS if name in data and data[name] is not None}
+        return case | ({"team": team} if team else {}) | ({"flags": flags} if flags else {})
+
+
+class LineForm(forms.Form):
+    """A row of a section; ``fields`` (from the rule's layout) says which columns show."""
+
+    def __init__(self, *args, fields=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        _keep(self, self.expand(fields))
+
+    @staticmethod
+    def expand(fields):
+        return set(fields)
+
+
+class PositionForm(LineForm):
+    role = forms.ChoiceField(label="Poste", choices=BLANK + PositionRole.choices)
+    etp = forms.DecimalField(
+        label="ETP", min_value=Decimal("0.01"), max_value=1, decimal_places=2, initial=1
+    )
+    annual_cost = forms.DecimalField(label="Coût annuel (€)", **MONEY)
+    contract = forms.ChoiceField(label="Contrat", choices=BLANK + Contract.choices, required=False)
+    contract_months = forms.IntegerField(
+        label="Durée du contrat (mois)", min_value=0, required=False
+    )
+    rsa_socle = forms.BooleanField(label="Bénéficiaire du RSA socle", required=False)
+    criteria = forms.MultipleChoiceField(
+        label="Critères",
+        choices=Criterion.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    function = forms.ChoiceField(
+        label="Fonction", choices=BLANK + PositionFunction.choices, required=False
+    )
+    holder_age = forms.IntegerField(
+        label="Âge de la personne", min_value=0, max_value=99, required=False
+    )
+    holder_qualified = forms.BooleanField(label="Diplômée ou qualifiée", required=False)
+    holder_qpv = forms.BooleanField(label="Habite un QPV", required=False)
+    holder_zrr = forms.BooleanField(label="Habite une zone rurale (ZRR)", required=False)
+
+    HOLDER = ("holder_age", "holder_qualified", "holder_qpv", "holder_zrr")
+
+    @staticmethod
+    def expand(fields):
+        return (set(fields) - {"holder"}) | (
+            set(PositionForm.HOLDER) if "holder" in fields else set()
+        )
+
+    def item(self):
+        data = {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if v not in (None, "") and not k.startswith("holder_")
+        }
+        if "holder_age" in self.fields:
+            data["holder"] = {
+                "age": self.cleaned_data.get("holder_age"),
+                "qualified": self.cleaned_data.get("holder_qualified", False),
+                "qpv": self.cleaned_data.get("holder_qpv", False),
+                "zrr": self.cleaned_data.get("holder_zrr", False),
+            }
+        return data
+
+
+class ExpenseForm(LineForm):
+    category = forms.ChoiceField(label="Catégorie", choices=BLANK + ExpenseCategory.choices)
+    amount = forms.DecimalField(label="Montant (€)", **MONEY)
+    waste_sorting = forms.BooleanField(label="Tri des déchets", required=False)
+
+    def item(self):
+        return {k: v for k, v in self.cleaned_data.items() if v is not None}
+
+
+class TrainingForm(LineForm):
+    cost = forms.DecimalField(label="Coût pédagogique (€)", **MONEY)
+    type = forms.ChoiceField(label="Type", choices=BLANK + TrainingType.choices, required=False)
+    provider_is_employer = forms.BooleanField(label="Dispensée par l'employeur", required=False)
+    requested_at_hiring = forms.BooleanField(label="Demandée à l'embauche", required=False)
+
+    def item(self):
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+SECTION_FORMS = {"positions": PositionForm, "expenses": ExpenseForm, "trainings": TrainingForm}
+SECTION_TITLES = {"positions": "Postes", "expenses": "Dépenses", "trainings": "Formations"}
+DEFAULT_ROWS = 3
+
+
+def section_formsets(layout, data=None):
+    """One formset per section the rule uses, with its columns."""
+    formsets = {}
+    for section, form_class in SECTION_FORMS.items():
+        if section in layout:
+            FormSet = forms.formset_factory(
+                form_class, extra=DEFAULT_ROWS, max_num=200, absolute_max=200
+            )
+            formsets[section] = FormSet(
+                data, prefix=section, form_kwargs={"fields": layout[section]}
+            )
+    return formsets
+
+
+class SchemeForm(forms.Form):
+    """The descriptive fields of a scheme that staff edit."""
+
+    name = forms.CharField(label="Nom", max_length=255)
+    description = forms.CharField(
+        label="Description", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    legal_basis_reference = forms.CharField(
+        label="Délibération (référence)", max_length=120, required=False
+    )
+    legal_basis_date = forms.DateField(
+        label="Délibération (date)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    required_documents = forms.MultipleChoiceField(
+        label="Pièces justificatives",
+        choices=DocumentKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    budget_envelope = forms.DecimalField(label="Enveloppe budgétaire (€)", required=False, **MONEY)
+    active_from = forms.DateField(
+        label="Ouvert à partir du",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    active_until = forms.DateField(
+        label="Ouvert jusqu'au",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("active_from"), cleaned.get("active_until")
+        if start and end and end < start:
+            self.add_error("active_until", "La fin doit être postérieure au début.")
+        return cleaned
+
+
+class ParametersForm(forms.Form):
+    """One field per parameter of the rule kind, plus the mandatory reason of the change."""
+
+    reason = forms.CharField(
+        label="Motif de la modification",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Par exemple : délibération n° 2026-123 du 12 novembre 2026.",
+    )
+
+    def __init__(self, *args, spec, current, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.spec = spec
+        fields = {}
+        for param in spec:
+            value = current[param.name]
+            if param.kind in (P.KIND_LIST, P.CODES):
+                choices = KIND_CHOICES if param.kind == P.KIND_LIST else _code_choices(param)
+                fields[param.name] = forms.MultipleChoiceField(
+                    label=param.label,
+                    choices=choices,
+                    initial=list(value),
+                    required=False,
+                    widget=forms.CheckboxSelectMultiple,
+                )
+            else:
+                help_text = {
+                    P.RATE: "Taux entre 0 et 1 (0,25 pour 25 %).",
+                    P.RATES: "Taux séparés par des points-virgules, année par année (0,25 ; 0,20).",
+                    P.AMOUNTS: "Montants séparés par des points-virgules.",
+                }.get(param.kind, "")
+                initial = (
+                    " ; ".join(_fr(v) for v in value) if param.kind in P.LIST_KINDS else _fr(value)
+                )
+                fields[param.name] = forms.CharField(
+                    label=param.label, initial=initial, help_text=help_text
+                )
+        self.fields = {**fields, "reason": self.fields["reason"]}
+
+    def clean(self):
+        cleaned = super().clean()
+        values = {name: cleaned[name] for name in (p.name for p in self.spec) if name in cleaned}
+        try:
+            self.parameters = rules.clean(self.spec, values)
+        except rules.ParameterError as error:
+            self.add_error(error.name, error.message)
+        return cleaned
+
+
+def _fr(value):
+    return str(value).replace(".", ",")
+
+
+def _code_choices(param):
+    labels = {}
+    for enum in (Contract, Criterion, PositionFunction, PositionRole, TrainingType):
+        labels.update(enum.choices)
+    return [(code, labels.get(code, code)) for code in param.choices]

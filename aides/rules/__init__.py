@@ -1,0 +1,57 @@
+"""Pure rule modules, one per rule kind: plain data in, a ``Result`` out, no database.
+
+``evaluate(rule_kind, data, parameters)`` checks the input against the simulate contract,
+then applies the rule with the scheme's parameters (typed by ``params.clean``).
+"""
+
+from . import (
+    aap_innovation,
+    arsie,
+    emploi_tremplin_iae,
+    encadrement_formation,
+    equipes_insertion,
+    fonctions_mutualisees,
+    investissement_siae,
+    manual,
+    recrutement_jeunes,
+    tremplin_environnement,
+    tremplin_solidarites,
+)
+from .case import BadInput, parse_case
+from .params import ParameterError, clean
+
+RULES = {
+    module.KIND: module
+    for module in (
+        tremplin_environnement,
+        tremplin_solidarites,
+        emploi_tremplin_iae,
+        fonctions_mutualisees,
+        recrutement_jeunes,
+        encadrement_formation,
+        arsie,
+        equipes_insertion,
+        investissement_siae,
+        aap_innovation,
+        manual,
+    )
+}
+
+__all__ = [
+    "RULES",
+    "BadInput",
+    "ParameterError",
+    "clean",
+    "evaluate",
+    "has_amount_rule",
+    "parse_case",
+]
+
+
+def has_amount_rule(rule_kind):
+    return getattr(RULES[rule_kind], "HAS_AMOUNT_RULE", True)
+
+
+def evaluate(rule_kind, case, parameters):
+    """``case``: a parsed ``Case``; ``parameters``: typed values (``params.clean``)."""
+    return RULES[rule_kind].evaluate(case, parameters)

@@ -1,0 +1,37 @@
+"""Midi-Pyrénées, call for innovative IAE projects (aid-rules.md § 10).
+
+SIAE, CREPI, or a network when the experiment is run by several structures in several
+départements. 50 % of the project's operating expenses, less the post aids already funded,
+capped at 25,000 €. The selection criteria are scored by the jury, not computed.
+"""
+
+from .case import SIAE
+from .common import check_applicant, exclude_unused
+from .params import AMOUNT, KIND_LIST, RATE, Param
+from .result import ZERO, Outcome, euros, pct
+
+KIND = "aap_innovation"
+LABEL = "Taux des dépenses de fonctionnement moins les aides au poste, plafonné"
+PARAMETERS = (
+    Param("applicant_kinds", KIND_LIST, (*sorted(SIAE), "CREPI", "RESEAU"), "Structures éligibles"),
+    Param("network_kinds", KIND_LIST, ("RESEAU",), "Réseaux : seulement pour une expérimentation multi-structures et multi-départements"),
+    Param("rate", RATE, "0.50", "Taux des dépenses de fonctionnement"),
+    Param("cap", AMOUNT, "25000", "Plafond (€)"),
+)  # fmt: skip
+FORM = {"operating": True, "flags": ("multi_structure_multi_department",)}
+
+
+def evaluate(case, p):
+    outcome = Outcome(case)
+    check_applicant(outcome, p["applicant_kinds"])
+    if case.kind in p["network_kinds"] and not case.flags.multi_structure_multi_department:
+        outcome.refuse("network_needs_several_structures")
+    exclude_unused(outcome, set())
+    amount = max(case.operating_expenses * p["rate"] - case.aides_au_poste_already_funded, ZERO)
+    outcome.add(
+        f"Projet : {pct(p['rate'])} de {euros(case.operating_expenses)} moins "
+        f"{euros(case.aides_au_poste_already_funded)} d'aides au poste, plafond {euros(p['cap'])}",
+        min(amount, p["cap"]),
+        ref="operating_expenses",
+    )
+    return outcome.finish()

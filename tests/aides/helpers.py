@@ -1,0 +1,60 @@
+"""Pure helpers for the aid rule tests: the simulate contract without the database.
+
+``run(code, **input)`` gives the contract's output dict for one case of scheme ``code``,
+with the preset's parameters (the source's figures) or ``parameters=params(code, ...)``.
+"""
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from aides.presets import PRESETS
+from aides.rules import RULES, clean, evaluate, parse_case
+
+CASES_FILE = Path(__file__).resolve().parents[3] / "shared" / "domain" / "aid-cases.json"
+PRESETS_BY_CODE = {preset["code"]: preset for preset in PRESETS}
+OUTPUT_KEYS = {"scheme", "eligible", "reasons", "excluded", "lines", "schedule", "total"}
+
+
+def load_cases():
+    """The worked cases of aid-cases.json, numbers read as ``Decimal`` like the command."""
+    return json.loads(CASES_FILE.read_text(encoding="utf-8"), parse_float=Decimal)
+
+
+def rule_kind(scheme_code):
+    return PRESETS_BY_CODE[scheme_code]["rule_kind"]
+
+
+def params(scheme_code, **overrides):
+    """Typed parameters of a scheme: its preset's, with ``overrides`` on top."""
+    preset = PRESETS_BY_CODE[scheme_code]
+    raw = {**preset.get("parameters", {}), **overrides}
+    return clean(RULES[preset["rule_kind"]].PARAMETERS, raw)
+
+
+def run(scheme_code, *, parameters=None, **data):
+    """The contract's output for the input ``{"scheme": scheme_code, **data}``."""
+    if parameters is None:
+        parameters = params(scheme_code)
+    case = parse_case({"scheme": scheme_code, **data}, schemes=PRESETS_BY_CODE)
+    return evaluate(rule_kind(scheme_code), case, parameters).to_dict()
+
+
+def schedule(output):
+    """``{year: amount}`` of the output's schedule (amounts as the contract's strings)."""
+    return {row["year"]: row["amount"] for row in output["schedule"]}
+
+
+def excluded(output):
+    """``{ref: reason}`` of the output's excluded lines."""
+    return {row["ref"]: row["reason"] for row in output["excluded"]}
+
+
+def line_amounts(output):
+    """The output's line amounts, as strings, in order."""
+    return [line["amount"] for line in output["lines"]]
+
+
+def post(role, etp=1, annual_cost=0, contract=None, **extra):
+    """One ``positions[]`` item of the contract's input."""
+    return {"role": role, "etp": etp, "annual_cost": annual_cost, "contract": contract, **extra}
