@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from aides import perms as aides_perms
 from iae_portal.audit.services import audit_entries_for
 
 from . import perms, services
@@ -90,6 +91,12 @@ def structure_detail(request, siret):
         "projects": ProjectMember.objects.filter(structure=structure).select_related("project"),
         "can_edit": perms.can_edit_structure(request.user, structure),
         "can_manage_members": perms.can_manage_members(request.user, structure),
+        "computations": (
+            structure.aid_computations.select_related("scheme", "version")[:10]
+            if can_view_members
+            else None
+        ),
+        "can_simulate": aides_perms.can_simulate_for(request.user, structure),
         "history": (
             audit_entries_for(structure)[:20]
             if request.user.is_regional_staff or request.user.is_admin
