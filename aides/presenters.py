@@ -54,11 +54,18 @@ def document_labels(codes):
     return [labels.get(code, code) for code in codes]
 
 
-def explained(result):
-    """The contract output with French texts for reasons and exclusions."""
+def explained(result, parameters=None):
+    """The contract output with French texts for reasons and exclusions; with the
+    ``parameters`` used, a refused applicant kind names the kinds the scheme accepts."""
+    reasons = [messages.reason_text(code) for code in result["reasons"]]
+    if parameters and "applicant_kind" in result["reasons"]:
+        kinds = ", ".join(CODE_LABELS.get(k, k) for k in parameters["applicant_kinds"])
+        reasons[result["reasons"].index("applicant_kind")] += (
+            f" Il est ouvert aux structures suivantes : {kinds}."
+        )
     return {
         **result,
-        "reason_texts": [messages.reason_text(code) for code in result["reasons"]],
+        "reason_texts": reasons,
         "excluded_texts": [
             (messages.ref_text(item["ref"]), messages.exclusion_text(item["reason"]))
             for item in result["excluded"]

@@ -140,7 +140,7 @@ def simulator(request):
                 result, context["computation"] = computation.result, computation
             else:
                 result = scheme.compute_amount(case).to_dict()
-            context["result"] = presenters.explained(result)
+            context["result"] = presenters.explained(result, scheme.parameters())
         except rules.BadInput as error:
             form.add_error(None, f"Donnée refusée ({error.field}) : {error.message}")
     return render(request, "aides/simulator.html", context)
@@ -157,7 +157,9 @@ def computation_detail(request, uuid):
     current = computation.scheme.current_version
     context = {
         "computation": computation,
-        "result": presenters.explained(computation.result),
+        "result": presenters.explained(
+            computation.result, computation.scheme.parameters(computation.version)
+        ),
         "parameters": presenters.parameter_rows(computation.scheme, computation.version),
     }
     if current.pk != computation.version_id:
