@@ -272,9 +272,10 @@ class ParametersForm(forms.Form):
         help_text="Par exemple : délibération n° 2026-123 du 12 novembre 2026.",
     )
 
-    def __init__(self, *args, spec, current, **kwargs):
+    def __init__(self, *args, rule_kind, current, **kwargs):
         super().__init__(*args, **kwargs)
-        self.spec = spec
+        self.rule_kind = rule_kind
+        spec = self.spec = rules.RULES[rule_kind].PARAMETERS
         fields = {}
         for param in spec:
             value = current[param.name]
@@ -305,7 +306,7 @@ class ParametersForm(forms.Form):
         cleaned = super().clean()
         values = {name: cleaned[name] for name in (p.name for p in self.spec) if name in cleaned}
         try:
-            self.parameters = rules.clean(self.spec, values)
+            self.parameters = rules.clean_parameters(self.rule_kind, values)
         except rules.ParameterError as error:
             self.add_error(error.name, error.message)
         return cleaned

@@ -102,7 +102,7 @@ class AidScheme(models.Model):
     def parameters(self, version=None):
         """Typed parameter values of ``version`` (the current one by default)."""
         version = version or self.current_version
-        return rules.clean(self.rule.PARAMETERS, version.values if version else {})
+        return rules.clean_parameters(self.rule_kind, version.values if version else {})
 
     @property
     def eligible_kinds(self):

@@ -31,7 +31,7 @@ def scheme_parameters_change(*, actor, scheme, values, reason):
     or the current one when nothing changed."""
     scheme = AidScheme.objects.select_for_update().get(pk=scheme.pk)
     spec = scheme.rule.PARAMETERS
-    cleaned = rules.params.to_json(spec, rules.clean(spec, values))
+    cleaned = rules.params.to_json(spec, rules.clean_parameters(scheme.rule_kind, values))
     current = scheme.current_version
     before = current.values if current else {}
     changes = diff(

@@ -51,7 +51,7 @@ def _scheme_for_change(request, code):
 def scheme_parameters(request, code):
     scheme = _scheme_for_change(request, code)
     form = ParametersForm(
-        request.POST or None, spec=scheme.rule.PARAMETERS, current=scheme.parameters()
+        request.POST or None, rule_kind=scheme.rule_kind, current=scheme.parameters()
     )
     if request.method == "POST" and form.is_valid():
         version = services.scheme_parameters_change(

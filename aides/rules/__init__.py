@@ -48,6 +48,17 @@ __all__ = [
 ]
 
 
+def clean_parameters(rule_kind, raw):
+    """Typed parameters of ``rule_kind``, each checked, then checked together where the
+    rule module says how (``check_parameters``); raises ``ParameterError``."""
+    module = RULES[rule_kind]
+    values = clean(module.PARAMETERS, raw)
+    check = getattr(module, "check_parameters", None)
+    if check is not None:
+        check(values)
+    return values
+
+
 def has_amount_rule(rule_kind):
     return getattr(RULES[rule_kind], "HAS_AMOUNT_RULE", True)
 

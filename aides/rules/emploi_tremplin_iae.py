@@ -107,6 +107,10 @@ def evaluate(case, p):
     outcome = Outcome(case)
     check_applicant(outcome, p["applicant_kinds"])
     exclude_unused(outcome, {"positions"})
-    if not outcome.reasons:
+    if outcome.reasons:
+        # Still say which posts could never count, as every rule does.
+        for _ in _insertion_posts(outcome, case):
+            pass
+    else:
         {"ACI": _aci, "AI": _ai}.get(case.kind, _ei_rq)(outcome, case, p)
     return outcome.finish()

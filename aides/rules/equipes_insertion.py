@@ -12,7 +12,17 @@ from decimal import Decimal
 
 from .case import SIAE
 from .common import check_applicant, exclude_unused
-from .params import AMOUNT, COUNT, KIND_LIST, NUMBER, RATE, RATES, YEARS, Param
+from .params import (
+    AMOUNT,
+    COUNT,
+    KIND_LIST,
+    NUMBER,
+    RATE,
+    RATES,
+    YEARS,
+    Param,
+    require_rates_for_years,
+)
 from .result import Outcome, euros, pct
 
 KIND = "equipes_insertion"
@@ -37,6 +47,10 @@ FORM = {
     "expenses": ("category", "amount"),
     "team": ("members_count", "members_etp", "half_time_count", "contrats_aides_count"),
 }
+
+
+def check_parameters(values):
+    require_rates_for_years(values, "leader_rates")
 
 
 def _leader(outcome, case):
@@ -67,7 +81,7 @@ def evaluate(case, p):
     if leader is not None:
         index, position = leader
         rates = p["leader_rates"]
-        for year in range(1, min(case.years, p["max_years"], len(rates)) + 1):
+        for year in range(1, min(case.years, p["max_years"]) + 1):
             rate = rates[year - 1]
             outcome.add(
                 f"Chef d'équipe, année {year} : {pct(rate)} de {euros(position.annual_cost)}, "

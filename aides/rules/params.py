@@ -99,3 +99,11 @@ def to_json(spec, values):
 
 def defaults(spec):
     return clean(spec, {})
+
+
+def require_rates_for_years(values, rates_name, years_name="max_years"):
+    """A degressive table must give a rate for every year up to the maximum duration."""
+    if len(values[rates_name]) < values[years_name]:
+        raise ParameterError(
+            rates_name, f"il faut un taux pour chacune des {values[years_name]} années"
+        )

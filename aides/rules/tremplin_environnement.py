@@ -7,7 +7,7 @@ rate of their annual cost, capped per ETP and per year; 40 % of equipment, cappe
 
 from .case import SIAE
 from .common import check_applicant, exclude_unused, expenses_of
-from .params import AMOUNT, KIND_LIST, RATE, RATES, YEARS, Param
+from .params import AMOUNT, KIND_LIST, RATE, RATES, YEARS, Param, require_rates_for_years
 from .result import Outcome, euros, pct
 
 KIND = "tremplin_environnement"
@@ -34,11 +34,15 @@ FORM = {
 ROLE_LABELS = {"encadrement": "Poste d'encadrement", "execution": "Poste d'exécution"}
 
 
+def check_parameters(values):
+    for role in ROLE_LABELS:
+        require_rates_for_years(values, f"{role}_degressive_rates")
+
+
 def _rate(p, role, mode, year):
     if mode == "full":
         return p[f"{role}_full_rate"]
-    rates = p[f"{role}_degressive_rates"]
-    return rates[min(year, len(rates)) - 1]
+    return p[f"{role}_degressive_rates"][year - 1]
 
 
 def evaluate(case, p):

@@ -114,3 +114,15 @@ def test_check_eligibility_explains_a_refusal(ete):
     assert not eligible
     assert reasons == ["applicant_kind", "not_environment_sector"]
     assert [(e.ref, e.reason) for e in excluded] == [("positions[0]", "role_not_funded")]
+
+
+def test_a_degressive_table_shorter_than_the_duration_is_refused(ete, chef_service):
+    with pytest.raises(rules.ParameterError) as error:
+        scheme_parameters_change(
+            actor=chef_service,
+            scheme=ete,
+            values={**ete.parameters(), "max_years": 5},
+            reason="cinq ans",
+        )
+    assert error.value.name == "encadrement_degressive_rates"
+    assert "5 années" in error.value.message
