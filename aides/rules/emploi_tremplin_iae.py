@@ -13,7 +13,7 @@ from decimal import Decimal
 from .case import CONTRACTS, CRITERIA
 from .common import check_applicant, exclude_unused
 from .params import AMOUNT, AMOUNTS, CODES, COUNT, KIND_LIST, Param
-from .result import Outcome, euros
+from .result import Outcome, euros, num
 
 KIND = "emploi_tremplin_iae"
 LABEL = "Aide au poste par ETP selon le type de SIAE et les critères prioritaires"
@@ -56,7 +56,7 @@ def _aci(outcome, case, p):
         amount = p["aci_priority_amount"] if priority else p["aci_amount"]
         outcome.add(
             f"Poste n° {index + 1}{' (critère prioritaire)' if priority else ''} : "
-            f"{euros(amount)} × {position.etp} ETP",
+            f"{euros(amount)} × {num(position.etp)} ETP",
             amount * position.etp,
             ref=ref,
         )
@@ -77,7 +77,7 @@ def _ai(outcome, case, p):
             continue
         room -= etp
         outcome.add(
-            f"Poste n° {index + 1} : {euros(rate)} × {etp} ETP"
+            f"Poste n° {index + 1} : {euros(rate)} × {num(etp)} ETP"
             + (" (part retenue dans la limite d'ETP)" if etp < position.etp else ""),
             rate * etp,
             ref=ref,
@@ -97,7 +97,7 @@ def _ei_rq(outcome, case, p):
             outcome.exclude(ref, "post_limit_reached")
             continue
         outcome.add(
-            f"Poste n° {index + 1} en CDI : {euros(rate)} × {position.etp} ETP",
+            f"Poste n° {index + 1} en CDI : {euros(rate)} × {num(position.etp)} ETP",
             rate * position.etp,
             ref=ref,
         )

@@ -12,7 +12,7 @@ from decimal import Decimal
 from .case import ROLES, TRAINING_TYPES
 from .common import check_applicant, exclude_unused
 from .params import AMOUNT, CODES, COUNT, KIND_LIST, RATE, Param
-from .result import Outcome, euros, pct
+from .result import Outcome, euros, num, pct
 
 KIND = "encadrement_formation"
 LABEL = "Encadrement au prorata d'un ETP pour 8 personnes, formation externe au taux"
@@ -57,7 +57,7 @@ def evaluate(case, p):
     if etp:
         eligible_etp = min(etp, case.team.simultaneous_insertion / p["people_per_supervisor"])
         outcome.add(
-            f"Encadrement : {eligible_etp.normalize()} ETP éligible(s) sur {etp.normalize()}, "
+            f"Encadrement : {num(eligible_etp)} ETP éligible(s) sur {num(etp)}, "
             f"min({euros(cost)}, {euros(p['cap_per_etp'])} par ETP éligible)",
             min(cost, p["cap_per_etp"] * eligible_etp),
             ref="positions",

@@ -46,7 +46,8 @@ def evaluate(case, p):
     kept = fill_up_to([amount for _, _, amount in lines], p["cap"])
     for (ref, label, amount), share in zip(lines, kept, strict=True):
         if share <= 0:
-            outcome.exclude(ref, "cap_reached")
+            if amount > 0:  # a line worth nothing is simply not listed
+                outcome.exclude(ref, "cap_reached")
         else:
             suffix = (
                 f", ramené à {euros(share)} (plafond {euros(p['cap'])})" if share < amount else ""

@@ -134,10 +134,14 @@ def fill_up_to(amounts, cap):
     return kept
 
 
+def num(value):
+    """``Decimal("10")`` → ``"10"``, ``Decimal("0.80")`` → ``"0,8"`` for labels."""
+    return f"{Decimal(value).normalize():f}".replace(".", ",")
+
+
 def pct(rate):
     """``Decimal("0.25")`` → ``"25 %"`` for labels."""
-    value = (Decimal(rate) * 100).normalize()
-    return f"{value:f}".replace(".", ",") + " %"
+    return num(Decimal(rate) * 100) + " %"
 
 
 def euros(amount):

@@ -8,7 +8,7 @@ employer (otherwise that training line is excluded, the rest stands).
 from .case import CONTRACTS
 from .common import check_applicant, exclude_unused
 from .params import AMOUNT, CODES, KIND_LIST, RATE, Param
-from .result import Outcome, euros, pct
+from .result import Outcome, euros, num, pct
 
 KIND = "tremplin_solidarites"
 LABEL = "Aide au poste forfaitaire par ETP et formation au taux plafonné"
@@ -37,7 +37,7 @@ def evaluate(case, p):
             outcome.exclude(ref, "contract_not_eligible")
         else:
             outcome.add(
-                f"Aide au poste n° {index + 1} : {euros(p['amount_per_etp'])} × {position.etp} ETP",
+                f"Aide au poste n° {index + 1} : {euros(p['amount_per_etp'])} × {num(position.etp)} ETP",
                 p["amount_per_etp"] * position.etp,
                 ref=ref,
             )

@@ -10,9 +10,11 @@ from pathlib import Path
 
 from aides.presets import PRESETS
 from aides.rules import RULES, clean, evaluate, parse_case
+from aides.rules import has_amount_rule as rule_has_amount
 
 CASES_FILE = Path(__file__).resolve().parents[3] / "shared" / "domain" / "aid-cases.json"
 PRESETS_BY_CODE = {preset["code"]: preset for preset in PRESETS}
+SCHEME_CODES = tuple(PRESETS_BY_CODE)
 OUTPUT_KEYS = {"scheme", "eligible", "reasons", "excluded", "lines", "schedule", "total"}
 
 
@@ -32,12 +34,21 @@ def params(scheme_code, **overrides):
     return clean(RULES[preset["rule_kind"]].PARAMETERS, raw)
 
 
-def run(scheme_code, *, parameters=None, **data):
-    """The contract's output for the input ``{"scheme": scheme_code, **data}``."""
+def result(scheme_code, *, parameters=None, **data):
+    """The ``Result`` for ``{"scheme": scheme_code, **data}`` (its lines keep ``ref``)."""
     if parameters is None:
         parameters = params(scheme_code)
     case = parse_case({"scheme": scheme_code, **data}, schemes=PRESETS_BY_CODE)
-    return evaluate(rule_kind(scheme_code), case, parameters).to_dict()
+    return evaluate(rule_kind(scheme_code), case, parameters)
+
+
+def run(scheme_code, *, parameters=None, **data):
+    """The contract's output for the input ``{"scheme": scheme_code, **data}``."""
+    return result(scheme_code, parameters=parameters, **data).to_dict()
+
+
+def has_amount_rule(scheme_code):
+    return rule_has_amount(rule_kind(scheme_code))
 
 
 def schedule(output):

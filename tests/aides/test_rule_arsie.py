@@ -3,7 +3,7 @@
 import pytest
 
 from aides.rules.case import SIAE
-from tests.aides._pure import amounts, excluded, params, run
+from tests.aides.helpers import excluded, line_amounts, params, run
 
 SCHEME = "idf-arsie"
 SIAE_KINDS = sorted(SIAE)
@@ -99,7 +99,7 @@ class TestModalityCaps:
             expense("etude_faisabilite_interne", 5000),
             expense("etude_faisabilite_interne", 5000),
         )
-        assert amounts(output) == ["7500.00"]
+        assert line_amounts(output) == ["7500.00"]
         assert output["total"] == "7500.00"
 
     def test_each_modality_has_its_own_line_and_cap(self):
@@ -112,7 +112,7 @@ class TestModalityCaps:
             expense("demarrage_geiq", 20000),  # → 15 000
             expense("investissement", 1000),  # summed with the first investment line
         )
-        assert sorted(amounts(output)) == sorted(
+        assert sorted(line_amounts(output)) == sorted(
             ["7500.00", "15000.00", "30000.00", "15000.00", "15000.00"]
         )
         assert output["total"] == "82500.00"  # 7 500 + 15 000 + 30 000 + 15 000 + 15 000
@@ -158,9 +158,7 @@ class TestGeiqStartUp:
 
 
 class TestExcluded:
-    @pytest.mark.parametrize(
-        "category", ["equipement", "materiel", "immobilier", "fonctionnement"]
-    )
+    @pytest.mark.parametrize("category", ["equipement", "materiel", "immobilier", "fonctionnement"])
     def test_categories_outside_arsie_are_excluded(self, category):
         output = simulate("EI", expense(category, 10000), expense("etude_repositionnement", 1000))
         # Only the study: 80 % × 1 000 = 800.

@@ -3,7 +3,7 @@
 import pytest
 
 from aides.rules.case import KINDS, ROLES
-from tests.aides._pure import excluded, run
+from tests.aides.helpers import excluded, run
 
 SCHEME = "ra-aci-encadrement-formation"
 TEAM = {"simultaneous_insertion": 8, "insertion_in_action": 4, "young_share": "0.20"}
@@ -185,7 +185,8 @@ class TestSupervision:
 
 class TestTraining:
     @pytest.mark.parametrize(
-        "training_type", ["savoirs_de_base", "competences_professionnelles", "certifiante", "hygiene_securite"]
+        "training_type",
+        ["savoirs_de_base", "competences_professionnelles", "certifiante", "hygiene_securite"],
     )
     def test_external_training_of_an_eligible_type_at_half_its_cost(self, training_type):
         output = simulate(trainings=[training(3000, training_type)])

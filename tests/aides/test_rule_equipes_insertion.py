@@ -3,7 +3,7 @@
 import pytest
 
 from aides.rules.case import EXPENSE_CATEGORIES, ROLES, SIAE
-from tests.aides._pure import excluded, run
+from tests.aides.helpers import excluded, run
 
 SCHEME = "ca-equipes-insertion"
 TEAM = {"members_count": 4, "members_etp": 4}

@@ -50,9 +50,7 @@ def test_other_applicants_are_refused(kind):
 
 @pytest.mark.parametrize("flags", [{"environment_sector": False}, {}, None])
 def test_posts_outside_the_environment_sector_are_refused(flags):
-    output = ete(
-        post("encadrement", annual_cost=30000), expenses=[equipment(1000)], flags=flags
-    )
+    output = ete(post("encadrement", annual_cost=30000), expenses=[equipment(1000)], flags=flags)
     assert output["eligible"] is False
     assert output["reasons"] == ["not_environment_sector"]
     assert output["schedule"] == []
@@ -141,7 +139,7 @@ def test_degressive_rates_are_capped_per_etp_too():
         post("execution", etp=0.5, annual_cost=60000),
         years=4,
     )
-    assert schedule(output) == {year: "7500.00" for year in (1, 2, 3, 4)}
+    assert schedule(output) == dict.fromkeys((1, 2, 3, 4), "7500.00")
 
 
 # -- Duration ----------------------------------------------------------------------------------
@@ -303,9 +301,7 @@ def test_max_years_parameter():
 def test_applicant_kinds_parameter():
     # An EPCI is refused by the source's figures, accepted once added to the list.
     parameters = params(ETE, applicant_kinds=["ASSOCIATION", "EPCI"])
-    assert ete(post("execution", annual_cost=10000), kind="EPCI", parameters=parameters)[
-        "eligible"
-    ]
+    assert ete(post("execution", annual_cost=10000), kind="EPCI", parameters=parameters)["eligible"]
     assert not ete(post("execution", annual_cost=10000), kind="ACI", parameters=parameters)[
         "eligible"
     ]

@@ -88,7 +88,10 @@ BAD_CASES = {
         changed(["positions", 0, "criteria"], ["jeune", "ancien"]),
         "positions[0].criteria[1]",
     ),
-    "unknown function": (changed(["positions", 0, "function"], "juridique"), "positions[0].function"),
+    "unknown function": (
+        changed(["positions", 0, "function"], "juridique"),
+        "positions[0].function",
+    ),
     "unknown expense category": (
         changed(["expenses", 0, "category"], "voyage"),
         "expenses[0].category",
@@ -322,8 +325,14 @@ def test_json_numbers_are_read_as_decimals(monkeypatch, capsys):
     # Equipment 2.51249999999999999999 × 40 % = 1.004999… → 1.00; through a float it would be
     # 2.5125 × 40 % = 1.005 → 1.01.
     cases = [
-        {**VALID, "positions": [], "expenses": [{"category": "equipement", "amount": 0.1},
-                                                  {"category": "equipement", "amount": 0.2}]},
+        {
+            **VALID,
+            "positions": [],
+            "expenses": [
+                {"category": "equipement", "amount": 0.1},
+                {"category": "equipement", "amount": 0.2},
+            ],
+        },
         {**VALID, "positions": [], "expenses": [{"category": "equipement", "amount": 1}]},
     ]
     document = json.dumps(cases).replace('"amount": 1}', '"amount": 2.51249999999999999999}')
