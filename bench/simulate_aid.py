@@ -37,7 +37,9 @@ def main():
     print(f"{'cases':>6} {'total s':>8} {'ms/case':>8} {'ratio':>6}")
     for count, seconds in rows.items():
         per_case = max(seconds - startup, 0) / count
-        print(f"{count:>6} {seconds:>8.2f} {per_case * 1000:>8.3f} {per_case / per_case_1000:>6.2f}")
+        print(
+            f"{count:>6} {seconds:>8.2f} {per_case * 1000:>8.3f} {per_case / per_case_1000:>6.2f}"
+        )
 
 
 if __name__ == "__main__":
