@@ -96,3 +96,25 @@ class TrainingType(models.TextChoices):
 class RateMode(models.TextChoices):
     DEGRESSIVE = "degressive", "Dégressif"
     FULL = "full", "Taux plein"
+
+
+class DossierState(models.TextChoices):
+    BROUILLON = "brouillon", "Brouillon"
+    DEPOSE = "depose", "Déposé"
+    EN_INSTRUCTION = "en_instruction", "En instruction"
+    COMPLEMENT_DEMANDE = "complement_demande", "Complément demandé"
+    INSTRUIT = "instruit", "Instruit"
+    VOTE = "vote", "Voté"
+    NOTIFIE = "notifie", "Notifié"
+    EN_PAIEMENT = "en_paiement", "En paiement"
+    SOLDE = "solde", "Soldé"
+    REFUSE = "refuse", "Refusé"
+    IRRECEVABLE = "irrecevable", "Irrecevable"
+    RETIRE = "retire", "Retiré"
+    SANS_SUITE = "sans_suite", "Classé sans suite"
+
+
+class Opinion(models.TextChoices):
+    FAVORABLE = "favorable", "Favorable"
+    FAVORABLE_RESERVES = "favorable_reserves", "Favorable avec réserves"
+    DEFAVORABLE = "defavorable", "Défavorable"

@@ -35,3 +35,48 @@ def can_simulate_for(user, structure):
         Role.DLA,
         Role.FACILITATEUR,
     )
+
+
+# -- Dossiers ---------------------------------------------------------------------------
+
+
+def dossier_actors(user, dossier):
+    """The workflow actors ``user`` is for ``dossier`` (see ``workflow``)."""
+    from structures.perms import is_director_of
+
+    from .workflow import APPLICANT, CHEF, INSTRUCTOR
+
+    actors = set()
+    if not user.is_authenticated or not user.is_active:
+        return actors
+    in_scope = user.region_id is None or dossier.structure.department.region_id == user.region_id
+    if user.is_admin or (user.role == Role.CHEF_SERVICE and in_scope):
+        actors |= {CHEF, INSTRUCTOR}
+    elif user.role == Role.INSTRUCTEUR and in_scope:
+        actors.add(INSTRUCTOR)
+    if user.role == Role.SIAE and is_director_of(user, dossier.structure):
+        actors.add(APPLICANT)
+    return actors
+
+
+def can_view_dossier(user, dossier):
+    from .models import Dossier
+
+    return Dossier.objects.visible_to(user).filter(pk=dossier.pk).exists()
+
+
+def is_dossier_staff(user, dossier):
+    """Staff who see internal comments and the instruction's opinion."""
+    return (user.is_admin or user.is_regional_staff) and can_view_dossier(user, dossier)
+
+
+def can_edit_dossier(user, dossier):
+    from .workflow import APPLICANT, APPLICANT_EDITABLE
+
+    return dossier.state in APPLICANT_EDITABLE and APPLICANT in dossier_actors(user, dossier)
+
+
+def can_create_dossier(user, structure):
+    from structures.perms import is_director_of
+
+    return user.is_authenticated and user.role == Role.SIAE and is_director_of(user, structure)

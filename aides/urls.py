@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import views, views_dossiers
 
 app_name = "aides"
 
@@ -8,6 +8,17 @@ urlpatterns = [
     path("", views.scheme_list, name="scheme_list"),
     path("simulateur/", views.simulator, name="simulator"),
     path("calculs/<uuid:uuid>/", views.computation_detail, name="computation_detail"),
+    path("dossiers/<uuid:uuid>/", views_dossiers.dossier_detail, name="dossier_detail"),
+    path(
+        "dossiers/<uuid:uuid>/action/<slug:name>/",
+        views_dossiers.dossier_transition,
+        name="dossier_transition",
+    ),
+    path("dossiers/<uuid:uuid>/message/", views_dossiers.dossier_comment, name="dossier_comment"),
+    path("pieces/<uuid:uuid>/", views_dossiers.document_download, name="document_download"),
+    path("versements/<uuid:uuid>/payer/", views_dossiers.instalment_pay, name="instalment_pay"),
+    path("", include("aides.urls_applicant")),
+    path("", include("aides.urls_staff")),
     path("<slug:code>/", views.scheme_detail, name="scheme_detail"),
     path("<slug:code>/modifier/", views.scheme_edit, name="scheme_edit"),
     path("<slug:code>/parametres/", views.scheme_parameters, name="scheme_parameters"),

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "iae_portal.uploads.UploadPathMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -246,3 +247,5 @@ LOGGING = {
 
 # Label shown in the header and on documents; a deployment names its council.
 PORTAL_COUNCIL_NAME = os.environ.get("PORTAL_COUNCIL_NAME", "Conseil régional")
+# The address people reach the portal at, for links in e-mails.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

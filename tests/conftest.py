@@ -54,3 +54,13 @@ def director_b(structure_b):
 def _fast_password_hashing(settings):
     # Hashing strength is not what these tests check; PBKDF2 would dominate their time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    # Tasks run in the test's process even when CI configures a Redis broker.
+    from iae_portal.celery import app
+
+    eager, app.conf.task_always_eager = app.conf.task_always_eager, True
+    yield
+    app.conf.task_always_eager = eager

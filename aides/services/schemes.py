@@ -7,9 +7,9 @@ from django.db.models import Max
 
 from iae_portal.audit.services import audit_record, diff
 
-from . import rules
-from .models import AidComputation, AidScheme, ParameterVersion
-from .presets import PRESETS
+from .. import rules
+from ..models import AidComputation, AidScheme, ParameterVersion
+from ..presets import PRESETS
 
 
 def jsonable(value):

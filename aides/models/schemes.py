@@ -7,8 +7,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from . import rules
-from .enums import RuleKind
+from .. import rules
+from ..enums import RuleKind
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 

@@ -1,0 +1,23 @@
+from .dossiers import (
+    Campaign,
+    Commission,
+    Dossier,
+    DossierComment,
+    DossierDocument,
+    Instalment,
+    Notification,
+)
+from .schemes import AidComputation, AidScheme, ParameterVersion
+
+__all__ = [
+    "AidComputation",
+    "AidScheme",
+    "Campaign",
+    "Commission",
+    "Dossier",
+    "DossierComment",
+    "DossierDocument",
+    "Instalment",
+    "Notification",
+    "ParameterVersion",
+]

@@ -1,0 +1,260 @@
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from ..enums import DocumentKind, DossierState, Opinion
+from ..querysets import DossierQuerySet
+from ..workflow import APPLICANT_LABELS
+from .schemes import MONEY, AidComputation, AidScheme
+
+
+class Campaign(models.Model):
+    """A call for applications of one scheme: its dates, envelope and commissions."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    scheme = models.ForeignKey(AidScheme, on_delete=models.PROTECT, related_name="campaigns")
+    name = models.CharField("nom", max_length=255)
+    opens_on = models.DateField("ouverture")
+    closes_on = models.DateField("clôture")
+    budget_envelope = models.DecimalField("enveloppe (€)", default=0, **MONEY)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "appel à candidatures"
+        verbose_name_plural = "appels à candidatures"
+        ordering = ["-opens_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=F("opens_on")), name="campaign_dates_in_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_envelope__gte=0), name="campaign_envelope_non_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("aides:campaign_dashboard", args=[self.uuid])
+
+    def is_open_on(self, day):
+        return self.opens_on <= day <= self.closes_on
+
+    @property
+    def is_open(self):
+        return self.is_open_on(timezone.localdate())
+
+
+class Commission(models.Model):
+    """A commission meeting of a campaign, where dossiers are voted."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="commissions")
+    date = models.DateField("date")
+    label = models.CharField("intitulé", max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = "commission"
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "date"], name="commission_unique_date")
+        ]
+
+    def __str__(self):
+        return self.label or f"Commission du {self.date:%d/%m/%Y}"
+
+
+class Dossier(models.Model):
+    """An application of one structure to one campaign, moved by ``workflow`` transitions.
+
+    ``version`` grows with every change: a change is written only if the version is the one
+    the actor saw (compare-and-set), so two people acting at once never lose an update.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField("référence", max_length=32, unique=True)
+    structure = models.ForeignKey(
+        "structures.Structure", on_delete=models.PROTECT, related_name="dossiers"
+    )
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="dossiers")
+    state = models.CharField(
+        "état", max_length=24, choices=DossierState.choices, default=DossierState.BROUILLON
+    )
+    version = models.PositiveIntegerField(default=1)
+    title = models.CharField("intitulé du projet", max_length=255, blank=True)
+    data = models.JSONField("données", default=dict, blank=True)
+    computation = models.ForeignKey(
+        AidComputation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_amount = models.DecimalField("montant demandé (€)", null=True, blank=True, **MONEY)
+    proposed_amount = models.DecimalField("montant proposé (€)", null=True, blank=True, **MONEY)
+    proposed_justification = models.TextField("justification du montant proposé", blank=True)
+    opinion = models.CharField("avis", max_length=24, choices=Opinion.choices, blank=True)
+    opinion_comment = models.TextField("motivation de l'avis", blank=True)
+    voted_amount = models.DecimalField("montant voté (€)", null=True, blank=True, **MONEY)
+    commission = models.ForeignKey(
+        Commission, on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers"
+    )
+    deliberation_number = models.CharField("numéro de délibération", max_length=64, blank=True)
+    instructor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="instructeur",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="instructed_dossiers",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField("déposé le", null=True, blank=True)
+    state_changed_at = models.DateTimeField("changement d'état", default=timezone.now)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True, db_index=True)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "dossier"
+        verbose_name_plural = "dossiers"
+        ordering = ["-created_at"]
+        constraints = [
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 0}),
+                    name=f"dossier_{name}_non_negative",
+                )
+                for name in ("requested_amount", "proposed_amount", "voted_amount")
+            ],
+            models.CheckConstraint(
+                condition=Q(state__in=DossierState.values), name="dossier_state_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "campaign"])]
+
+    def __str__(self):
+        return f"{self.reference} — {self.structure}"
+
+    def get_absolute_url(self):
+        return reverse("aides:dossier_detail", args=[self.uuid])
+
+    @property
+    def scheme(self):
+        return self.campaign.scheme
+
+    @property
+    def applicant_state_label(self):
+        return APPLICANT_LABELS[self.state]
+
+    def case_data(self):
+        """The simulate contract's input for this dossier (the structure gives the kind)."""
+        return {
+            **self.data,
+            "scheme": self.campaign.scheme.code,
+            "structure": {"kind": self.structure.kind},
+        }
+
+
+def document_path(instance, filename):
+    # A random name with the extension of the detected type; the original name is kept in
+    # the row, never on disk.
+    return f"dossiers/{instance.dossier.uuid}/{uuid.uuid4().hex}{Path(filename).suffix}"
+
+
+class DossierDocument(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField("pièce", max_length=32, choices=DocumentKind.choices)
+    file = models.FileField(upload_to=document_path, max_length=255)
+    original_name = models.CharField("nom du fichier", max_length=255)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField("taille (octets)")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "pièce justificative"
+        verbose_name_plural = "pièces justificatives"
+        ordering = ["kind", "-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.original_name}"
+
+    def get_absolute_url(self):
+        return reverse("aides:document_download", args=[self.uuid])
+
+
+class DossierComment(models.Model):
+    """A message to the applicant, or an internal comment staff alone see."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField("message")
+    internal = models.BooleanField("commentaire interne", default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.author} le {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class Instalment(models.Model):
+    """A payment of a voted dossier, one per year of its schedule."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="instalments")
+    year = models.PositiveSmallIntegerField("année")
+    amount = models.DecimalField("montant (€)", **MONEY)
+    paid_on = models.DateField("payé le", null=True, blank=True)
+    payment_reference = models.CharField("référence du mandat", max_length=64, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "versement"
+        ordering = ["dossier", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "year"], name="instalment_one_per_year"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="instalment_amount_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_on__isnull=True) | ~Q(payment_reference=""),
+                name="instalment_paid_has_reference",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.dossier.reference} année {self.year}"
+
+
+class Notification(models.Model):
+    """What a user was told (also sent by e-mail)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    subject = models.CharField(max_length=255)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.subject

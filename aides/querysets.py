@@ -1,0 +1,29 @@
+from django.db import models
+from django.db.models import Q
+
+from iae_portal.users.enums import Role
+
+
+class DossierQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Dossiers ``user`` may open: staff in their region, members of the structure."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin:
+            return self
+        if user.is_regional_staff:
+            return (
+                self.filter(structure__department__region_id=user.region_id)
+                if user.region_id
+                else self
+            )
+        if user.role == Role.SIAE:
+            return self.filter(
+                Q(structure__memberships__user=user) & Q(structure__memberships__is_active=True)
+            )
+        return self.none()
+
+    def for_queue(self):
+        return self.select_related(
+            "structure__department", "campaign__scheme", "instructor", "computation"
+        )

@@ -1,0 +1,42 @@
+"""Every change to schemes and dossiers goes through these functions (one transaction,
+an audit entry, side effects on commit)."""
+
+from .dossiers import (
+    DossierChanged,
+    TransitionRefused,
+    comment_add,
+    document_add,
+    dossier_create,
+    dossier_save_data,
+    dossier_transition,
+    dossiers_assign,
+    dossiers_vote,
+    instalment_pay,
+)
+from .schemes import (
+    SCHEME_FIELDS,
+    computation_record,
+    jsonable,
+    presets_load,
+    scheme_parameters_change,
+    scheme_update,
+)
+
+__all__ = [
+    "SCHEME_FIELDS",
+    "DossierChanged",
+    "TransitionRefused",
+    "comment_add",
+    "computation_record",
+    "document_add",
+    "dossier_create",
+    "dossier_save_data",
+    "dossier_transition",
+    "dossiers_assign",
+    "dossiers_vote",
+    "instalment_pay",
+    "jsonable",
+    "presets_load",
+    "scheme_parameters_change",
+    "scheme_update",
+]

@@ -1,0 +1,42 @@
+"""In-app notifications, sent by e-mail once the transaction has committed."""
+
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from structures.enums import MembershipRole
+
+from ..models import Notification
+
+
+def applicants_of(dossier):
+    """Who hears about a dossier on the applicant's side: the structure's active directors."""
+    from iae_portal.users.models import User
+
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__structure=dossier.structure,
+            memberships__is_active=True,
+            memberships__role=MembershipRole.DIRECTEUR,
+        )
+    )
+
+
+def notify(users, *, dossier, subject, template, context=None):
+    """Create one notification per user and e-mail them after commit."""
+    users = [user for user in dict.fromkeys(users) if user is not None and user.is_active]
+    if not users:
+        return []
+    body = render_to_string(template, {"dossier": dossier, **(context or {})})
+    notifications = Notification.objects.bulk_create(
+        Notification(user=user, dossier=dossier, subject=subject, body=body) for user in users
+    )
+    ids = [n.pk for n in notifications]
+
+    def send():
+        from ..tasks import send_notification_emails
+
+        send_notification_emails.delay(ids)
+
+    transaction.on_commit(send)
+    return notifications

@@ -1,0 +1,16 @@
+"""Celery tasks: thin wrappers around services, safe to run twice."""
+
+from celery import shared_task
+from django.core.mail import send_mail
+from django.utils import timezone
+
+from .models import Notification
+
+
+@shared_task(acks_late=True)
+def send_notification_emails(notification_ids):
+    """E-mail each notification not yet e-mailed (a retried task sends nothing twice)."""
+    pending = Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
+    for notification in pending.select_related("user"):
+        send_mail(notification.subject, notification.body, None, [notification.user.email])
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())

@@ -1,0 +1,3 @@
+"""Pages of regional staff: the instruction queue, bulk actions, campaign dashboards."""
+
+urlpatterns = []

@@ -1,0 +1,162 @@
+"""The dossier page, shared by the applicant and the staff, and its actions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from iae_portal.audit.services import audit_entries_for
+
+from . import perms, presenters, services
+from .forms_dossiers import CommentForm, PaymentForm, transition_form
+from .models import Dossier, DossierDocument, Instalment
+from .workflow import TRANSITIONS, available
+
+SYSTEM_TRANSITIONS = {"start_payment", "settle"}  # fired by payments, not by a button
+
+
+def dossier_or_404(request, uuid):
+    dossier = get_object_or_404(
+        Dossier.objects.select_related(
+            "structure__department",
+            "campaign__scheme",
+            "computation__version",
+            "instructor",
+            "commission",
+        ),
+        uuid=uuid,
+    )
+    if not perms.can_view_dossier(request.user, dossier):
+        raise Http404
+    return dossier
+
+
+def _context(request, dossier, forms=None):
+    actors = perms.dossier_actors(request.user, dossier)
+    staff = perms.is_dossier_staff(request.user, dossier)
+    transitions = [t for t in available(dossier.state, actors) if t.name not in SYSTEM_TRANSITIONS]
+    forms = forms or {}
+    result = dossier.computation.result if dossier.computation_id else None
+    return {
+        "dossier": dossier,
+        "staff": staff,
+        "can_edit": perms.can_edit_dossier(request.user, dossier),
+        "actions": [(t, forms.get(t.name) or transition_form(t, dossier)) for t in transitions],
+        "result": presenters.explained(
+            result, dossier.scheme.parameters(dossier.computation.version)
+        )
+        if result
+        else None,
+        "documents": dossier.documents.select_related("uploaded_by"),
+        "missing": presenters.document_labels(services.dossiers.missing_documents(dossier)),
+        "comments": dossier.comments.select_related("author").filter(
+            **({} if staff else {"internal": False})
+        ),
+        "comment_form": CommentForm(),
+        "instalments": dossier.instalments.all(),
+        "payment_form": PaymentForm() if actors & {"instructor", "chef"} else None,
+        "history": audit_entries_for(dossier) if staff else None,
+    }
+
+
+@login_required
+def dossier_detail(request, uuid):
+    dossier = dossier_or_404(request, uuid)
+    return render(request, "aides/dossier_detail.html", _context(request, dossier))
+
+
+@login_required
+@require_POST
+def dossier_transition(request, uuid, name):
+    dossier = dossier_or_404(request, uuid)
+    transition = TRANSITIONS.get(name)
+    if transition is None or name in SYSTEM_TRANSITIONS:
+        raise Http404
+    form = transition_form(transition, dossier, request.POST)
+    if form.is_valid():
+        try:
+            services.dossier_transition(
+                actor=request.user,
+                dossier=dossier,
+                name=name,
+                expected_version=form.cleaned_data["version"],
+                comment=form.cleaned_data["comment"],
+                **form.payload(),
+            )
+        except services.DossierChanged as error:
+            messages.error(request, error.message)
+            return redirect(dossier)
+        except services.TransitionRefused as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{transition.label} : c'est fait.")
+            return redirect(dossier)
+    elif not transition.actors & perms.dossier_actors(request.user, dossier):
+        raise PermissionDenied
+    return render(
+        request, "aides/dossier_detail.html", _context(request, dossier, {name: form}), status=400
+    )
+
+
+@login_required
+@require_POST
+def dossier_comment(request, uuid):
+    dossier = dossier_or_404(request, uuid)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_add(
+                actor=request.user,
+                dossier=dossier,
+                body=form.cleaned_data["body"],
+                internal=form.cleaned_data["internal"],
+            )
+        except services.TransitionRefused as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Message enregistré.")
+    return redirect(dossier)
+
+
+@login_required
+def document_download(request, uuid):
+    document = get_object_or_404(
+        DossierDocument.objects.select_related("dossier__structure__department"), uuid=uuid
+    )
+    if not perms.can_view_dossier(request.user, document.dossier):
+        raise Http404
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def instalment_pay(request, uuid):
+    instalment = get_object_or_404(Instalment.objects.select_related("dossier"), uuid=uuid)
+    dossier = dossier_or_404(request, instalment.dossier.uuid)
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Indiquez la date de paiement et la référence du mandat.")
+        return redirect(dossier)
+    try:
+        services.instalment_pay(
+            actor=request.user,
+            instalment=instalment,
+            paid_on=form.cleaned_data["paid_on"],
+            reference=form.cleaned_data["reference"],
+        )
+    except services.DossierChanged:
+        messages.error(request, "Ce versement a déjà été enregistré : rechargez la page.")
+    except services.TransitionRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Versement de l'année {instalment.year} enregistré.")
+    return redirect(dossier)

@@ -1,0 +1,74 @@
+"""The dossier's life, declared as data: states, transitions, who may fire each, what the
+applicant sees. ``services.dossier_transition`` is the only way to move a dossier.
+
+Actors: ``applicant`` (an active director of the dossier's structure), ``instructor``
+(regional staff who write, in scope), ``chef`` (the chef de service or an administrator,
+who records commission decisions).
+"""
+
+from dataclasses import dataclass
+
+from .enums import DossierState as S
+
+APPLICANT, INSTRUCTOR, CHEF = "applicant", "instructor", "chef"
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: tuple
+    target: str
+    actors: frozenset
+    comment_required: bool = False
+    notify_applicant: bool = True
+    notify_instructor: bool = False
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in (
+        Transition("submit", "Déposer le dossier", (S.BROUILLON,), S.DEPOSE, frozenset({APPLICANT}), notify_applicant=True, notify_instructor=True),
+        Transition("start_instruction", "Commencer l'instruction", (S.DEPOSE,), S.EN_INSTRUCTION, frozenset({INSTRUCTOR, CHEF}), notify_applicant=True),
+        Transition("request_documents", "Demander un complément", (S.DEPOSE, S.EN_INSTRUCTION), S.COMPLEMENT_DEMANDE, frozenset({INSTRUCTOR, CHEF}), comment_required=True),
+        Transition("resubmit", "Renvoyer le dossier complété", (S.COMPLEMENT_DEMANDE,), S.EN_INSTRUCTION, frozenset({APPLICANT}), notify_instructor=True),
+        Transition("instruct", "Rendre l'avis d'instruction", (S.EN_INSTRUCTION,), S.INSTRUIT, frozenset({INSTRUCTOR, CHEF}), notify_applicant=False),
+        Transition("reopen", "Reprendre l'instruction", (S.INSTRUIT,), S.EN_INSTRUCTION, frozenset({INSTRUCTOR, CHEF}), comment_required=True, notify_applicant=False),
+        Transition("vote", "Enregistrer le vote de la commission", (S.INSTRUIT,), S.VOTE, frozenset({CHEF})),
+        Transition("refuse", "Enregistrer le refus de la commission", (S.INSTRUIT,), S.REFUSE, frozenset({CHEF}), comment_required=True),
+        Transition("notify", "Notifier la décision", (S.VOTE,), S.NOTIFIE, frozenset({INSTRUCTOR, CHEF})),
+        Transition("start_payment", "Premier versement", (S.NOTIFIE,), S.EN_PAIEMENT, frozenset({INSTRUCTOR, CHEF})),
+        Transition("settle", "Solder le dossier", (S.EN_PAIEMENT,), S.SOLDE, frozenset({INSTRUCTOR, CHEF})),
+        Transition("declare_inadmissible", "Déclarer irrecevable", (S.DEPOSE, S.EN_INSTRUCTION, S.COMPLEMENT_DEMANDE), S.IRRECEVABLE, frozenset({INSTRUCTOR, CHEF}), comment_required=True),
+        Transition("withdraw", "Retirer le dossier", (S.BROUILLON, S.DEPOSE, S.EN_INSTRUCTION, S.COMPLEMENT_DEMANDE, S.INSTRUIT), S.RETIRE, frozenset({APPLICANT}), notify_instructor=True),
+        Transition("close", "Classer sans suite", (S.DEPOSE, S.EN_INSTRUCTION, S.COMPLEMENT_DEMANDE, S.INSTRUIT), S.SANS_SUITE, frozenset({INSTRUCTOR, CHEF}), comment_required=True),
+    )
+}  # fmt: skip
+
+# What the applicant sees of each state: the instruction's opinion stays internal until the
+# commission has voted.
+APPLICANT_LABELS = {
+    S.BROUILLON: "Brouillon (non déposé)",
+    S.DEPOSE: "Déposé, en attente d'instruction",
+    S.EN_INSTRUCTION: "En cours d'instruction",
+    S.COMPLEMENT_DEMANDE: "Complément demandé : à vous de répondre",
+    S.INSTRUIT: "En cours d'instruction",
+    S.VOTE: "Aide votée par la commission",
+    S.NOTIFIE: "Décision notifiée",
+    S.EN_PAIEMENT: "En paiement",
+    S.SOLDE: "Soldé",
+    S.REFUSE: "Refusé par la commission",
+    S.IRRECEVABLE: "Irrecevable",
+    S.RETIRE: "Retiré",
+    S.SANS_SUITE: "Classé sans suite",
+}
+# States where the applicant may change the dossier's data and documents.
+APPLICANT_EDITABLE = frozenset({S.BROUILLON, S.COMPLEMENT_DEMANDE})
+# States whose result the batch may compute again (issue 5).
+COMPUTABLE = frozenset({S.BROUILLON, S.DEPOSE, S.EN_INSTRUCTION, S.COMPLEMENT_DEMANDE})
+FINAL = frozenset({S.SOLDE, S.REFUSE, S.IRRECEVABLE, S.RETIRE, S.SANS_SUITE})
+
+
+def available(state, actors):
+    """Transitions that ``actors`` may fire from ``state``."""
+    return [t for t in TRANSITIONS.values() if state in t.sources and t.actors & actors]
