@@ -15,6 +15,11 @@ urlpatterns = [
         name="dossier_transition",
     ),
     path("dossiers/<uuid:uuid>/message/", views_dossiers.dossier_comment, name="dossier_comment"),
+    path(
+        "dossiers/<uuid:uuid>/courrier/<slug:kind>.pdf",
+        views_dossiers.dossier_letter,
+        name="dossier_letter",
+    ),
     path("pieces/<uuid:uuid>/", views_dossiers.document_download, name="document_download"),
     path("versements/<uuid:uuid>/payer/", views_dossiers.instalment_pay, name="instalment_pay"),
     path("", include("aides.urls_applicant")),

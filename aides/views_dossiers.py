@@ -3,15 +3,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from iae_portal.audit.services import audit_entries_for
 
-from . import perms, presenters, services
+from . import letters, perms, presenters, services
+from .enums import DossierState
 from .forms_dossiers import CommentForm, PaymentForm, transition_form
-from .models import Dossier, DossierDocument, Instalment
+from .models import Dossier, DossierDocument, Instalment, LetterSettings
 from .workflow import TRANSITIONS, available
 
 SYSTEM_TRANSITIONS = {"start_payment", "settle"}  # fired by payments, not by a button
@@ -58,6 +59,11 @@ def _context(request, dossier, forms=None):
         "instalments": dossier.instalments.all(),
         "payment_form": PaymentForm() if actors & {"instructor", "chef"} else None,
         "history": audit_entries_for(dossier) if staff else None,
+        "letters": (
+            list(letters.KINDS.items())
+            if dossier.state in (LETTER_STATES if staff else APPLICANT_LETTER_STATES)
+            else []
+        ),
     }
 
 
@@ -160,3 +166,29 @@ def instalment_pay(request, uuid):
     else:
         messages.success(request, f"Versement de l'année {instalment.year} enregistré.")
     return redirect(dossier)
+
+
+LETTER_STATES = {
+    DossierState.VOTE,
+    DossierState.NOTIFIE,
+    DossierState.EN_PAIEMENT,
+    DossierState.SOLDE,
+}
+APPLICANT_LETTER_STATES = LETTER_STATES - {DossierState.VOTE}
+
+
+@login_required
+def dossier_letter(request, uuid, kind):
+    """The award letter or the convention of a voted dossier, as PDF: staff once voted,
+    the applicant once the decision is notified."""
+    dossier = dossier_or_404(request, uuid)
+    if kind not in letters.KINDS:
+        raise Http404
+    staff = perms.is_dossier_staff(request.user, dossier)
+    allowed_states = LETTER_STATES if staff else APPLICANT_LETTER_STATES
+    if dossier.state not in allowed_states:
+        raise PermissionDenied
+    pdf = letters.render_letter_pdf(kind, dossier, LetterSettings.current())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{kind}-{dossier.reference}.pdf"'
+    return response

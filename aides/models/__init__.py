@@ -7,6 +7,7 @@ from .dossiers import (
     Instalment,
     Notification,
 )
+from .letters import LetterSettings
 from .schemes import AidComputation, AidScheme, ParameterVersion
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "DossierComment",
     "DossierDocument",
     "Instalment",
+    "LetterSettings",
     "Notification",
     "ParameterVersion",
 ]

@@ -39,3 +39,11 @@ CA_DATA = {
     "team": {"members_count": 8, "members_etp": 4},
     "expenses": [{"category": "investissement", "amount": 60000}],
 }
+
+
+def move(dossier, actor, name, **payload):
+    from aides import services
+
+    return services.dossier_transition(
+        actor=actor, dossier=dossier, name=name, expected_version=dossier.version, **payload
+    )

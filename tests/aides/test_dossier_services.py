@@ -11,40 +11,9 @@ from aides import services
 from aides.enums import DossierState as S
 from aides.models import Instalment, Notification
 from iae_portal.audit.models import AuditEntry
-from tests.aides.factories import CA_DATA, CampaignFactory, CommissionFactory, pdf_upload
+from tests.aides.factories import CA_DATA, move, pdf_upload
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def campaign():
-    return CampaignFactory()
-
-
-@pytest.fixture
-def commission(campaign):
-    return CommissionFactory(campaign=campaign)
-
-
-@pytest.fixture
-def draft(campaign, director_a, structure_a):
-    dossier = services.dossier_create(
-        actor=director_a, structure=structure_a, campaign=campaign, title="Équipe espaces verts"
-    )
-    services.dossier_save_data(
-        actor=director_a, dossier=dossier, expected_version=dossier.version, data=CA_DATA
-    )
-    for kind in campaign.scheme.required_documents:
-        services.document_add(
-            actor=director_a, dossier=dossier, kind=kind, upload=pdf_upload(f"{kind}.pdf")
-        )
-    return dossier
-
-
-def move(dossier, actor, name, **payload):
-    return services.dossier_transition(
-        actor=actor, dossier=dossier, name=name, expected_version=dossier.version, **payload
-    )
 
 
 def test_full_path_from_draft_to_settled(draft, director_a, instructeur, chef_service, commission):
