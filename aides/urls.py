@@ -7,6 +7,7 @@ app_name = "aides"
 urlpatterns = [
     path("", views.scheme_list, name="scheme_list"),
     path("simulateur/", views.simulator, name="simulator"),
+    path("courriers/parametres/", views.letter_settings, name="letter_settings"),
     path("calculs/<uuid:uuid>/", views.computation_detail, name="computation_detail"),
     path("dossiers/<uuid:uuid>/", views_dossiers.dossier_detail, name="dossier_detail"),
     path(

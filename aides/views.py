@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,7 +15,7 @@ from .forms import (
     SimulationForm,
     section_formsets,
 )
-from .models import AidComputation, AidScheme
+from .models import AidComputation, AidScheme, LetterSettings
 
 
 def scheme_list(request):
@@ -166,3 +167,34 @@ def computation_detail(request, uuid):
         context["current"] = current
         context["current_result"] = computation.recompute(current).to_dict()
     return render(request, "aides/computation_detail.html", context)
+
+
+class LetterSettingsForm(forms.ModelForm):
+    class Meta:
+        model = LetterSettings
+        fields = [
+            "council_name",
+            "service_name",
+            "address",
+            "city",
+            "signatory_name",
+            "signatory_title",
+            "payment_terms",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "payment_terms": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+@login_required
+def letter_settings(request):
+    """The letterhead and signatory of the council's letters (chef de service, admin)."""
+    if not perms.can_change_scheme(request.user):
+        raise PermissionDenied
+    form = LetterSettingsForm(request.POST or None, instance=LetterSettings.current())
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Paramètres des courriers enregistrés.")
+        return redirect("aides:letter_settings")
+    return render(request, "aides/letter_settings.html", {"form": form})

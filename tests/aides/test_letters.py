@@ -139,3 +139,24 @@ def test_letter_download_permissions(client, draft_voted, director_a, director_b
     assert client.get(url).status_code == 200
     client.force_login(director_b)
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_staff_configure_the_letterhead_and_signatory(
+    client, chef_service, instructeur, draft_voted
+):
+    from django.urls import reverse
+
+    url = reverse("aides:letter_settings")
+    client.force_login(instructeur)
+    assert client.get(url).status_code == 403
+    client.force_login(chef_service)
+    form = client.get(url).context["form"]
+    data = {name: form.initial.get(name, "") for name in form.fields}
+    data.update(council_name="Région Grand Est", signatory_name="Franck Leroy", city="Strasbourg")
+    assert client.post(url, data).status_code == 302
+    text, _ = pdf_text(
+        letters.render_letter_pdf("notification", draft_voted, LetterSettings.current())
+    )
+    text = normalise(text)
+    assert "Région Grand Est" in text and "Franck Leroy" in text and "Strasbourg, le" in text
