@@ -14,3 +14,15 @@ def send_notification_emails(notification_ids):
     for notification in pending.select_related("user"):
         send_mail(notification.subject, notification.body, None, [notification.user.email])
         Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def run_computation_batch(self, batch_id):
+    """Thin wrapper: ``batch.batch_run`` is idempotent, so a redelivered message is safe;
+    while another runner holds the batch, try again when its lease expires."""
+    from .batch import BatchBusy, batch_run
+
+    try:
+        batch_run(batch_id)
+    except BatchBusy as busy:
+        raise self.retry(countdown=busy.retry_in) from None

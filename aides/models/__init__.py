@@ -1,3 +1,4 @@
+from .batches import BatchItem, BatchState, ComputationBatch
 from .dossiers import (
     Campaign,
     Commission,
@@ -11,6 +12,9 @@ from .letters import LetterSettings
 from .schemes import AidComputation, AidScheme, ParameterVersion
 
 __all__ = [
+    "BatchItem",
+    "BatchState",
+    "ComputationBatch",
     "AidComputation",
     "AidScheme",
     "Campaign",

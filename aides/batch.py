@@ -1,0 +1,197 @@
+"""Computing every amount of a campaign in one batch (issue 5).
+
+Dossiers are read a chunk at a time with what they need, computed in Python with the pure
+rule modules and written back in bulk: a handful of queries per chunk, never one per
+dossier. Each computed dossier leaves a ``BatchItem`` (previous and new results), which
+makes a run idempotent: a worker killed in the middle and started again skips the dossiers
+already done, so nothing is lost and nothing doubled. Results are kept with the parameters
+version the batch started with.
+"""
+
+import datetime
+import logging
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from iae_portal.audit.services import audit_record
+
+from . import rules
+from .models import AidComputation, BatchItem, BatchState, ComputationBatch, Dossier
+from .models.batches import ACTIVE_BATCH_STATES
+from .services.schemes import jsonable
+from .workflow import COMPUTABLE
+
+logger = logging.getLogger(__name__)
+CHUNK = 500
+LEASE = datetime.timedelta(minutes=2)
+
+
+class BatchBusy(Exception):
+    """Another runner holds the batch; try again once its lease has expired."""
+
+    def __init__(self, retry_in):
+        super().__init__(f"batch busy, retry in {retry_in:.0f} s")
+        self.retry_in = retry_in
+
+
+class BatchAlreadyRunning(Exception):
+    message = (
+        "Un calcul est déjà en cours pour cet appel à candidatures : attendez qu'il se termine."
+    )
+
+
+def batch_start(*, actor, campaign, enqueue=True):
+    """Create the batch (at most one active per campaign) and, unless the caller runs it
+    itself, queue it after commit."""
+    scheme = campaign.scheme
+    try:
+        with transaction.atomic():
+            batch = ComputationBatch.objects.create(
+                campaign=campaign,
+                version=scheme.current_version,
+                total=Dossier.objects.filter(campaign=campaign, state__in=COMPUTABLE).count(),
+                started_by=actor,
+            )
+            audit_record(
+                actor=actor,
+                action="aides.batch",
+                obj=campaign,
+                changes={"batch": [None, str(batch.uuid)], "version": [None, batch.version.number]},
+            )
+            if enqueue:
+                transaction.on_commit(lambda: _enqueue(batch.pk))
+    except IntegrityError:
+        raise BatchAlreadyRunning from None
+    batch.refresh_from_db()
+    return batch
+
+
+def _enqueue(batch_id):
+    from .tasks import run_computation_batch
+
+    try:
+        run_computation_batch.delay(batch_id)
+    except Exception as error:  # the broker is down: say so, do not leave a pending batch
+        logger.exception("Cannot queue computation batch %s", batch_id)
+        ComputationBatch.objects.filter(pk=batch_id, state=BatchState.PENDING).update(
+            state=BatchState.FAILED,
+            failure=f"La file de calcul est indisponible ({type(error).__name__}) : réessayez plus tard.",
+            finished_at=timezone.now(),
+        )
+
+
+def batch_run(batch_id, *, chunk_size=CHUNK):
+    """Compute what is left of the batch; safe to call again after a crash.
+
+    Only one runner works on a batch at a time (a lease renewed at each chunk); another
+    one gets ``BatchBusy`` and retries once the lease has expired."""
+    batch = ComputationBatch.objects.select_related("campaign__scheme", "version").get(pk=batch_id)
+    if batch.state not in ACTIVE_BATCH_STATES:
+        return batch
+    now = timezone.now()
+    claimed = (
+        ComputationBatch.objects.filter(pk=batch.pk, state__in=ACTIVE_BATCH_STATES)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .update(state=BatchState.RUNNING, lease_until=now + LEASE)
+    )
+    if not claimed:
+        batch.refresh_from_db()
+        if batch.state not in ACTIVE_BATCH_STATES:
+            return batch
+        raise BatchBusy(max((batch.lease_until - now).total_seconds(), 1))
+    scheme = batch.campaign.scheme
+    parameters = scheme.parameters(batch.version)
+    while _run_chunk(batch, scheme, parameters, chunk_size):
+        pass
+    ComputationBatch.objects.filter(pk=batch.pk).update(
+        state=BatchState.DONE, total=F("done"), finished_at=timezone.now(), lease_until=None
+    )
+    batch.refresh_from_db()
+    return batch
+
+
+def _run_chunk(batch, scheme, parameters, chunk_size):
+    with transaction.atomic():
+        pending = (
+            Dossier.objects.filter(campaign=batch.campaign_id, state__in=COMPUTABLE)
+            .exclude(pk__in=BatchItem.objects.filter(batch=batch).values("dossier"))
+            .order_by("pk")
+            .values_list("pk", flat=True)[:chunk_size]
+        )
+        dossiers = list(
+            Dossier.objects.select_for_update(of=("self",))
+            .filter(pk__in=list(pending), state__in=COMPUTABLE)
+            .select_related("structure", "computation")
+            .order_by("pk")
+        )
+        if not dossiers:
+            return False
+        now = timezone.now()
+        computed, items = [], []
+        for dossier in dossiers:
+            item = BatchItem(
+                batch=batch,
+                dossier=dossier,
+                previous=dossier.computation,
+                old_total=dossier.computation.total if dossier.computation_id else None,
+            )
+            data = {
+                **dossier.data,
+                "scheme": scheme.code,
+                "structure": {"kind": dossier.structure.kind},
+            }
+            try:
+                result = rules.evaluate(scheme.rule_kind, rules.parse_case(data), parameters)
+            except rules.BadInput as error:
+                item.error = str(error)
+            else:
+                item.computation = AidComputation(
+                    scheme=scheme,
+                    version=batch.version,
+                    structure=dossier.structure,
+                    input=jsonable(data),
+                    result=result.to_dict(),
+                    eligible=result.eligible,
+                    total=result.total,
+                    created_at=now,
+                    created_by=batch.started_by,
+                )
+                item.new_total = result.total
+                item.changed = item.old_total != item.new_total
+                computed.append(item.computation)
+            items.append(item)
+        AidComputation.objects.bulk_create(computed)
+        for item in items:
+            computation = item.computation
+            if computation is not None:
+                item.computation = computation  # assigned again to copy its new primary key
+                item.dossier.computation = computation
+                item.dossier.version = F("version") + 1
+                item.dossier.updated_at = now
+        Dossier.objects.bulk_update(
+            [item.dossier for item in items if item.computation is not None],
+            ["computation", "version", "updated_at"],
+        )
+        BatchItem.objects.bulk_create(items)
+        ComputationBatch.objects.filter(pk=batch.pk).update(
+            done=F("done") + len(items),
+            changed=F("changed") + sum(item.changed for item in items),
+            errors=F("errors") + sum(bool(item.error) for item in items),
+            total_amount=F("total_amount")
+            + sum((item.new_total or Decimal(0) for item in items), Decimal(0)),
+            lease_until=timezone.now() + LEASE,
+        )
+    return True
+
+
+def batch_changes(batch):
+    """The dossiers whose amount changed, and those in error."""
+    return (
+        BatchItem.objects.filter(batch=batch)
+        .exclude(changed=False, error="")
+        .select_related("dossier__structure")
+        .order_by("dossier__reference")
+    )

@@ -1,0 +1,181 @@
+"""Batch computation of a campaign: same results as one by one, idempotent, resumable."""
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from aides import batch as batch_module
+from aides import services
+from aides.batch import BatchAlreadyRunning, BatchBusy, batch_changes, batch_run, batch_start
+from aides.enums import DossierState as S
+from aides.models import AidComputation, BatchItem, BatchState, ComputationBatch, Dossier
+from tests.aides.factories import CA_DATA
+from tests.structures.factories import MembershipFactory, StructureFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dossiers(campaign):
+    """Eleven drafts with different teams, one per structure, each with its own data."""
+    made = []
+    for n in range(11):
+        structure = StructureFactory(kind="ACI" if n % 2 else "EI")
+        director = MembershipFactory(structure=structure).user
+        dossier = services.dossier_create(actor=director, structure=structure, campaign=campaign)
+        data = {**CA_DATA, "team": {"members_count": 4 + n, "members_etp": 4}, "years": 1 + n % 4}
+        made.append(
+            services.dossier_save_data(
+                actor=director, dossier=dossier, expected_version=dossier.version, data=data
+            )
+        )
+    return made
+
+
+def run(campaign, actor=None, chunk_size=4):
+    batch = batch_start(actor=actor, campaign=campaign, enqueue=False)
+    return batch_run(batch.pk, chunk_size=chunk_size)
+
+
+def test_batch_gives_the_same_results_as_one_by_one(campaign, dossiers, chef_service):
+    batch = run(campaign, chef_service)
+    assert batch.state == BatchState.DONE and batch.done == len(dossiers) and batch.errors == 0
+    for dossier in Dossier.objects.filter(pk__in=[d.pk for d in dossiers]).select_related(
+        "computation"
+    ):
+        alone = campaign.scheme.compute_amount(dossier.case_data())
+        assert dossier.computation.result == alone.to_dict()
+        assert dossier.computation.version_id == batch.version_id
+    assert batch.total_amount == sum(
+        (Dossier.objects.get(pk=d.pk).computation.total for d in dossiers), Decimal(0)
+    )
+
+
+def test_rerun_is_idempotent_and_reports_no_change(campaign, dossiers):
+    first = run(campaign)
+    totals = dict(Dossier.objects.values_list("pk", "computation__total"))
+    second = run(campaign)
+    assert dict(Dossier.objects.values_list("pk", "computation__total")) == totals
+    assert second.changed == 0 and list(batch_changes(second)) == []
+    assert first.done == second.done == len(dossiers)
+
+
+def test_new_parameters_report_the_changed_amounts(campaign, dossiers, chef_service):
+    run(campaign)
+    scheme = campaign.scheme
+    services.scheme_parameters_change(
+        actor=chef_service,
+        scheme=scheme,
+        values={**scheme.parameters(), "startup_per_member": Decimal("700")},
+        reason="Délibération 2026-90",
+    )
+    batch = run(campaign, chef_service)
+    changes = list(batch_changes(batch))
+    assert batch.changed == len(dossiers) == len(changes)
+    for item in changes:
+        members = item.dossier.data["team"]["members_count"] + 1
+        assert item.new_total - item.old_total == Decimal(100) * members
+        assert item.computation.version.number == 2 and item.previous.version.number == 1
+
+
+def test_only_computable_states_are_computed(campaign, dossiers, director_a, structure_a):
+    frozen = dossiers[0]
+    Dossier.objects.filter(pk=frozen.pk).update(state=S.INSTRUIT)
+    before = Dossier.objects.get(pk=frozen.pk).computation_id
+    batch = run(campaign)
+    assert batch.done == len(dossiers) - 1
+    assert Dossier.objects.get(pk=frozen.pk).computation_id == before
+
+
+def test_one_batch_per_campaign_at_a_time(campaign, dossiers):
+    batch_start(actor=None, campaign=campaign, enqueue=False)
+    with pytest.raises(BatchAlreadyRunning):
+        batch_start(actor=None, campaign=campaign, enqueue=False)
+
+
+def test_a_runner_killed_midway_is_finished_by_the_next_with_nothing_doubled(
+    campaign, dossiers, monkeypatch
+):
+    batch = batch_start(actor=None, campaign=campaign, enqueue=False)
+    real_chunk, calls = batch_module._run_chunk, []
+
+    def dying_chunk(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise SystemExit("worker killed")
+        return real_chunk(*args, **kwargs)
+
+    monkeypatch.setattr(batch_module, "_run_chunk", dying_chunk)
+    with pytest.raises(SystemExit):
+        batch_run(batch.pk, chunk_size=4)
+    batch.refresh_from_db()
+    assert batch.state == BatchState.RUNNING and batch.done == 4
+    # While its lease runs, another runner stands back; once expired, it takes over.
+    monkeypatch.setattr(batch_module, "_run_chunk", real_chunk)
+    with pytest.raises(BatchBusy):
+        batch_run(batch.pk, chunk_size=4)
+    ComputationBatch.objects.filter(pk=batch.pk).update(lease_until=None)
+    batch = batch_run(batch.pk, chunk_size=4)
+    assert batch.state == BatchState.DONE and batch.done == len(dossiers)
+    assert BatchItem.objects.filter(batch=batch).count() == len(dossiers)
+    assert BatchItem.objects.filter(batch=batch).values("dossier").distinct().count() == len(
+        dossiers
+    )
+    assert AidComputation.objects.filter(version=batch.version, created_by=None).count() == len(
+        dossiers
+    )
+
+
+def test_batch_never_touches_instalments(campaign, draft_voted, dossiers):
+    instalments = list(draft_voted.instalments.values_list("year", "amount"))
+    run(campaign)
+    run(campaign)
+    assert list(draft_voted.instalments.values_list("year", "amount")) == instalments
+
+
+def test_queue_down_marks_the_batch_failed_in_french(
+    campaign, dossiers, monkeypatch, django_capture_on_commit_callbacks
+):
+    from aides import tasks
+
+    def broken_delay(*args, **kwargs):
+        raise ConnectionRefusedError("redis down")
+
+    monkeypatch.setattr(tasks.run_computation_batch, "delay", broken_delay)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = batch_start(actor=None, campaign=campaign)
+    batch.refresh_from_db()
+    assert batch.state == BatchState.FAILED
+    assert "file de calcul est indisponible" in batch.failure
+    # A failed batch does not block the next one.
+    batch_start(actor=None, campaign=campaign, enqueue=False)
+
+
+def test_started_through_celery_in_eager_mode(
+    campaign, dossiers, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = batch_start(actor=None, campaign=campaign)
+    batch.refresh_from_db()
+    assert batch.state == BatchState.DONE and batch.done == len(dossiers)
+
+
+def test_compute_campaign_command(campaign, dossiers):
+    out = StringIO()
+    call_command("compute_campaign", str(campaign.uuid), stdout=out)
+    assert f"{len(dossiers)} dossiers calculés avec les paramètres v1" in out.getvalue()
+    call_command("compute_campaign", campaign.name, stdout=out)
+    assert "0 montants modifiés" in out.getvalue()
+
+
+def test_chunk_queries_do_not_grow_with_the_chunk(
+    campaign, dossiers, django_assert_max_num_queries
+):
+    batch = batch_start(actor=None, campaign=campaign, enqueue=False)
+    batch = type(batch).objects.get(pk=batch.pk)
+    scheme = campaign.scheme
+    with django_assert_max_num_queries(12):
+        batch_module._run_chunk(batch, scheme, scheme.parameters(batch.version), 11)
+    assert BatchItem.objects.filter(batch=batch).count() == 11
