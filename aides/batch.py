@@ -1,4 +1,4 @@
-"""Computing every amount of a campaign in one batch (issue 5).
+"""Long jobs on a campaign (issue 5): computing every amount, rendering a commission's letters.
 
 Dossiers are read a chunk at a time with what they need, computed in Python with the pure
 rule modules and written back in bulk: a handful of queries per chunk, never one per
@@ -9,9 +9,13 @@ version the batch started with.
 """
 
 import datetime
+import io
 import logging
+import zipfile
 from decimal import Decimal
+from pathlib import Path
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -19,10 +23,10 @@ from django.utils import timezone
 from iae_portal.audit.services import audit_record
 
 from . import rules
-from .models import AidComputation, BatchItem, BatchState, ComputationBatch, Dossier
+from .models import AidComputation, Batch, BatchItem, BatchKind, BatchState, Dossier
 from .models.batches import ACTIVE_BATCH_STATES
 from .services.schemes import jsonable
-from .workflow import COMPUTABLE
+from .workflow import COMPUTABLE, LETTER_STATES
 
 logger = logging.getLogger(__name__)
 CHUNK = 500
@@ -49,7 +53,8 @@ def batch_start(*, actor, campaign, enqueue=True):
     scheme = campaign.scheme
     try:
         with transaction.atomic():
-            batch = ComputationBatch.objects.create(
+            batch = Batch.objects.create(
+                kind=BatchKind.COMPUTE,
                 campaign=campaign,
                 version=scheme.current_version,
                 total=Dossier.objects.filter(campaign=campaign, state__in=COMPUTABLE).count(),
@@ -70,13 +75,13 @@ def batch_start(*, actor, campaign, enqueue=True):
 
 
 def _enqueue(batch_id):
-    from .tasks import run_computation_batch
+    from .tasks import run_batch
 
     try:
-        run_computation_batch.delay(batch_id)
+        run_batch.delay(batch_id)
     except Exception as error:  # the broker is down: say so, do not leave a pending batch
         logger.exception("Cannot queue computation batch %s", batch_id)
-        ComputationBatch.objects.filter(pk=batch_id, state=BatchState.PENDING).update(
+        Batch.objects.filter(pk=batch_id, state=BatchState.PENDING).update(
             state=BatchState.FAILED,
             failure=f"La file de calcul est indisponible ({type(error).__name__}) : réessayez plus tard.",
             finished_at=timezone.now(),
@@ -88,12 +93,12 @@ def batch_run(batch_id, *, chunk_size=CHUNK):
 
     Only one runner works on a batch at a time (a lease renewed at each chunk); another
     one gets ``BatchBusy`` and retries once the lease has expired."""
-    batch = ComputationBatch.objects.select_related("campaign__scheme", "version").get(pk=batch_id)
+    batch = Batch.objects.select_related("campaign__scheme", "version").get(pk=batch_id)
     if batch.state not in ACTIVE_BATCH_STATES:
         return batch
     now = timezone.now()
     claimed = (
-        ComputationBatch.objects.filter(pk=batch.pk, state__in=ACTIVE_BATCH_STATES)
+        Batch.objects.filter(pk=batch.pk, state__in=ACTIVE_BATCH_STATES)
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
         .update(state=BatchState.RUNNING, lease_until=now + LEASE)
     )
@@ -102,15 +107,21 @@ def batch_run(batch_id, *, chunk_size=CHUNK):
         if batch.state not in ACTIVE_BATCH_STATES:
             return batch
         raise BatchBusy(max((batch.lease_until - now).total_seconds(), 1))
-    scheme = batch.campaign.scheme
-    parameters = scheme.parameters(batch.version)
-    while _run_chunk(batch, scheme, parameters, chunk_size):
+    step = _letters_step if batch.kind == BatchKind.LETTERS else _compute_step
+    while step(batch, chunk_size):
         pass
-    ComputationBatch.objects.filter(pk=batch.pk).update(
+    if batch.kind == BatchKind.LETTERS:
+        _write_archive(batch)
+    Batch.objects.filter(pk=batch.pk).update(
         state=BatchState.DONE, total=F("done"), finished_at=timezone.now(), lease_until=None
     )
     batch.refresh_from_db()
     return batch
+
+
+def _compute_step(batch, chunk_size):
+    scheme = batch.campaign.scheme
+    return _run_chunk(batch, scheme, scheme.parameters(batch.version), chunk_size)
 
 
 def _run_chunk(batch, scheme, parameters, chunk_size):
@@ -176,7 +187,7 @@ def _run_chunk(batch, scheme, parameters, chunk_size):
             ["computation", "version", "updated_at"],
         )
         BatchItem.objects.bulk_create(items)
-        ComputationBatch.objects.filter(pk=batch.pk).update(
+        Batch.objects.filter(pk=batch.pk).update(
             done=F("done") + len(items),
             changed=F("changed") + sum(item.changed for item in items),
             errors=F("errors") + sum(bool(item.error) for item in items),
@@ -195,3 +206,88 @@ def batch_changes(batch):
         .select_related("dossier__structure")
         .order_by("dossier__reference")
     )
+
+
+# -- The letters of a commission ------------------------------------------------------------
+
+LETTER_CHUNK = 20
+
+
+def letters_start(*, actor, commission, enqueue=True):
+    """Render the notification letter and the convention of every dossier voted by
+    ``commission`` (one PDF each, stored, plus one ZIP of them all)."""
+    try:
+        with transaction.atomic():
+            batch = Batch.objects.create(
+                kind=BatchKind.LETTERS,
+                campaign=commission.campaign,
+                commission=commission,
+                total=_voted(commission).count(),
+                started_by=actor,
+            )
+            audit_record(
+                actor=actor,
+                action="aides.letters",
+                obj=commission.campaign,
+                changes={"batch": [None, str(batch.uuid)], "commission": [None, str(commission)]},
+            )
+            if enqueue:
+                transaction.on_commit(lambda: _enqueue(batch.pk))
+    except IntegrityError:
+        raise BatchAlreadyRunning from None
+    batch.refresh_from_db()
+    return batch
+
+
+def _voted(commission):
+    return Dossier.objects.filter(commission=commission, state__in=LETTER_STATES)
+
+
+def _letters_step(batch, chunk_size=LETTER_CHUNK):
+    from . import letters
+    from .models import LetterSettings
+
+    pending = (
+        _voted(batch.commission)
+        .exclude(pk__in=BatchItem.objects.filter(batch=batch).values("dossier"))
+        .select_related("structure", "campaign__scheme", "commission")
+        .order_by("pk")[: min(chunk_size, LETTER_CHUNK)]
+    )
+    dossiers = list(pending)
+    if not dossiers:
+        return False
+    letter_settings = LetterSettings.current()
+    for dossier in dossiers:
+        item = BatchItem(batch=batch, dossier=dossier)
+        try:
+            for kind, field in (("notification", item.letter), ("convention", item.convention)):
+                pdf = letters.render_letter_pdf(kind, dossier, letter_settings)
+                field.save(
+                    f"{batch.uuid}/{kind}-{dossier.reference}.pdf", ContentFile(pdf), save=False
+                )
+        except Exception as error:  # one letter failing must not stop the others
+            logger.exception("Letter of %s failed", dossier.reference)
+            item.error = f"{type(error).__name__}: {error}"
+        with transaction.atomic():
+            item.save()
+            Batch.objects.filter(pk=batch.pk).update(
+                done=F("done") + 1,
+                errors=F("errors") + bool(item.error),
+                lease_until=timezone.now() + LEASE,
+            )
+    return True
+
+
+def _write_archive(batch):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in BatchItem.objects.filter(batch=batch, error="").select_related("dossier"):
+            for field in (item.letter, item.convention):
+                with field.open("rb") as pdf:
+                    archive.writestr(Path(field.name).name, pdf.read())
+    batch.archive.save(
+        f"{batch.uuid}/courriers-{batch.commission.date:%Y-%m-%d}.zip",
+        ContentFile(buffer.getvalue()),
+        save=False,
+    )
+    Batch.objects.filter(pk=batch.pk).update(archive=batch.archive.name)

@@ -17,7 +17,7 @@ def send_notification_emails(notification_ids):
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
-def run_computation_batch(self, batch_id):
+def run_batch(self, batch_id):
     """Thin wrapper: ``batch.batch_run`` is idempotent, so a redelivered message is safe;
     while another runner holds the batch, try again when its lease expires."""
     from .batch import BatchBusy, batch_run

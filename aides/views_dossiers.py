@@ -10,10 +10,9 @@ from django.views.decorators.http import require_POST
 from iae_portal.audit.services import audit_entries_for
 
 from . import letters, perms, presenters, services
-from .enums import DossierState
 from .forms_dossiers import CommentForm, PaymentForm, transition_form
 from .models import Dossier, DossierDocument, Instalment, LetterSettings
-from .workflow import TRANSITIONS, available
+from .workflow import APPLICANT_LETTER_STATES, LETTER_STATES, TRANSITIONS, available
 
 SYSTEM_TRANSITIONS = {"start_payment", "settle"}  # fired by payments, not by a button
 
@@ -166,15 +165,6 @@ def instalment_pay(request, uuid):
     else:
         messages.success(request, f"Versement de l'année {instalment.year} enregistré.")
     return redirect(dossier)
-
-
-LETTER_STATES = {
-    DossierState.VOTE,
-    DossierState.NOTIFIE,
-    DossierState.EN_PAIEMENT,
-    DossierState.SOLDE,
-}
-APPLICANT_LETTER_STATES = LETTER_STATES - {DossierState.VOTE}
 
 
 @login_required

@@ -1,4 +1,4 @@
-from .batches import BatchItem, BatchState, ComputationBatch
+from .batches import Batch, BatchItem, BatchKind, BatchState
 from .dossiers import (
     Campaign,
     Commission,
@@ -12,11 +12,12 @@ from .letters import LetterSettings
 from .schemes import AidComputation, AidScheme, ParameterVersion
 
 __all__ = [
-    "BatchItem",
-    "BatchState",
-    "ComputationBatch",
     "AidComputation",
     "AidScheme",
+    "Batch",
+    "BatchItem",
+    "BatchKind",
+    "BatchState",
     "Campaign",
     "Commission",
     "Dossier",

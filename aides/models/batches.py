@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .dossiers import Campaign, Dossier
+from .dossiers import Campaign, Commission, Dossier
 from .schemes import MONEY, AidComputation, ParameterVersion
 
 
@@ -19,21 +19,34 @@ class BatchState(models.TextChoices):
 ACTIVE_BATCH_STATES = (BatchState.PENDING, BatchState.RUNNING)
 
 
-class ComputationBatch(models.Model):
-    """ "Compute all amounts" for a campaign, with the parameters version of its start.
+class BatchKind(models.TextChoices):
+    COMPUTE = "compute", "Calcul des montants"
+    LETTERS = "letters", "Courriers de la commission"
+
+
+class Batch(models.Model):
+    """A long job on a campaign: "compute all amounts" (with the parameters version of its
+    start) or "render the letters of a commission".
 
     Its items say which dossiers are done, so a restarted worker finishes the rest; at most
-    one active batch per campaign (a database constraint)."""
+    one active batch of each kind per campaign (a database constraint)."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=16, choices=BatchKind.choices, default=BatchKind.COMPUTE)
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="batches")
-    version = models.ForeignKey(ParameterVersion, on_delete=models.PROTECT, related_name="+")
+    commission = models.ForeignKey(
+        Commission, on_delete=models.CASCADE, null=True, blank=True, related_name="batches"
+    )
+    version = models.ForeignKey(
+        ParameterVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     state = models.CharField(max_length=16, choices=BatchState.choices, default=BatchState.PENDING)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     changed = models.PositiveIntegerField(default=0)
     errors = models.PositiveIntegerField(default=0)
     total_amount = models.DecimalField(default=0, **MONEY)
+    archive = models.FileField(upload_to="courriers/", blank=True)
     failure = models.TextField(blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -44,19 +57,19 @@ class ComputationBatch(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "calcul groupé"
-        verbose_name_plural = "calculs groupés"
+        verbose_name = "traitement groupé"
+        verbose_name_plural = "traitements groupés"
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign"],
+                fields=["campaign", "kind"],
                 condition=Q(state__in=ACTIVE_BATCH_STATES),
-                name="batch_one_active_per_campaign",
+                name="batch_one_active_per_campaign_and_kind",
             )
         ]
 
     def __str__(self):
-        return f"Calcul {self.campaign} du {self.created_at:%d/%m/%Y %H:%M}"
+        return f"{self.get_kind_display()} — {self.campaign} ({self.created_at:%d/%m/%Y %H:%M})"
 
     @property
     def percent(self):
@@ -64,9 +77,9 @@ class ComputationBatch(models.Model):
 
 
 class BatchItem(models.Model):
-    """One dossier computed by a batch: its previous and new results."""
+    """One dossier done by a batch: its previous and new results, or its letters."""
 
-    batch = models.ForeignKey(ComputationBatch, on_delete=models.CASCADE, related_name="items")
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="items")
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+")
     previous = models.ForeignKey(
         AidComputation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -78,6 +91,8 @@ class BatchItem(models.Model):
     new_total = models.DecimalField(null=True, blank=True, **MONEY)
     changed = models.BooleanField(default=False)
     error = models.TextField(blank=True)
+    letter = models.FileField(upload_to="courriers/", blank=True)
+    convention = models.FileField(upload_to="courriers/", blank=True)
 
     class Meta:
         constraints = [

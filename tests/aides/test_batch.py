@@ -10,7 +10,7 @@ from aides import batch as batch_module
 from aides import services
 from aides.batch import BatchAlreadyRunning, BatchBusy, batch_changes, batch_run, batch_start
 from aides.enums import DossierState as S
-from aides.models import AidComputation, BatchItem, BatchState, ComputationBatch, Dossier
+from aides.models import AidComputation, Batch, BatchItem, BatchState, Dossier
 from tests.aides.factories import CA_DATA
 from tests.structures.factories import MembershipFactory, StructureFactory
 
@@ -116,7 +116,7 @@ def test_a_runner_killed_midway_is_finished_by_the_next_with_nothing_doubled(
     monkeypatch.setattr(batch_module, "_run_chunk", real_chunk)
     with pytest.raises(BatchBusy):
         batch_run(batch.pk, chunk_size=4)
-    ComputationBatch.objects.filter(pk=batch.pk).update(lease_until=None)
+    Batch.objects.filter(pk=batch.pk).update(lease_until=None)
     batch = batch_run(batch.pk, chunk_size=4)
     assert batch.state == BatchState.DONE and batch.done == len(dossiers)
     assert BatchItem.objects.filter(batch=batch).count() == len(dossiers)
@@ -143,7 +143,7 @@ def test_queue_down_marks_the_batch_failed_in_french(
     def broken_delay(*args, **kwargs):
         raise ConnectionRefusedError("redis down")
 
-    monkeypatch.setattr(tasks.run_computation_batch, "delay", broken_delay)
+    monkeypatch.setattr(tasks.run_batch, "delay", broken_delay)
     with django_capture_on_commit_callbacks(execute=True):
         batch = batch_start(actor=None, campaign=campaign)
     batch.refresh_from_db()
@@ -179,3 +179,23 @@ def test_chunk_queries_do_not_grow_with_the_chunk(
     with django_assert_max_num_queries(12):
         batch_module._run_chunk(batch, scheme, scheme.parameters(batch.version), 11)
     assert BatchItem.objects.filter(batch=batch).count() == 11
+
+
+def test_letters_of_a_commission_one_pdf_each_and_a_zip(draft_voted, commission, chef_service):
+    import io
+    import zipfile
+
+    from aides.batch import letters_start
+
+    batch = letters_start(actor=chef_service, commission=commission, enqueue=False)
+    assert batch.total == 1
+    batch = batch_run(batch.pk)
+    assert batch.state == BatchState.DONE and batch.done == 1 and batch.errors == 0
+    item = BatchItem.objects.get(batch=batch)
+    assert item.letter.read().startswith(b"%PDF-") and item.convention.read().startswith(b"%PDF-")
+    with zipfile.ZipFile(io.BytesIO(batch.archive.read())) as archive:
+        assert sorted(archive.namelist()) == sorted(
+            [f"notification-{draft_voted.reference}.pdf", f"convention-{draft_voted.reference}.pdf"]
+        )
+    # Run again: nothing rendered twice.
+    assert batch_run(batch.pk).done == 1 and BatchItem.objects.filter(batch=batch).count() == 1
