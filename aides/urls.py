@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_dossiers
+from . import views, views_batch, views_dossiers
 
 app_name = "aides"
 
@@ -23,6 +23,17 @@ urlpatterns = [
     ),
     path("pieces/<uuid:uuid>/", views_dossiers.document_download, name="document_download"),
     path("versements/<uuid:uuid>/payer/", views_dossiers.instalment_pay, name="instalment_pay"),
+    path(
+        "campagnes/<uuid:uuid>/traitements/", views_batch.campaign_batches, name="campaign_batches"
+    ),
+    path(
+        "campagnes/<uuid:uuid>/traitements/lancer/",
+        views_batch.batch_start_view,
+        name="batch_start",
+    ),
+    path("traitements/<uuid:uuid>/", views_batch.batch_detail, name="batch_detail"),
+    path("traitements/<uuid:uuid>/avancement/", views_batch.batch_progress, name="batch_progress"),
+    path("traitements/<uuid:uuid>/courriers.zip", views_batch.batch_archive, name="batch_archive"),
     path("", include("aides.urls_applicant")),
     path("", include("aides.urls_staff")),
     path("<slug:code>/", views.scheme_detail, name="scheme_detail"),

@@ -199,3 +199,49 @@ def test_letters_of_a_commission_one_pdf_each_and_a_zip(draft_voted, commission,
         )
     # Run again: nothing rendered twice.
     assert batch_run(batch.pk).done == 1 and BatchItem.objects.filter(batch=batch).count() == 1
+
+
+def test_batch_pages(
+    client, campaign, dossiers, chef_service, director_a, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    client.force_login(chef_service)
+    start = reverse("aides:batch_start", args=[campaign.uuid])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(start)
+    batch = Batch.objects.get()
+    assert response["Location"] == reverse("aides:batch_detail", args=[batch.uuid])
+    progress = client.get(reverse("aides:batch_progress", args=[batch.uuid])).json()
+    assert progress == {
+        "state": "done",
+        "state_label": "Terminé",
+        "done": len(dossiers),
+        "total": len(dossiers),
+        "percent": 100,
+        "finished": True,
+    }
+    page = client.get(response["Location"]).content.decode()
+    assert "Bilan" in page and f"<dd>{len(dossiers)}</dd>" in page
+    client.force_login(director_a)
+    assert client.get(reverse("aides:batch_progress", args=[batch.uuid])).status_code == 403
+    assert client.post(start).status_code == 403
+
+
+def test_start_page_says_when_the_queue_is_down(
+    client, campaign, dossiers, instructeur, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from aides import tasks
+
+    def broken_delay(*args, **kwargs):
+        raise ConnectionRefusedError("redis down")
+
+    monkeypatch.setattr(tasks.run_batch, "delay", broken_delay)
+    client.force_login(instructeur)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("aides:batch_start", args=[campaign.uuid]))
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "file de calcul est indisponible" in page.content.decode()

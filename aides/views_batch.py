@@ -1,0 +1,108 @@
+"""Starting and following the long jobs of a campaign: computing amounts, rendering letters."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from .batch import BatchAlreadyRunning, batch_changes, batch_start, letters_start
+from .models import Batch, BatchState, Campaign, Commission
+
+
+def _staff_writer(request):
+    user = request.user
+    if not (user.is_admin or user.is_regional_writer):
+        raise PermissionDenied
+
+
+def _staff_reader(request):
+    user = request.user
+    if not (user.is_admin or user.is_regional_staff):
+        raise PermissionDenied
+
+
+@login_required
+def campaign_batches(request, uuid):
+    _staff_reader(request)
+    campaign = get_object_or_404(Campaign.objects.select_related("scheme"), uuid=uuid)
+    return render(
+        request,
+        "aides/batch/campaign_batches.html",
+        {
+            "campaign": campaign,
+            "batches": campaign.batches.select_related("version", "commission", "started_by")[:20],
+            "commissions": campaign.commissions.all(),
+            "can_start": request.user.is_admin or request.user.is_regional_writer,
+        },
+    )
+
+
+@login_required
+@require_POST
+def batch_start_view(request, uuid):
+    _staff_writer(request)
+    campaign = get_object_or_404(Campaign, uuid=uuid)
+    commission_id = request.POST.get("commission")
+    try:
+        if commission_id:
+            commission = get_object_or_404(Commission, pk=commission_id, campaign=campaign)
+            batch = letters_start(actor=request.user, commission=commission)
+        else:
+            batch = batch_start(actor=request.user, campaign=campaign)
+    except BatchAlreadyRunning as error:
+        messages.error(request, error.message)
+        return redirect("aides:campaign_batches", uuid=campaign.uuid)
+    batch.refresh_from_db()
+    if batch.state == BatchState.FAILED:
+        messages.error(request, batch.failure)
+    else:
+        messages.success(request, f"{batch.get_kind_display()} lancé.")
+    return redirect("aides:batch_detail", uuid=batch.uuid)
+
+
+def _batch_or_404(request, uuid):
+    _staff_reader(request)
+    return get_object_or_404(
+        Batch.objects.select_related("campaign__scheme", "version", "commission", "started_by"),
+        uuid=uuid,
+    )
+
+
+@login_required
+def batch_detail(request, uuid):
+    batch = _batch_or_404(request, uuid)
+    return render(
+        request,
+        "aides/batch/batch_detail.html",
+        {
+            "batch": batch,
+            "changes": batch_changes(batch)[:500] if batch.state == BatchState.DONE else [],
+        },
+    )
+
+
+@login_required
+def batch_progress(request, uuid):
+    batch = _batch_or_404(request, uuid)
+    return JsonResponse(
+        {
+            "state": batch.state,
+            "state_label": batch.get_state_display(),
+            "done": batch.done,
+            "total": batch.total,
+            "percent": batch.percent,
+            "finished": batch.state in (BatchState.DONE, BatchState.FAILED),
+        }
+    )
+
+
+@login_required
+def batch_archive(request, uuid):
+    batch = _batch_or_404(request, uuid)
+    if not batch.archive:
+        raise Http404
+    return FileResponse(
+        batch.archive.open("rb"), as_attachment=True, filename=batch.archive.name.rsplit("/", 1)[-1]
+    )
