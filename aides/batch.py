@@ -15,6 +15,7 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -29,7 +30,6 @@ from .services.schemes import jsonable
 from .workflow import COMPUTABLE, LETTER_STATES
 
 logger = logging.getLogger(__name__)
-CHUNK = 500
 LEASE = datetime.timedelta(minutes=2)
 
 
@@ -88,11 +88,12 @@ def _enqueue(batch_id):
         )
 
 
-def batch_run(batch_id, *, chunk_size=CHUNK):
+def batch_run(batch_id, *, chunk_size=None):
     """Compute what is left of the batch; safe to call again after a crash.
 
     Only one runner works on a batch at a time (a lease renewed at each chunk); another
     one gets ``BatchBusy`` and retries once the lease has expired."""
+    chunk_size = chunk_size or settings.IAE_BATCH_CHUNK
     batch = Batch.objects.select_related("campaign__scheme", "version").get(pk=batch_id)
     if batch.state not in ACTIVE_BATCH_STATES:
         return batch
@@ -272,7 +273,7 @@ def _letters_step(batch, chunk_size=LETTER_CHUNK):
             item.save()
             Batch.objects.filter(pk=batch.pk).update(
                 done=F("done") + 1,
-                errors=F("errors") + bool(item.error),
+                errors=F("errors") + int(bool(item.error)),
                 lease_until=timezone.now() + LEASE,
             )
     return True

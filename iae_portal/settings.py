@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "iae_portal.context_processors.portal",
+                "aides.context_processors.notifications",
             ],
         },
     },
@@ -196,6 +197,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # WeasyPrint's memory grows with each render: recycle worker processes.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD", 50))
 CELERY_TIMEZONE = TIME_ZONE
+# Dossiers a batch reads and writes at once (aides.batch).
+IAE_BATCH_CHUNK = int(os.environ.get("IAE_BATCH_CHUNK", 500))
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
