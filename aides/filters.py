@@ -139,7 +139,7 @@ class QueueFilter(django_filters.FilterSet):
         return queryset
 
     @property
-    def campaign(self):
+    def filtered_campaign(self):
         """The campaign filtered on (its commissions are those a vote may name), if any."""
         self.errors  # noqa: B018 -- validates the form, whose other fields may be wrong
         return self.form.cleaned_data.get("campaign")

@@ -75,6 +75,9 @@ class DossierCreateForm(forms.Form):
             pk__in=[s.pk for s in structures]
         ).order_by("name")
         campaigns = open_campaigns({s.kind for s in structures})
+        self.has_campaigns = bool(campaigns)
+        if len(campaigns) == 1 and not self.initial.get("campaign"):
+            self.initial["campaign"] = str(campaigns[0].uuid)
         self.fields["campaign"].queryset = (
             Campaign.objects.filter(pk__in=[c.pk for c in campaigns])
             .select_related("scheme")
@@ -197,7 +200,10 @@ def section_table(formset):
     """``(column labels, rows of values)`` of an unbound formset's initial rows."""
     fields = formset.empty_form.fields
     columns = [field.label for field in fields.values()]
-    rows = [[display(field, row.get(name)) for name, field in fields.items()] for row in formset.initial or ()]
+    rows = [
+        [display(field, row.get(name)) for name, field in fields.items()]
+        for row in formset.initial or ()
+    ]
     return columns, rows
 
 
@@ -217,7 +223,9 @@ class DocumentForm(forms.Form):
     def __init__(self, *args, required_kinds, missing_kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(DocumentKind.choices)
-        others = [(code, label) for code, label in DocumentKind.choices if code not in required_kinds]
+        others = [
+            (code, label) for code, label in DocumentKind.choices if code not in required_kinds
+        ]
         required = [(code, labels.get(code, code)) for code in required_kinds]
         self.fields["kind"].choices = [
             *([("Pièces demandées par le dispositif", required)] if required else []),
@@ -246,9 +254,11 @@ def bad_input_text(error):
     """A ``rules.BadInput`` in French: where (``Poste n° 1, etp``) and what is wrong."""
     where = re.sub(r"^(\w+\[\d+\])", lambda m: ref_text(m.group(1)), error.field)
     what = next(
-        (re.sub(pattern, french, error.message) for pattern, french in _BAD_INPUT
-         if re.fullmatch(pattern, error.message)),
+        (
+            re.sub(pattern, french, error.message)
+            for pattern, french in _BAD_INPUT
+            if re.fullmatch(pattern, error.message)
+        ),
         "n'est pas accepté",
     )
     return f"Donnée refusée par le calcul : {where.replace('.', ', ')} {what}."
-

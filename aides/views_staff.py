@@ -1,0 +1,361 @@
+"""Pages of regional staff: the instruction queue (filters, bulk assignment, a commission's
+vote, exports) and the campaigns (list, creation, dashboard)."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+
+from iae_portal.audit.services import audit_record, diff
+from iae_portal.users.enums import Role
+from structures.views import PAGE_SIZES, _page_size
+
+from . import exports, services
+from .enums import DossierState as S
+from .filters import QueueFilter
+from .forms_staff import BulkAssignForm, BulkVoteForm, CampaignForm
+from .models import Campaign, Commission, Dossier, Instalment
+
+# -- Who may do what here: user-level twins of ``perms.dossier_actors`` (the queue holds
+# dossiers of the user's scope only, where these agree with it).
+
+
+def can_view_queue(user):
+    return user.is_authenticated and (user.is_admin or user.is_regional_staff)
+
+
+def can_assign(user):
+    return user.is_admin or user.is_regional_writer
+
+
+def can_vote(user):
+    """The workflow's ``chef``: the chef de service or an administrator."""
+    return user.is_admin or (user.is_active and user.role == Role.CHEF_SERVICE)
+
+
+can_manage_campaigns = can_vote
+
+
+def _staff_only(request):
+    if not can_view_queue(request.user):
+        raise PermissionDenied
+
+
+def _plural(count, word):
+    return f"{count} {word}{'s' if count > 1 else ''}"
+
+
+# -- The instruction queue ---------------------------------------------------------------
+
+
+def _queue_queryset(user):
+    return Dossier.objects.visible_to(user).for_queue().exclude(state=S.BROUILLON)
+
+
+def _queue_filter(request):
+    return QueueFilter(request.GET, queryset=_queue_queryset(request.user), user=request.user)
+
+
+def _query_without(request, *names):
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+@login_required
+def queue(request):
+    _staff_only(request)
+    filterset = _queue_filter(request)
+    if request.method == "POST":
+        return _bulk_action(request, filterset)
+    user = request.user
+    page = Paginator(filterset.qs, _page_size(request)).get_page(request.GET.get("page"))
+    campaign = filterset.filtered_campaign
+    return render(
+        request,
+        "aides/staff/queue.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "page_sizes": PAGE_SIZES,
+            "query": _query_without(request, "page", "tout"),
+            "export_query": _query_without(request, "page", "per_page", "tout"),
+            "here_query": _query_without(request, "tout"),
+            "select_all": request.GET.get("tout") == "1",
+            "selectable": can_assign(user) or can_vote(user),
+            "campaign": campaign,
+            "assign_form": BulkAssignForm(user=user) if can_assign(user) else None,
+            "can_vote": can_vote(user),
+            "vote_form": BulkVoteForm(campaign=campaign) if can_vote(user) and campaign else None,
+        },
+    )
+
+
+def _bulk_action(request, filterset):
+    """Assign or vote the ticked dossiers, then back to the same filtered queue."""
+    user, action = request.user, request.POST.get("action")
+    if action == "assign":
+        if not can_assign(user):
+            raise PermissionDenied
+        form, handle = BulkAssignForm(request.POST, user=user), _assign
+    elif action == "vote":
+        if not can_vote(user):
+            raise PermissionDenied
+        form, handle = BulkVoteForm(request.POST, campaign=filterset.filtered_campaign), _vote
+    else:
+        return HttpResponseBadRequest("Action inconnue.")
+    if form.is_valid():
+        handle(request, form, _selected(request, form.cleaned_data["dossier"]))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    back = _query_without(request, "tout")
+    return redirect(reverse("aides:queue") + (f"?{back}" if back else ""))
+
+
+def _selected(request, selection):
+    """``[(dossier, version seen)]`` of the ticked dossiers still in the user's queue."""
+    found = _queue_queryset(request.user).in_bulk([key for key, _ in selection], field_name="uuid")
+    missing = len(selection) - len(found)
+    if missing:
+        messages.error(
+            request, f"Dossiers cochés introuvables ou hors de votre périmètre : {missing}."
+        )
+    items = [(found[key], version) for key, version in selection if key in found]
+    return sorted(items, key=lambda item: item[0].reference)
+
+
+def _assign(request, form, items):
+    instructor = form.cleaned_data["instructor"]
+    try:
+        count = services.dossiers_assign(
+            actor=request.user, dossiers=[dossier for dossier, _ in items], instructor=instructor
+        )
+    except services.TransitionRefused as error:
+        messages.error(request, str(error))
+        return
+    if count:
+        messages.success(
+            request,
+            f"{_plural(count, 'dossier')} assigné{'s' if count > 1 else ''} à {instructor}.",
+        )
+    if len(items) > count:
+        messages.info(
+            request, f"Déjà assigné à {instructor} : {_plural(len(items) - count, 'dossier')}."
+        )
+
+
+def _vote(request, form, items):
+    commission = form.cleaned_data["commission"]
+    number = form.cleaned_data["deliberation_number"]
+    voted, failures = services.dossiers_vote(
+        actor=request.user, items=items, commission=commission, deliberation_number=number
+    )
+    if voted:
+        messages.success(
+            request,
+            f"Vote enregistré pour {_plural(len(voted), 'dossier')} ({commission}, "
+            f"délibération {number}).",
+        )
+    for dossier, message in failures:
+        messages.error(request, f"Dossier {dossier.reference} non voté : {message}")
+
+
+@login_required
+def queue_export(request, fmt):
+    """The filtered queue, every page, as ``csv`` or ``xlsx`` (see ``exports``)."""
+    _staff_only(request)
+    queryset = _queue_filter(request).qs
+    return exports.queue_csv(queryset) if fmt == "csv" else exports.queue_xlsx(queryset)
+
+
+# -- Campaigns ---------------------------------------------------------------------------
+
+
+@login_required
+def campaign_list(request):
+    _staff_only(request)
+    deposited = Q(dossiers__in=Dossier.objects.visible_to(request.user)) & ~Q(
+        dossiers__state=S.BROUILLON
+    )
+    # An aggregate drops Meta.ordering: the order is said again.
+    campaigns = (
+        Campaign.objects.select_related("scheme")
+        .annotate(
+            dossier_count=Count("dossiers", filter=deposited),
+            voted_total=Sum("dossiers__voted_amount", filter=deposited),
+        )
+        .order_by("-opens_on", "name", "pk")
+    )
+    page = Paginator(campaigns, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "aides/staff/campaign_list.html",
+        {
+            "page": page,
+            "today": timezone.localdate(),
+            "can_create": can_manage_campaigns(request.user),
+        },
+    )
+
+
+@transaction.atomic
+def campaign_create_with_commissions(*, actor, data, commission_dates):
+    """A campaign and its commissions, in one transaction, with its audit entry.
+
+    A service by nature: it lives here only until ``aides/services`` takes it in."""
+    campaign = Campaign.objects.create(**data)
+    Commission.objects.bulk_create(
+        Commission(campaign=campaign, date=day) for day in commission_dates
+    )
+    audit_record(
+        actor=actor,
+        action="campaign.create",
+        obj=campaign,
+        changes=diff(
+            {},
+            {
+                **{name: value for name, value in data.items() if name != "scheme"},
+                "scheme": campaign.scheme.code,
+                "commissions": ", ".join(f"{day:%d/%m/%Y}" for day in commission_dates),
+            },
+        ),
+    )
+    return campaign
+
+
+@login_required
+def campaign_create(request):
+    if not can_manage_campaigns(request.user):
+        raise PermissionDenied
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        campaign = campaign_create_with_commissions(
+            actor=request.user,
+            data=form.campaign_data(),
+            commission_dates=form.commission_dates(),
+        )
+        messages.success(request, f"L'appel à candidatures « {campaign} » a été créé.")
+        return redirect(campaign)
+    return render(request, "aides/staff/campaign_form.html", {"form": form})
+
+
+# Out of the running: not counted in what is asked or proposed.
+DROPPED = (S.BROUILLON, S.RETIRE, S.IRRECEVABLE, S.SANS_SUITE)
+
+
+def campaign_figures(campaign, dossiers):
+    """Counts by state (every state, zero included) and amounts against the envelope, in
+    three aggregate queries whatever the number of ``dossiers``."""
+    counts = dict(dossiers.order_by().values_list("state").annotate(n=Count("pk")))
+    live = ~Q(state__in=DROPPED)
+    sums = dossiers.aggregate(
+        requested=Sum("requested_amount", filter=live),
+        proposed=Sum("proposed_amount", filter=live),
+        voted=Sum("voted_amount"),
+    )
+    sums["paid"] = Instalment.objects.filter(dossier__in=dossiers, paid_on__isnull=False).aggregate(
+        total=Sum("amount")
+    )["total"]
+    amounts = {name: value or Decimal("0.00") for name, value in sums.items()}
+    envelope = campaign.budget_envelope
+    return {
+        "states": [(value, label, counts.get(value, 0)) for value, label in S.choices],
+        "total": sum(counts.values()),
+        "amounts": amounts,
+        "envelope": envelope,
+        "remaining": envelope - amounts["voted"],
+        "to_pay": amounts["voted"] - amounts["paid"],
+        "used_percent": round(amounts["voted"] * 100 / envelope, 1) if envelope else None,
+    }
+
+
+@login_required
+def campaign_dashboard(request, uuid):
+    _staff_only(request)
+    campaign = get_object_or_404(Campaign.objects.select_related("scheme"), uuid=uuid)
+    dossiers = Dossier.objects.visible_to(request.user).filter(campaign=campaign)
+    figures = campaign_figures(campaign, dossiers)
+    amounts = figures["amounts"]
+    in_commission = Q(dossiers__in=dossiers)
+    commissions = campaign.commissions.annotate(
+        dossier_count=Count("dossiers", filter=in_commission),
+        voted_total=Sum("dossiers__voted_amount", filter=in_commission),
+    ).order_by("date")
+    return render(
+        request,
+        "aides/staff/campaign_dashboard.html",
+        {
+            "campaign": campaign,
+            "figures": figures,
+            "commissions": commissions,
+            "state_chart": hbar_chart(
+                [(label, count) for _, label, count in figures["states"]],
+                label="Nombre de dossiers par état",
+            ),
+            "amount_chart": hbar_chart(
+                [
+                    ("Enveloppe", figures["envelope"]),
+                    ("Demandé", amounts["requested"]),
+                    ("Proposé", amounts["proposed"]),
+                    ("Voté", amounts["voted"]),
+                    ("Payé", amounts["paid"]),
+                ],
+                label="Montants face à l'enveloppe (€)",
+                unit=" €",
+                reference_first=True,
+            ),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# -- A horizontal bar chart (long labels, many bars), drawn like ``structures.charts``:
+# geometry here, SVG in the template, no script.
+CHART_WIDTH, LABEL_WIDTH, VALUE_WIDTH, ROW, BAR = 480, 150, 100, 24, 16
+
+
+def hbar_chart(points, *, label, unit="", reference_first=False):
+    """``points``: ``[(caption, value)]`` → geometry of an accessible horizontal bar chart;
+    ``reference_first`` draws the first bar (an envelope) apart from the others."""
+    points = [(caption, Decimal(value or 0)) for caption, value in points]
+    top = max((value for _, value in points), default=Decimal(0)) or Decimal(1)
+    span = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    bars = []
+    for index, (caption, value) in enumerate(points):
+        width = float(value / top) * span
+        y = 4 + index * ROW
+        bars.append(
+            {
+                "caption": caption,
+                "display": number_format(
+                    value.quantize(Decimal(1), ROUND_HALF_UP), 0, force_grouping=True
+                )
+                + unit,
+                "reference": reference_first and index == 0,
+                "y": y,
+                "text_y": y + BAR - 4,
+                "width": round(width, 1),
+                "value_x": round(LABEL_WIDTH + width + 6, 1),
+            }
+        )
+    return {
+        "label": label,
+        "width": CHART_WIDTH,
+        "height": 8 + len(points) * ROW,
+        "label_x": LABEL_WIDTH - 8,
+        "bar_x": LABEL_WIDTH,
+        "bar_height": BAR,
+        "bars": bars,
+    }
