@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from aides import demo as aides_demo
 from iae_portal.users import demo as users_demo
 from structures import demo as structures_demo
 from structures.demo_data import REGION_CODE
@@ -14,8 +15,9 @@ SEED = 2026
 
 class Command(BaseCommand):
     help = (
-        "Crée les données de démonstration : les structures d'une région Grand Est crédible "
-        "et un compte par rôle. Ne fait rien si elles sont déjà là, sauf avec --reset."
+        "Crée les données de démonstration : les structures d'une région Grand Est crédible, "
+        "un compte par rôle, des appels à candidatures et des dossiers d'aide à tous les "
+        "stades. Ne fait rien si elles sont déjà là, sauf avec --reset."
     )
 
     def add_arguments(self, parser):
@@ -23,13 +25,13 @@ class Command(BaseCommand):
             "--structures",
             type=int,
             default=300,
-            help="Nombre de structures à créer (300 par défaut).",
+            help="Nombre de structures à créer (300 par défaut), et environ autant de dossiers.",
         )
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="Supprimer toutes les structures, les projets collectifs et les comptes de "
-            "démonstration, puis tout recréer.",
+            help="Supprimer tous les dossiers d'aide et appels à candidatures, toutes les "
+            "structures, les projets collectifs et les comptes de démonstration, puis tout recréer.",
         )
         parser.add_argument(
             "--force",
@@ -50,6 +52,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             if reset:
                 # Dependents first: later apps' demo data goes before the structures.
+                aides_demo.reset()
                 users_demo.reset()
                 structures_demo.reset()
             elif users_demo.demo_users_exist():
@@ -59,7 +62,8 @@ class Command(BaseCommand):
             rng = random.Random(SEED)
             created = structures_demo.seed(rng, count=structures)
             users = users_demo.seed(region_code=REGION_CODE, structures=created.structures)
-        for line in created.summary(timezone.localdate()):
+            aides = aides_demo.seed(rng, structures=created.structures)
+        for line in [*created.summary(timezone.localdate()), *aides.summary()]:
             self.stdout.write(f"- {line}")
         self.stdout.write(f"- Comptes de démonstration : {len(users)}")
         self.stdout.write(self.style.SUCCESS("Données de démonstration créées."))

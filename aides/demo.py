@@ -1,0 +1,737 @@
+"""Demo data for aid dossiers: campaigns of six schemes and about one dossier per demo
+structure, spread over every state of the workflow.
+
+Like ``structures.demo``, every function takes a ``random.Random`` and rows are written with
+``bulk_create``. The demo bypasses ``services`` and the audit on purpose: nobody acts, so
+there is nothing to audit, and a query per dossier would not scale. What the services would
+store is built the same way: a dossier's data is the simulate contract's input for its scheme
+and its structure's kind, its result comes from the pure rules (``scheme.compute_amount``)
+and is kept as an ``AidComputation``; requested, proposed and voted amounts follow the state;
+voted dossiers have their instalments, paid ones when in payment or settled. Each applying
+structure gets a director account (no usable password) who created its dossier, and the demo
+instructeur shares the queue with three colleagues. Documents are rows pointing at one tiny
+PDF per kind under ``MEDIA_ROOT/demo/pieces/``, shared by every demo dossier.
+"""
+
+import collections
+import datetime
+import functools
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.utils import timezone
+
+from iae_portal.users.enums import Role
+from iae_portal.users.models import User
+from structures.demo_data import BATCH_SIZE, REGION_CODE
+from structures.enums import MembershipRole
+from structures.models import Membership
+
+from .enums import DocumentKind, Opinion
+from .enums import DossierState as S
+from .models import (
+    AidComputation,
+    AidScheme,
+    Campaign,
+    Commission,
+    Dossier,
+    DossierComment,
+    DossierDocument,
+    Instalment,
+)
+from .services import jsonable
+
+DAY = datetime.timedelta(days=1)
+PDF_DIR = "demo/pieces"
+CENT = Decimal("0.01")
+APPLICANT_DOMAIN = "siae.demo.iae.fr"  # director accounts of the applying structures
+COLLEAGUES = (
+    ("amandine.petitjean@demo.iae.fr", "Amandine", "Petitjean"),
+    ("olivier.kieffer@demo.iae.fr", "Olivier", "Kieffer"),
+    ("lea.gerard@demo.iae.fr", "Léa", "Gérard"),
+)
+FIRST_NAMES = (
+    "Anne", "Bruno", "Camille", "Céline", "Christophe", "David", "Élodie", "Emmanuel", "Fabienne",
+    "Florian", "Hélène", "Isabelle", "Jérôme", "Laurence", "Marc", "Martine", "Mathieu", "Nadia",
+    "Nicolas", "Pascal", "Patricia", "Philippe", "Rachid", "Sandrine", "Sébastien", "Sylvie",
+    "Thierry", "Valérie", "Vincent", "Yasmina",
+)  # fmt: skip
+LAST_NAMES = (
+    "Bauer", "Becker", "Collin", "Didier", "Fischer", "François", "Gaspard", "Guerin", "Hoffmann",
+    "Jacquot", "Keller", "Lambert", "Laurent", "Lefèvre", "Marchand", "Mathieu", "Meyer", "Michel",
+    "Nicolas", "Perrin", "Remy", "Richard", "Roth", "Schneider", "Simon", "Thomas", "Vautrin",
+    "Wagner", "Weiss", "Zimmermann",
+)  # fmt: skip
+# code: (weight, project titles); the last year's call is closed, this year's are open.
+SCHEMES = {
+    "ca-equipes-insertion": (25, ("Équipe espaces verts", "Équipe bâtiment second œuvre", "Équipe maraîchage biologique", "Équipe entretien des berges")),
+    "pc-emplois-tremplin-environnement": (15, ("Entretien des rivières et zones humides", "Réemploi des encombrants", "Gestion des espaces naturels sensibles")),
+    "fc-investissement-siae": (20, ("Achat d'un véhicule utilitaire", "Équipement de l'atelier vélo", "Aménagement de la légumerie", "Matériel de tri textile")),
+    "idf-arsie": (15, ("Étude de faisabilité d'une recyclerie", "Nouvelle activité de blanchisserie", "Repositionnement stratégique")),
+    "mp-recrutement-jeunes": (15, ("Recrutement de jeunes des quartiers prioritaires", "Jeunes en contrat de professionnalisation")),
+    "mp-aap-innovation": (10, ("Plateforme de mobilité partagée", "Parcours croisés IAE et entreprises", "Tiers-lieu de l'insertion")),
+}  # fmt: skip
+SECOND_SESSION = ("ca-equipes-insertion", "fc-investissement-siae")
+CLOSED, VOTING, OPEN = "closed", "voting", "open"  # phases: has a commission been held?
+WEIGHTS = {
+    CLOSED: {S.SOLDE: 28, S.EN_PAIEMENT: 22, S.NOTIFIE: 4, S.REFUSE: 14, S.IRRECEVABLE: 10, S.RETIRE: 10, S.SANS_SUITE: 12},
+    VOTING: {S.BROUILLON: 12, S.DEPOSE: 11, S.EN_INSTRUCTION: 14, S.COMPLEMENT_DEMANDE: 8, S.INSTRUIT: 10, S.VOTE: 7, S.NOTIFIE: 6, S.EN_PAIEMENT: 6, S.SOLDE: 4, S.REFUSE: 5, S.IRRECEVABLE: 4, S.RETIRE: 4, S.SANS_SUITE: 3},
+    OPEN: {S.BROUILLON: 22, S.DEPOSE: 20, S.EN_INSTRUCTION: 22, S.COMPLEMENT_DEMANDE: 10, S.INSTRUIT: 10, S.IRRECEVABLE: 5, S.RETIRE: 6, S.SANS_SUITE: 5},
+}  # fmt: skip
+# Every state at least once when the region is big enough: (state, scheme, phase).
+TOUR = (
+    (S.BROUILLON, "ca-equipes-insertion", VOTING), (S.DEPOSE, "fc-investissement-siae", VOTING),
+    (S.EN_INSTRUCTION, "idf-arsie", VOTING), (S.COMPLEMENT_DEMANDE, "pc-emplois-tremplin-environnement", VOTING),
+    (S.INSTRUIT, "ca-equipes-insertion", VOTING), (S.VOTE, "fc-investissement-siae", VOTING),
+    (S.NOTIFIE, "mp-recrutement-jeunes", VOTING), (S.EN_PAIEMENT, "ca-equipes-insertion", CLOSED),
+    (S.SOLDE, "fc-investissement-siae", CLOSED), (S.REFUSE, "idf-arsie", CLOSED),
+    (S.IRRECEVABLE, "pc-emplois-tremplin-environnement", VOTING), (S.RETIRE, "idf-arsie", VOTING),
+    (S.SANS_SUITE, "ca-equipes-insertion", CLOSED),
+)  # fmt: skip
+# The demo director's dossiers, on the ACI and the AI she runs.
+DIRECTOR_DOSSIERS = (
+    ("ACI", S.COMPLEMENT_DEMANDE, "ca-equipes-insertion", VOTING),
+    ("AI", S.BROUILLON, "idf-arsie", VOTING),
+    ("ACI", S.EN_PAIEMENT, "pc-emplois-tremplin-environnement", CLOSED),
+)
+DECIDED = (S.VOTE, S.NOTIFIE, S.EN_PAIEMENT, S.SOLDE)
+SETTLED = ("submit", "start_instruction", "instruct", "vote", "notify", "start_payment", "settle")
+BASE_PATHS = {  # the transitions to each state; ``path`` varies them
+    S.BROUILLON: (), S.DEPOSE: SETTLED[:1], S.EN_INSTRUCTION: SETTLED[:2],
+    S.COMPLEMENT_DEMANDE: (*SETTLED[:2], "request_documents"), S.INSTRUIT: SETTLED[:3],
+    S.VOTE: SETTLED[:4], S.NOTIFIE: SETTLED[:5], S.EN_PAIEMENT: SETTLED[:6], S.SOLDE: SETTLED,
+    S.REFUSE: (*SETTLED[:3], "refuse"), S.IRRECEVABLE: ("submit", "declare_inadmissible"),
+    S.RETIRE: ("submit", "withdraw"), S.SANS_SUITE: (*SETTLED[:2], "close"),
+}  # fmt: skip
+COMMENTS = {
+    "request_documents": ("Merci de joindre le devis signé et daté.", "Le RIB transmis est illisible : merci d'en déposer un nouveau.", "Merci de préciser les cofinancements obtenus dans le plan de financement.", "Les fiches de poste ne mentionnent pas le temps de travail : merci de les compléter."),
+    "refuse": ("L'enveloppe de la session ne permet pas de retenir le projet.", "La commission n'a pas retenu le projet, jugé insuffisamment abouti."),
+    "declare_inadmissible": ("La structure ne remplit pas les conditions d'éligibilité du dispositif.", "Le dossier a été déposé pour des dépenses déjà engagées."),
+    "close": ("Sans réponse à la demande de complément depuis plus de deux mois.", "Doublon du dossier déposé pour le même projet."),
+}  # fmt: skip
+ARSIE = {  # modality: expenses (€), low and high
+    "etude_faisabilite_interne": (4_000, 12_000),
+    "etude_faisabilite_externe": (8_000, 25_000),
+    "investissement": (15_000, 80_000),
+    "etude_repositionnement": (6_000, 20_000),
+    "demarrage_geiq": (8_000, 20_000),
+}
+OPINION_COMMENTS = (
+    "Projet cohérent avec le diagnostic territorial.",
+    "Plan de financement équilibré, cofinancements confirmés.",
+    "Structure solide, à suivre sur les sorties en emploi.",
+    "Montant réduit au regard de l'enveloppe disponible.",
+)
+
+
+@dataclass
+class AidesDemo:
+    """What ``seed`` created."""
+
+    campaigns: list = field(default_factory=list)
+    commissions: list = field(default_factory=list)
+    dossiers: list = field(default_factory=list)
+    documents: list = field(default_factory=list)
+    comments: list = field(default_factory=list)
+    instalments: list = field(default_factory=list)
+    applicants: list = field(default_factory=list)
+
+    def summary(self):
+        states = collections.Counter(d.state for d in self.dossiers)
+        mix = ", ".join(f"{S(state).label.lower()} {states[state]}" for state in S if states[state])
+        voted = sum((d.voted_amount for d in self.dossiers if d.state in DECIDED), Decimal(0))
+        paid = sum(1 for i in self.instalments if i.paid_on)
+        voted = f"{voted:,.0f}".replace(",", "\u202f")
+        return [
+            f"Appels à candidatures : {len(self.campaigns)} ({len(self.commissions)} commissions)",
+            f"Dossiers d'aide : {len(self.dossiers)} ({mix}), "
+            f"{len(self.applicants)} comptes de direction créés pour les déposer",
+            f"Versements : {len(self.instalments)} dont {paid} payés ; {voted} € votés",
+        ]
+
+
+@dataclass
+class _Plan:
+    structure: object
+    scheme: object
+    campaign: object
+    phase: str
+    state: str
+    commissions: list
+    applicant: object = None
+    instructor: object = None
+
+
+@dataclass
+class _Row:
+    dossier: object
+    computation: object
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    documents: list
+    comments: list
+    instalments: list
+
+
+def seed(rng, *, structures, today=None):
+    """Campaigns with their commissions, and dossiers of ``structures`` (the demo director's
+    ACI and AI get hers) with their computations, documents, messages and instalments."""
+    now = timezone.now()
+    today = today or timezone.localdate()
+    schemes = AidScheme.objects.with_current_version().in_bulk(list(SCHEMES), field_name="code")
+    demo = AidesDemo()
+    if not schemes or not structures:
+        return demo  # aid schemes not loaded: nothing to apply to
+    staff = _staff()
+    campaigns = _campaigns(rng, schemes, today)
+    plans = _plans(rng, structures, schemes, campaigns, staff)
+    demo.applicants = _applicants(rng, plans)
+    rows = [_dossier(rng, plan, staff, now, today) for plan in plans]
+    _envelopes(campaigns, rows)
+    demo.campaigns = _bulk(Campaign, [campaign for campaign, _, _ in campaigns])
+    demo.commissions = _bulk(Commission, [c for _, _, held in campaigns for c in held])
+    _bulk(AidComputation, [row.computation for row in rows if row.computation])
+    demo.dossiers = _bulk(Dossier, [row.dossier for row in rows])
+    _stamp(rows)
+    _write_pdfs()
+    demo.documents = _bulk(DossierDocument, [d for row in rows for d in row.documents])
+    demo.comments = _bulk(DossierComment, [c for row in rows for c in row.comments])
+    demo.instalments = _bulk(Instalment, [i for row in rows for i in row.instalments])
+    return demo
+
+
+def _stamp(rows):
+    """The services' reference (it needs the primary key) and the dates bulk_create stamped
+    with now, in one statement (``bulk_update`` builds a CASE per row: ten times slower)."""
+    table, adapt = Dossier._meta.db_table, connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET reference = %s, created_at = %s, updated_at = %s WHERE id = %s",
+            [
+                (f"{row.dossier.campaign.opens_on.year}-{row.dossier.pk:06d}",
+                 adapt(row.created_at), adapt(row.updated_at), row.dossier.pk)
+                for row in rows
+            ],
+        )  # fmt: skip
+    for row in rows:
+        row.dossier.created_at, row.dossier.updated_at = row.created_at, row.updated_at
+
+
+def reset():
+    """Delete every dossier and campaign (dossiers protect the structures and accounts that
+    the other resets delete), then the applicant and colleague accounts of the demo."""
+    Dossier.objects.all().delete()
+    Campaign.objects.all().delete()
+    User.objects.filter(email__endswith=f"@{APPLICANT_DOMAIN}").delete()
+    User.objects.filter(email__in=[email for email, _, _ in COLLEAGUES]).delete()
+
+
+def path(rng, state):
+    """The transitions that brought a dossier to ``state``; some went through a request for
+    documents on the way."""
+    steps = list(BASE_PATHS[state])
+    if state == S.RETIRE:
+        steps = rng.choice((["withdraw"], steps, ["submit", "start_instruction", "withdraw"]))
+    if "start_instruction" in steps and state != S.COMPLEMENT_DEMANDE and rng.random() < 0.2:
+        at = steps.index("start_instruction") + 1
+        steps[at:at] = ["request_documents", "resubmit"]
+    return steps
+
+
+def split_voted(schedule, voted):
+    """``[(year, amount)]``: the computed schedule scaled to the voted amount, the rounding
+    residue on the last year, as ``services`` does when the commission votes."""
+    computed = sum((Decimal(row["amount"]) for row in schedule), Decimal(0))
+    if not schedule or not computed:
+        return [(1, voted)]
+    amounts = [
+        (Decimal(row["amount"]) * voted / computed).quantize(CENT, rounding=ROUND_HALF_UP)
+        for row in schedule
+    ]
+    amounts[-1] += voted - sum(amounts)
+    return list(zip((row["year"] for row in schedule), amounts, strict=True))
+
+
+# -- Who acts -------------------------------------------------------------------------------
+
+
+def _staff():
+    """The demo instructeur and chef, and three colleagues who share the queue."""
+    by_email = User.objects.filter(
+        email__in=("instructeur@demo.iae.fr", "chef@demo.iae.fr")
+    ).in_bulk(field_name="email")
+    colleagues = _bulk(
+        User,
+        [
+            User(email=email, first_name=first, last_name=last, role=Role.INSTRUCTEUR,
+                 organisation="Région Grand Est, service de l'insertion",
+                 region_id=REGION_CODE, password=_unusable_password())
+            for email, first, last in COLLEAGUES
+        ],
+    )  # fmt: skip
+    instructeur = by_email.get("instructeur@demo.iae.fr", colleagues[0])
+    chef = by_email.get("chef@demo.iae.fr", instructeur)
+    # The demo instructeur has about a quarter of the queue, the chef a few dossiers.
+    return {
+        "instructeur": instructeur,
+        "chef": chef,
+        "pool": [instructeur] * 3 + colleagues * 3 + [chef],
+    }
+
+
+def _applicants(rng, plans):
+    """The director of each applying structure: the one it has (the demo director), else a
+    new account with no usable password."""
+    structures = {plan.structure.pk: plan.structure for plan in plans}
+    directors = {
+        m.structure_id: m.user
+        for m in Membership.objects.filter(
+            structure__in=list(structures), role=MembershipRole.DIRECTEUR, is_active=True
+        ).select_related("user")
+    }
+    new = {
+        pk: User(
+            email=f"direction.{structure.siret}@{APPLICANT_DOMAIN}",
+            first_name=rng.choice(FIRST_NAMES),
+            last_name=rng.choice(LAST_NAMES),
+            role=Role.SIAE,
+            password=_unusable_password(),
+        )
+        for pk, structure in structures.items()
+        if pk not in directors
+    }
+    _bulk(User, list(new.values()))
+    _bulk(
+        Membership,
+        [Membership(user=user, structure=structures[pk], role=MembershipRole.DIRECTEUR) for pk, user in new.items()],
+    )  # fmt: skip
+    for plan in plans:
+        plan.applicant = directors.get(plan.structure.pk) or new[plan.structure.pk]
+    return list(new.values())
+
+
+# -- Campaigns and who applies where ----------------------------------------------------------
+
+
+def _campaigns(rng, schemes, today):
+    """``[(campaign, phase, commissions)]``: per scheme, last year's call (closed, both its
+    commissions held), this year's (one commission held, one to come) and, for two schemes,
+    a second session opened lately (commissions to come)."""
+    rows, year = [], today.year
+    for code, scheme in schemes.items():
+        opens = datetime.date(year - 1, 2, 1) + rng.randint(0, 20) * DAY
+        closes = datetime.date(year - 1, 5, 31) - rng.randint(0, 15) * DAY
+        held = (closes + rng.randint(30, 45) * DAY, closes + rng.randint(95, 120) * DAY)
+        rows.append(_campaign(scheme, f"appel {year - 1}", opens, closes, CLOSED, held))
+        opens, closes = today - rng.randint(110, 150) * DAY, today + rng.randint(40, 90) * DAY
+        held = (today - rng.randint(18, 30) * DAY, today + rng.randint(40, 70) * DAY)
+        rows.append(_campaign(scheme, f"appel {year}", opens, closes, VOTING, held))
+        if code in SECOND_SESSION:
+            opens, closes = today - rng.randint(25, 45) * DAY, today + rng.randint(90, 130) * DAY
+            held = (closes + 20 * DAY, closes + 80 * DAY)
+            rows.append(_campaign(scheme, f"appel {year}, 2e session", opens, closes, OPEN, held))
+    return rows
+
+
+def _campaign(scheme, label, opens, closes, phase, dates):
+    campaign = Campaign(
+        scheme=scheme, name=f"{scheme.name} — {label}", opens_on=opens, closes_on=closes
+    )
+    commissions = [
+        Commission(campaign=campaign, date=day, label=f"Commission permanente du {day:%d/%m/%Y}")
+        for day in map(_weekday, dates)
+    ]
+    return campaign, phase, commissions
+
+
+def _plans(rng, structures, schemes, campaigns, staff):
+    """Who applies to which campaign, and how far each dossier went: the demo director's
+    dossiers, one of each state, then about one dossier per structure."""
+    calls = {(c.scheme.code, phase): (c, held) for c, phase, held in campaigns}
+    kinds = {code: set(scheme.eligible_kinds) for code, scheme in schemes.items()}
+    plans = []
+
+    def add(structure, state, code, phase):
+        campaign, held = calls[code, phase]
+        plans.append(_Plan(structure, schemes[code], campaign, phase, state, held))
+        return plans[-1]
+
+    hers = set(
+        Membership.objects.filter(
+            user__email="directeur@demo.iae.fr", role=MembershipRole.DIRECTEUR, is_active=True
+        ).values_list("structure_id", flat=True)
+    )
+    by_kind = {s.kind: s for s in reversed(structures) if s.pk in hers}  # her first of each
+    for kind, state, code, phase in DIRECTOR_DOSSIERS:
+        if kind in by_kind and code in schemes:
+            plan = add(by_kind[kind], state, code, phase)
+            plan.instructor = staff["instructeur"] if state != S.BROUILLON else None
+    others = [s for s in structures if s.pk not in hers]
+    rng.shuffle(others)
+    for state, code, phase in TOUR:
+        structure = next((s for s in others if s.kind in kinds.get(code, ())), None)
+        if structure is not None:
+            others.remove(structure)
+            add(structure, state, code, phase)
+    for structure in others:
+        eligible = [code for code in schemes if structure.kind in kinds[code]]
+        count = rng.choices((0, 1, 2), weights=(8, 84, 8))[0] if eligible else 0
+        for code in _choose(rng, eligible, count):
+            phases = [p for p in (CLOSED, VOTING, OPEN) if (code, p) in calls]
+            phase = rng.choices(phases, weights=(35, 50, 15)[: len(phases)])[0]
+            add(structure, _weighted(rng, WEIGHTS[phase]), code, phase)
+    return plans
+
+
+def _envelopes(campaigns, rows):
+    """Each call's envelope: about 80 % of what was asked, and more than what was voted."""
+    asked, voted = collections.defaultdict(Decimal), collections.defaultdict(Decimal)
+    for row in rows:
+        key = id(row.dossier.campaign)
+        if row.dossier.submitted_at is not None:
+            asked[key] += row.dossier.requested_amount
+        voted[key] += row.dossier.voted_amount or 0
+    for campaign, _, _ in campaigns:
+        key = id(campaign)
+        need = max(asked[key] * Decimal("0.8"), voted[key] * Decimal("1.1"), Decimal(100_000))
+        campaign.budget_envelope = (need / 50_000).to_integral_value(ROUND_CEILING) * 50_000
+
+
+# -- One dossier ----------------------------------------------------------------------------
+
+
+def _dossier(rng, plan, staff, now, today):
+    code, kind, state = plan.scheme.code, plan.structure.kind, plan.state
+    data = DATA[code](rng, kind, state == S.IRRECEVABLE and rng.random() < 0.4)
+    result = plan.scheme.compute_amount({**data, "structure": {"kind": kind}})
+    output = result.to_dict()
+    if not result.eligible and state in (S.INSTRUIT, *DECIDED):
+        state = S.IRRECEVABLE
+    requested = result.total
+    if requested is None:  # eligibility only: the applicant asks, the instructor decides
+        requested = Decimal(2_000 * len(data["positions"]))
+    proposed, justification = requested, ""
+    if rng.random() < 0.2:
+        proposed = _hundreds(requested * Decimal(rng.uniform(0.7, 0.9)))
+        justification = "Enveloppe contrainte : montant réduit au regard des autres demandes."
+    voted = proposed if rng.random() < 0.85 else _hundreds(proposed * Decimal("0.9"))
+    commission = notified = None
+    if state in (S.REFUSE, *DECIDED):
+        held = [c for c in plan.commissions if c.date < today]
+        commission = held[0] if rng.random() < 0.6 else held[-1]
+    if state in DECIDED:
+        notified = min(commission.date + rng.randint(3, 10) * DAY, today - 2 * DAY)
+    instalments, state = _instalments(rng, state, output, voted, notified, today)
+    steps = path(rng, state)
+    drafted = "submit" in steps or rng.random() < 0.7  # a draft may have no data yet
+    paid = [i.paid_on for i in instalments if i.paid_on]
+    created_at, data_at, *times = _timeline(rng, plan, steps, commission, notified, paid, now)
+    staffed = "start_instruction" in steps or (state == S.DEPOSE and rng.random() < 0.3)
+    instructor = plan.instructor
+    if instructor is None and staffed and rng.random() < 0.92:
+        instructor = rng.choice(staff["pool"])
+    instructed = "instruct" in steps
+    decided = commission is not None
+    computation = None
+    if drafted:
+        computation = AidComputation(
+            scheme=plan.scheme, version=plan.scheme.current_version, structure=plan.structure,
+            input=jsonable({**data, "structure": {"kind": kind}}), result=output,
+            eligible=result.eligible, total=result.total, created_at=data_at,
+            created_by=plan.applicant,
+        )  # fmt: skip
+    dossier = Dossier(
+        reference=f"demo-{rng.getrandbits(64):016x}",  # the real one needs the primary key
+        structure=plan.structure, campaign=plan.campaign, state=state,
+        version=1 + drafted + len(steps) + (instructor is not None),
+        title=f"{rng.choice(SCHEMES[code][1])} — {plan.structure.city}",
+        data=jsonable(data) if drafted else {}, computation=computation,
+        requested_amount=requested if drafted else None,
+        proposed_amount=proposed if instructed else None,
+        proposed_justification=justification if instructed else "",
+        opinion=_opinion(rng, state) if instructed else "",
+        opinion_comment=rng.choice(OPINION_COMMENTS) if instructed else "",
+        voted_amount=voted if state in DECIDED else None,
+        commission=commission if decided else None,
+        deliberation_number=f"CP-{commission.date:%Y%m%d}-{plan.scheme.pk:02d}" if decided else "",
+        instructor=instructor, created_by=plan.applicant,
+        submitted_at=times[steps.index("submit")] if "submit" in steps else None,
+        state_changed_at=times[-1] if times else created_at,
+    )  # fmt: skip
+    for instalment in instalments:
+        instalment.dossier = dossier
+        instalment.paid_by = (instructor or staff["chef"]) if instalment.paid_on else None
+    until = dossier.submitted_at or max([data_at, *times])
+    return _Row(
+        dossier=dossier,
+        computation=computation,
+        created_at=created_at,
+        updated_at=max([data_at, *times]),
+        documents=_documents(rng, plan, dossier, drafted, created_at, until),
+        comments=_comments(rng, dossier, zip(steps, times, strict=True), instructor, staff),
+        instalments=instalments,
+    )
+
+
+def _instalments(rng, state, output, voted, notified, today):
+    """A voted dossier's instalments, one a year from its notification, paid as far as the
+    state says and the dates allow: a dossier is settled once its last year is paid."""
+    if state not in DECIDED:
+        return [], state
+    schedule = split_voted(output["schedule"], voted)
+    due = [notified + (365 * index + rng.randint(10, 25)) * DAY for index in range(len(schedule))]
+    ready = sum(1 for day in due if day < today)
+    if state == S.SOLDE and ready < len(due):
+        state = S.EN_PAIEMENT
+    if state == S.EN_PAIEMENT and len(due) == 1:
+        state = S.SOLDE
+    paid = {S.EN_PAIEMENT: max(1, min(ready, len(due) - 1)), S.SOLDE: len(due)}.get(state, 0)
+    instalments = []
+    for index, ((year, amount), day) in enumerate(zip(schedule, due, strict=True)):
+        paid_on = min(day, today - DAY) if index < paid else None
+        instalments.append(
+            Instalment(
+                year=year,
+                amount=amount,
+                paid_on=paid_on,
+                payment_reference=f"MDT-{paid_on:%Y}-{rng.randint(1, 99_999):05d}" if paid_on else "",
+            )
+        )  # fmt: skip
+    return instalments, state
+
+
+def _timeline(rng, plan, steps, commission, notified, paid, now):
+    """Datetimes of the creation, of the computation, then of each step: submitted while
+    the call is open, instructed before the commission, paid after the notification."""
+    campaign = plan.campaign
+    fixed = {}
+    if commission is not None:
+        fixed.update(vote=_at(commission.date, 15), refuse=_at(commission.date, 15))
+        end = _at(commission.date, 9) - 10 * DAY  # instructed before the commission
+    elif plan.phase == CLOSED:
+        end = _at(campaign.closes_on, 18) + 100 * DAY
+    else:
+        end = now
+    if notified is not None:
+        fixed["notify"] = _at(notified, 10)
+    if paid:
+        fixed.update(start_payment=_at(paid[0], 11), settle=_at(paid[-1], 16))
+    end = min(end, now)
+    last_submit = min(end, _at(campaign.closes_on, 18))
+    created = _between(rng, _at(campaign.opens_on, 9), last_submit - 3 * DAY)
+    computed = _between(rng, created, min(created + 2 * DAY, last_submit))
+    free = [step for step in steps if step not in fixed]  # the fixed ones come last
+    times = [_between(rng, computed, last_submit)] if free[:1] == ["submit"] else []
+    start = times[0] if times else computed
+    times += sorted(_between(rng, start, end) for _ in free[len(times) :])
+    times = [created, computed, *times, *(fixed[step] for step in steps[len(free) :])]
+    return [min(at, now) for at in times]
+
+
+def _documents(rng, plan, dossier, drafted, created_at, until):
+    """The scheme's required documents: all of them once submitted, some in a draft."""
+    kinds = list(plan.scheme.required_documents)
+    if dossier.submitted_at is None:
+        kinds = rng.sample(kinds, k=rng.randint(0, len(kinds))) if drafted else []
+    return [
+        DossierDocument(
+            dossier=dossier,
+            kind=kind,
+            file=f"{PDF_DIR}/{kind}.pdf",
+            original_name=f"{DocumentKind(kind).label}.pdf",
+            content_type="application/pdf",
+            size=len(_pdfs()[kind]),
+            uploaded_by=plan.applicant,
+            uploaded_at=_between(rng, created_at, until),
+        )
+        for kind in kinds
+    ]
+
+
+def _comments(rng, dossier, steps, instructor, staff):
+    """The reasons staff gave the applicant: requests for documents, refusals, closures."""
+    return [
+        DossierComment(
+            dossier=dossier,
+            author=staff["chef"] if step == "refuse" else instructor or staff["chef"],
+            body=rng.choice(COMMENTS[step]),
+            created_at=at,
+        )
+        for step, at in steps
+        if step in COMMENTS
+    ]
+
+
+def _opinion(rng, state):
+    if state == S.REFUSE:
+        return Opinion.DEFAVORABLE if rng.random() < 0.8 else Opinion.FAVORABLE_RESERVES
+    if state == S.INSTRUIT and rng.random() < 0.1:
+        return Opinion.DEFAVORABLE
+    return Opinion.FAVORABLE if rng.random() < 0.75 else Opinion.FAVORABLE_RESERVES
+
+
+# -- The simulate contract's input, per scheme ------------------------------------------------
+# Each takes the structure's kind and whether to break one condition of the scheme (an
+# inadmissible dossier), and returns the input without ``scheme`` nor ``structure``.
+
+
+def _euros(rng, low, high, step=500):
+    return rng.randrange(low, high + 1, step)
+
+
+def _equipes_insertion(rng, kind, broken):
+    members = 5 if broken else rng.randint(8, 14)
+    data = {
+        "years": rng.choice((2, 3, 4, 4)),
+        "positions": [{"role": "chef_equipe", "etp": 1, "annual_cost": _euros(rng, 31_000, 42_000), "contract": "CDI"}],
+        "team": {"members_count": members, "members_etp": str(Decimal(members) / (3 if broken else 2))},
+    }  # fmt: skip
+    if rng.random() < 0.7:
+        data["expenses"] = [{"category": "investissement", "amount": _euros(rng, 10_000, 60_000)}]
+    return data
+
+
+def _tremplin_environnement(rng, kind, broken):
+    operators = [
+        {"role": "execution", "etp": rng.choice(("1", "0.8", "0.6")), "annual_cost": _euros(rng, 18_000, 23_000), "contract": "CDDI"}
+        for _ in range(rng.randint(1, 4))
+    ]  # fmt: skip
+    data = {
+        "years": rng.choice((2, 3, 4)),
+        "rate_mode": "degressive" if rng.random() < 0.85 else "full",
+        "positions": [{"role": "encadrement", "etp": 1, "annual_cost": _euros(rng, 32_000, 40_000), "contract": "CDI"}, *operators],
+        "flags": {"environment_sector": not broken},
+    }  # fmt: skip
+    if rng.random() < 0.5:
+        data["expenses"] = [{"category": "equipement", "amount": _euros(rng, 2_000, 9_000)}]
+    return data
+
+
+def _investissement(rng, kind, broken):
+    expenses = [{"category": "materiel", "amount": _euros(rng, 15_000, 150_000, 1_000), "waste_sorting": rng.random() < 0.2}]  # fmt: skip
+    if kind == "ACI" and rng.random() < 0.3:
+        expenses.append({"category": "immobilier", "amount": _euros(rng, 60_000, 300_000, 5_000)})
+    return {"expenses": expenses, "flags": {"cofinancing": not broken}}
+
+
+def _arsie(rng, kind, broken):
+    if broken:  # operating costs: not a modality of the scheme
+        return {"expenses": [{"category": "fonctionnement", "amount": _euros(rng, 10_000, 40_000)}]}
+    modalities = [m for m in ARSIE if m != "demarrage_geiq" or kind == "GEIQ"]
+    chosen = rng.sample(modalities, k=rng.choice((1, 1, 2)))
+    return {"expenses": [{"category": m, "amount": _euros(rng, *ARSIE[m])} for m in chosen]}
+
+
+def _recrutement_jeunes(rng, kind, broken):
+    hires = []
+    for _ in range(rng.randint(1, 4)):
+        pro = not broken and kind in ("GEIQ", "EI", "AI") and rng.random() < 0.5
+        months = rng.choice((3, 4, 5) if broken else (18, 24) if pro else (6, 8, 12))
+        qpv = rng.random() < 0.6
+        hires.append({
+            "role": "insertion", "etp": 1, "annual_cost": _euros(rng, 16_000, 20_000),
+            "contract": "CONTRAT_PRO" if pro else "CDD", "contract_months": months,
+            "holder": {"age": rng.randint(17, 25), "qualified": False, "qpv": qpv, "zrr": not qpv},
+        })  # fmt: skip
+    return {"positions": hires}
+
+
+def _aap_innovation(rng, kind, broken):
+    expenses = _euros(rng, 6_000, 10_000) if broken else _euros(rng, 20_000, 90_000, 1_000)
+    funded = _euros(rng, 6_000, 12_000) if broken else _euros(rng, 0, 15_000)
+    return {
+        "operating_expenses": expenses,
+        "aides_au_poste_already_funded": funded,
+        "flags": {"multi_structure_multi_department": kind == "RESEAU" and not broken},
+    }
+
+
+DATA = {
+    "ca-equipes-insertion": _equipes_insertion,
+    "pc-emplois-tremplin-environnement": _tremplin_environnement,
+    "fc-investissement-siae": _investissement,
+    "idf-arsie": _arsie,
+    "mp-recrutement-jeunes": _recrutement_jeunes,
+    "mp-aap-innovation": _aap_innovation,
+}
+
+
+# -- Helpers --------------------------------------------------------------------------------
+
+
+@functools.cache
+def _unusable_password():
+    return make_password(None)  # nobody logs in with these accounts
+
+
+def _bulk(model, rows):
+    return model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+
+
+def _choose(rng, codes, count):
+    """``count`` different schemes among ``codes``, by their weights."""
+    chosen = []
+    for _ in range(min(count, len(codes))):
+        left = [code for code in codes if code not in chosen]
+        chosen += rng.choices(left, weights=[SCHEMES[code][0] for code in left])
+    return chosen
+
+
+def _weighted(rng, weights):
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _hundreds(amount):
+    return (amount / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP) * 100
+
+
+def _weekday(day):
+    return day + (7 - day.weekday()) * DAY if day.weekday() >= 5 else day  # to Monday
+
+
+def _at(day, hour):
+    return datetime.datetime.combine(day, datetime.time(hour), timezone.get_current_timezone())
+
+
+def _between(rng, start, end):
+    return start if end <= start else start + (end - start) * rng.random()
+
+
+@functools.cache
+def _pdfs():
+    return {kind: _pdf(f"Pièce de démonstration : {kind.label}") for kind in DocumentKind}
+
+
+def _write_pdfs():
+    for kind, content in _pdfs().items():
+        if not default_storage.exists(f"{PDF_DIR}/{kind}.pdf"):
+            default_storage.save(f"{PDF_DIR}/{kind}.pdf", ContentFile(content))
+
+
+def _pdf(text):
+    """A one-page PDF saying ``text``: enough for a viewer to open the demo's documents."""
+    stream = f"BT /F1 16 Tf 72 760 Td ({text}) Tj ET".encode("cp1252")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    pdf, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(pdf)
