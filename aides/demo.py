@@ -44,6 +44,7 @@ from .models import (
     Instalment,
 )
 from .services import jsonable
+from .services.dossiers import split_voted
 
 DAY = datetime.timedelta(days=1)
 PDF_DIR = "demo/pieces"
@@ -240,20 +241,6 @@ def path(rng, state):
         at = steps.index("start_instruction") + 1
         steps[at:at] = ["request_documents", "resubmit"]
     return steps
-
-
-def split_voted(schedule, voted):
-    """``[(year, amount)]``: the computed schedule scaled to the voted amount, the rounding
-    residue on the last year, as ``services`` does when the commission votes."""
-    computed = sum((Decimal(row["amount"]) for row in schedule), Decimal(0))
-    if not schedule or not computed:
-        return [(1, voted)]
-    amounts = [
-        (Decimal(row["amount"]) * voted / computed).quantize(CENT, rounding=ROUND_HALF_UP)
-        for row in schedule
-    ]
-    amounts[-1] += voted - sum(amounts)
-    return list(zip((row["year"] for row in schedule), amounts, strict=True))
 
 
 # -- Who acts -------------------------------------------------------------------------------

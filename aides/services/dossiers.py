@@ -119,6 +119,9 @@ def document_add(*, actor, dossier, kind, upload):
     if not perms.can_edit_dossier(actor, dossier):
         raise PermissionDenied
     content_type, extension = sniff(upload)
+    # A document changes the dossier: only while it is still editable, and it bumps the
+    # version (forms opened before must be reloaded).
+    _compare_and_set(dossier, dossier.version, APPLICANT_EDITABLE)
     original = PurePath(upload.name).name
     upload.name = f"piece{extension}"
     document = DossierDocument.objects.create(
@@ -327,24 +330,28 @@ def _notify(dossier, event, *, staff, intro, comment=""):
     )
 
 
-def _create_instalments(dossier):
-    """One instalment per year of the computed schedule, scaled to the voted amount (the
-    rounding residue on the last year); a single one when there is no schedule."""
-    if dossier.instalments.exists():
-        return
-    voted = dossier.voted_amount
-    schedule = dossier.computation.result.get("schedule", []) if dossier.computation_id else []
+def split_voted(schedule, voted):
+    """``[(year, amount)]``: the computed schedule scaled to the voted amount, the rounding
+    residue on the last year; a single year-1 instalment when there is no schedule."""
     computed = sum((Decimal(row["amount"]) for row in schedule), Decimal(0))
     if not schedule or not computed:
-        schedule, computed = [{"year": 1, "amount": str(voted)}], voted or Decimal(1)
+        return [(1, voted)]
     amounts = [
         (Decimal(row["amount"]) * voted / computed).quantize(CENT, rounding=ROUND_HALF_UP)
         for row in schedule
     ]
     amounts[-1] += voted - sum(amounts)
+    return list(zip((row["year"] for row in schedule), amounts, strict=True))
+
+
+def _create_instalments(dossier):
+    """One instalment per year of the computed schedule, scaled to the voted amount."""
+    if dossier.instalments.exists():
+        return
+    schedule = dossier.computation.result.get("schedule", []) if dossier.computation_id else []
     Instalment.objects.bulk_create(
-        Instalment(dossier=dossier, year=row["year"], amount=amount)
-        for row, amount in zip(schedule, amounts, strict=True)
+        Instalment(dossier=dossier, year=year, amount=amount)
+        for year, amount in split_voted(schedule, dossier.voted_amount)
     )
 
 
@@ -352,7 +359,9 @@ def _create_instalments(dossier):
 def instalment_pay(*, actor, instalment, paid_on, reference):
     """Record an instalment as paid (once); the dossier goes into payment, then is settled
     when every instalment is paid."""
-    dossier = instalment.dossier
+    # The dossier is locked first: two payments at once then follow one another, so the
+    # first moves it into payment and the last one settles it.
+    dossier = Dossier.objects.select_for_update().get(pk=instalment.dossier_id)
     actors = perms.dossier_actors(actor, dossier)
     if not actors & TRANSITIONS["start_payment"].actors:
         raise PermissionDenied
@@ -401,8 +410,10 @@ def dossiers_assign(*, actor, dossiers, instructor):
         if dossier.instructor_id == (instructor.pk if instructor else None):
             continue
         before = str(dossier.instructor) if dossier.instructor_id else None
+        # Not a compare-and-set: the last assignment wins (both are audited), and an
+        # assignment does not make the forms others have open stale.
         Dossier.objects.filter(pk=dossier.pk).update(
-            instructor=instructor, version=F("version") + 1, updated_at=timezone.now()
+            instructor=instructor, updated_at=timezone.now()
         )
         audit_record(
             actor=actor,

@@ -178,12 +178,6 @@ def test_two_staff_paying_the_same_instalment_at_once_record_one_payment(
 
 @postgres_only
 @racing
-@pytest.mark.xfail(
-    strict=True,
-    reason="services.instalment_pay does not lock the dossier: two payments of different "
-    "instalments at once either refuse one (start_payment's compare-and-set) or leave a fully "
-    "paid dossier unsettled (each saw the other's instalment unpaid)",
-)
 @pytest.mark.parametrize("already_paid", [0, 2], ids=["first-two", "last-two"])
 def test_paying_two_instalments_at_once_records_both(
     campaign, structure_a, director_a, instructeur, chef_service, monkeypatch, already_paid

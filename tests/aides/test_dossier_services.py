@@ -212,3 +212,12 @@ def test_paying_twice_is_refused(draft, director_a, instructeur, chef_service, c
             reference="M-1bis",
         )
     assert Instalment.objects.get(pk=instalment.pk).payment_reference == "M-1"
+
+
+def test_no_document_once_the_dossier_left_the_applicant(draft, director_a, instructeur):
+    stale = type(draft).objects.get(pk=draft.pk)
+    move(draft, director_a, "submit")
+    move(draft, instructeur, "declare_inadmissible", comment="Hors délai")
+    with pytest.raises((services.DossierChanged, PermissionDenied)):
+        services.document_add(actor=director_a, dossier=stale, kind="rib", upload=pdf_upload("rib.pdf"))
+    assert draft.documents.filter(original_name="rib.pdf").count() == 0

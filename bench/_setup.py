@@ -1,0 +1,98 @@
+"""Shared set-up of the benchmarks: Django on the bench database, and seeded data."""
+
+import json
+import os
+import platform
+import random
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/iae_portal_bench")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iae_portal.settings")
+
+
+def django_setup():
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def machine():
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def emit(name, figures):
+    """The figures as one JSON line (what CI and docs/performance.md read)."""
+    print(json.dumps({"bench": name, **figures}, sort_keys=True))
+
+
+def seed_campaign(dossier_count, positions_per_dossier=5, seed=2026):
+    """A campaign of the Emplois Tremplin Environnement scheme with ``dossier_count``
+    drafts (one structure each), written in bulk; returns the campaign."""
+    import datetime
+
+    from django.utils import timezone
+
+    from aides.models import AidScheme, Campaign, Dossier
+    from iae_portal.users.models import User
+    from structures.demo import unique_sirets
+    from structures.models import Department, Structure
+
+    rng = random.Random(seed)
+    scheme = AidScheme.objects.get(code="pc-emplois-tremplin-environnement")
+    today = timezone.localdate()
+    campaign = Campaign.objects.create(
+        scheme=scheme,
+        name=f"Bench {dossier_count} ({timezone.now():%H:%M:%S.%f})",
+        opens_on=today - datetime.timedelta(days=10),
+        closes_on=today + datetime.timedelta(days=10),
+        budget_envelope=100_000_000,
+    )
+    author, _ = User.objects.get_or_create(email="bench@example.org", defaults={"role": "siae"})
+    department = Department.objects.get(code="54")
+    taken = set(Structure.objects.values_list("siret", flat=True))
+    structures = Structure.objects.bulk_create(
+        [
+            Structure(
+                siret=siret,
+                name=f"Bench {i}",
+                kind=rng.choice(["ACI", "EI", "AI"]),
+                legal_form="association",
+                department=department,
+            )
+            for i, siret in enumerate(unique_sirets(rng, dossier_count, taken))
+        ],
+        batch_size=2000,
+    )
+    dossiers = []
+    for i, structure in enumerate(structures):
+        positions = [
+            {
+                "role": rng.choice(["encadrement", "execution", "execution", "administratif"]),
+                "etp": rng.choice([1, 1, 0.5, 0.8]),
+                "annual_cost": rng.randint(15000, 42000),
+            }
+            for _ in range(positions_per_dossier)
+        ]
+        data = {
+            "years": rng.randint(1, 4),
+            "rate_mode": rng.choice(["full", "degressive"]),
+            "positions": positions,
+            "expenses": [{"category": "equipement", "amount": rng.randint(0, 9000)}],
+            "flags": {"environment_sector": True},
+        }
+        dossiers.append(
+            Dossier(
+                reference=f"B{campaign.pk}-{i:06d}",
+                structure=structure,
+                campaign=campaign,
+                data=data,
+                created_by=author,
+            )
+        )
+    Dossier.objects.bulk_create(dossiers, batch_size=2000)
+    return campaign
