@@ -219,5 +219,7 @@ def test_no_document_once_the_dossier_left_the_applicant(draft, director_a, inst
     move(draft, director_a, "submit")
     move(draft, instructeur, "declare_inadmissible", comment="Hors délai")
     with pytest.raises((services.DossierChanged, PermissionDenied)):
-        services.document_add(actor=director_a, dossier=stale, kind="rib", upload=pdf_upload("rib.pdf"))
-    assert draft.documents.filter(original_name="rib.pdf").count() == 0
+        services.document_add(
+            actor=director_a, dossier=stale, kind="rib", upload=pdf_upload("rib-tardif.pdf")
+        )
+    assert not draft.documents.filter(original_name="rib-tardif.pdf").exists()
