@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: setup run test lint format check-deploy clean
+.PHONY: setup run test lint format check-deploy bench bench-db bench-quick clean
 
 # Python ≥ 3.12: $PYTHON if given, else python3.13/python3.12 on the PATH or under pyenv.
 PYTHON_BIN := $(shell \
@@ -51,6 +51,21 @@ check-deploy: $(STAMP)
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=ci-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
 	DJANGO_ALLOWED_HOSTS=portail-iae.example.org \
 	$(PY) manage.py check --deploy --fail-level WARNING
+
+# Benchmarks run against PostgreSQL, in a database of their own.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/iae_portal_bench
+
+bench-db:
+	@psql "$(dir $(BENCH_DATABASE_URL))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='$(notdir $(BENCH_DATABASE_URL))'" | grep -q 1 \
+	  || createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_DATABASE_URL))
+
+bench: setup bench-db
+	cd bench && DATABASE_URL=$(BENCH_DATABASE_URL) ../$(PY) batch.py --dossiers 10000 --naive-sample 1000
+	cd bench && DATABASE_URL=$(BENCH_DATABASE_URL) ../$(PY) letters.py --letters 200 --memory-letters 1000
+
+bench-quick: setup bench-db
+	cd bench && DATABASE_URL=$(BENCH_DATABASE_URL) ../$(PY) batch.py --dossiers 1000 --naive-sample 200
+	cd bench && DATABASE_URL=$(BENCH_DATABASE_URL) ../$(PY) letters.py --letters 15 --memory-letters 60
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
