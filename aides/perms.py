@@ -80,3 +80,23 @@ def can_create_dossier(user, structure):
     from structures.perms import is_director_of
 
     return user.is_authenticated and user.role == Role.SIAE and is_director_of(user, structure)
+
+
+# -- The instruction queue and campaigns: user-level twins of ``dossier_actors`` (the queue
+# holds dossiers of the user's scope only, where these agree with it).
+
+
+def can_view_queue(user):
+    return user.is_authenticated and (user.is_admin or user.is_regional_staff)
+
+
+def can_assign(user):
+    return user.is_admin or user.is_regional_writer
+
+
+def can_vote(user):
+    """The workflow's ``chef``: the chef de service or an administrator."""
+    return user.is_admin or (user.is_active and user.role == Role.CHEF_SERVICE)
+
+
+can_manage_campaigns = can_vote

@@ -1,48 +1,27 @@
 """Pages of regional staff: the instruction queue (filters, bulk assignment, a commission's
 vote, exports) and the campaigns (list, creation, dashboard)."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 
-from iae_portal.audit.services import audit_record, diff
-from iae_portal.users.enums import Role
-from structures.views import PAGE_SIZES, _page_size
+from iae_portal.charts import hbar_chart
+from iae_portal.pagination import PAGE_SIZES, page_size
 
 from . import exports, services
 from .enums import DossierState as S
 from .filters import QueueFilter
 from .forms_staff import BulkAssignForm, BulkVoteForm, CampaignForm
-from .models import Campaign, Commission, Dossier, Instalment
-
-# -- Who may do what here: user-level twins of ``perms.dossier_actors`` (the queue holds
-# dossiers of the user's scope only, where these agree with it).
-
-
-def can_view_queue(user):
-    return user.is_authenticated and (user.is_admin or user.is_regional_staff)
-
-
-def can_assign(user):
-    return user.is_admin or user.is_regional_writer
-
-
-def can_vote(user):
-    """The workflow's ``chef``: the chef de service or an administrator."""
-    return user.is_admin or (user.is_active and user.role == Role.CHEF_SERVICE)
-
-
-can_manage_campaigns = can_vote
+from .models import Campaign, Dossier, Instalment
+from .perms import can_assign, can_manage_campaigns, can_view_queue, can_vote
 
 
 def _staff_only(request):
@@ -79,7 +58,7 @@ def queue(request):
     if request.method == "POST":
         return _bulk_action(request, filterset)
     user = request.user
-    page = Paginator(filterset.qs, _page_size(request)).get_page(request.GET.get("page"))
+    page = Paginator(filterset.qs, page_size(request)).get_page(request.GET.get("page"))
     campaign = filterset.filtered_campaign
     return render(
         request,
@@ -210,38 +189,13 @@ def campaign_list(request):
     )
 
 
-@transaction.atomic
-def campaign_create_with_commissions(*, actor, data, commission_dates):
-    """A campaign and its commissions, in one transaction, with its audit entry.
-
-    A service by nature: it lives here only until ``aides/services`` takes it in."""
-    campaign = Campaign.objects.create(**data)
-    Commission.objects.bulk_create(
-        Commission(campaign=campaign, date=day) for day in commission_dates
-    )
-    audit_record(
-        actor=actor,
-        action="campaign.create",
-        obj=campaign,
-        changes=diff(
-            {},
-            {
-                **{name: value for name, value in data.items() if name != "scheme"},
-                "scheme": campaign.scheme.code,
-                "commissions": ", ".join(f"{day:%d/%m/%Y}" for day in commission_dates),
-            },
-        ),
-    )
-    return campaign
-
-
 @login_required
 def campaign_create(request):
     if not can_manage_campaigns(request.user):
         raise PermissionDenied
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        campaign = campaign_create_with_commissions(
+        campaign = services.campaign_create(
             actor=request.user,
             data=form.campaign_data(),
             commission_dates=form.commission_dates(),
@@ -319,43 +273,3 @@ def campaign_dashboard(request, uuid):
             "today": timezone.localdate(),
         },
     )
-
-
-# -- A horizontal bar chart (long labels, many bars), drawn like ``structures.charts``:
-# geometry here, SVG in the template, no script.
-CHART_WIDTH, LABEL_WIDTH, VALUE_WIDTH, ROW, BAR = 480, 150, 100, 24, 16
-
-
-def hbar_chart(points, *, label, unit="", reference_first=False):
-    """``points``: ``[(caption, value)]`` → geometry of an accessible horizontal bar chart;
-    ``reference_first`` draws the first bar (an envelope) apart from the others."""
-    points = [(caption, Decimal(value or 0)) for caption, value in points]
-    top = max((value for _, value in points), default=Decimal(0)) or Decimal(1)
-    span = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
-    bars = []
-    for index, (caption, value) in enumerate(points):
-        width = float(value / top) * span
-        y = 4 + index * ROW
-        bars.append(
-            {
-                "caption": caption,
-                "display": number_format(
-                    value.quantize(Decimal(1), ROUND_HALF_UP), 0, force_grouping=True
-                )
-                + unit,
-                "reference": reference_first and index == 0,
-                "y": y,
-                "text_y": y + BAR - 4,
-                "width": round(width, 1),
-                "value_x": round(LABEL_WIDTH + width + 6, 1),
-            }
-        )
-    return {
-        "label": label,
-        "width": CHART_WIDTH,
-        "height": 8 + len(points) * ROW,
-        "label_x": LABEL_WIDTH - 8,
-        "bar_x": LABEL_WIDTH,
-        "bar_height": BAR,
-        "bars": bars,
-    }

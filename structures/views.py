@@ -9,9 +9,10 @@ from django.views.decorators.http import require_POST
 
 from aides import perms as aides_perms
 from iae_portal.audit.services import audit_entries_for
+from iae_portal.charts import bar_chart
+from iae_portal.pagination import PAGE_SIZES, page_size
 
 from . import perms, services
-from .charts import bar_chart
 from .filters import StructureFilter
 from .forms import ConventionForm, MembershipAddForm, StructureForm, YearlyFiguresForm
 from .models import (
@@ -24,16 +25,6 @@ from .models import (
     Structure,
     YearlyFigures,
 )
-
-PAGE_SIZES = (25, 50, 100)
-
-
-def _page_size(request):
-    try:
-        size = int(request.GET.get("per_page", PAGE_SIZES[0]))
-    except ValueError:
-        return PAGE_SIZES[0]
-    return size if size in PAGE_SIZES else PAGE_SIZES[0]
 
 
 def _structure_or_404(request, siret, *, edit=False):
@@ -54,7 +45,7 @@ def structure_list(request):
     filterset = StructureFilter(
         request.GET, queryset=perms.visible_structures(request.user).for_list()
     )
-    page = Paginator(filterset.qs, _page_size(request)).get_page(request.GET.get("page"))
+    page = Paginator(filterset.qs, page_size(request)).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -1,6 +1,7 @@
 """Every change to schemes and dossiers goes through these functions (one transaction,
 an audit entry, side effects on commit)."""
 
+from .campaigns import campaign_create
 from .dossiers import (
     DossierChanged,
     TransitionRefused,
@@ -26,6 +27,7 @@ __all__ = [
     "SCHEME_FIELDS",
     "DossierChanged",
     "TransitionRefused",
+    "campaign_create",
     "comment_add",
     "computation_record",
     "document_add",

@@ -148,6 +148,8 @@ def test_director_creates_fills_attaches_submits_and_follows(
     text = page_text(page)
     assert "Pièces manquantes" not in text and 'name="submit-version"' in text
     assert "Chef d'équipe" in text and "106\xa0650,00" in text
+    dossier.refresh_from_db()  # each document bumped the version the page now shows
+    assert f'name="submit-version" value="{dossier.version}"' in text
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             transition_url(dossier, "submit"), {"submit-version": dossier.version}

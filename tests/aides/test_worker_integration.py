@@ -29,7 +29,7 @@ def database_url():
 
 
 @needs_services
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_batch_runs_in_a_worker_and_its_progress_is_readable():
     campaign = CampaignFactory()
     for _ in range(40):
