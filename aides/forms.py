@@ -321,3 +321,15 @@ def _code_choices(param):
     for enum in (Contract, Criterion, PositionFunction, PositionRole, TrainingType):
         labels.update(enum.choices)
     return [(code, labels.get(code, code)) for code in param.choices]
+
+
+def with_extra_row(post, section):
+    """The POST with one more row in ``section``, holding the defaults an unbound row shows
+    (1 ETP): left untouched, it then does not count as changed."""
+    data = post.copy()
+    index = int(data.get(f"{section}-TOTAL_FORMS", 0))
+    data[f"{section}-TOTAL_FORMS"] = str(index + 1)
+    for name, field in SECTION_FORMS[section].base_fields.items():
+        if field.initial is not None:
+            data.setdefault(f"{section}-{index}-{name}", str(field.initial))
+    return data

@@ -1,7 +1,6 @@
 """Forms of the applicant's pages: create a dossier, its data (the simulator's form with the
 structure's kind fixed), its supporting documents; and the French summary of saved data."""
 
-import re
 from decimal import Decimal
 
 from django import forms
@@ -13,7 +12,6 @@ from structures.models import Structure
 
 from .enums import DocumentKind
 from .forms import MONEY, SECTION_FORMS, SimulationForm, section_formsets
-from .messages import ref_text
 from .models import Campaign, ParameterVersion
 
 
@@ -236,29 +234,3 @@ class DocumentForm(forms.Form):
 
 
 # -- Bad input from the rules, in French ---------------------------------------------------
-
-_BAD_INPUT = (
-    (r"is required", "est obligatoire"),
-    (r"must be greater than 0 and at most 1", "doit être supérieur à 0 et au plus égal à 1"),
-    (r"must be between (\d+) and (\d+)", r"doit être compris entre \1 et \2"),
-    (r"must not be negative", "ne doit pas être négatif"),
-    (r"a whole number is expected", "doit être un nombre entier"),
-    (r"a (finite )?number is expected", "doit être un nombre"),
-    (r"true or false is expected", "doit être oui ou non"),
-    (r"is a share between 0 and 1", "doit être une part comprise entre 0 et 100 %"),
-    (r"unknown value .*", "n'est pas une valeur connue"),
-)
-
-
-def bad_input_text(error):
-    """A ``rules.BadInput`` in French: where (``Poste n° 1, etp``) and what is wrong."""
-    where = re.sub(r"^(\w+\[\d+\])", lambda m: ref_text(m.group(1)), error.field)
-    what = next(
-        (
-            re.sub(pattern, french, error.message)
-            for pattern, french in _BAD_INPUT
-            if re.fullmatch(pattern, error.message)
-        ),
-        "n'est pas accepté",
-    )
-    return f"Donnée refusée par le calcul : {where.replace('.', ', ')} {what}."

@@ -14,7 +14,9 @@ from .forms import (
     SchemeForm,
     SimulationForm,
     section_formsets,
+    with_extra_row,
 )
+from .messages import bad_input_text
 from .models import AidComputation, AidScheme, LetterSettings
 
 
@@ -97,13 +99,6 @@ def _structure_for(request):
     return structure
 
 
-def _with_extra_row(post, section):
-    data = post.copy()
-    key = f"{section}-TOTAL_FORMS"
-    data[key] = str(int(data.get(key, 0)) + 1)
-    return data
-
-
 def simulator(request):
     """Public: pick a scheme, fill only what its rule uses, read the answer in French."""
     schemes = list(AidScheme.objects.active().with_current_version().order_by("name"))
@@ -118,7 +113,7 @@ def simulator(request):
     data = None
     if request.method == "POST":
         adding = request.POST.get("add_row")
-        data = _with_extra_row(request.POST, adding) if adding in SECTION_TITLES else request.POST
+        data = with_extra_row(request.POST, adding) if adding in SECTION_TITLES else request.POST
     form = SimulationForm(
         data, layout=layout, initial={"kind": structure.kind if structure else None}
     )
@@ -143,7 +138,7 @@ def simulator(request):
                 result = scheme.compute_amount(case).to_dict()
             context["result"] = presenters.explained(result, scheme.parameters())
         except rules.BadInput as error:
-            form.add_error(None, f"Donnée refusée ({error.field}) : {error.message}")
+            form.add_error(None, bad_input_text(error))
     return render(request, "aides/simulator.html", context)
 
 

@@ -18,13 +18,12 @@ from iae_portal.users.enums import Role
 
 from . import perms, presenters, rules, services
 from .enums import DossierState
-from .forms import SECTION_FORMS, SECTION_TITLES
+from .forms import SECTION_TITLES, with_extra_row
 from .forms_applicant import (
     DocumentForm,
     DossierCreateForm,
     DossierDataForm,
     DossierHeadForm,
-    bad_input_text,
     case_from,
     data_formsets,
     directed_structures,
@@ -33,10 +32,10 @@ from .forms_applicant import (
     summary_rows,
 )
 from .forms_dossiers import transition_form
+from .messages import bad_input_text
 from .models import Dossier, Notification
 from .rules.result import euros
 from .services.dossiers import missing_documents
-from .views import _with_extra_row
 from .views_dossiers import dossier_or_404
 from .workflow import APPLICANT_EDITABLE, TRANSITIONS
 
@@ -143,13 +142,7 @@ def _posted(post):
     adding = post.get("add_row")
     if adding not in SECTION_TITLES:
         return data
-    data = _with_extra_row(data, adding)
-    # The added row is bound: give it the defaults an unbound row shows (1 ETP), or, left
-    # untouched, it would count as changed at the next save and be refused as incomplete.
-    index = int(data[f"{adding}-TOTAL_FORMS"]) - 1
-    for name, field in SECTION_FORMS[adding].base_fields.items():
-        if field.initial is not None:
-            data.setdefault(f"{adding}-{index}-{name}", str(field.initial))
+    data = with_extra_row(data, adding)
     return data
 
 

@@ -194,3 +194,21 @@ def test_staff_see_the_parameter_history(client, instructeur):
     client.force_login(instructeur)
     response = client.get(reverse("aides:scheme_detail", args=["ca-equipes-insertion"]))
     assert "Historique des paramètres" in response.content.decode()
+
+
+def test_an_added_row_left_empty_does_not_block_the_simulation(client):
+    url = f"{SIMULATOR}?dispositif=ca-equipes-insertion"
+    response = client.post(url, {**ca_post(), "add_row": "positions"})
+    data = ca_post()
+    data.update(
+        {
+            key: field.value() or ""
+            for key, field in (
+                (f"positions-2-{name}", response.context["sections"][0][2].forms[2][name])
+                for name in ("role", "etp", "annual_cost", "contract")
+            )
+        }
+    )
+    data["positions-TOTAL_FORMS"] = "3"
+    result = client.post(url, data).context["result"]
+    assert result["total"] == "106650.00"

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from aides import rules, services
 from aides.enums import DossierState as S
-from aides.forms_applicant import bad_input_text
+from aides.messages import bad_input_text
 from aides.models import AidScheme, Dossier, DossierDocument, Notification
 from structures.enums import MembershipRole
 from tests.aides.factories import CA_DATA, PDF, CampaignFactory, move, pdf_upload
