@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from iae_portal.users.enums import Role
 
@@ -36,6 +35,7 @@ from .messages import bad_input_text
 from .models import Dossier, Notification
 from .rules.result import euros
 from .services.dossiers import missing_documents
+from .services.notifications import notifications_mark_read
 from .views_dossiers import dossier_or_404
 from .workflow import APPLICANT_EDITABLE, TRANSITIONS
 
@@ -344,7 +344,7 @@ def notifications(request):
     """The user's notifications, newest first; those shown are marked read (POST: all)."""
     mine = Notification.objects.filter(user=request.user)
     if request.method == "POST":
-        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+        notifications_mark_read(user=request.user)
         messages.success(request, "Toutes vos notifications sont marquées comme lues.")
         return redirect("aides:notifications")
     page = Paginator(
@@ -352,5 +352,5 @@ def notifications(request):
     ).get_page(request.GET.get("page"))
     unread = {n.pk for n in page if n.read_at is None}
     if unread:
-        mine.filter(pk__in=unread).update(read_at=timezone.now())
+        notifications_mark_read(user=request.user, ids=unread)
     return render(request, "aides/applicant/notifications.html", {"page": page, "unread": unread})

@@ -40,3 +40,13 @@ def notify(users, *, dossier, subject, template, context=None):
 
     transaction.on_commit(send)
     return notifications
+
+
+def notifications_mark_read(*, user, ids=None):
+    """Mark ``user``'s unread notifications read (only ``ids`` when given); returns how many."""
+    from django.utils import timezone
+
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())
