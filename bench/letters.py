@@ -3,7 +3,8 @@ of a worker rendering many letters.
 
 Run: ``make bench`` (200 letters; memory after 100 and 1,000) or ``make bench-quick``.
 Prints the figures, then one JSON line. Keys: ``letter_ms`` (one letter through
-``aides.letters``), ``letter_overhead_ratio`` (vs ``weasyprint.HTML(string=…).write_pdf()``
+``aides.letters``), ``letter_overhead_ratio`` (median against median, runs interleaved, vs
+``weasyprint.HTML(string=…).write_pdf()``
 of the same HTML resolved against the same static folder; target ≤ 1.15), ``peak_rss_mb``
 of a worker after the last letter and ``rss_growth`` vs after the first tenth (target
 ≤ 1.3). The worker is a process recycled every 50 letters, like the Celery worker
@@ -13,6 +14,7 @@ of a worker after the last letter and ``rss_growth`` vs after the first tenth (t
 import argparse
 import multiprocessing
 import resource
+import statistics
 import time
 from concurrent.futures import ProcessPoolExecutor
 
@@ -96,14 +98,16 @@ def main():
     letters.render_letter_pdf("notification", dossier, letter_settings)  # warm caches
     HTML(string=html, base_url=base_url).write_pdf()
 
-    start = time.perf_counter()
+    # Interleaved, and compared by their medians: the machine's noise hits both alike.
+    project_times, bare_times = [], []
     for _ in range(args.letters):
+        start = time.perf_counter()
         letters.render_letter_pdf("notification", dossier, letter_settings)
-    project = (time.perf_counter() - start) / args.letters
-    start = time.perf_counter()
-    for _ in range(args.letters):
+        project_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
         HTML(string=html, base_url=base_url).write_pdf()
-    bare = (time.perf_counter() - start) / args.letters
+        bare_times.append(time.perf_counter() - start)
+    project, bare = statistics.median(project_times), statistics.median(bare_times)
 
     print(
         f"letter through aides.letters: {project * 1000:.1f} ms, bare: {bare * 1000:.1f} ms",
