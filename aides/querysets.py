@@ -24,6 +24,7 @@ class DossierQuerySet(models.QuerySet):
         return self.none()
 
     def for_queue(self):
-        return self.select_related(
-            "structure__department", "campaign__scheme", "instructor", "computation"
+        """What the instruction queue shows: no JSON of data or results."""
+        return self.select_related("structure__department", "campaign__scheme", "instructor").defer(
+            "data"
         )

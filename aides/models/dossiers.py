@@ -17,7 +17,9 @@ class Campaign(models.Model):
     """A call for applications of one scheme: its dates, envelope and commissions."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    scheme = models.ForeignKey(AidScheme, on_delete=models.PROTECT, related_name="campaigns")
+    scheme = models.ForeignKey(
+        AidScheme, verbose_name="dispositif", on_delete=models.PROTECT, related_name="campaigns"
+    )
     name = models.CharField("nom", max_length=255)
     opens_on = models.DateField("ouverture")
     closes_on = models.DateField("clôture")

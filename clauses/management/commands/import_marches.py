@@ -1,0 +1,11 @@
+from clauses.import_marches import import_marches
+
+from ._import import ImportCommand
+
+
+class Command(ImportCommand):
+    help = (
+        "Importe des marchés et leurs lots depuis un CSV (une ligne par lot, format de "
+        "clauses.md), mise à jour par référence de marché et de lot. Tout ou rien."
+    )
+    importer = staticmethod(import_marches)

@@ -1,0 +1,171 @@
+"""Public contracts with social clauses: ../shared/domain/clauses.md."""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+
+from .enums import BuyerKind, Clause, MarcheType, Modality, Procedure, PublicCategory
+from .rules import hours_from_amount
+
+__all__ = ["Buyer", "Facilitator", "HoursReport", "Lot", "Marche", "hours_from_amount"]
+
+
+class Buyer(models.Model):
+    """A public buyer (region, département, social landlord…)."""
+
+    name = models.CharField("nom", max_length=255)
+    kind = models.CharField("type d'acheteur", max_length=32, choices=BuyerKind.choices)
+
+    class Meta:
+        verbose_name = "acheteur"
+        verbose_name_plural = "acheteurs"
+        ordering = ["name", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "kind"], name="clauses_buyer_name_kind_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Facilitator(models.Model):
+    """A facilitator (relais territorial: PLIE, maison de l'emploi…)."""
+
+    name = models.CharField("nom", max_length=255, unique=True)
+
+    class Meta:
+        verbose_name = "facilitateur"
+        verbose_name_plural = "facilitateurs"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Marche(models.Model):
+    """A public contract, made of lots; the clauses are carried by the lots."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    ref = models.CharField("référence", max_length=64, unique=True)
+    buyer = models.ForeignKey(
+        Buyer, verbose_name="acheteur", on_delete=models.PROTECT, related_name="marches"
+    )
+    notification_date = models.DateField("date de notification", db_index=True)
+    type = models.CharField("type de marché", max_length=16, choices=MarcheType.choices)
+    amount_ht = models.DecimalField("montant HT", max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = "marché"
+        verbose_name_plural = "marchés"
+        ordering = ["-notification_date", "ref"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_ht__gte=0), name="clauses_marche_amount_non_negative"
+            )
+        ]
+
+    def __str__(self):
+        return self.ref
+
+
+class Lot(models.Model):
+    """A lot of a contract: its clause, the insertion hours required, who won it.
+
+    The procedure is stored per lot: the sample files give lots of one contract different
+    procedures (``petits lots`` may go through a MAPA inside an appel d'offres)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    marche = models.ForeignKey(
+        Marche, verbose_name="marché", on_delete=models.CASCADE, related_name="lots"
+    )
+    ref = models.CharField("référence du lot", max_length=64)
+    object = models.CharField("objet", max_length=255)
+    procedure = models.CharField("procédure", max_length=16, choices=Procedure.choices)
+    amount_ht = models.DecimalField("montant HT", max_digits=12, decimal_places=2)
+    clause = models.CharField("clause", max_length=32, choices=Clause.choices)
+    hours_required = models.PositiveIntegerField("heures d'insertion exigées", default=0)
+    facilitator = models.ForeignKey(
+        Facilitator,
+        verbose_name="facilitateur",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lots",
+    )
+    attributaire_name = models.CharField("attributaire", max_length=255, blank=True)
+    attributaire_siret = models.CharField("SIRET de l'attributaire", max_length=14, blank=True)
+
+    class Meta:
+        verbose_name = "lot"
+        verbose_name_plural = "lots"
+        ordering = ["marche", "ref"]
+        constraints = [
+            models.UniqueConstraint(fields=["marche", "ref"], name="clauses_lot_ref_unique"),
+            models.CheckConstraint(
+                condition=Q(amount_ht__gte=0), name="clauses_lot_amount_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_required__gte=0), name="clauses_lot_hours_non_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.marche_id and self.marche.ref} / {self.ref}"
+
+    @property
+    def has_clause(self):
+        return self.clause != Clause.NONE
+
+
+class HoursReport(models.Model):
+    """Insertion hours reported for one month, one participant, one modality (and SIAE).
+
+    The participant is a pseudonymous reference, never a name."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    lot = models.ForeignKey(
+        Lot, verbose_name="lot", on_delete=models.CASCADE, related_name="hours_reports"
+    )
+    period = models.DateField("mois", help_text="Premier jour du mois.")
+    participant_ref = models.CharField("référence du participant", max_length=64)
+    public_category = models.CharField("public", max_length=32, choices=PublicCategory.choices)
+    modality = models.CharField("modalité", max_length=32, choices=Modality.choices)
+    siae = models.ForeignKey(
+        "structures.Structure",
+        verbose_name="SIAE",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    hours = models.DecimalField("heures", max_digits=8, decimal_places=2)
+
+    class Meta:
+        verbose_name = "heures réalisées"
+        verbose_name_plural = "heures réalisées"
+        ordering = ["lot", "period", "participant_ref"]
+        constraints = [
+            # Two constraints because NULL SIAEs are distinct to a plain unique constraint.
+            models.UniqueConstraint(
+                fields=["lot", "period", "participant_ref", "modality", "siae"],
+                condition=Q(siae__isnull=False),
+                name="clauses_hours_unique_with_siae",
+            ),
+            models.UniqueConstraint(
+                fields=["lot", "period", "participant_ref", "modality"],
+                condition=Q(siae__isnull=True),
+                name="clauses_hours_unique_without_siae",
+            ),
+            models.CheckConstraint(condition=Q(hours__gt=0), name="clauses_hours_positive"),
+            models.CheckConstraint(
+                condition=Q(period__day=1), name="clauses_hours_period_first_day"
+            ),
+            models.CheckConstraint(
+                condition=~Q(modality=Modality.EMBAUCHE_DIRECTE) | Q(siae__isnull=True),
+                name="clauses_hours_direct_hire_without_siae",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant_ref} {self.period:%Y-%m} : {self.hours} h"
