@@ -1,0 +1,45 @@
+"""Vocabularies of ../shared/domain/dla.md: codes exactly as written there."""
+
+from django.db import models
+
+
+class Mode(models.TextChoices):
+    INDIVIDUELLE = "individuelle", "Individuelle"
+    COLLECTIVE = "collective", "Collective"
+
+
+class Theme(models.TextChoices):
+    STRATEGIE_CONSOLIDATION = "strategie_consolidation", "Stratégie de consolidation"
+    PROJET_STRUCTURE = "projet_structure", "Projet de la structure"
+    ORGANISATION_INTERNE = "organisation_interne", "Organisation interne"
+    EVOLUTION_ACTIVITE = "evolution_activite", "Évolution de l'activité"
+    MUTUALISATION = "mutualisation", "Mutualisation"
+    RESSOURCES_HUMAINES = "ressources_humaines", "Ressources humaines"
+    CLAUSES_SOCIALES = "clauses_sociales", "Clauses sociales"
+    GOUVERNANCE = "gouvernance", "Gouvernance"
+    COMMUNICATION_COMMERCIAL = "communication_commercial", "Communication et commercial"
+    MODELE_ECONOMIQUE = "modele_economique", "Modèle économique"
+    JURIDIQUE = "juridique", "Juridique"
+    ETUDE_FAISABILITE = "etude_faisabilite", "Étude de faisabilité"
+    DIAGNOSTIC_TERRITORIAL = "diagnostic_territorial", "Diagnostic territorial"
+    AUTRE = "autre", "Autre"
+
+
+class Prescriber(models.TextChoices):
+    RESEAU_IAE = "reseau_iae", "Réseau de l'IAE"
+    FINANCEUR_PUBLIC = "financeur_public", "Financeur public"
+    DLA = "dla", "DLA"
+    STRUCTURE = "structure", "La structure elle-même"
+    AUTRE_ACCOMPAGNATEUR = "autre_accompagnateur", "Autre accompagnateur"
+
+
+class ProviderKind(models.TextChoices):
+    CABINET_CONSEIL = "cabinet_conseil", "Cabinet de conseil"
+    RESEAU_IAE = "reseau_iae", "Réseau de l'IAE"
+    CONSULTANT_INDEPENDANT = "consultant_independant", "Consultant indépendant"
+    AUTRE = "autre", "Autre"
+
+
+class AccompanimentState(models.TextChoices):
+    OUVERT = "ouvert", "Ouvert"
+    CLOS = "clos", "Clos"

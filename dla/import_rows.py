@@ -1,0 +1,326 @@
+"""Reading and checking the rows of a DLA CSV file, without touching the database.
+
+Rules: ../shared/domain/dla.md, "CSV import". One row per (prestation, beneficiary); the
+prestation-level columns repeat and must agree, as must the structure-level columns of a
+SIRET seen on several rows. Line numbers are physical lines (the header is line 1).
+"""
+
+import csv
+import datetime
+import io
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+
+from structures.enums import Network, StructureKind
+from structures.import_rows import RowError, decode
+from structures.validators import normalize_siret, validate_siret
+
+from .enums import Mode, Prescriber, ProviderKind, Theme
+
+__all__ = ["COLUMNS", "PrestationRow", "RowError", "StructureRow", "decode", "read_rows"]
+
+PRESTATION_COLUMNS = (
+    "prestation_ref",
+    "accompaniment_ref",
+    "dla_department",
+    "start_date",
+    "end_date",
+    "mode",
+    "theme",
+    "prescriber",
+    "provider_name",
+    "provider_kind",
+    "days",
+    "cost",
+)
+STRUCTURE_COLUMNS = (
+    "structure_siret",
+    "structure_name",
+    "structure_kind",
+    "structure_department",
+    "structure_networks",
+    "structure_permanents",
+    "structure_insertion_employees",
+)
+COLUMNS = PRESTATION_COLUMNS + STRUCTURE_COLUMNS
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+VOCABULARIES = {
+    "mode": tuple(Mode.values),
+    "theme": tuple(Theme.values),
+    "prescriber": tuple(Prescriber.values),
+    "provider_kind": tuple(ProviderKind.values),
+    "structure_kind": tuple(StructureKind.values),
+}
+NETWORKS = tuple(Network.values)
+MAX_LENGTHS = {"prestation_ref": 64, "accompaniment_ref": 64, "provider_name": 255}
+
+
+@dataclass(frozen=True)
+class PrestationRow:
+    """The prestation-level values of a row, as the database stores them."""
+
+    ref: str
+    accompaniment_ref: str
+    dla_department: str
+    provider_name: str
+    provider_kind: str
+    values: tuple  # (start_date, end_date, mode, theme, prescriber, days, cost)
+
+    FIELDS = ("start_date", "end_date", "mode", "theme", "prescriber", "days", "cost")
+
+    def as_dict(self):
+        return dict(zip(self.FIELDS, self.values, strict=True))
+
+
+@dataclass(frozen=True)
+class StructureRow:
+    siret: str
+    name: str
+    kind: str
+    department: str
+    networks: frozenset
+    permanents: int
+    insertion_employees: int
+
+
+@dataclass
+class Row:
+    line: int
+    prestation: PrestationRow
+    structure: StructureRow
+
+
+def read_rows(text, departments):
+    """``(rows, errors)``: every valid row, and every error found in the file.
+
+    ``departments`` is the set of known département codes."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+    except StopIteration:
+        return [], [RowError(1, None, "Le fichier est vide.")]
+    except csv.Error as exc:
+        return [], [RowError(1, None, f"En-tête illisible : {exc}.")]
+    missing = [name for name in COLUMNS if name not in header]
+    if missing:
+        return [], [RowError(1, None, f"Colonnes manquantes : {', '.join(missing)}.")]
+    index = {}
+    for position, name in enumerate(header):
+        index.setdefault(name, position)
+
+    rows, errors = [], []
+    seen = _Seen()
+    next_line = reader.line_num + 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            errors.append(RowError(next_line, None, f"Ligne illisible : {exc}."))
+            break
+        line, next_line = next_line, reader.line_num + 1
+        if not any(value.strip() for value in record):
+            continue
+        raw = {name: _value(record, index, name) for name in COLUMNS}
+        row_errors = []
+        if len(record) > len(header) and any(v.strip() for v in record[len(header) :]):
+            row_errors.append(
+                RowError(line, None, f"{len(record)} valeurs pour {len(header)} colonnes.")
+            )
+        row = check_row(line, raw, departments, row_errors)
+        row_errors += seen.check(line, raw)
+        errors += row_errors
+        if row is not None and not row_errors:
+            rows.append(row)
+    return rows, errors
+
+
+class _Seen:
+    """Remembers the first line of each prestation, structure, accompaniment and provider
+    so that a later line repeating it with another value is reported against it."""
+
+    def __init__(self):
+        self.first = {}  # (entity, key): (line, {column: value})
+        self.pairs = {}  # (prestation_ref, siret): line
+
+    def check(self, line, raw):
+        siret = normalize_siret(raw["structure_siret"])
+        groups = [
+            ("prestation", raw["prestation_ref"], PRESTATION_COLUMNS[1:]),
+            ("structure", siret, STRUCTURE_COLUMNS[1:]),
+            ("accompaniment", raw["accompaniment_ref"], ("dla_department",)),
+            ("provider", raw["provider_name"], ("provider_kind",)),
+        ]
+        errors = []
+        for entity, key, columns in groups:
+            if not key:
+                continue
+            values = {column: _normal(column, raw[column]) for column in columns}
+            first = self.first.setdefault((entity, key), (line, values))
+            if first[0] == line:
+                continue
+            for column in columns:
+                if values[column] != first[1][column]:
+                    errors.append(
+                        RowError(
+                            line,
+                            column,
+                            f"« {raw[column]} » diffère de la ligne {first[0]} "
+                            f"(« {first[1][column]} ») pour {_LABELS[entity]} {key}.",
+                        )
+                    )
+        pair = (raw["prestation_ref"], siret)
+        if all(pair) and self.pairs.setdefault(pair, line) != line:
+            errors.append(
+                RowError(
+                    line,
+                    "structure_siret",
+                    f"La structure {siret} figure déjà ligne {self.pairs[pair]} "
+                    f"pour la prestation {pair[0]}.",
+                )
+            )
+        return errors
+
+
+_LABELS = {
+    "prestation": "la prestation",
+    "structure": "la structure",
+    "accompaniment": "l'accompagnement",
+    "provider": "le prestataire",
+}
+
+
+def _normal(column, value):
+    if column == "structure_networks":
+        return ";".join(sorted({v.strip().lower() for v in value.split(";")} - {""}))
+    if column in ("dla_department", "structure_department"):
+        return _department(value)
+    return value
+
+
+def _value(record, index, column):
+    position = index[column]
+    return record[position].strip() if position < len(record) else ""
+
+
+def _department(value):
+    value = value.upper()
+    return f"0{value}" if value.isdigit() and len(value) == 1 else value
+
+
+def check_row(line, raw, departments, errors):
+    """A ``Row`` when the record is valid on its own; its errors go to ``errors``."""
+
+    def error(column, message):
+        errors.append(RowError(line, column, message))
+
+    for column in COLUMNS:
+        if column != "structure_networks" and not raw[column]:
+            error(column, "Valeur obligatoire.")
+    for column, limit in MAX_LENGTHS.items():
+        if len(raw[column]) > limit:
+            error(column, f"Valeur trop longue ({len(raw[column])} caractères, {limit} au plus).")
+    if len(raw["structure_name"]) > 255:
+        error("structure_name", "Valeur trop longue (255 caractères au plus).")
+
+    choices = {}
+    for column, allowed in VOCABULARIES.items():
+        value = raw[column].upper() if column == "structure_kind" else raw[column].lower()
+        if raw[column] and value not in allowed:
+            error(
+                column, f"Valeur inconnue : « {raw[column]} » (possibles : {', '.join(allowed)})."
+            )
+        choices[column] = value
+
+    for column in ("dla_department", "structure_department"):
+        if raw[column] and _department(raw[column]) not in departments:
+            error(column, f"Département inconnu : « {raw[column]} ».")
+
+    siret = normalize_siret(raw["structure_siret"])
+    if siret:
+        try:
+            validate_siret(siret)
+        except ValidationError:
+            error("structure_siret", f"SIRET invalide : « {siret} » (14 chiffres, clé de Luhn).")
+
+    start = _date(error, "start_date", raw["start_date"])
+    end = _date(error, "end_date", raw["end_date"])
+    if start and end and end < start:
+        error("end_date", f"La fin ({end}) précède le début ({start}).")
+    days = _decimal(error, "days", raw["days"], max_digits=6)
+    cost = _decimal(error, "cost", raw["cost"], max_digits=12)
+    permanents = _count(error, "structure_permanents", raw["structure_permanents"])
+    insertion = _count(error, "structure_insertion_employees", raw["structure_insertion_employees"])
+
+    networks = frozenset(_normal("structure_networks", raw["structure_networks"]).split(";"))
+    networks -= {""}
+    unknown = sorted(networks - set(NETWORKS))
+    if unknown:
+        error(
+            "structure_networks",
+            f"Réseau inconnu : {', '.join(unknown)} (possibles : {', '.join(NETWORKS)}).",
+        )
+    if errors:
+        return None
+    prestation = PrestationRow(
+        ref=raw["prestation_ref"],
+        accompaniment_ref=raw["accompaniment_ref"],
+        dla_department=_department(raw["dla_department"]),
+        provider_name=raw["provider_name"],
+        provider_kind=choices["provider_kind"],
+        values=(start, end, choices["mode"], choices["theme"], choices["prescriber"], days, cost),
+    )
+    structure = StructureRow(
+        siret=siret,
+        name=raw["structure_name"],
+        kind=choices["structure_kind"],
+        department=_department(raw["structure_department"]),
+        networks=networks,
+        permanents=permanents,
+        insertion_employees=insertion,
+    )
+    return Row(line, prestation, structure)
+
+
+def _date(error, column, value):
+    if not value:
+        return None
+    try:
+        if ISO_DATE.fullmatch(value):
+            return datetime.date.fromisoformat(value)
+    except ValueError:
+        pass
+    error(column, f"Date invalide : « {value} » (format attendu AAAA-MM-JJ).")
+    return None
+
+
+def _decimal(error, column, value, *, max_digits):
+    if not value:
+        return None
+    try:
+        number = Decimal(value.replace(",", "."))
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        error(column, f"Nombre invalide : « {value} ».")
+        return None
+    if number < 0:
+        error(column, f"Le nombre doit être positif ou nul : « {value} ».")
+        return None
+    if number >= Decimal(10) ** (max_digits - 2):
+        error(column, f"Nombre trop grand : « {value} ».")
+        return None
+    return number.quantize(Decimal("0.01"))
+
+
+def _count(error, column, value):
+    if not value:
+        return None
+    if not value.isdigit():
+        error(column, f"Nombre entier positif ou nul attendu : « {value} ».")
+        return None
+    return int(value)

@@ -1,0 +1,158 @@
+"""DLA accompaniments and their prestations (../shared/domain/dla.md)."""
+
+import uuid
+
+from django.db import models
+from django.db.models import F, Q
+
+from structures.models import Department, Structure
+
+from .enums import AccompanimentState, Mode, Prescriber, ProviderKind, Theme
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Dla(models.Model):
+    """The DLA of one département, carried by a host body (organisme de portage)."""
+
+    department = models.OneToOneField(
+        Department, verbose_name="département", on_delete=models.PROTECT, related_name="dla"
+    )
+    host_name = models.CharField("organisme de portage", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "DLA"
+        verbose_name_plural = "DLA"
+        ordering = ["department"]
+
+    def __str__(self):
+        return f"DLA {self.department_id}"
+
+
+class Provider(models.Model):
+    """Who delivers prestations: a consultancy, an IAE network, an independent consultant…"""
+
+    name = models.CharField("nom", max_length=255, unique=True)
+    kind = models.CharField("type", max_length=32, choices=ProviderKind.choices)
+
+    class Meta:
+        verbose_name = "prestataire"
+        verbose_name_plural = "prestataires"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ProviderKind.values), name="dla_provider_kind_known"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Accompaniment(models.Model):
+    """One path of a structure (or collective) through a DLA: request, diagnostic, plan,
+    prestations, follow-up. Only what the CSV import knows is required for now."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    ref = models.CharField("référence", max_length=64, unique=True)
+    dla = models.ForeignKey(
+        Dla, verbose_name="DLA", on_delete=models.PROTECT, related_name="accompaniments"
+    )
+    request_date = models.DateField("date de la demande", null=True, blank=True)
+    request_needs = models.TextField("besoins exprimés", blank=True)
+    state = models.CharField(
+        "état",
+        max_length=16,
+        choices=AccompanimentState.choices,
+        default=AccompanimentState.OUVERT,
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        verbose_name = "accompagnement"
+        verbose_name_plural = "accompagnements"
+        ordering = ["ref"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=AccompanimentState.values),
+                name="dla_accompaniment_state_known",
+            ),
+        ]
+
+    def __str__(self):
+        return self.ref
+
+
+class Prestation(models.Model):
+    """One engineering phase of an accompaniment, for one or several structures."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    ref = models.CharField("référence", max_length=64, unique=True)
+    accompaniment = models.ForeignKey(
+        Accompaniment,
+        verbose_name="accompagnement",
+        on_delete=models.CASCADE,
+        related_name="prestations",
+    )
+    start_date = models.DateField("début")
+    end_date = models.DateField("fin")
+    mode = models.CharField("mode", max_length=16, choices=Mode.choices)
+    theme = models.CharField("thème", max_length=32, choices=Theme.choices)
+    prescriber = models.CharField("prescripteur", max_length=32, choices=Prescriber.choices)
+    provider = models.ForeignKey(
+        Provider, verbose_name="prestataire", on_delete=models.PROTECT, related_name="prestations"
+    )
+    days = models.DecimalField("jours", max_digits=6, decimal_places=2)
+    cost = models.DecimalField("coût (€)", **MONEY)
+    beneficiaries = models.ManyToManyField(
+        Structure, verbose_name="bénéficiaires", related_name="dla_prestations"
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    class Meta:
+        verbose_name = "prestation"
+        verbose_name_plural = "prestations"
+        ordering = ["-start_date", "ref"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="dla_prestation_dates_in_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(days__gte=0) & Q(cost__gte=0), name="dla_prestation_non_negative"
+            ),
+            models.CheckConstraint(condition=Q(mode__in=Mode.values), name="dla_mode_known"),
+            models.CheckConstraint(condition=Q(theme__in=Theme.values), name="dla_theme_known"),
+            models.CheckConstraint(
+                condition=Q(prescriber__in=Prescriber.values), name="dla_prescriber_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["start_date"])]
+
+    def __str__(self):
+        return self.ref
+
+
+class StructureStaffCount(models.Model):
+    """A structure's current staff, as the DLA files give it; the bilan sums these."""
+
+    structure = models.OneToOneField(
+        Structure, verbose_name="structure", on_delete=models.CASCADE, related_name="dla_staff"
+    )
+    permanents = models.PositiveIntegerField("permanents")
+    insertion_employees = models.PositiveIntegerField("salariés en insertion")
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    class Meta:
+        verbose_name = "effectifs d'une structure"
+        verbose_name_plural = "effectifs des structures"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(permanents__gte=0) & Q(insertion_employees__gte=0),
+                name="dla_staff_non_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.structure} : {self.permanents} + {self.insertion_employees}"
