@@ -45,5 +45,7 @@ urlpatterns = [
     ),
     path("structures/", include("structures.urls")),
     path("aides/", include("aides.urls")),
+    path("dla/", include("dla.urls")),
+    path("clauses/", include("clauses.urls")),
     path("admin/", admin.site.urls),
 ]
