@@ -2,8 +2,10 @@
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 
 from structures.models import Department, Structure
 
@@ -29,6 +31,32 @@ class Dla(models.Model):
         return f"DLA {self.department_id}"
 
 
+class DlaMembership(models.Model):
+    """A chargé de mission's link to the DLA(s) they work for; it decides what they see."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="utilisateur",
+        on_delete=models.CASCADE,
+        related_name="dla_memberships",
+    )
+    dla = models.ForeignKey(
+        Dla, verbose_name="DLA", on_delete=models.CASCADE, related_name="memberships"
+    )
+    is_active = models.BooleanField("active", default=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "rattachement à un DLA"
+        verbose_name_plural = "rattachements aux DLA"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "dla"], name="dla_membership_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.dla}"
+
+
 class Provider(models.Model):
     """Who delivers prestations: a consultancy, an IAE network, an independent consultant…"""
 
@@ -47,6 +75,21 @@ class Provider(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class AccompanimentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The accompaniments ``user`` may open (rules: ``dla.perms``)."""
+        from .perms import visible_dla_ids
+
+        ids = visible_dla_ids(user)
+        return self if ids is None else self.filter(dla_id__in=ids)
+
+    def for_list(self):
+        return self.select_related("dla__department").annotate(
+            prestation_count=models.Count("prestations", distinct=True),
+            first_start=models.Min("prestations__start_date"),
+        )
 
 
 class Accompaniment(models.Model):
@@ -69,6 +112,8 @@ class Accompaniment(models.Model):
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
+    objects = AccompanimentQuerySet.as_manager()
+
     class Meta:
         verbose_name = "accompagnement"
         verbose_name_plural = "accompagnements"
@@ -82,6 +127,9 @@ class Accompaniment(models.Model):
 
     def __str__(self):
         return self.ref
+
+    def get_absolute_url(self):
+        return reverse("dla:detail", args=[self.uuid])
 
 
 class Prestation(models.Model):

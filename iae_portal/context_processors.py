@@ -19,13 +19,24 @@ NAV_SECTIONS = {
     "simulator": "simulator",
     "notifications": "notifications",
     "login": "login",
+    "report_hours": "clauses",
 }
-NAMESPACE_SECTIONS = {"structures": "structures", "aides": "schemes"}
+NAMESPACE_SECTIONS = {
+    "structures": "structures",
+    "aides": "schemes",
+    "dla": "dla",
+    "clauses": "clauses",
+}
 
 
 def portal(request):
     match = getattr(request, "resolver_match", None)
     section = None
     if match is not None:
-        section = NAV_SECTIONS.get(match.url_name) or NAMESPACE_SECTIONS.get(match.namespace)
+        # Apps with a menu entry of their own first: their URL names repeat others'.
+        section = (
+            NAMESPACE_SECTIONS.get(match.namespace)
+            if match.namespace in ("dla", "clauses")
+            else NAV_SECTIONS.get(match.url_name) or NAMESPACE_SECTIONS.get(match.namespace)
+        )
     return {"PORTAL_COUNCIL_NAME": settings.PORTAL_COUNCIL_NAME, "nav_section": section}

@@ -1,0 +1,154 @@
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from iae_portal.charts import hbar_chart
+from iae_portal.pagination import PAGE_SIZES, page_size
+from structures.enums import StructureKind
+from structures.models import Department
+
+from . import perms
+from .bilan import dla_bilan, flatten
+from .enums import Mode, Theme
+from .filters import AccompanimentFilter
+from .forms import BilanForm
+from .models import Accompaniment, Prestation
+
+
+def _require_dla_pages(user):
+    if not perms.can_use_dla_pages(user):
+        raise PermissionDenied
+
+
+@login_required
+def accompaniment_list(request):
+    _require_dla_pages(request.user)
+    prestations = Prestation.objects.select_related("provider").prefetch_related("beneficiaries")
+    queryset = (
+        Accompaniment.objects.visible_to(request.user)
+        .for_list()
+        .prefetch_related(Prefetch("prestations", queryset=prestations))
+        .order_by("-first_start", "ref")
+    )
+    filterset = AccompanimentFilter(request.GET, queryset=queryset)
+    page = Paginator(filterset.qs, page_size(request)).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "dla/accompaniment_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "page_sizes": PAGE_SIZES,
+            "query": query.urlencode(),
+            "can_import": perms.can_import(request.user),
+        },
+    )
+
+
+@login_required
+def accompaniment_detail(request, uuid):
+    accompaniment = get_object_or_404(
+        Accompaniment.objects.select_related("dla__department"), uuid=uuid
+    )
+    if not perms.can_view_accompaniment(request.user, accompaniment):
+        raise Http404
+    prestations = (
+        accompaniment.prestations.select_related("provider")
+        .prefetch_related("beneficiaries__department")
+        .order_by("start_date", "ref")
+    )
+    return render(
+        request,
+        "dla/accompaniment_detail.html",
+        {
+            "accompaniment": accompaniment,
+            "prestations": prestations,
+            "can_edit": perms.can_edit_accompaniment(request.user, accompaniment),
+        },
+    )
+
+
+def _bilan_request(request):
+    """``(form, year, departments)`` of the bilan asked, within what the user may read."""
+    _require_dla_pages(request.user)
+    allowed = perms.visible_departments(request.user)
+    prestations = Prestation.objects.filter(
+        accompaniment__in=Accompaniment.objects.visible_to(request.user)
+    )
+    with_data = {day.year for day in prestations.dates("start_date", "year")}
+    current = timezone.localdate().year
+    years = sorted(with_data | {current}, reverse=True)
+    departments = Department.objects.filter(dla__isnull=False).order_by("code")
+    if allowed is not None:
+        departments = departments.filter(code__in=allowed)
+    choices = [(d.code, f"{d.code} — {d.name}") for d in departments]
+    data = request.GET.copy()
+    data.setdefault("year", str(max(with_data, default=current)))
+    form = BilanForm(data, years=years, departments=choices)
+    if not form.is_valid():
+        raise Http404
+    chosen = form.cleaned_data["department"]
+    selected = [chosen] if chosen else allowed
+    return form, form.cleaned_data["year"], selected
+
+
+def _percent_chart(shares, labels, *, label):
+    points = [(labels.get(key, key), value * 100) for key, value in shares.items()]
+    return hbar_chart(points, label=label, unit=" %") if points else None
+
+
+@login_required
+def bilan(request):
+    form, year, departments = _bilan_request(request)
+    report = dla_bilan(year, departments=departments)
+    kinds = dict(StructureKind.choices)
+    themes = dict(Theme.choices)
+    query = request.GET.copy()
+    query["year"] = year
+    return render(
+        request,
+        "dla/bilan.html",
+        {
+            "form": form,
+            "bilan": report,
+            "query": query.urlencode(),
+            "kind_rows": [(kinds[k], v) for k, v in report["siae_kind_shares"].items()],
+            "theme_rows": [
+                (label, [(themes[t], v) for t, v in report["themes"][mode].items()])
+                for mode, label in Mode.choices
+            ],
+            "kind_chart": _percent_chart(
+                report["siae_kind_shares"], kinds, label="SIAE bénéficiaires par type"
+            ),
+            "theme_charts": [
+                (
+                    mode,
+                    _percent_chart(
+                        report["themes"][mode],
+                        themes,
+                        label=f"Thèmes des prestations, mode {label.lower()}",
+                    ),
+                )
+                for mode, label in Mode.choices
+            ],
+        },
+    )
+
+
+@login_required
+def bilan_csv(request):
+    _, year, departments = _bilan_request(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="bilan-dla-{year}.csv"'
+    writer = csv.writer(response, lineterminator="\n")
+    writer.writerow(["key", "value"])
+    writer.writerows(flatten(dla_bilan(year, departments=departments)))
+    return response

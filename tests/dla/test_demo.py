@@ -1,0 +1,45 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from dla.bilan import dla_bilan
+from dla.models import Accompaniment, Dla, DlaMembership, Prestation, StructureStaffCount
+from iae_portal.users.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(**options):
+    call_command("seed_demo", structures=60, stdout=io.StringIO(), **options)
+
+
+def snapshot():
+    return sorted(
+        Prestation.objects.values_list(
+            "ref", "start_date", "mode", "theme", "provider__name", "beneficiaries__siret"
+        )
+    )
+
+
+def test_seed_demo_creates_dla_data_deterministically(client):
+    seed()
+    assert Dla.objects.count() == 10
+    assert Prestation.objects.filter(mode="collective").exists()
+    assert Prestation.objects.filter(provider__kind="reseau_iae").exists()
+    served = Prestation.beneficiaries.through.objects.values("structure_id").distinct().count()
+    assert StructureStaffCount.objects.count() == served
+    chargé = User.objects.get(email="dla@demo.iae.fr")
+    assert DlaMembership.objects.get(user=chargé).dla.department_id == "54"
+    year = Prestation.objects.first().start_date.year
+    assert dla_bilan(year)["siae_beneficiaries"] > 0
+    client.force_login(chargé)
+    response = client.get("/dla/")
+    assert response.status_code == 200
+    assert {a.dla.department_id for a in response.context["page"].object_list} == {"54"}
+    assert client.get("/dla/bilan/").context["bilan"]["year"] == year
+
+    before = snapshot()
+    seed(reset=True, force=True)
+    assert snapshot() == before
+    assert Accompaniment.objects.count() == len({ref for ref, *_ in before})

@@ -1,0 +1,142 @@
+import csv
+import datetime
+import io
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from dla.bilan import dla_bilan, flatten
+from dla.models import Prestation
+from tests.structures.factories import StructureFactory
+
+from .factories import AccompanimentFactory, PrestationFactory, chargé, dla_of
+
+pytestmark = pytest.mark.django_db
+SAMPLE_CSV = settings.BASE_DIR.parent / "shared" / "domain" / "samples" / "dla-sample.csv"
+
+
+def make_accompaniments(n, prefix="A"):
+    for i in range(n):
+        acc = AccompanimentFactory(ref=f"{prefix}-{i:03d}", dla=dla_of("54"))
+        PrestationFactory(
+            accompaniment=acc,
+            ref=f"{prefix}-P{i:03d}",
+            mode="collective" if i % 2 else "individuelle",
+            theme="mutualisation" if i % 3 == 0 else "juridique",
+            start_date=datetime.date(2023 + i % 2, 2, 1),
+            end_date=datetime.date(2024, 12, 1),
+            beneficiaries=[StructureFactory(kind="EI" if i % 2 else "ACI"), StructureFactory()],
+        )
+
+
+def refs(response):
+    return sorted(a.ref for a in response.context["page"].object_list)
+
+
+def test_list_filters(client, instructeur):
+    make_accompaniments(6)
+    client.force_login(instructeur)
+    url = reverse("dla:list")
+    assert len(refs(client.get(url))) == 6
+    assert refs(client.get(url, {"mode": "collective"})) == ["A-001", "A-003", "A-005"]
+    assert refs(client.get(url, {"theme": "mutualisation"})) == ["A-000", "A-003"]
+    # Both on the same prestation.
+    assert refs(client.get(url, {"theme": "mutualisation", "mode": "collective"})) == ["A-003"]
+    assert refs(client.get(url, {"year": "2023"})) == ["A-000", "A-002", "A-004"]
+    assert refs(client.get(url, {"structure_kind": "EI"})) == ["A-001", "A-003", "A-005"]
+    assert refs(client.get(url, {"state": "clos"})) == []
+
+
+@pytest.mark.parametrize("size", [2, 30])
+def test_list_query_count_is_constant(client, instructeur, django_assert_max_num_queries, size):
+    make_accompaniments(size)
+    client.force_login(instructeur)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("dla:list"), {"per_page": 50, "mode": "individuelle"})
+    assert response.status_code == 200
+
+
+def test_bilan_page_shows_dla_bilan(client, instructeur):
+    make_accompaniments(7)
+    client.force_login(instructeur)
+    response = client.get(reverse("dla:bilan"), {"year": 2024})
+    assert response.status_code == 200
+    assert response.context["bilan"] == dla_bilan(2024)
+    content = response.content.decode()
+    bilan = response.context["bilan"]
+    assert content.count("<svg") == 1 + sum(1 for themes in bilan["themes"].values() if themes)
+    assert bilan["prestations"] == 3 and bilan["themes"]["collective"]
+    assert 'viewBox="0 0 480' in content  # not localized: no decimal comma in the geometry
+    # Restricted to one département.
+    response = client.get(reverse("dla:bilan"), {"year": 2024, "department": "54"})
+    assert response.context["bilan"] == dla_bilan(2024, departments=["54"])
+
+
+def test_bilan_of_a_chargé_is_restricted_to_their_dla(client):
+    make_accompaniments(3)
+    acc = AccompanimentFactory(dla=dla_of("57"))
+    PrestationFactory(accompaniment=acc, beneficiaries=[StructureFactory()])
+    client.force_login(chargé("c@example.org", "57"))
+    response = client.get(reverse("dla:bilan"), {"year": 2024})
+    assert response.context["bilan"] == dla_bilan(2024, departments=["57"])
+    assert client.get(reverse("dla:bilan"), {"year": 2024, "department": "54"}).status_code == 404
+
+
+def test_bilan_csv(client, instructeur):
+    make_accompaniments(5)
+    client.force_login(instructeur)
+    response = client.get(reverse("dla:bilan_csv"), {"year": 2024})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["key", "value"]
+    assert rows[1:] == [[k, str(v)] for k, v in flatten(dla_bilan(2024))]
+
+
+def upload(client, content, name="dla.csv"):
+    return client.post(reverse("dla:import"), {"file": SimpleUploadedFile(name, content)})
+
+
+def test_import_reports_then_writes_on_confirmation(client, instructeur):
+    client.force_login(instructeur)
+    response = upload(client, SAMPLE_CSV.read_bytes())
+    assert response.status_code == 200
+    plan = response.context["plan"]
+    assert plan.is_valid and plan.counts["prestations créées"] > 0
+    assert "Confirmer l'import" in response.content.decode()
+    assert not Prestation.objects.exists()
+    response = client.post(reverse("dla:import"), {"token": response.context["token"]})
+    assert response.status_code == 302
+    assert Prestation.objects.count() == plan.counts["prestations créées"]
+
+
+def test_import_bad_file_writes_nothing(client, instructeur):
+    client.force_login(instructeur)
+    lines = SAMPLE_CSV.read_text(encoding="utf-8").splitlines()
+    bad = "\n".join(
+        [lines[0], lines[1].replace("individuelle", "solo").replace("collective", "solo")]
+    )
+    response = upload(client, bad.encode())
+    assert response.context["plan"].errors
+    assert "Confirmer l'import" not in response.content.decode()
+    # Even a forged confirmation writes nothing.
+    client.post(reverse("dla:import"), {"token": response.context["token"]})
+    assert not Prestation.objects.exists()
+
+
+def test_import_expired_token(client, instructeur):
+    client.force_login(instructeur)
+    response = client.post(reverse("dla:import"), {"token": "nope"})
+    assert response.status_code == 302
+    assert not Prestation.objects.exists()
+
+
+def test_chargé_imports_only_their_dla(client):
+    departments = {row.split(",")[2] for row in SAMPLE_CSV.read_text().splitlines()[1:]}
+    client.force_login(chargé("c@example.org", "08" if "08" not in departments else "10"))
+    response = upload(client, SAMPLE_CSV.read_bytes())
+    assert response.context["plan"].errors
+    client.post(reverse("dla:import"), {"token": response.context["token"]})
+    assert not Prestation.objects.exists()
