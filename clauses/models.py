@@ -6,9 +6,17 @@ from django.db import models
 from django.db.models import Q
 
 from .enums import BuyerKind, Clause, MarcheType, Modality, Procedure, PublicCategory
-from .rules import hours_from_amount
+from .rules import execution_period, hours_from_amount, lot_progress
 
-__all__ = ["Buyer", "Facilitator", "HoursReport", "Lot", "Marche", "hours_from_amount"]
+__all__ = [
+    "Buyer",
+    "Facilitator",
+    "FacilitatorMembership",
+    "HoursReport",
+    "Lot",
+    "Marche",
+    "hours_from_amount",
+]
 
 
 class Buyer(models.Model):
@@ -41,6 +49,37 @@ class Facilitator(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class FacilitatorMembership(models.Model):
+    """A person working for a facilitator: they follow its lots and report their hours."""
+
+    user = models.ForeignKey(
+        "users.User",
+        verbose_name="utilisateur",
+        on_delete=models.CASCADE,
+        related_name="facilitator_memberships",
+    )
+    facilitator = models.ForeignKey(
+        Facilitator,
+        verbose_name="facilitateur",
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    is_active = models.BooleanField("active", default=True)
+
+    class Meta:
+        verbose_name = "membre d'un facilitateur"
+        verbose_name_plural = "membres des facilitateurs"
+        ordering = ["facilitator", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "facilitator"], name="clauses_facilitator_membership_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id and self.user.email} — {self.facilitator_id and self.facilitator}"
 
 
 class Marche(models.Model):
@@ -116,6 +155,19 @@ class Lot(models.Model):
     @property
     def has_clause(self):
         return self.clause != Clause.NONE
+
+    def execution_period(self):
+        """``(start, end)`` of the lot's execution; see ``rules.execution_period``."""
+        return execution_period(self.marche.notification_date)
+
+    def progress(self, realised, today):
+        """``rules.Progress`` of the lot given its ``realised`` hours on ``today``."""
+        return lot_progress(
+            notification_date=self.marche.notification_date,
+            hours_required=self.hours_required if self.has_clause else 0,
+            hours_realised=realised,
+            today=today,
+        )
 
 
 class HoursReport(models.Model):

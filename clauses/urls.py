@@ -1,5 +1,14 @@
-"""Pages of the clause officers and facilitators (contracts, lots, hours, imports, bilan)."""
+from django.urls import path
+
+from . import views, views_import
 
 app_name = "clauses"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.marche_list, name="list"),
+    path("bilan/", views.bilan, name="bilan"),
+    path("bilan.csv", views.bilan_csv, name="bilan_csv"),
+    path("import/", views_import.clauses_import, name="import"),
+    path("lots/<uuid:uuid>/heures/", views.report_hours, name="report_hours"),
+    path("<uuid:uuid>/", views.marche_detail, name="detail"),
+]

@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from aides import demo as aides_demo
+from clauses import demo as clauses_demo
+from dla import demo as dla_demo
 from iae_portal.users import demo as users_demo
 from structures import demo as structures_demo
 from structures.demo_data import REGION_CODE
@@ -53,6 +55,8 @@ class Command(BaseCommand):
             if reset:
                 # Dependents first: later apps' demo data goes before the structures.
                 aides_demo.reset()
+                clauses_demo.reset()
+                dla_demo.reset()
                 users_demo.reset()
                 structures_demo.reset()
             elif users_demo.demo_users_exist():
@@ -63,7 +67,9 @@ class Command(BaseCommand):
             created = structures_demo.seed(rng, count=structures)
             users = users_demo.seed(region_code=REGION_CODE, structures=created.structures)
             aides = aides_demo.seed(rng, structures=created.structures)
-        for line in [*created.summary(timezone.localdate()), *aides.summary()]:
+            clauses_demo.seed(rng, structures=created.structures)
+            dla = dla_demo.seed(rng, structures=created.structures)
+        for line in [*created.summary(timezone.localdate()), *aides.summary(), *dla.summary()]:
             self.stdout.write(f"- {line}")
         self.stdout.write(f"- Comptes de démonstration : {len(users)}")
         self.stdout.write(self.style.SUCCESS("Données de démonstration créées."))

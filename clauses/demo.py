@@ -1,0 +1,208 @@
+"""Demo data for social clauses: buyers and facilitators of the Grand Est, a year of
+contracts (notified last year) with their lots and clauses, and the monthly hours reported
+since, by demo SIAE.
+
+Like ``structures.demo`` and ``aides.demo``, ``seed`` takes a ``random.Random`` (same seed,
+same data) and writes with ``bulk_create``, bypassing ``services`` and the audit: nobody
+acts. Clause shares follow the Lorraine figures of clauses.md (about 40 % of works, 8 % of
+services); some lots report fewer hours than their calendar asks, so the list's « en
+retard » filter and the detail's alert have something to show.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+
+from iae_portal.users.models import User
+from structures.demo_data import BATCH_SIZE
+from structures.enums import SIAE_KINDS
+
+from .enums import BuyerKind, Clause, MarcheType, Modality, Procedure, PublicCategory
+from .models import Buyer, Facilitator, FacilitatorMembership, HoursReport, Lot, Marche
+from .rules import execution_period, hours_from_amount
+
+DEMO_FACILITATOR_EMAIL = "facilitateur@demo.iae.fr"
+CONTRACTS = 90
+BUYERS = [
+    ("Région Grand Est", BuyerKind.REGION),
+    ("Département de Meurthe-et-Moselle", BuyerKind.DEPARTEMENT),
+    ("Département de la Moselle", BuyerKind.DEPARTEMENT),
+    ("Métropole du Grand Nancy", BuyerKind.EPCI),
+    ("Eurométropole de Metz", BuyerKind.EPCI),
+    ("Ville de Strasbourg", BuyerKind.COMMUNE),
+    ("Office public de l'habitat de Meurthe-et-Moselle", BuyerKind.BAILLEUR_SOCIAL),
+    ("CHRU de Nancy", BuyerKind.HOPITAL),
+    ("Préfecture de la région Grand Est", BuyerKind.ETAT),
+]
+FACILITATORS = [
+    "PLIE du Grand Nancy",
+    "Maison de l'emploi de Metz Métropole",
+    "PLIE de l'Eurométropole de Strasbourg",
+    "Relais clauses sociales de la Marne",
+    "Maison de l'emploi du Grand Reims",
+]
+# type: (weight, chance that the contract carries a clause)
+TYPES = {
+    MarcheType.TRAVAUX: (60, 0.4),
+    MarcheType.SERVICES: (30, 0.1),
+    MarcheType.FOURNITURES: (10, 0.03),
+}
+OBJECTS = {
+    MarcheType.TRAVAUX: ["Gros œuvre", "Voirie", "Espaces verts", "Plâtrerie", "Peinture"],
+    MarcheType.SERVICES: ["Nettoyage des locaux", "Entretien des espaces verts", "Collecte"],
+    MarcheType.FOURNITURES: ["Mobilier", "Fournitures de bureau", "Équipements"],
+}
+LOT_CLAUSES = [Clause.CONDITION_EXECUTION] * 6 + [Clause.MARCHE_RESERVE, Clause.MARCHE_INSERTION]
+MODALITIES = [
+    Modality.EMBAUCHE_DIRECTE,
+    Modality.MISE_A_DISPOSITION,
+    Modality.MISE_A_DISPOSITION,
+    Modality.SOUS_TRAITANCE_SIAE,
+    Modality.COTRAITANCE_SIAE,
+    Modality.FORMATION,
+]
+LENT = {Modality.MISE_A_DISPOSITION, Modality.SOUS_TRAITANCE_SIAE, Modality.COTRAITANCE_SIAE}
+
+
+@dataclass
+class ClausesDemo:
+    buyers: list = field(default_factory=list)
+    facilitators: list = field(default_factory=list)
+    marches: list = field(default_factory=list)
+    lots: list = field(default_factory=list)
+    reports: list = field(default_factory=list)
+
+    def summary(self):
+        clauses = sum(1 for lot in self.lots if lot.clause != Clause.NONE)
+        hours = sum((r.hours for r in self.reports), Decimal(0))
+        return [
+            f"Marchés clausés : {len(self.marches)} marchés ({len(self.lots)} lots dont "
+            f"{clauses} avec clause), {len(self.buyers)} acheteurs, "
+            f"{len(self.facilitators)} facilitateurs",
+            f"Heures d'insertion déclarées : {len(self.reports)} lignes, {hours:.0f} h",
+        ]
+
+
+def seed(rng, *, structures, today=None):
+    """Create the demo's buyers, facilitators, contracts of last year and their hours."""
+    today = today or timezone.localdate()
+    demo = ClausesDemo()
+    demo.buyers = Buyer.objects.bulk_create(Buyer(name=n, kind=k) for n, k in BUYERS)
+    demo.facilitators = Facilitator.objects.bulk_create(Facilitator(name=n) for n in FACILITATORS)
+    user = User.objects.filter(email=DEMO_FACILITATOR_EMAIL).first()
+    if user is not None:
+        FacilitatorMembership.objects.create(user=user, facilitator=demo.facilitators[0])
+    year = today.year - 1
+    drafts = [_marche(rng, index, year, demo.buyers) for index in range(CONTRACTS)]
+    demo.marches = Marche.objects.bulk_create([m for m, _ in drafts], batch_size=BATCH_SIZE)
+    lots = []
+    for marche, (_, clause_chance) in zip(demo.marches, drafts, strict=True):
+        lots.extend(_lots(rng, marche, clause_chance, demo.facilitators))
+    demo.lots = Lot.objects.bulk_create(lots, batch_size=BATCH_SIZE)
+    siae = [s for s in structures if s.kind in SIAE_KINDS]
+    reports = [r for lot in demo.lots if lot.has_clause for r in _reports(rng, lot, siae, today)]
+    demo.reports = HoursReport.objects.bulk_create(reports, batch_size=BATCH_SIZE)
+    return demo
+
+
+def reset():
+    """Delete every contract, hours report, buyer and facilitator (hours protect the
+    structures that ``structures.demo.reset`` deletes next)."""
+    HoursReport.objects.all().delete()
+    Marche.objects.all().delete()
+    Buyer.objects.all().delete()
+    Facilitator.objects.all().delete()
+
+
+def _marche(rng, index, year, buyers):
+    types = list(TYPES)
+    marche_type = rng.choices(types, weights=[TYPES[t][0] for t in types])[0]
+    start = datetime.date(year, 1, 1)
+    marche = Marche(
+        ref=f"DEMO-{year}-{index + 1:03d}",
+        buyer=rng.choice(buyers),
+        notification_date=start + datetime.timedelta(days=rng.randrange(365)),
+        type=marche_type,
+        amount_ht=Decimal(0),
+    )
+    return marche, TYPES[marche_type][1]
+
+
+def _lots(rng, marche, clause_chance, facilitators):
+    with_clause = rng.random() < clause_chance
+    count = rng.randint(1, 4)
+    lots = []
+    for number in range(1, count + 1):
+        amount = Decimal(rng.randrange(40, 900) * 1000)
+        clause = Clause.NONE
+        if with_clause and (number == 1 or rng.random() < 0.6):
+            clause = rng.choice(LOT_CLAUSES)
+        lots.append(
+            Lot(
+                marche=marche,
+                ref=f"L{number}",
+                object=rng.choice(OBJECTS[marche.type]),
+                procedure=Procedure.APPEL_OFFRES if amount > 200_000 else Procedure.MAPA,
+                amount_ht=amount,
+                clause=clause,
+                hours_required=(
+                    hours_from_amount(amount, "0.4", "0.07", "32") if clause != Clause.NONE else 0
+                ),
+                facilitator=rng.choice(facilitators) if clause != Clause.NONE else None,
+                attributaire_name=f"Entreprise {rng.choice('ABCDEFGHJK')}{number}",
+            )
+        )
+    marche.amount_ht = sum((lot.amount_ht for lot in lots), Decimal(0))
+    return lots
+
+
+def _reports(rng, lot, siae, today):
+    """Monthly lines from the month after notification to the last full month of the
+    execution period (or last month); ``pace`` below 1 leaves some lots behind."""
+    start, end = execution_period(lot.marche.notification_date)
+    months = []
+    month = _next_month(start)
+    while month <= min(end, today) and _next_month(month) <= today:
+        months.append(month)
+        month = _next_month(month)
+    if not months:
+        return []
+    pace = rng.choice([0.4, 0.7, 0.9, 1.0, 1.0, 1.1])
+    people = []
+    for number in range(rng.randint(2, 6)):
+        modality = rng.choice(MODALITIES)
+        lender = None
+        if modality in LENT:
+            if siae:
+                lender = rng.choice(siae)
+            else:
+                modality = Modality.EMBAUCHE_DIRECTE
+        people.append(
+            (
+                f"P-{lot.marche.ref[-3:]}{lot.ref}-{number + 1:02d}",
+                rng.choice(PublicCategory.values),
+                modality,
+                lender,
+            )
+        )
+    monthly = Decimal(lot.hours_required * pace / 12 / len(people))
+    monthly = max(Decimal("0.5"), (monthly * 2).quantize(Decimal(1)) / 2)
+    return [
+        HoursReport(
+            lot=lot,
+            period=period,
+            participant_ref=ref,
+            public_category=public,
+            modality=modality,
+            siae=lender,
+            hours=monthly,
+        )
+        for period in months
+        for ref, public, modality, lender in people
+    ]
+
+
+def _next_month(day):
+    return datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)

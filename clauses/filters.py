@@ -1,0 +1,65 @@
+import django_filters
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from .enums import Clause, MarcheType
+from .models import Buyer, Facilitator, Lot
+from .querysets import behind_lot_ids
+
+
+class MarcheFilter(django_filters.FilterSet):
+    """Filters of the contracts list; ``facilitator_ids`` (from ``perms``) limits the lots
+    that the lot-level filters look at to those the user follows."""
+
+    buyer = django_filters.ModelChoiceFilter(
+        label="Acheteur", queryset=Buyer.objects.all(), empty_label="Tous"
+    )
+    type = django_filters.ChoiceFilter(
+        label="Type de marché", choices=MarcheType.choices, empty_label="Tous"
+    )
+    year = django_filters.NumberFilter(
+        label="Année de notification", field_name="notification_date", lookup_expr="year"
+    )
+    clause = django_filters.ChoiceFilter(
+        label="Clause", choices=Clause.choices, method="filter_clause", empty_label="Toutes"
+    )
+    facilitator = django_filters.ModelChoiceFilter(
+        label="Facilitateur",
+        queryset=Facilitator.objects.all(),
+        method="filter_facilitator",
+        empty_label="Tous",
+    )
+    behind = django_filters.BooleanFilter(
+        label="En retard (plus de 20 points)",
+        method="filter_behind",
+        widget=django_filters.widgets.BooleanWidget(),
+    )
+
+    def __init__(self, *args, facilitator_ids=None, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.facilitator_ids = facilitator_ids
+        self.today = today or timezone.localdate()
+        if facilitator_ids is not None:
+            self.filters["facilitator"].queryset = Facilitator.objects.filter(
+                pk__in=facilitator_ids
+            )
+
+    def _lots(self):
+        lots = Lot.objects.all()
+        if self.facilitator_ids is not None:
+            lots = lots.filter(facilitator_id__in=self.facilitator_ids)
+        return lots
+
+    def _with_lot(self, queryset, **lookups):
+        return queryset.filter(Exists(self._lots().filter(marche=OuterRef("pk"), **lookups)))
+
+    def filter_clause(self, queryset, name, value):
+        return self._with_lot(queryset, clause=value)
+
+    def filter_facilitator(self, queryset, name, value):
+        return self._with_lot(queryset, facilitator=value)
+
+    def filter_behind(self, queryset, name, value):
+        behind = behind_lot_ids(self._lots().filter(marche__in=queryset), self.today)
+        ids = Lot.objects.filter(pk__in=behind).values("marche_id")
+        return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)

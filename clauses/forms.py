@@ -1,0 +1,119 @@
+import datetime
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from structures.models import Structure
+from structures.validators import normalize_siret
+
+from .enums import Modality, PublicCategory
+from .services import HoursLine
+
+BLANK = [("", "—")]
+PERIOD = re.compile(r"(\d{4})-(\d{2})")
+
+
+class MonthInput(forms.TextInput):
+    input_type = "month"
+
+
+class PeriodForm(forms.Form):
+    period = forms.CharField(label="Mois", widget=MonthInput, help_text="Format AAAA-MM.")
+
+    def clean_period(self):
+        raw = self.cleaned_data["period"].strip()
+        match = PERIOD.fullmatch(raw)
+        if not match or not 1 <= int(match[2]) <= 12:
+            raise ValidationError(f"Mois invalide : « {raw} » (format attendu AAAA-MM).")
+        return datetime.date(int(match[1]), int(match[2]), 1)
+
+
+class HoursLineForm(forms.Form):
+    participant_ref = forms.CharField(label="Référence du participant", max_length=64)
+    # A blank first choice: an untouched extra line stays empty and is skipped.
+    public_category = forms.ChoiceField(label="Public", choices=BLANK + PublicCategory.choices)
+    modality = forms.ChoiceField(label="Modalité", choices=BLANK + Modality.choices)
+    siae_siret = forms.CharField(label="SIRET de la SIAE", max_length=20, required=False)
+    hours = forms.DecimalField(label="Heures", max_digits=8, decimal_places=2)
+
+    def clean_hours(self):
+        hours = self.cleaned_data["hours"]
+        if hours <= 0:
+            raise ValidationError("Le nombre d'heures doit être strictement positif.")
+        return hours
+
+    def clean_siae_siret(self):
+        return normalize_siret(self.cleaned_data["siae_siret"] or "")
+
+    def clean(self):
+        data = super().clean()
+        modality, siret = data.get("modality"), data.get("siae_siret")
+        if modality == Modality.EMBAUCHE_DIRECTE and siret:
+            self.add_error("siae_siret", "Pas de SIAE pour une embauche directe.")
+        elif modality and modality != Modality.EMBAUCHE_DIRECTE and not siret:
+            self.add_error("siae_siret", "SIAE obligatoire pour cette modalité.")
+        return data
+
+
+class BaseHoursFormSet(forms.BaseFormSet):
+    """Lines of one lot and month: the SIAE are resolved in one query, a line may not
+    appear twice."""
+
+    def clean(self):
+        if any(self.errors):
+            return
+        lines = [form.cleaned_data for form in self.forms if form.cleaned_data]
+        lines = [line for line in lines if not line.get("DELETE")]
+        if not lines:
+            raise ValidationError("Saisissez au moins une ligne.")
+        sirets = {line["siae_siret"] for line in lines} - {""}
+        known = {s.siret: s for s in Structure.objects.filter(siret__in=sirets)}
+        seen, self.lines = set(), []
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data or data.get("DELETE"):
+                continue
+            siret = data["siae_siret"]
+            if siret and siret not in known:
+                form.add_error("siae_siret", f"Structure inconnue : SIRET {siret}.")
+                continue
+            key = (data["participant_ref"], data["modality"], siret)
+            if key in seen:
+                form.add_error(
+                    None, "Ligne en double : même participant, même modalité, même SIAE."
+                )
+                continue
+            seen.add(key)
+            self.lines.append(
+                HoursLine(
+                    participant_ref=data["participant_ref"].strip(),
+                    public_category=data["public_category"],
+                    modality=data["modality"],
+                    siae=known.get(siret),
+                    hours=data["hours"],
+                )
+            )
+
+
+HoursFormSet = forms.formset_factory(
+    HoursLineForm, formset=BaseHoursFormSet, extra=5, max_num=200, absolute_max=200
+)
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Fichier",
+        choices=[("marches", "Marchés et lots"), ("heures", "Heures réalisées")],
+    )
+    file = forms.FileField(
+        label="Fichier CSV", help_text="UTF-8, séparateur virgule, ligne d'en-tête."
+    )
+
+    MAX_SIZE = 5 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_SIZE:
+            raise ValidationError("Le fichier dépasse 5 Mo.")
+        return upload

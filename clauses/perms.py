@@ -1,0 +1,107 @@
+"""Who may see and report what about contracts with social clauses: the one place that
+decides, for views and templates.
+
+- facilitators (role facilitateur): the lots of the facilitators where their membership is
+  active (and the contracts holding them); they report the hours of those lots and see the
+  participants' pseudonymous references there;
+- regional staff and administrators (the clause officer): every contract, lot and hour,
+  the yearly bilan and its export (aggregates only: never more than pseudonymous
+  references leave the portal); instructeurs, chefs de service and administrators import;
+- SIAE directors: the hours their structure delivered (on the structure's page);
+- anyone else: nothing (views answer 404 for an object, 403 for a page).
+"""
+
+from iae_portal.users.enums import Role
+from structures import perms as structure_perms
+
+from .models import HoursReport, Lot, Marche
+
+
+def _active(user):
+    return user.is_authenticated and user.is_active
+
+
+def is_clause_officer(user):
+    return _active(user) and (user.is_admin or user.is_regional_staff)
+
+
+def is_facilitator(user):
+    return _active(user) and user.role == Role.FACILITATEUR
+
+
+def followed_lots(user):
+    """The lots of the facilitators ``user`` actively belongs to."""
+    if not is_facilitator(user):
+        return Lot.objects.none()
+    return Lot.objects.filter(
+        facilitator__memberships__user=user, facilitator__memberships__is_active=True
+    )
+
+
+def visible_lots(user):
+    if is_clause_officer(user):
+        return Lot.objects.all()
+    return followed_lots(user)
+
+
+def visible_marches(user):
+    """The contracts ``user`` may open, as a queryset to refine."""
+    if is_clause_officer(user):
+        return Marche.objects.all()
+    if is_facilitator(user):
+        return Marche.objects.filter(pk__in=followed_lots(user).values("marche_id"))
+    return Marche.objects.none()
+
+
+def can_list_marches(user):
+    return is_clause_officer(user) or is_facilitator(user)
+
+
+def can_view_marche(user, marche):
+    return visible_marches(user).filter(pk=marche.pk).exists()
+
+
+def follows_lot(user, lot):
+    return followed_lots(user).filter(pk=lot.pk).exists()
+
+
+def can_report_hours(user, lot):
+    return lot.has_clause and follows_lot(user, lot)
+
+
+def can_view_participants(user, lot):
+    """Participant references are shown to the facilitator who follows the lot only: the
+    clause officer works on totals."""
+    return follows_lot(user, lot)
+
+
+def can_view_bilan(user):
+    return is_clause_officer(user)
+
+
+def can_import(user):
+    return _active(user) and (user.is_admin or user.is_regional_writer)
+
+
+def can_view_structure_hours(user, structure):
+    """The hours a structure delivered: the clause officer (within their structure scope) and
+    the structure's directors."""
+    if is_clause_officer(user):
+        return structure_perms.can_view_structure(user, structure)
+    return user.role == Role.SIAE and structure_perms.is_director_of(user, structure)
+
+
+def structure_hours(structure):
+    """The reports delivered by ``structure`` (as SIAE), with their lot and contract."""
+    return HoursReport.objects.filter(siae=structure)
+
+
+def followed_facilitator_ids(user):
+    """Ids of the facilitators ``user`` works for, or ``None`` when they see every lot."""
+    if is_clause_officer(user):
+        return None
+    if not is_facilitator(user):
+        return []
+    return list(
+        user.facilitator_memberships.filter(is_active=True).values_list("facilitator_id", flat=True)
+    )

@@ -1,0 +1,55 @@
+"""Reads of the clauses pages: per-contract totals and the lots behind schedule."""
+
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from .enums import Clause
+from .models import HoursReport, Lot
+
+HOURS = DecimalField(max_digits=12, decimal_places=2)
+
+
+def _total(queryset, aggregate, output_field):
+    """``aggregate`` over ``queryset`` (correlated by ``OuterRef``) as one subquery, 0 if
+    empty: separate subqueries keep lots and reports from multiplying each other."""
+    grouped = queryset.order_by().annotate(_one=Value(1)).values("_one")
+    return Coalesce(
+        Subquery(grouped.annotate(total=aggregate).values("total")[:1], output_field=output_field),
+        Value(0),
+        output_field=output_field,
+    )
+
+
+def for_list(marches, facilitator_ids=None):
+    """Contracts with their buyer and the number of lots with a clause, their required and
+    realised hours; ``facilitator_ids`` restricts the lots counted to those followed."""
+    lots = Lot.objects.filter(marche=OuterRef("pk")).exclude(clause=Clause.NONE)
+    reports = HoursReport.objects.filter(lot__marche=OuterRef("pk")).exclude(
+        lot__clause=Clause.NONE
+    )
+    if facilitator_ids is not None:
+        lots = lots.filter(facilitator_id__in=facilitator_ids)
+        reports = reports.filter(lot__facilitator_id__in=facilitator_ids)
+    return marches.select_related("buyer").annotate(
+        clause_lots=_total(lots, Count("pk"), IntegerField()),
+        hours_required=_total(lots, Sum("hours_required"), IntegerField()),
+        hours_realised=_total(reports, Sum("hours"), HOURS),
+    )
+
+
+def with_realised(lots):
+    """Lots with ``hours_realised``, the sum of their reported hours."""
+    reports = HoursReport.objects.filter(lot=OuterRef("pk"))
+    return lots.annotate(hours_realised=_total(reports, Sum("hours"), HOURS))
+
+
+def behind_lot_ids(lots, today):
+    """Ids of ``lots`` more than 20 points behind their calendar (``rules.lot_progress``).
+
+    The elapsed share depends on each contract's date, so the comparison is made in Python
+    with the same rule as the detail page, in one query over the lots with a clause, rather
+    than in SQL date arithmetic that differs between SQLite and PostgreSQL."""
+    rows = with_realised(
+        lots.exclude(clause=Clause.NONE).filter(hours_required__gt=0)
+    ).select_related("marche")
+    return {lot.pk for lot in rows if lot.progress(lot.hours_realised, today).is_behind}

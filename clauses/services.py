@@ -1,0 +1,121 @@
+"""Changes of state of the clauses app: each runs in a transaction and leaves an audit row."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from iae_portal.audit.services import audit_record
+
+from .models import HoursReport
+
+
+@dataclass(frozen=True)
+class HoursLine:
+    """One line of a monthly report (already checked by the form)."""
+
+    participant_ref: str
+    public_category: str
+    modality: str
+    siae: object  # structures.Structure or None
+    hours: Decimal
+
+
+@dataclass
+class HoursReportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def summary(self):
+        return (
+            f"{self.created} créée(s), {self.updated} mise(s) à jour, {self.unchanged} inchangée(s)"
+        )
+
+
+def hours_report(*, actor, lot, period, lines):
+    """Record the insertion hours of ``lines`` on ``lot`` for the month ``period`` (first
+    day), as the facilitator's monthly report (clauses.md, step 4).
+
+    A line is keyed like an ``import_heures`` row (participant, modality, SIAE): a known
+    line takes the new public and hours, as a re-import would; lines not in the report are
+    left alone. One audit entry on the lot records the month and the totals."""
+    from . import perms  # perms imports the models; keep the service importable from them
+
+    if not perms.can_report_hours(actor, lot):
+        raise PermissionDenied
+    result = HoursReportResult()
+    with transaction.atomic():
+        existing = {
+            (r.participant_ref, r.modality, r.siae_id): r
+            for r in HoursReport.objects.select_for_update().filter(lot=lot, period=period)
+        }
+        to_create, to_update = [], []
+        for line in lines:
+            key = (line.participant_ref, line.modality, line.siae.pk if line.siae else None)
+            report = existing.get(key)
+            if report is None:
+                to_create.append(
+                    HoursReport(
+                        lot=lot,
+                        period=period,
+                        participant_ref=line.participant_ref,
+                        public_category=line.public_category,
+                        modality=line.modality,
+                        siae=line.siae,
+                        hours=line.hours,
+                    )
+                )
+            elif (report.public_category, report.hours) != (line.public_category, line.hours):
+                report.public_category, report.hours = line.public_category, line.hours
+                to_update.append(report)
+            else:
+                result.unchanged += 1
+        HoursReport.objects.bulk_create(to_create)
+        HoursReport.objects.bulk_update(to_update, ["public_category", "hours"])
+        result.created, result.updated = len(to_create), len(to_update)
+        audit_record(
+            actor=actor,
+            action="heures déclarées",
+            obj=lot,
+            changes={
+                "period": [None, f"{period:%Y-%m}"],
+                "lines": [None, len(lines)],
+                "hours": [None, str(sum((line.hours for line in lines), Decimal(0)))],
+            },
+            reason=result.summary,
+        )
+    return result
+
+
+class _DryRun(Exception):
+    def __init__(self, result):
+        self.result = result
+
+
+def clauses_import_preview(*, importer, content):
+    """What ``importer`` (``import_marches`` or ``import_heures``) would do with
+    ``content``: it runs in a transaction that is always rolled back."""
+    try:
+        with transaction.atomic():
+            raise _DryRun(importer(content))
+    except _DryRun as done:
+        return done.result
+
+
+def clauses_import(*, actor, importer, content, name):
+    """Run ``importer`` for real; the audit entry is kept on the acting user (an import
+    touches many contracts) only when something was written."""
+    with transaction.atomic():
+        result = importer(content)
+        if result.is_valid and (result.created or result.updated):
+            audit_record(
+                actor=actor,
+                action=f"import {importer.__name__}",
+                obj=actor,
+                changes={"file": [None, name]},
+                reason=result.summary,
+            )
+    return result

@@ -1,0 +1,201 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Max, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from iae_portal.charts import hbar_chart
+from iae_portal.pagination import PAGE_SIZES, page_size
+
+from . import perms, querysets, services
+from .bilan import clauses_bilan, flatten
+from .enums import MarcheType, Modality
+from .filters import MarcheFilter
+from .forms import HoursFormSet, PeriodForm
+from .models import HoursReport, Lot, Marche
+
+
+@login_required
+def marche_list(request):
+    if not perms.can_list_marches(request.user):
+        raise PermissionDenied
+    facilitator_ids = perms.followed_facilitator_ids(request.user)
+    today = timezone.localdate()
+    filterset = MarcheFilter(
+        request.GET,
+        queryset=querysets.for_list(perms.visible_marches(request.user), facilitator_ids),
+        facilitator_ids=facilitator_ids,
+        today=today,
+    )
+    page = Paginator(filterset.qs, page_size(request)).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    lots = Lot.objects.filter(marche__in=[m.pk for m in rows])
+    if facilitator_ids is not None:
+        lots = lots.filter(facilitator_id__in=facilitator_ids)
+    behind = set(
+        Lot.objects.filter(pk__in=querysets.behind_lot_ids(lots, today)).values_list(
+            "marche_id", flat=True
+        )
+    )
+    for marche in rows:
+        marche.is_behind = marche.pk in behind
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "clauses/marche_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "rows": rows,
+            "page_sizes": PAGE_SIZES,
+            "query": query.urlencode(),
+            "can_import": perms.can_import(request.user),
+            "can_view_bilan": perms.can_view_bilan(request.user),
+        },
+    )
+
+
+def _marche_or_404(request, uuid):
+    marche = get_object_or_404(Marche.objects.select_related("buyer"), uuid=uuid)
+    if not perms.can_view_marche(request.user, marche):
+        raise Http404
+    return marche
+
+
+@login_required
+def marche_detail(request, uuid):
+    """A contract and the lots the user may see, each with its progress: the execution
+    period is ``rules.execution_period`` (notification date + 12 months, the model having no
+    execution dates); an alert shows when the realised share of the required hours lags the
+    elapsed share of that period by more than 20 points."""
+    marche = _marche_or_404(request, uuid)
+    today = timezone.localdate()
+    lots = querysets.with_realised(
+        perms.visible_lots(request.user).filter(marche=marche).select_related("facilitator")
+    ).order_by("ref")
+    followed = set(
+        perms.followed_lots(request.user).filter(marche=marche).values_list("pk", flat=True)
+    )
+    rows = []
+    for lot in lots:
+        lot.marche = marche
+        rows.append(
+            {
+                "lot": lot,
+                "progress": lot.progress(lot.hours_realised, today),
+                "can_report": lot.has_clause and lot.pk in followed,
+                "by_modality": [],
+                "reports": [],
+            }
+        )
+    by_lot = {row["lot"].pk: row for row in rows}
+    totals = (
+        HoursReport.objects.filter(lot__in=list(by_lot))
+        .values_list("lot_id", "modality")
+        .annotate(Sum("hours"))
+        .order_by("lot_id", "modality")
+    )
+    labels = dict(Modality.choices)
+    for lot_id, modality, total in totals:
+        by_lot[lot_id]["by_modality"].append((labels[modality], total))
+    # Participant references only on the lots the user follows (perms.can_view_participants).
+    for report in (
+        HoursReport.objects.filter(lot__in=followed & set(by_lot))
+        .select_related("siae")
+        .order_by("-period", "participant_ref")
+    ):
+        by_lot[report.lot_id]["reports"].append(report)
+    start, end = rows[0]["lot"].execution_period() if rows else (None, None)
+    return render(
+        request,
+        "clauses/marche_detail.html",
+        {"marche": marche, "rows": rows, "start": start, "end": end, "today": today},
+    )
+
+
+@login_required
+def report_hours(request, uuid):
+    lot = get_object_or_404(Lot.objects.select_related("marche__buyer", "facilitator"), uuid=uuid)
+    if not perms.can_report_hours(request.user, lot):
+        raise Http404
+    data = request.POST if request.method == "POST" else None
+    period_form = PeriodForm(data, initial={"period": request.GET.get("mois", "")})
+    formset = HoursFormSet(data, prefix="lines")
+    if data is not None and period_form.is_valid() and formset.is_valid():
+        result = services.hours_report(
+            actor=request.user,
+            lot=lot,
+            period=period_form.cleaned_data["period"],
+            lines=formset.lines,
+        )
+        messages.success(request, f"Heures enregistrées : {result.summary}.")
+        return redirect("clauses:detail", uuid=lot.marche.uuid)
+    return render(
+        request,
+        "clauses/report_hours.html",
+        {"lot": lot, "period_form": period_form, "formset": formset},
+    )
+
+
+def _bilan_year(request):
+    try:
+        return int(request.GET["year"])
+    except (KeyError, ValueError):
+        latest = Marche.objects.aggregate(latest=Max("notification_date"))["latest"]
+        return latest.year if latest else timezone.localdate().year
+
+
+@login_required
+def bilan(request):
+    if not perms.can_view_bilan(request.user):
+        raise PermissionDenied
+    year = _bilan_year(request)
+    figures = clauses_bilan(year)
+    types = dict(MarcheType.choices)
+    modalities = dict(Modality.choices)
+    type_rows = [(types[code], row) for code, row in figures["by_type"].items()]
+    return render(
+        request,
+        "clauses/bilan.html",
+        {
+            "year": year,
+            "bilan": figures,
+            "type_rows": type_rows,
+            "type_chart": hbar_chart(
+                [(label, row["hours_realised"]) for label, row in type_rows],
+                label=f"Heures réalisées par type de marché ({year})",
+                unit=" h",
+            ),
+            "share_chart": hbar_chart(
+                [(label, row["share_with_clause"] * 100) for label, row in type_rows],
+                label=f"Part des marchés clausés par type ({year})",
+                unit=" %",
+            ),
+            "modality_chart": hbar_chart(
+                [(modalities[k], v) for k, v in figures["hours_by_modality"].items()],
+                label=f"Heures réalisées par modalité ({year})",
+                unit=" h",
+            ),
+            "publics": figures["hours_by_public"],
+        },
+    )
+
+
+@login_required
+def bilan_csv(request):
+    """The bilan as ``key,value`` rows: aggregates only, never a participant."""
+    if not perms.can_view_bilan(request.user):
+        raise PermissionDenied
+    year = _bilan_year(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="bilan-clauses-{year}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["indicateur", "valeur"])
+    writer.writerows(flatten(clauses_bilan(year)))
+    return response

@@ -1,0 +1,60 @@
+"""The staff upload of a marchés or heures CSV: a report first (a rolled-back run of the
+importer), then writing on confirmation, as ``structures.views_import``."""
+
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+
+from . import perms, services
+from .forms import ImportForm
+from .import_heures import import_heures
+from .import_marches import import_marches
+
+SESSION_KEY = "clauses_import"
+IMPORTERS = {"marches": import_marches, "heures": import_heures}
+
+
+@login_required
+def clauses_import(request):
+    if not perms.can_import(request.user):
+        raise PermissionDenied
+    if request.method == "POST" and "token" in request.POST:
+        return _confirm(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload, kind = form.cleaned_data["file"], form.cleaned_data["kind"]
+        content = upload.read()
+        plan = services.clauses_import_preview(importer=IMPORTERS[kind], content=content)
+        token = secrets.token_urlsafe(16)
+        request.session[SESSION_KEY] = {
+            "token": token,
+            "name": upload.name,
+            "kind": kind,
+            "content": content.decode("utf-8", errors="replace"),
+        }
+        context.update(plan=plan, token=token, kind=kind)
+    return render(request, "clauses/import.html", context)
+
+
+def _confirm(request):
+    pending = request.session.get(SESSION_KEY)
+    if not pending or pending["token"] != request.POST["token"]:
+        messages.error(request, "Cet import a expiré : déposez à nouveau le fichier.")
+        return redirect("clauses:import")
+    result = services.clauses_import(
+        actor=request.user,
+        importer=IMPORTERS[pending["kind"]],
+        content=pending["content"],
+        name=pending["name"],
+    )
+    if not result.is_valid:
+        # The database changed since the report: nothing was written.
+        messages.error(request, "Le fichier contient des erreurs : rien n'a été enregistré.")
+        return render(request, "clauses/import.html", {"form": ImportForm(), "plan": result})
+    del request.session[SESSION_KEY]
+    messages.success(request, f"Import terminé : {result.summary}.")
+    return redirect("clauses:list")
