@@ -41,10 +41,10 @@ DEMO_USERS = (
              "la structure où il travaille (un ACI), en lecture"),
     DemoUser("dla@demo.iae.fr", "Claire", "Weber", Role.DLA,
              "DLA de Meurthe-et-Moselle",
-             "l'annuaire des structures, sans leurs membres"),
+             "les accompagnements de son DLA, le bilan et l'annuaire des structures"),
     DemoUser("facilitateur@demo.iae.fr", "Thomas", "Klein", Role.FACILITATEUR,
              "Maison de l'emploi du Grand Nancy",
-             "l'annuaire des structures, sans leurs membres"),
+             "les lots qu'il suit, la saisie des heures et l'annuaire des structures"),
 )  # fmt: skip
 DEMO_EMAILS = tuple(user.email for user in DEMO_USERS)
 
