@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import AidComputation, AidScheme, ParameterVersion
+from .models import (
+    AidComputation,
+    AidScheme,
+    Batch,
+    Campaign,
+    Commission,
+    Dossier,
+    LetterSettings,
+    ParameterVersion,
+)
 
 
 class ParameterVersionInline(admin.TabularInline):
@@ -37,3 +46,54 @@ class AidComputationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class CommissionInline(admin.TabularInline):
+    model = Commission
+    extra = 0
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "scheme", "opens_on", "closes_on", "budget_envelope"]
+    list_filter = ["scheme"]
+    search_fields = ["name"]
+    inlines = [CommissionInline]
+
+
+@admin.register(Dossier)
+class DossierAdmin(admin.ModelAdmin):
+    """Read-only: a dossier moves through its services (workflow, audit, notifications)."""
+
+    list_display = [
+        "reference",
+        "structure",
+        "campaign",
+        "state",
+        "requested_amount",
+        "voted_amount",
+    ]
+    list_filter = ["state", "campaign__scheme"]
+    search_fields = ["reference", "structure__name", "structure__siret"]
+    list_select_related = ["structure", "campaign"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Batch)
+class BatchAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "campaign", "state", "done", "total", "errors"]
+    list_filter = ["kind", "state"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+admin.site.register(LetterSettings)

@@ -1,0 +1,21 @@
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_registered_model_has_a_working_admin_list(client, admin_user):
+    client.force_login(admin_user)
+    checked = 0
+    for model in admin.site._registry:
+        meta = model._meta
+        response = client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
+        assert response.status_code == 200, meta.label
+        checked += 1
+    assert checked >= 20
+
+
+def test_non_staff_cannot_open_the_admin(client, instructeur):
+    client.force_login(instructeur)
+    assert client.get(reverse("admin:index")).status_code == 302
