@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from structures.import_rows import RowError, decode
+from structures.import_rows import RowError, decode, numbered_records
 
 __all__ = ["ImportResult", "RowError", "decode", "read_records"]
 
@@ -63,18 +63,7 @@ def read_records(source, columns):
         ]
     index = {name: header.index(name) for name in columns}
     records, errors = [], []
-    next_line = reader.line_num + 1
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            errors.append(RowError(next_line, None, f"Ligne illisible : {exc}."))
-            break
-        line, next_line = next_line, reader.line_num + 1
-        if not any(value.strip() for value in record):
-            continue
+    for line, record in numbered_records(reader, errors):
         if len(record) > len(header) and any(v.strip() for v in record[len(header) :]):
             errors.append(
                 RowError(

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 
 from structures.enums import Network, StructureKind
-from structures.import_rows import RowError, decode
+from structures.import_rows import RowError, decode, numbered_records
 from structures.validators import normalize_siret, validate_siret
 
 from .enums import Mode, Prescriber, ProviderKind, Theme
@@ -113,18 +113,7 @@ def read_rows(text, departments):
 
     rows, errors = [], []
     seen = _Seen()
-    next_line = reader.line_num + 1
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            errors.append(RowError(next_line, None, f"Ligne illisible : {exc}."))
-            break
-        line, next_line = next_line, reader.line_num + 1
-        if not any(value.strip() for value in record):
-            continue
+    for line, record in numbered_records(reader, errors):
         raw = {name: _value(record, index, name) for name in COLUMNS}
         row_errors = []
         if len(record) > len(header) and any(v.strip() for v in record[len(header) :]):

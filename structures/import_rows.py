@@ -85,6 +85,24 @@ def decode(source):
     return source.removeprefix("\ufeff"), None
 
 
+def numbered_records(reader, errors):
+    """``(line, record)`` for each record of a ``csv.reader`` past its header, ``line``
+    being the physical line where the record starts (a quoted value may span several);
+    blank records are skipped; an unreadable line adds a ``RowError`` and ends the file."""
+    next_line = reader.line_num + 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            errors.append(RowError(next_line, None, f"Ligne illisible : {exc}."))
+            return
+        line, next_line = next_line, reader.line_num + 1
+        if any(value.strip() for value in record):
+            yield line, record
+
+
 def read_rows(text, departments):
     """Parse and check every row; ``departments`` is the set of known département codes.
 
@@ -115,19 +133,7 @@ def read_rows(text, departments):
         index.setdefault(name, position)
 
     rows, errors, first_line_of = [], [], {}
-    next_line = reader.line_num + 1
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            errors.append(RowError(next_line, None, f"Ligne illisible : {exc}."))
-            break
-        # A quoted value may span several lines: the row is reported at its first line.
-        line, next_line = next_line, reader.line_num + 1
-        if not any(value.strip() for value in record):
-            continue
+    for line, record in numbered_records(reader, errors):
         row, row_errors = check_row(line, record, index, len(header), departments)
         siret = normalize_siret(_value(record, index, "siret"))
         if siret in first_line_of:
