@@ -1,12 +1,12 @@
 """The staff upload of a marchés or heures CSV: a report first (a rolled-back run of the
 importer), then writing on confirmation, as ``structures.views_import``."""
 
-import secrets
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+
+from iae_portal import pending_uploads
 
 from . import perms, services
 from .forms import ImportForm
@@ -29,21 +29,17 @@ def clauses_import(request):
         upload, kind = form.cleaned_data["file"], form.cleaned_data["kind"]
         content = upload.read()
         plan = services.clauses_import_preview(importer=IMPORTERS[kind], content=content)
-        token = secrets.token_urlsafe(16)
-        request.session[SESSION_KEY] = {
-            "token": token,
-            "name": upload.name,
-            "kind": kind,
-            "content": content.decode("utf-8", errors="replace"),
-        }
+        token = pending_uploads.stash(
+            request, SESSION_KEY, name=upload.name, content=content, kind=kind
+        )
         context.update(plan=plan, token=token, kind=kind)
     return render(request, "clauses/import.html", context)
 
 
 def _confirm(request):
-    pending = request.session.get(SESSION_KEY)
-    if not pending or pending["token"] != request.POST["token"]:
-        messages.error(request, "Cet import a expiré : déposez à nouveau le fichier.")
+    pending = pending_uploads.pending(request, SESSION_KEY)
+    if pending is None:
+        messages.error(request, pending_uploads.EXPIRED)
         return redirect("clauses:import")
     result = services.clauses_import(
         actor=request.user,
@@ -55,6 +51,6 @@ def _confirm(request):
         # The database changed since the report: nothing was written.
         messages.error(request, "Le fichier contient des erreurs : rien n'a été enregistré.")
         return render(request, "clauses/import.html", {"form": ImportForm(), "plan": result})
-    del request.session[SESSION_KEY]
+    pending_uploads.forget(request, SESSION_KEY)
     messages.success(request, f"Import terminé : {result.summary}.")
     return redirect("clauses:list")

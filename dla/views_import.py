@@ -1,11 +1,11 @@
 """The upload of a DLA prestations CSV: a report first, then writing on confirmation."""
 
-import secrets
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+
+from iae_portal import pending_uploads
 
 from . import perms
 from .forms import DlaImportForm
@@ -43,20 +43,15 @@ def dla_import(request):
         upload = form.cleaned_data["file"]
         content = upload.read()
         plan = _plan(request.user, content)
-        token = secrets.token_urlsafe(16)
-        request.session[SESSION_KEY] = {
-            "token": token,
-            "name": upload.name,
-            "content": content.decode("utf-8", errors="replace"),
-        }
+        token = pending_uploads.stash(request, SESSION_KEY, name=upload.name, content=content)
         context.update(plan=plan, token=token, has_changes=any(plan.counts.values()))
     return render(request, "dla/import.html", context)
 
 
 def _confirm(request):
-    pending = request.session.get(SESSION_KEY)
-    if not pending or pending["token"] != request.POST["token"]:
-        messages.error(request, "Cet import a expiré : déposez à nouveau le fichier.")
+    pending = pending_uploads.pending(request, SESSION_KEY)
+    if pending is None:
+        messages.error(request, pending_uploads.EXPIRED)
         return redirect("dla:import")
     # Planned again: the database may have changed since the report was shown.
     plan = _plan(request.user, pending["content"])
@@ -65,6 +60,6 @@ def _confirm(request):
     except DlaImportRejected:
         messages.error(request, "Le fichier contient des erreurs : rien n'a été enregistré.")
         return render(request, "dla/import.html", {"form": DlaImportForm(), "plan": plan})
-    del request.session[SESSION_KEY]
+    pending_uploads.forget(request, SESSION_KEY)
     messages.success(request, f"Import terminé : {applied.summary}.")
     return redirect("dla:list")

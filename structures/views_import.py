@@ -1,11 +1,11 @@
 """The staff upload of a structures CSV: a report first, then writing on confirmation."""
 
-import secrets
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+
+from iae_portal import pending_uploads
 
 from . import perms
 from .forms import StructureImportForm
@@ -26,21 +26,21 @@ def structure_import(request):
         upload = form.cleaned_data["file"]
         content = upload.read()
         plan = plan_structures_import(content)
-        token = secrets.token_urlsafe(16)
-        request.session[SESSION_KEY] = {
-            "token": token,
-            "name": upload.name,
-            "content": content.decode("utf-8", errors="replace"),
-            "partial": form.cleaned_data["partial"],
-        }
+        token = pending_uploads.stash(
+            request,
+            SESSION_KEY,
+            name=upload.name,
+            content=content,
+            partial=form.cleaned_data["partial"],
+        )
         context.update(plan=plan, token=token, partial=form.cleaned_data["partial"])
     return render(request, "structures/structure_import.html", context)
 
 
 def _confirm(request):
-    pending = request.session.get(SESSION_KEY)
-    if not pending or pending["token"] != request.POST["token"]:
-        messages.error(request, "Cet import a expiré : déposez à nouveau le fichier.")
+    pending = pending_uploads.pending(request, SESSION_KEY)
+    if pending is None:
+        messages.error(request, pending_uploads.EXPIRED)
         return redirect("structures:import")
     # Planned again: the database may have changed since the report was shown.
     plan = plan_structures_import(pending["content"])
@@ -58,6 +58,6 @@ def _confirm(request):
             "structures/structure_import.html",
             {"form": StructureImportForm(), "plan": plan, "partial": False},
         )
-    del request.session[SESSION_KEY]
+    pending_uploads.forget(request, SESSION_KEY)
     messages.success(request, f"Import terminé : {applied.summary}.")
     return redirect("structures:list")
