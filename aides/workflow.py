@@ -66,7 +66,6 @@ APPLICANT_LABELS = {
 APPLICANT_EDITABLE = frozenset({S.BROUILLON, S.COMPLEMENT_DEMANDE})
 # States whose result the batch may compute again (issue 5).
 COMPUTABLE = frozenset({S.BROUILLON, S.DEPOSE, S.EN_INSTRUCTION, S.COMPLEMENT_DEMANDE})
-FINAL = frozenset({S.SOLDE, S.REFUSE, S.IRRECEVABLE, S.RETIRE, S.SANS_SUITE})
 # States with an award letter: staff have it once voted, the applicant once notified.
 LETTER_STATES = frozenset({S.VOTE, S.NOTIFIE, S.EN_PAIEMENT, S.SOLDE})
 APPLICANT_LETTER_STATES = LETTER_STATES - {S.VOTE}

@@ -119,10 +119,6 @@ class Outcome:
         )
 
 
-def capped(amount, cap):
-    return min(amount, cap)
-
-
 def fill_up_to(amounts, cap):
     """Keep amounts in order until their sum reaches ``cap``: the line crossing the cap
     keeps what still fits, later lines keep nothing. Returns the kept amounts."""
