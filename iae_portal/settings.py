@@ -5,6 +5,7 @@ Production is ``DJANGO_DEBUG=0``: it then requires ``DJANGO_SECRET_KEY`` and
 ``DJANGO_ALLOWED_HOSTS`` and turns on every transport and browser protection.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "axes",
     "iae_portal.users",
     "iae_portal.audit",
     "structures",
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not DEBUG:
@@ -121,6 +125,24 @@ AUTH_USER_MODEL = "users.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out login before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling: 5 failures for one address from one client lock that pair out for
+# 15 minutes (a successful login resets the count). The pair, not the address alone, so
+# that nobody can lock a colleague out from elsewhere for longer than the cool-off.
+AXES_ENABLED = env_bool("DJANGO_AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"  # the login form's field (it holds the e-mail)
+AXES_USERNAME_CALLABLE = "iae_portal.users.throttling.login_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "iae_portal.users.throttling.lockout_response"
+# Successful logins are not journalled (data minimisation); failures are, until reset.
+AXES_DISABLE_ACCESS_LOG = True
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -161,6 +183,14 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A request carrying files is refused (400) beyond this size, before anything is written to
+# disk: the largest accepted file is 10 MB (supporting documents), plus the form around it.
+IAE_MAX_UPLOAD_REQUEST_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "iae_portal.uploads.RequestSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # E-mail: printed on the console in debug mode unless an SMTP server is configured; in
 # production, SMTP (a local relay on localhost:25 unless told otherwise).

@@ -57,6 +57,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_login_throttling(settings):
+    # Login throttling keys attempts on the client; tests/security/test_login_throttling.py
+    # turns it back on and proves the lockout.
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery():
     # Tasks run in the test's process even when CI configures a Redis broker.
     from iae_portal.celery import app
