@@ -22,11 +22,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from iae_portal.audit.services import audit_record
+from iae_portal.bulk import bulk_insert
 
 from . import rules
 from .models import AidComputation, Batch, BatchItem, BatchKind, BatchState, Dossier
 from .models.batches import ACTIVE_BATCH_STATES
-from .services.schemes import jsonable
 from .workflow import COMPUTABLE, LETTER_STATES
 
 logger = logging.getLogger(__name__)
@@ -133,67 +133,71 @@ def _run_chunk(batch, scheme, parameters, chunk_size):
             .order_by("pk")
             .values_list("pk", flat=True)[:chunk_size]
         )
+        # Plain tuples, not model instances: building three instances per dossier cost
+        # as much as computing it.
         dossiers = list(
             Dossier.objects.select_for_update(of=("self",))
             .filter(pk__in=list(pending), state__in=COMPUTABLE)
-            .select_related("structure", "computation")
             .order_by("pk")
-        )
+            .values_list(
+                "pk", "data", "structure_id", "structure__kind", "computation_id",
+                "computation__total",
+            )
+        )  # fmt: skip
         if not dossiers:
             return False
         now = timezone.now()
-        computed, items = [], []
-        for dossier in dossiers:
-            item = BatchItem(
-                batch=batch,
-                dossier=dossier,
-                previous=dossier.computation,
-                old_total=dossier.computation.total if dossier.computation_id else None,
-            )
-            data = {
-                **dossier.data,
-                "scheme": scheme.code,
-                "structure": {"kind": dossier.structure.kind},
+        computations, items = [], []
+        for pk, data, structure_id, kind, previous_id, old_total in dossiers:
+            item = {
+                "batch_id": batch.pk,
+                "dossier_id": pk,
+                "previous_id": previous_id,
+                "old_total": old_total,
             }
+            # ``data`` comes from a JSON column: no Decimal in it, ready to store as is.
+            case = {**data, "scheme": scheme.code, "structure": {"kind": kind}}
             try:
-                result = rules.evaluate(scheme.rule_kind, rules.parse_case(data), parameters)
+                result = rules.evaluate(scheme.rule_kind, rules.parse_case(case), parameters)
             except rules.BadInput as error:
-                item.error = str(error)
+                item["error"] = str(error)
             else:
-                item.computation = AidComputation(
-                    scheme=scheme,
-                    version=batch.version,
-                    structure=dossier.structure,
-                    input=jsonable(data),
-                    result=result.to_dict(),
-                    eligible=result.eligible,
-                    total=result.total,
-                    created_at=now,
-                    created_by=batch.started_by,
+                computations.append(
+                    {
+                        "scheme_id": scheme.pk,
+                        "version_id": batch.version_id,
+                        "structure_id": structure_id,
+                        "input": case,
+                        "result": result.to_dict(),
+                        "eligible": result.eligible,
+                        "total": result.total,
+                        "created_at": now,
+                        "created_by_id": batch.started_by_id,
+                    }
                 )
-                item.new_total = result.total
-                item.changed = item.old_total != item.new_total
-                computed.append(item.computation)
+                item["new_total"] = result.total
+                item["changed"] = old_total != result.total
+                item["computation_id"] = len(computations) - 1  # replaced by its key below
             items.append(item)
-        AidComputation.objects.bulk_create(computed)
+        keys = bulk_insert(AidComputation, computations)
         for item in items:
-            if item.computation is not None:
-                item.computation = item.computation  # assigned again to copy its new key
+            if "computation_id" in item:
+                item["computation_id"] = keys[item["computation_id"]]
         point_dossiers_to(
             [
-                (item.dossier.pk, item.computation.pk)
+                (item["dossier_id"], item["computation_id"])
                 for item in items
-                if item.computation is not None
+                if "computation_id" in item
             ],
             now,
         )
-        BatchItem.objects.bulk_create(items)
+        bulk_insert(BatchItem, items)
         Batch.objects.filter(pk=batch.pk).update(
             done=F("done") + len(items),
-            changed=F("changed") + sum(item.changed for item in items),
-            errors=F("errors") + sum(bool(item.error) for item in items),
+            changed=F("changed") + sum(item.get("changed", False) for item in items),
+            errors=F("errors") + sum("error" in item for item in items),
             total_amount=F("total_amount")
-            + sum((item.new_total or Decimal(0) for item in items), Decimal(0)),
+            + sum((item.get("new_total") or Decimal(0) for item in items), Decimal(0)),
             lease_until=timezone.now() + LEASE,
         )
     return True

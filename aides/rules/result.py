@@ -5,6 +5,7 @@ the rounded lines; a line rounding to zero is not listed; an ineligible case has
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
@@ -130,16 +131,22 @@ def fill_up_to(amounts, cap):
     return kept
 
 
+# The label formatters depend only on the numeric value (never on a Decimal's exponent), and
+# a campaign repeats the same few rates, caps and costs: cached, they stop showing in a
+# batch's profile.
+@lru_cache(maxsize=4096)
 def num(value):
     """``Decimal("10")`` → ``"10"``, ``Decimal("0.80")`` → ``"0,8"`` for labels."""
     return f"{Decimal(value).normalize():f}".replace(".", ",")
 
 
+@lru_cache(maxsize=1024)
 def pct(rate):
     """``Decimal("0.25")`` → ``"25 %"`` for labels."""
     return num(Decimal(rate) * 100) + " %"
 
 
+@lru_cache(maxsize=4096)
 def euros(amount):
     """``Decimal("10000")`` → ``"10 000 €"`` for labels (narrow no-break space groups)."""
     amount = Decimal(amount)
