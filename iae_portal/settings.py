@@ -56,9 +56,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "iae_portal.users",
     "iae_portal.audit",
+    "iae_portal.api",
     "structures",
     "aides",
     "dla",
@@ -230,16 +232,50 @@ CELERY_TIMEZONE = TIME_ZONE
 # Dossiers a batch reads and writes at once (aides.batch).
 IAE_BATCH_CHUNK = int(os.environ.get("IAE_BATCH_CHUNK", 500))
 
+# REST API (/api/v1/, iae_portal.api): Bearer tokens of API clients or the browser session.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "iae_portal.api.authentication.BearerTokenAuthentication",
+        "iae_portal.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "iae_portal.api.permissions.ClientScopePermission",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["iae_portal.api.throttling.ClientRateThrottle"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "iae_portal.api.filters.UpdatedSinceFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "iae_portal.api.pagination.KeysetPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "iae_portal.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Requests per client (or logged-in user) and period, then 429 with Retry-After.
+IAE_API_THROTTLE_RATE = os.environ.get("IAE_API_THROTTLE_RATE", "1200/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "API du portail IAE",
+    "DESCRIPTION": (
+        "API des outils partenaires (réseaux, DLA, facilitateurs, État) : structures, "
+        "dispositifs, simulation, appels à candidatures, dossiers, suppressions. "
+        "Authentification par jeton (`Authorization: Bearer …`), pagination par curseur, "
+        "`updated_since` sur chaque liste. Guide : docs/api.md."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "StructureKindEnum": "structures.enums.StructureKind",
+        "ConventionKindEnum": "structures.enums.ConventionKind",
+        "DocumentKindEnum": "aides.enums.DocumentKind",
+    },
 }
 
 # Content Security Policy: no inline script, no third party.

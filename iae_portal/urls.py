@@ -47,5 +47,6 @@ urlpatterns = [
     path("aides/", include("aides.urls")),
     path("dla/", include("dla.urls")),
     path("clauses/", include("clauses.urls")),
+    path("api/v1/", include("iae_portal.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class StructuresConfig(AppConfig):
     name = "structures"
     verbose_name = "Structures"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -182,8 +182,9 @@ class _Writes:
                 by_field[name].append(structure)
         for name, structures in by_field.items():
             Structure.objects.bulk_update(structures, [name.removesuffix("_id")], batch_size=BATCH)
-        # auto_now does not apply to bulk updates: set updated_at explicitly.
-        _update(Structure, [ids[siret][0] for siret, _, _ in self.updated], updated_at=now)
+        # auto_now does not apply to bulk updates: set updated_at explicitly, on every
+        # structure with a change (its networks or conventions included: the API's sync).
+        _update(Structure, sorted({ids[siret][0] for siret, _, _ in self.audited}), updated_at=now)
 
         _update(NetworkAffiliation, self.ended_ids, end_date=self.day - datetime.timedelta(days=1))
         _update(NetworkAffiliation, self.moved_ids, start_date=self.day)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from iae_portal.audit.services import audit_record, diff
 
 from .models import Convention, Membership, NetworkAffiliation, Structure, YearlyFigures
+from .signals import touch_structures
 
 STRUCTURE_FIELDS = (
     "siret",
@@ -96,6 +97,7 @@ def affiliations_set(*, actor, structure, networks, day=None):
     )
     if not ended and not added:
         return {}
+    touch_structures(structure.pk)  # bulk_create sends no signal
     changes = {"networks": [sorted(current), sorted(wanted)]}
     if actor is not None:
         audit_record(actor=actor, action="structure.networks", obj=structure, changes=changes)
@@ -106,7 +108,7 @@ CONVENTION_FIELDS = ("kind", "number", "start_date", "end_date")
 FIGURES_FIELDS = tuple(
     field.name
     for field in YearlyFigures._meta.concrete_fields
-    if field.name not in {"id", "structure"}
+    if field.name not in {"id", "structure", "updated_at"}
 )
 
 

@@ -25,6 +25,7 @@ class Campaign(models.Model):
     closes_on = models.DateField("clôture")
     budget_envelope = models.DecimalField("enveloppe (€)", default=0, **MONEY)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     class Meta:
         verbose_name = "appel à candidatures"

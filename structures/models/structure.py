@@ -98,6 +98,7 @@ class Convention(models.Model):
     number = models.CharField("numéro", max_length=64)
     start_date = models.DateField("début")
     end_date = models.DateField("fin", null=True, blank=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     class Meta:
         verbose_name = "conventionnement"
@@ -133,6 +134,7 @@ class NetworkAffiliation(models.Model):
     network = models.CharField("réseau", max_length=32, choices=Network.choices)
     start_date = models.DateField("depuis le", null=True, blank=True)
     end_date = models.DateField("jusqu'au", null=True, blank=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
     objects = NetworkAffiliationQuerySet.as_manager()
 
@@ -219,6 +221,7 @@ class YearlyFigures(models.Model):
         blank=True,
         validators=PERCENT_VALIDATORS,
     )
+    updated_at = models.DateTimeField("modifiés le", auto_now=True)
 
     SHARE_FIELDS = SHARE_FIELDS
     EXIT_FIELDS = (

@@ -1,0 +1,57 @@
+import django_filters
+
+from ..enums import DossierState
+from ..models import Campaign, Dossier
+from ..perms import can_view_queue
+
+
+class CampaignFilter(django_filters.FilterSet):
+    scheme = django_filters.CharFilter(
+        field_name="scheme__code", max_length=64, help_text="Code du dispositif."
+    )
+    opens_after = django_filters.DateFilter(
+        field_name="opens_on", lookup_expr="gte", help_text="Ouverts à partir de cette date."
+    )
+    closes_before = django_filters.DateFilter(
+        field_name="closes_on", lookup_expr="lte", help_text="Clos au plus tard à cette date."
+    )
+
+    class Meta:
+        model = Campaign
+        fields = ["scheme", "opens_after", "closes_before"]
+
+
+class DossierFilter(django_filters.FilterSet):
+    state = django_filters.MultipleChoiceFilter(
+        choices=DossierState.choices, method="filter_state", help_text="État (plusieurs possibles)."
+    )
+    campaign = django_filters.UUIDFilter(
+        field_name="campaign__uuid", help_text="UUID de l'appel à candidatures."
+    )
+    scheme = django_filters.CharFilter(
+        field_name="campaign__scheme__code", max_length=64, help_text="Code du dispositif."
+    )
+    structure = django_filters.CharFilter(
+        field_name="structure__siret", max_length=14, help_text="SIRET de la structure."
+    )
+    department = django_filters.CharFilter(
+        field_name="structure__department_id", max_length=3, help_text="Code du département."
+    )
+    submitted_after = django_filters.IsoDateTimeFilter(
+        field_name="submitted_at", lookup_expr="gte", help_text="Déposés à partir de cet instant."
+    )
+
+    class Meta:
+        model = Dossier
+        fields = ["state", "campaign", "scheme", "structure", "department", "submitted_after"]
+
+    def filter_state(self, queryset, name, values):
+        if not values:
+            return queryset
+        states = set(values)
+        if not can_view_queue(self.request.user):
+            # Applicants see an instructed dossier as still in instruction (workflow).
+            states.discard(DossierState.INSTRUIT)
+            if DossierState.EN_INSTRUCTION in states:
+                states.add(DossierState.INSTRUIT)
+        return queryset.filter(state__in=states)

@@ -1,0 +1,126 @@
+"""The deletions feed: a tombstone for each deleted object of a registered model.
+
+An app registers its models in ``<app>/api/deletions.py`` (found at start-up by
+``ApiConfig.ready``)::
+
+    register(
+        Structure,
+        type="structure",
+        scope=lambda s: {"department": s.department_id, "structure": s.uuid},
+        audience=structure_audience,
+    )
+
+- ``type``: the name the feed gives (``structure``, ``dossier``…);
+- ``object_id``: the identifier the API exposes (the ``uuid`` by default);
+- ``scope``: what the object belonged to, kept in the tombstone: ``department`` (code),
+  ``structure`` (uuid), ``dla`` (the DLA's département code); the region follows from the
+  département;
+- ``restrict``: for each client restriction kind, whether it narrows this type
+  (``True``: compare with the tombstone's column; ``False``: not narrowed, as the
+  resource's ``scope_paths`` maps it to ``None``); a kind left out hides the type from
+  clients restricted that way;
+- ``audience``: ``user → Q`` over the tombstone's columns (``department``, ``region``,
+  ``structure``, ``dla``): whose deletions this user saw, mirroring the resource's
+  perms.py queryset (``Q()`` for everything, ``None`` for nothing).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.db.models.signals import post_delete
+
+from .models import Deletion
+
+REGISTRY = {}
+
+
+@dataclass(frozen=True)
+class Registration:
+    model: type
+    type: str
+    object_id: object
+    scope: object
+    audience: object
+    restrict: dict = field(default_factory=dict)
+
+
+def register(model, *, type, audience, scope=None, object_id=None, restrict=None):
+    registration = Registration(
+        model=model,
+        type=type,
+        object_id=object_id or (lambda obj: obj.uuid),
+        scope=scope or (lambda obj: {}),
+        audience=audience,
+        restrict=dict(restrict or {}),
+    )
+    REGISTRY[type] = registration
+    post_delete.connect(_record, sender=model, weak=False, dispatch_uid=f"api-deletion-{type}")
+    _BY_MODEL[model] = registration
+    return registration
+
+
+_BY_MODEL = {}
+
+
+def _record(sender, instance, **kwargs):
+    registration = _BY_MODEL[sender]
+    scope = {k: v for k, v in registration.scope(instance).items() if v is not None}
+    department = scope.get("department")
+    region = ""
+    if department:
+        from structures.models import Department
+
+        region = (
+            Department.objects.filter(pk=department).values_list("region_id", flat=True).first()
+            or ""
+        )
+    Deletion.objects.create(
+        type=registration.type,
+        object_id=str(registration.object_id(instance)),
+        department=department or "",
+        region=region,
+        structure=str(scope.get("structure") or ""),
+        dla=scope.get("dla") or "",
+    )
+
+
+def visible_deletions(user, client):
+    """The tombstones ``user`` (through ``client``, if any) may read."""
+    condition = None
+    for registration in REGISTRY.values():
+        audience = registration.audience(user)
+        if audience is None:
+            continue
+        restricted = _restriction_q(registration, client)
+        if restricted is None:
+            continue
+        part = Q(type=registration.type) & audience & restricted
+        condition = part if condition is None else condition | part
+    if condition is None:
+        return Deletion.objects.none()
+    return Deletion.objects.filter(condition)
+
+
+def _restriction_q(registration, client):
+    restriction = client.restriction if client is not None else None
+    if restriction is None:
+        return Q()
+    kind, value = restriction
+    if kind not in registration.restrict:
+        return None
+    if not registration.restrict[kind]:
+        return Q()
+    return Q(**{kind: _column_value(kind, value)})
+
+
+def _column_value(kind, value):
+    """The client's restriction value as the tombstone stores it."""
+    if kind == "structure":
+        from structures.models import Structure
+
+        return str(Structure.objects.filter(pk=value).values_list("uuid", flat=True).first())
+    if kind == "dla":
+        from dla.models import Dla
+
+        return Dla.objects.filter(pk=value).values_list("department_id", flat=True).first()
+    return value

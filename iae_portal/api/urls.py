@@ -1,0 +1,36 @@
+"""``/api/v1/``: every resource is one router registration.
+
+An app exposes its resources from ``<app>/api/`` and registers them here; what a client
+sees follows from the viewset's ``visible_queryset`` and ``scope_paths`` (see ``scope``),
+its deletions from ``<app>/api/deletions.py``."""
+
+from django.urls import include, path, re_path
+from rest_framework.routers import DefaultRouter
+
+from aides.api.views import CampaignViewSet, DossierViewSet, SchemeViewSet, SimulateView
+from structures.api.views import StructureViewSet
+
+from .docs import DocsView, SchemaView
+from .views import DeletionViewSet, not_found
+
+
+class Router(DefaultRouter):
+    include_root_view = False
+    include_format_suffixes = False
+
+
+router = Router(trailing_slash=True)
+router.register("structures", StructureViewSet, basename="structure")
+router.register("schemes", SchemeViewSet, basename="scheme")
+router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("dossiers", DossierViewSet, basename="dossier")
+router.register("deletions", DeletionViewSet, basename="deletion")
+
+app_name = "api"
+urlpatterns = [
+    path("aides/simulate/", SimulateView.as_view(), name="simulate"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+    re_path(r"^(?P<path>.*)$", not_found),
+]

@@ -1,0 +1,104 @@
+"""What every resource of the API shares: scoping, ETag on detail, upsert by
+``external_id`` with ``Idempotency-Key``, and a write kept within the client's scope."""
+
+import hashlib
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils.http import parse_etags, quote_etag
+from rest_framework import status, viewsets
+from rest_framework.response import Response
+
+from . import externals
+from .errors import FieldError
+from .idempotency import idempotent
+from .scope import client_of, restrict
+
+
+def etag_of(data):
+    raw = json.dumps(data, sort_keys=True, cls=DjangoJSONEncoder).encode()
+    return quote_etag(hashlib.sha256(raw).hexdigest()[:40])
+
+
+class ScopedMixin:
+    """``visible_queryset()``: the app's perms.py queryset for ``request.user``;
+    ``scope_paths``: how the client's restriction narrows it (see ``scope``)."""
+
+    scope_paths = {}
+    cursor_ordering = ("uuid",)
+    lookup_field = "uuid"
+
+    def visible_queryset(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        return restrict(self.visible_queryset(), client_of(self.request), self.scope_paths)
+
+    def retrieve(self, request, *args, **kwargs):
+        data = self.get_serializer(self.get_object()).data
+        etag = etag_of(data)
+        wanted = request.headers.get("If-None-Match")
+        if wanted and (etag in parse_etags(wanted) or wanted.strip() == "*"):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        return Response(data, headers={"ETag": etag})
+
+
+class ReadOnlyViewSet(ScopedMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class UpsertMixin:
+    """POST creates, or updates the object the client's ``external_id`` already names.
+
+    Subclasses give ``external_type`` and ``write(serializer, instance)`` (calls the app's
+    service, returns the object); ``scope_field`` names the field blamed when the written
+    object would fall outside what the client may see."""
+
+    external_type = None
+    scope_field = None
+    write_serializer_class = None
+
+    def write(self, serializer, instance):
+        raise NotImplementedError
+
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        external_id = externals.read_external_id(request.data)
+        instance = None
+        if external_id is not None:
+            target = externals.find(request.user, external_id, self.external_type)
+            if target is not None:
+                instance = self.get_queryset().filter(uuid=target).first()
+        return self._save(request, instance, external_id, partial=False)
+
+    def update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        external_id = externals.read_external_id(request.data)
+        return self._save(request, instance, external_id, partial=kwargs.get("partial", False))
+
+    def _save(self, request, instance, external_id, *, partial):
+        serializer = self.write_serializer_class(
+            instance, data=request.data, partial=partial, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            obj = self.write(serializer, instance)
+            if not self.get_queryset().filter(pk=obj.pk).exists():
+                # Written outside what this client sees: undo and say where.
+                raise FieldError(
+                    self.scope_field, "Hors du périmètre de ce client.", code="out_of_scope"
+                )
+            if external_id is not None:
+                externals.remember(request.user, external_id, self.external_type, obj.uuid)
+        data = self.get_serializer(self.get_queryset().get(pk=obj.pk)).data
+        data = dict(data)
+        if external_id is not None:
+            data["external_id"] = external_id
+        if instance is None:
+            return Response(
+                data,
+                status=status.HTTP_201_CREATED,
+                headers={"Location": data.get("url", "")},
+            )
+        return Response(data)
