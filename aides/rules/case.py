@@ -149,6 +149,10 @@ def _bool(value, name, default=False):
 def _decimal(value, name, default=Decimal(0)):
     if value is None:
         return default
+    if type(value) is int:  # the common case, and exact without going through a string
+        if value < 0:
+            raise BadInput(name, "must not be negative")
+        return Decimal(value)
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
         raise BadInput(name, "a number is expected")
     try:
@@ -179,7 +183,12 @@ def _choice(value, name, choices, default=None):
     return value
 
 
+NO_HOLDER = Holder()
+
+
 def _holder(raw, name):
+    if raw is None:
+        return NO_HOLDER  # frozen: one shared instance serves every position without one
     raw = _object(raw, name)
     return Holder(
         age=_int(raw.get("age"), f"{name}.age", default=None),
