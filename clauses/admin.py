@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Buyer, Facilitator, FacilitatorMembership, HoursReport, Lot, Marche
+from .models import Buyer, Facilitator, FacilitatorMembership, HoursReport, ImportRun, Lot, Marche
 
 
 @admin.register(Buyer)
@@ -18,9 +18,18 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Facilitator)
 class FacilitatorAdmin(admin.ModelAdmin):
-    list_display = ["name"]
-    search_fields = ["name"]
+    list_display = ["name", "territory"]
+    list_filter = ["departments__region"]
+    search_fields = ["name", "departments__name", "departments__code"]
+    autocomplete_fields = ["departments"]
     inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("departments")
+
+    @admin.display(description="départements couverts")
+    def territory(self, facilitator):
+        return ", ".join(d.code for d in facilitator.departments.all()) or "—"
 
 
 class LotInline(admin.TabularInline):
@@ -32,26 +41,44 @@ class LotInline(admin.TabularInline):
 
 @admin.register(Marche)
 class MarcheAdmin(admin.ModelAdmin):
-    list_display = ["ref", "buyer", "type", "notification_date"]
+    list_display = ["ref", "buyer", "type", "notification_date", "department"]
     list_filter = ["type", "buyer__kind"]
+    list_select_related = ["buyer", "department"]
     search_fields = ["ref", "buyer__name"]
     date_hierarchy = "notification_date"
+    autocomplete_fields = ["department"]
     inlines = [LotInline]
 
 
 @admin.register(HoursReport)
 class HoursReportAdmin(admin.ModelAdmin):
-    """Participants are pseudonymous references only (clauses.md)."""
+    """Read-only totals: the participant reference is for the lot's facilitators only
+    (clauses.md), so it is neither listed, searched nor shown here; hours come from the
+    facilitators' monthly reports and the imports."""
 
-    list_display = [
-        "lot",
-        "period",
-        "participant_ref",
-        "public_category",
-        "modality",
-        "siae",
-        "hours",
-    ]
+    list_display = ["lot", "period", "public_category", "modality", "siae", "hours"]
     list_filter = ["modality", "public_category"]
     list_select_related = ["lot__marche", "siae"]
-    autocomplete_fields = ["siae"]
+    exclude = ["participant_ref"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = ["at", "kind", "file_name", "actor", "created", "updated", "unchanged"]
+    list_filter = ["kind"]
+    list_select_related = ["actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

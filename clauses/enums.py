@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from structures.enums import SIAE_KINDS
+
 
 class MarcheType(models.TextChoices):
     TRAVAUX = "travaux", "Travaux"
@@ -20,6 +22,11 @@ class Clause(models.TextChoices):
     CONDITION_EXECUTION = "condition_execution", "Insertion, condition d'exécution"
     MARCHE_RESERVE = "marche_reserve", "Marché réservé aux SIAE"
     MARCHE_INSERTION = "marche_insertion", "Marché d'insertion"
+
+
+# Who a reserved lot is reserved to: clauses.md's « marche_reserve (reserved to SIAE) ». The
+# other clauses are open to every bidder (the winner may then employ through an SIAE).
+RESERVED_TO = {Clause.MARCHE_RESERVE: SIAE_KINDS}
 
 
 class BuyerKind(models.TextChoices):
@@ -49,3 +56,10 @@ class Modality(models.TextChoices):
     SOUS_TRAITANCE_SIAE = "sous_traitance_siae", "Sous-traitance à une SIAE"
     COTRAITANCE_SIAE = "cotraitance_siae", "Cotraitance avec une SIAE"
     FORMATION = "formation", "Formation"
+
+
+class ImportKind(models.TextChoices):
+    """The two CSV files of clauses.md."""
+
+    MARCHES = "marches", "Marchés et lots"
+    HEURES = "heures", "Heures réalisées"

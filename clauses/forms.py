@@ -4,10 +4,12 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from structures.enums import StructureKind
 from structures.models import Structure
 from structures.validators import normalize_siret
 
-from .enums import Modality, PublicCategory
+from .enums import RESERVED_TO, ImportKind, Modality, PublicCategory
+from .querysets import Territory
 from .services import HoursLine
 
 BLANK = [("", "—")]
@@ -104,7 +106,7 @@ HoursFormSet = forms.formset_factory(
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(
         label="Fichier",
-        choices=[("marches", "Marchés et lots"), ("heures", "Heures réalisées")],
+        choices=ImportKind.choices,
     )
     file = forms.FileField(
         label="Fichier CSV", help_text="UTF-8, séparateur virgule, ligne d'en-tête."
@@ -117,3 +119,45 @@ class ImportForm(forms.Form):
         if upload.size > self.MAX_SIZE:
             raise ValidationError("Le fichier dépasse 5 Mo.")
         return upload
+
+
+class CandidatesForm(forms.Form):
+    """Filters of the SIAE able to answer a reserved lot; every field is optional, a bad
+    value falls back to its default (a list page answers, it does not refuse)."""
+
+    kind = forms.MultipleChoiceField(
+        label="Type de SIAE", required=False, widget=forms.SelectMultiple(attrs={"size": 4})
+    )
+    territory = forms.ChoiceField(label="Territoire", required=False)
+    activity = forms.CharField(
+        label="Activité",
+        required=False,
+        max_length=100,
+        help_text="Mots cherchés dans les activités déclarées (tous doivent y figurer).",
+    )
+
+    def __init__(self, data, *, lot, departments):
+        super().__init__(data)
+        eligible = RESERVED_TO.get(lot.clause, frozenset())
+        self.fields["kind"].choices = [c for c in StructureKind.choices if c[0] in eligible]
+        names = ", ".join(f"{d.code} {d.name}" for d in departments)
+        regions = ", ".join(sorted({d.region.name for d in departments}))
+        if departments:
+            self.fields["territory"].choices = [
+                (Territory.REGION, f"Région ({regions}), le département d'abord"),
+                (Territory.DEPARTMENT, f"Département d'exécution ({names})"),
+                (Territory.ALL, "Toute la France, le territoire du lot d'abord"),
+            ]
+        else:
+            self.fields["territory"].choices = [(Territory.ALL, "Toute la France")]
+
+    def filters(self):
+        """``{"kinds", "territory", "activity"}`` for ``querysets.able_to_answer``."""
+        self.is_valid()  # the fields that are valid are used, the others take their default
+        data = self.cleaned_data
+        territory = data.get("territory") or self.fields["territory"].choices[0][0]
+        return {
+            "kinds": data.get("kind") or (),
+            "territory": territory,
+            "activity": data.get("activity", ""),
+        }

@@ -69,8 +69,9 @@ def import_marches(source):
     with errors nothing is written."""
     records, errors = read_records(source, COLUMNS)
     rows = _check_rows(records, errors)
+    errors.extend(_check_reported_hours(rows))
     if errors:
-        return ImportResult(errors=errors)
+        return ImportResult(errors=sorted(errors, key=lambda error: error.line))
     with transaction.atomic():
         return _apply(rows)
 
@@ -143,6 +144,31 @@ def _check_row(line, values):
     if marche_ref is None:
         return None, check.errors
     return LotRow(line, marche_ref, contract, lot_ref, lot, values), check.errors
+
+
+def _check_reported_hours(rows):
+    """A lot with reported hours keeps a clause: hours are refused on a lot without one
+    (import_heures), and the bilan would otherwise lose hours it has counted."""
+    cleared = {(r.marche_ref, r.lot_ref): r.line for r in rows if r.lot["clause"] == Clause.NONE}
+    errors = []
+    for chunk in itertools.batched(sorted({marche_ref for marche_ref, _ in cleared}), CHUNK):
+        reported = (
+            Lot.objects.filter(marche__ref__in=chunk, hours_reports__isnull=False)
+            .values_list("marche__ref", "ref")
+            .order_by()
+            .distinct()
+        )
+        for key in reported:
+            if key in cleared:
+                errors.append(
+                    RowError(
+                        cleared[key],
+                        "clause",
+                        f"Le lot {key[1]} du marché {key[0]} a des heures déclarées : "
+                        "il ne peut pas passer sans clause sociale.",
+                    )
+                )
+    return errors
 
 
 def _apply(rows):

@@ -2,10 +2,12 @@
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
-from .enums import BuyerKind, Clause, MarcheType, Modality, Procedure, PublicCategory
+from .enums import BuyerKind, Clause, ImportKind, MarcheType, Modality, Procedure, PublicCategory
 from .rules import execution_period, hours_from_amount, lot_progress
 
 __all__ = [
@@ -13,6 +15,7 @@ __all__ = [
     "Facilitator",
     "FacilitatorMembership",
     "HoursReport",
+    "ImportRun",
     "Lot",
     "Marche",
     "hours_from_amount",
@@ -38,9 +41,16 @@ class Buyer(models.Model):
 
 
 class Facilitator(models.Model):
-    """A facilitator (relais territorial: PLIE, maison de l'emploi…)."""
+    """A facilitator (relais territorial: PLIE, maison de l'emploi…) and the départements it
+    covers (« 13 relais couvrant 70 % de la région », clauses.md)."""
 
     name = models.CharField("nom", max_length=255, unique=True)
+    departments = models.ManyToManyField(
+        "structures.Department",
+        verbose_name="départements couverts",
+        blank=True,
+        related_name="clause_facilitators",
+    )
 
     class Meta:
         verbose_name = "facilitateur"
@@ -93,6 +103,16 @@ class Marche(models.Model):
     notification_date = models.DateField("date de notification", db_index=True)
     type = models.CharField("type de marché", max_length=16, choices=MarcheType.choices)
     amount_ht = models.DecimalField("montant HT", max_digits=12, decimal_places=2)
+    # Not in the import format of clauses.md: set by staff, it places the contract for the
+    # SIAE able to answer a reserved lot (``Lot.execution_departments``).
+    department = models.ForeignKey(
+        "structures.Department",
+        verbose_name="département d'exécution",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "marché"
@@ -155,6 +175,22 @@ class Lot(models.Model):
     @property
     def has_clause(self):
         return self.clause != Clause.NONE
+
+    def clean(self):
+        # As import_marches: hours are only ever reported on a lot with a clause.
+        if not self.has_clause and self.pk and self.hours_reports.exists():
+            raise ValidationError(
+                {"clause": "Ce lot a des heures déclarées : il ne peut pas passer sans clause."}
+            )
+
+    def execution_departments(self):
+        """Where the lot is executed: the contract's département when recorded, else the
+        départements its facilitator covers (possibly none)."""
+        if self.marche.department_id:
+            return [self.marche.department]
+        if self.facilitator_id:
+            return list(self.facilitator.departments.select_related("region").order_by("code"))
+        return []
 
     def execution_period(self):
         """``(start, end)`` of the lot's execution; see ``rules.execution_period``."""
@@ -220,4 +256,35 @@ class HoursReport(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.participant_ref} {self.period:%Y-%m} : {self.hours} h"
+        # No participant reference: this label shows outside the lot's facilitators (admin).
+        return f"{self.lot_id and self.lot} {self.period:%Y-%m} : {self.hours} h"
+
+
+class ImportRun(models.Model):
+    """An import of a marchés or heures file that wrote something: who, which file, what it
+    did. The audit entry of the import points at it."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField("fichier", max_length=16, choices=ImportKind.choices)
+    file_name = models.CharField("nom du fichier", max_length=255)
+    actor = models.ForeignKey(
+        "users.User",
+        verbose_name="auteur",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Vide pour un import en ligne de commande.",
+    )
+    at = models.DateTimeField("date", default=timezone.now, db_index=True)
+    created = models.PositiveIntegerField("créés", default=0)
+    updated = models.PositiveIntegerField("mis à jour", default=0)
+    unchanged = models.PositiveIntegerField("inchangés", default=0)
+
+    class Meta:
+        verbose_name = "import de fichier"
+        verbose_name_plural = "imports de fichiers"
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"Import {self.get_kind_display().lower()} {self.file_name}"

@@ -8,7 +8,10 @@ from django.db import transaction
 
 from iae_portal.audit.services import audit_record
 
-from .models import HoursReport
+from .enums import ImportKind
+from .import_heures import import_heures
+from .import_marches import import_marches
+from .models import HoursReport, ImportRun
 
 
 @dataclass(frozen=True)
@@ -95,27 +98,48 @@ class _DryRun(Exception):
         self.result = result
 
 
-def clauses_import_preview(*, importer, content):
-    """What ``importer`` (``import_marches`` or ``import_heures``) would do with
-    ``content``: it runs in a transaction that is always rolled back."""
+def _importer(kind):
+    return {ImportKind.MARCHES: import_marches, ImportKind.HEURES: import_heures}[kind]
+
+
+def clauses_import_preview(*, kind, content):
+    """What the import of ``kind`` (``ImportKind``) would do with ``content``: it runs in a
+    transaction that is always rolled back."""
     try:
         with transaction.atomic():
-            raise _DryRun(importer(content))
+            raise _DryRun(_importer(kind)(content))
     except _DryRun as done:
         return done.result
 
 
-def clauses_import(*, actor, importer, content, name):
-    """Run ``importer`` for real; the audit entry is kept on the acting user (an import
-    touches many contracts) only when something was written."""
+def clauses_import(*, actor, kind, content, name):
+    """Import ``content`` (a marchés or heures file named ``name``) for real, from the
+    upload page (``actor`` the user) or the command (``actor=None``, the system).
+
+    When it writes something, an ``ImportRun`` records who, which file and the counts, with
+    its audit entry; a file with errors writes nothing, and a re-import that changes
+    nothing leaves no trace either (clauses.md: a re-import changes nothing)."""
     with transaction.atomic():
-        result = importer(content)
+        result = _importer(kind)(content)
         if result.is_valid and (result.created or result.updated):
+            run = ImportRun.objects.create(
+                kind=kind,
+                file_name=name[:255],
+                actor=actor if actor is not None and actor.pk else None,
+                created=result.created,
+                updated=result.updated,
+                unchanged=result.unchanged,
+            )
             audit_record(
                 actor=actor,
-                action=f"import {importer.__name__}",
-                obj=actor,
-                changes={"file": [None, name]},
+                action=f"clauses.import_{kind}",
+                obj=run,
+                changes={
+                    "file": [None, run.file_name],
+                    "created": [None, result.created],
+                    "updated": [None, result.updated],
+                    "unchanged": [None, result.unchanged],
+                },
                 reason=result.summary,
             )
     return result

@@ -10,11 +10,8 @@ from iae_portal import pending_uploads
 
 from . import perms, services
 from .forms import ImportForm
-from .import_heures import import_heures
-from .import_marches import import_marches
 
 SESSION_KEY = "clauses_import"
-IMPORTERS = {"marches": import_marches, "heures": import_heures}
 
 
 @login_required
@@ -28,7 +25,7 @@ def clauses_import(request):
     if request.method == "POST" and form.is_valid():
         upload, kind = form.cleaned_data["file"], form.cleaned_data["kind"]
         content = upload.read()
-        plan = services.clauses_import_preview(importer=IMPORTERS[kind], content=content)
+        plan = services.clauses_import_preview(kind=kind, content=content)
         token = pending_uploads.stash(
             request, SESSION_KEY, name=upload.name, content=content, kind=kind
         )
@@ -43,7 +40,7 @@ def _confirm(request):
         return redirect("clauses:import")
     result = services.clauses_import(
         actor=request.user,
-        importer=IMPORTERS[pending["kind"]],
+        kind=pending["kind"],
         content=pending["content"],
         name=pending["name"],
     )

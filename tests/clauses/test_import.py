@@ -8,10 +8,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from clauses.import_heures import COLUMNS as HEURES_COLUMNS
 from clauses.import_marches import COLUMNS as MARCHES_COLUMNS
-from clauses.models import Buyer, Facilitator, HoursReport, Lot, Marche
+from clauses.models import Buyer, Facilitator, HoursReport, ImportRun, Lot, Marche
+from iae_portal.audit.models import AuditEntry
 
 SAMPLES = settings.BASE_DIR.parent / "shared" / "domain" / "samples"
 MODELS = (Buyer, Facilitator, Marche, Lot, HoursReport)
@@ -188,3 +190,70 @@ def test_hours_are_read_in_bulk(tmp_path, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         run("import_heures", path)
     assert HoursReport.objects.filter(participant_ref__startswith="Q").count() == 300
+
+
+# -- Audit of the imports
+
+
+def import_entries():
+    return list(
+        AuditEntry.objects.filter(action__startswith="clauses.import_").order_by("at", "pk")
+    )
+
+
+@pytest.mark.django_db
+def test_the_commands_audit_what_they_write_and_nothing_else(tmp_path):
+    import_samples()
+    entries = import_entries()
+    assert [e.action for e in entries] == ["clauses.import_marches", "clauses.import_heures"]
+    marches, heures = entries
+    run_ = ImportRun.objects.get(uuid=marches.object_id)
+    assert (marches.actor, marches.actor_label) == (None, "système")
+    assert marches.changes["file"] == [None, "marches-sample.csv"]
+    assert marches.changes["created"] == [None, Lot.objects.count()] == [None, run_.created]
+    assert heures.changes["created"] == [None, HoursReport.objects.count()]
+    assert heures.changes["file"] == [None, "heures-sample.csv"]
+    # A re-import changes nothing, so it leaves no entry; neither does a refused file.
+    run("import_marches", SAMPLES / "marches-sample.csv")
+    path = write_csv(tmp_path, "bad.csv", HEURES_COLUMNS, [heures_row(hours="x")])
+    with pytest.raises(CommandError):
+        run("import_heures", path)
+    assert len(import_entries()) == 2 and ImportRun.objects.count() == 2
+    # An update is audited with its counts.
+    rows = [marche_row(marche_ref="R2011-0570", lot_ref="L3", hours_required="190")]
+    run("import_marches", write_csv(tmp_path, "fix.csv", MARCHES_COLUMNS, rows))
+    last = import_entries()[-1]
+    assert last.changes["updated"] == [None, 1] and last.changes["file"] == [None, "fix.csv"]
+
+
+@pytest.mark.django_db
+def test_the_upload_page_audits_its_user(client, instructeur, tmp_path):
+    path = write_csv(tmp_path, "mes-marches.csv", MARCHES_COLUMNS, [marche_row()])
+    client.force_login(instructeur)
+    with path.open("rb") as upload:
+        preview = client.post(reverse("clauses:import"), {"kind": "marches", "file": upload})
+    assert import_entries() == []  # the report writes nothing
+    client.post(reverse("clauses:import"), {"token": preview.context["token"]})
+    (entry,) = import_entries()
+    assert entry.actor == instructeur and entry.changes["file"] == [None, "mes-marches.csv"]
+    assert ImportRun.objects.get().actor == instructeur
+
+
+@pytest.mark.django_db
+def test_a_lot_with_hours_keeps_its_clause(tmp_path):
+    import_samples()
+    before = snapshot()
+    # R2011-0570 / L3 has reported hours in the sample.
+    rows = [marche_row(marche_ref="R2011-0570", lot_ref="L3", clause="none", hours_required="0")]
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "import_marches",
+            str(write_csv(tmp_path, "m.csv", MARCHES_COLUMNS, rows)),
+            stdout=out,
+            stderr=err,
+        )
+    assert "ligne 2 : clause : Le lot L3 du marché R2011-0570 a des heures déclarées" in (
+        err.getvalue()
+    )
+    assert snapshot() == before

@@ -1,4 +1,4 @@
-from clauses.import_heures import import_heures
+from clauses.enums import ImportKind
 
 from ._import import ImportCommand
 
@@ -8,4 +8,4 @@ class Command(ImportCommand):
         "Importe les heures d'insertion réalisées depuis un CSV (une ligne par déclaration, "
         "format de clauses.md). Les lots et les SIAE doivent exister. Tout ou rien."
     )
-    importer = staticmethod(import_heures)
+    kind = ImportKind.HEURES

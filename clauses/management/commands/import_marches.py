@@ -1,4 +1,4 @@
-from clauses.import_marches import import_marches
+from clauses.enums import ImportKind
 
 from ._import import ImportCommand
 
@@ -8,4 +8,4 @@ class Command(ImportCommand):
         "Importe des marchés et leurs lots depuis un CSV (une ligne par lot, format de "
         "clauses.md), mise à jour par référence de marché et de lot. Tout ou rien."
     )
-    importer = staticmethod(import_marches)
+    kind = ImportKind.MARCHES
