@@ -7,6 +7,8 @@ decides, for views and templates.
 - regional staff and administrators (the clause officer): every contract, lot and hour,
   the yearly bilan and its export (aggregates only: never more than pseudonymous
   references leave the portal); instructeurs, chefs de service and administrators import;
+- the SIAE able to answer a reserved lot: whoever may see the lot, among the structures
+  they may see (``structures.perms.visible_structures``);
 - SIAE directors: the hours their structure delivered (on the structure's page);
 - anyone else: nothing (views answer 404 for an object, 403 for a page).
 """
@@ -14,6 +16,7 @@ decides, for views and templates.
 from iae_portal.users.enums import Role
 from structures import perms as structure_perms
 
+from .enums import RESERVED_TO
 from .models import HoursReport, Lot, Marche
 
 
@@ -73,6 +76,11 @@ def can_view_participants(user, lot):
     """Participant references are shown to the facilitator who follows the lot only: the
     clause officer works on totals."""
     return follows_lot(user, lot)
+
+
+def can_view_candidates(user, lot):
+    """The SIAE able to answer ``lot``: a reserved lot the user may see."""
+    return lot.clause in RESERVED_TO and visible_lots(user).filter(pk=lot.pk).exists()
 
 
 def can_view_bilan(user):

@@ -1,9 +1,21 @@
-"""Reads of the clauses pages: per-contract totals and the lots behind schedule."""
+"""Reads of the clauses pages: per-contract totals, the lots behind schedule, the SIAE able
+to answer a reserved lot."""
 
-from django.db.models import Count, DecimalField, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
-from .enums import Clause
+from .enums import RESERVED_TO, Clause
 from .models import HoursReport, Lot
 
 HOURS = DecimalField(max_digits=12, decimal_places=2)
@@ -53,3 +65,47 @@ def behind_lot_ids(lots, today):
         lots.exclude(clause=Clause.NONE).filter(hours_required__gt=0)
     ).select_related("marche")
     return {lot.pk for lot in rows if lot.progress(lot.hours_realised, today).is_behind}
+
+
+class Territory:
+    """How far from the lot's execution département ``able_to_answer`` looks."""
+
+    DEPARTMENT, REGION, ALL = "departement", "region", "tout"
+
+
+def able_to_answer(
+    structures, lot, *, departments=None, kinds=(), territory=Territory.REGION, activity=""
+):
+    """The structures among ``structures`` (a ``StructureQuerySet``, those the user may see)
+    able to answer the reserved ``lot``: of a kind it is reserved to (``enums.RESERVED_TO``,
+    narrowed to ``kinds`` when given), within ``territory`` of its execution départements
+    (``Lot.execution_departments``; no limit when unknown), whose activities contain every
+    word of ``activity``. Those of the département come first, then the rest of the region,
+    then by name; each has ``has_active_convention`` and ``proximity`` (0, 1, 2)."""
+    eligible = RESERVED_TO.get(lot.clause, frozenset())
+    wanted = eligible & set(kinds) if kinds else eligible
+    found = structures.filter(kind__in=sorted(wanted))
+    for word in activity.split():
+        found = found.filter(activity__icontains=word)
+    if departments is None:
+        departments = lot.execution_departments()
+    codes = [d.code for d in departments]
+    regions = sorted({d.region_id for d in departments})
+    if codes and territory == Territory.DEPARTMENT:
+        found = found.filter(department_id__in=codes)
+    elif codes and territory == Territory.REGION:
+        found = found.filter(department__region_id__in=regions)
+    proximity = Value(2)
+    if codes:
+        proximity = Case(
+            When(Q(department_id__in=codes), then=Value(0)),
+            When(Q(department__region_id__in=regions), then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+    return (
+        found.select_related("department__region")
+        .with_active_convention_flag()
+        .annotate(proximity=proximity)
+        .order_by("proximity", "name", "siret")
+    )

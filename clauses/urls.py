@@ -10,5 +10,6 @@ urlpatterns = [
     path("bilan.csv", views.bilan_csv, name="bilan_csv"),
     path("import/", views_import.clauses_import, name="import"),
     path("lots/<uuid:uuid>/heures/", views.report_hours, name="report_hours"),
+    path("lots/<uuid:uuid>/siae/", views.lot_candidates, name="lot_candidates"),
     path("<uuid:uuid>/", views.marche_detail, name="detail"),
 ]

@@ -11,12 +11,13 @@ from django.utils import timezone
 
 from iae_portal.charts import hbar_chart
 from iae_portal.pagination import PAGE_SIZES, page_size
+from structures import perms as structure_perms
 
 from . import perms, querysets, services
 from .bilan import clauses_bilan, flatten
-from .enums import MarcheType, Modality
+from .enums import RESERVED_TO, MarcheType, Modality
 from .filters import MarcheFilter
-from .forms import HoursFormSet, PeriodForm
+from .forms import CandidatesForm, HoursFormSet, PeriodForm
 from .models import HoursReport, Lot, Marche
 
 
@@ -62,7 +63,7 @@ def marche_list(request):
 
 
 def _marche_or_404(request, uuid):
-    marche = get_object_or_404(Marche.objects.select_related("buyer"), uuid=uuid)
+    marche = get_object_or_404(Marche.objects.select_related("buyer", "department"), uuid=uuid)
     if not perms.can_view_marche(request.user, marche):
         raise Http404
     return marche
@@ -90,6 +91,7 @@ def marche_detail(request, uuid):
                 "lot": lot,
                 "progress": lot.progress(lot.hours_realised, today),
                 "can_report": lot.has_clause and lot.pk in followed,
+                "is_reserved": lot.clause in RESERVED_TO,
                 "by_modality": [],
                 "reports": [],
             }
@@ -140,6 +142,40 @@ def report_hours(request, uuid):
         request,
         "clauses/report_hours.html",
         {"lot": lot, "period_form": period_form, "formset": formset},
+    )
+
+
+@login_required
+def lot_candidates(request, uuid):
+    """The SIAE able to answer a reserved lot (``querysets.able_to_answer``), paginated."""
+    lot = get_object_or_404(
+        Lot.objects.select_related("marche__buyer", "marche__department__region", "facilitator"),
+        uuid=uuid,
+    )
+    if not perms.can_view_candidates(request.user, lot):
+        raise Http404
+    departments = lot.execution_departments()
+    form = CandidatesForm(request.GET, lot=lot, departments=departments)
+    structures = querysets.able_to_answer(
+        structure_perms.visible_structures(request.user),
+        lot,
+        departments=departments,
+        **form.filters(),
+    )
+    page = Paginator(structures, page_size(request)).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "clauses/lot_candidates.html",
+        {
+            "lot": lot,
+            "departments": departments,
+            "filter": {"form": form},
+            "page": page,
+            "page_sizes": PAGE_SIZES,
+            "query": query.urlencode(),
+        },
     )
 
 
