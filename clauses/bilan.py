@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
+from dla.bilan import share
+
 from .enums import Clause, MarcheType
 from .models import HoursReport, Lot, Marche
 
@@ -43,7 +45,8 @@ def clauses_bilan(year):
         by_type[marche_type] = {
             "marches": total,
             "marches_with_clause": clause,
-            "share_with_clause": round(clause / total, 3) if total else 0.0,
+            # Half-up on the exact quotient (1/16 gives 0.063, not the float's 0.062).
+            "share_with_clause": share(clause, total),
             "hours_required": required.get(marche_type) or 0,
             "hours_realised": _hours(realised.get(marche_type)),
         }

@@ -25,24 +25,27 @@ from .rules import execution_period, hours_from_amount
 
 DEMO_FACILITATOR_EMAIL = "facilitateur@demo.iae.fr"
 CONTRACTS = 90
+# name, kind, département where its contracts are executed (None: left to the facilitator's
+# territory, as for an imported contract)
 BUYERS = [
-    ("Région Grand Est", BuyerKind.REGION),
-    ("Département de Meurthe-et-Moselle", BuyerKind.DEPARTEMENT),
-    ("Département de la Moselle", BuyerKind.DEPARTEMENT),
-    ("Métropole du Grand Nancy", BuyerKind.EPCI),
-    ("Eurométropole de Metz", BuyerKind.EPCI),
-    ("Ville de Strasbourg", BuyerKind.COMMUNE),
-    ("Office public de l'habitat de Meurthe-et-Moselle", BuyerKind.BAILLEUR_SOCIAL),
-    ("CHRU de Nancy", BuyerKind.HOPITAL),
-    ("Préfecture de la région Grand Est", BuyerKind.ETAT),
+    ("Région Grand Est", BuyerKind.REGION, None),
+    ("Département de Meurthe-et-Moselle", BuyerKind.DEPARTEMENT, "54"),
+    ("Département de la Moselle", BuyerKind.DEPARTEMENT, "57"),
+    ("Métropole du Grand Nancy", BuyerKind.EPCI, "54"),
+    ("Eurométropole de Metz", BuyerKind.EPCI, "57"),
+    ("Ville de Strasbourg", BuyerKind.COMMUNE, "67"),
+    ("Office public de l'habitat de Meurthe-et-Moselle", BuyerKind.BAILLEUR_SOCIAL, "54"),
+    ("CHRU de Nancy", BuyerKind.HOPITAL, "54"),
+    ("Préfecture de la région Grand Est", BuyerKind.ETAT, None),
 ]
-FACILITATORS = [
-    "PLIE du Grand Nancy",
-    "Maison de l'emploi de Metz Métropole",
-    "PLIE de l'Eurométropole de Strasbourg",
-    "Relais clauses sociales de la Marne",
-    "Maison de l'emploi du Grand Reims",
-]
+# name: départements covered
+FACILITATORS = {
+    "PLIE du Grand Nancy": ["54"],
+    "Maison de l'emploi de Metz Métropole": ["57"],
+    "PLIE de l'Eurométropole de Strasbourg": ["67"],
+    "Relais clauses sociales de la Marne": ["51"],
+    "Maison de l'emploi du Grand Reims": ["51", "08"],
+}
 # type: (weight, chance that the contract carries a clause)
 TYPES = {
     MarcheType.TRAVAUX: (60, 0.4),
@@ -54,6 +57,7 @@ OBJECTS = {
     MarcheType.SERVICES: ["Nettoyage des locaux", "Entretien des espaces verts", "Collecte"],
     MarcheType.FOURNITURES: ["Mobilier", "Fournitures de bureau", "Équipements"],
 }
+DEPARTMENTS = {name: code for name, _, code in BUYERS}
 LOT_CLAUSES = [Clause.CONDITION_EXECUTION] * 6 + [Clause.MARCHE_RESERVE, Clause.MARCHE_INSERTION]
 MODALITIES = [
     Modality.EMBAUCHE_DIRECTE,
@@ -89,8 +93,13 @@ def seed(rng, *, structures, today=None):
     """Create the demo's buyers, facilitators, contracts of last year and their hours."""
     today = today or timezone.localdate()
     demo = ClausesDemo()
-    demo.buyers = Buyer.objects.bulk_create(Buyer(name=n, kind=k) for n, k in BUYERS)
+    demo.buyers = Buyer.objects.bulk_create(Buyer(name=n, kind=k) for n, k, _ in BUYERS)
     demo.facilitators = Facilitator.objects.bulk_create(Facilitator(name=n) for n in FACILITATORS)
+    Facilitator.departments.through.objects.bulk_create(
+        Facilitator.departments.through(facilitator_id=f.pk, department_id=code)
+        for f in demo.facilitators
+        for code in FACILITATORS[f.name]
+    )
     user = User.objects.filter(email=DEMO_FACILITATOR_EMAIL).first()
     if user is not None:
         FacilitatorMembership.objects.create(user=user, facilitator=demo.facilitators[0])
@@ -120,9 +129,11 @@ def _marche(rng, index, year, buyers):
     types = list(TYPES)
     marche_type = rng.choices(types, weights=[TYPES[t][0] for t in types])[0]
     start = datetime.date(year, 1, 1)
+    buyer = rng.choice(buyers)
     marche = Marche(
         ref=f"DEMO-{year}-{index + 1:03d}",
-        buyer=rng.choice(buyers),
+        buyer=buyer,
+        department_id=DEPARTMENTS[buyer.name],
         notification_date=start + datetime.timedelta(days=rng.randrange(365)),
         type=marche_type,
         amount_ht=Decimal(0),

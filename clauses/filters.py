@@ -1,6 +1,8 @@
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+
+from structures.models import Department
 
 from .enums import Clause, MarcheType
 from .models import Buyer, Facilitator, Lot
@@ -28,6 +30,13 @@ class MarcheFilter(django_filters.FilterSet):
         queryset=Facilitator.objects.all(),
         method="filter_facilitator",
         empty_label="Tous",
+    )
+    department = django_filters.ModelChoiceFilter(
+        label="Département",
+        queryset=Department.objects.all(),
+        method="filter_department",
+        empty_label="Tous",
+        help_text="Département d'exécution, ou à défaut territoire du facilitateur d'un lot.",
     )
     behind = django_filters.BooleanFilter(
         label="En retard (plus de 20 points)",
@@ -58,6 +67,14 @@ class MarcheFilter(django_filters.FilterSet):
 
     def filter_facilitator(self, queryset, name, value):
         return self._with_lot(queryset, facilitator=value)
+
+    def filter_department(self, queryset, name, value):
+        """As ``Lot.execution_departments``: the contract's département when recorded, else
+        the territories of its lots' facilitators."""
+        by_facilitator = Exists(
+            self._lots().filter(marche=OuterRef("pk"), facilitator__departments=value)
+        )
+        return queryset.filter(Q(department=value) | Q(department__isnull=True) & by_facilitator)
 
     def filter_behind(self, queryset, name, value):
         behind = behind_lot_ids(self._lots().filter(marche__in=queryset), self.today)

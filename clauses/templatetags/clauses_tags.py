@@ -1,9 +1,12 @@
 """Clauses blocks shown on other apps' pages (a structure's page, the facilitator's home)."""
 
 from django import template
-from django.db.models import Sum
+from django.db.models import Prefetch, Sum
+
+from structures.models import Department
 
 from .. import perms
+from ..models import Facilitator
 from ..querysets import with_realised
 
 register = template.Library()
@@ -31,10 +34,16 @@ def structure_clause_hours(user, structure):
 
 @register.inclusion_tag("clauses/_facilitator_lots.html")
 def facilitator_lots(user):
-    """The lots ``user`` follows, with their realised hours."""
+    """The facilitators ``user`` works for with the départements they cover, and the lots
+    they follow with their realised hours."""
+    facilitators = (
+        Facilitator.objects.filter(memberships__user=user, memberships__is_active=True)
+        .prefetch_related(Prefetch("departments", Department.objects.select_related("region")))
+        .order_by("name")
+    )
     lots = with_realised(
         perms.followed_lots(user)
         .select_related("marche__buyer")
         .order_by("-marche__notification_date", "marche__ref", "ref")
     )[:50]
-    return {"lots": lots}
+    return {"facilitators": facilitators, "lots": lots}
