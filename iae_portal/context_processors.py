@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from iae_portal.audit.perms import can_view_journal
+
 # Which entry of the main navigation a page belongs to, by URL name.
 NAV_SECTIONS = {
     "home": "home",
@@ -20,6 +22,7 @@ NAV_SECTIONS = {
     "notifications": "notifications",
     "login": "login",
     "report_hours": "clauses",
+    "journal": "journal",
 }
 NAMESPACE_SECTIONS = {
     "structures": "structures",
@@ -39,4 +42,9 @@ def portal(request):
             if match.namespace in ("dla", "clauses")
             else NAV_SECTIONS.get(match.url_name) or NAMESPACE_SECTIONS.get(match.namespace)
         )
-    return {"PORTAL_COUNCIL_NAME": settings.PORTAL_COUNCIL_NAME, "nav_section": section}
+    user = getattr(request, "user", None)
+    return {
+        "PORTAL_COUNCIL_NAME": settings.PORTAL_COUNCIL_NAME,
+        "nav_section": section,
+        "can_view_journal": user is not None and can_view_journal(user),
+    }

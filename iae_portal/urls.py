@@ -48,5 +48,6 @@ urlpatterns = [
     path("dla/", include("dla.urls")),
     path("clauses/", include("clauses.urls")),
     path("api/v1/", include("iae_portal.api.urls")),
+    path("journal/", include("iae_portal.audit.urls")),
     path("admin/", admin.site.urls),
 ]

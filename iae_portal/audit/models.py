@@ -4,6 +4,16 @@ from django.db import models
 from django.utils import timezone
 
 
+class AuditEntryQuerySet(models.QuerySet):
+    """No bulk rewriting or erasing either (``bulk_create`` stays: imports append in bulk)."""
+
+    def update(self, **kwargs):
+        raise ValueError("Audit entries are append-only.")
+
+    def delete(self):
+        raise ValueError("Audit entries are append-only.")
+
+
 class AuditEntry(models.Model):
     """One change of state: who, when, on what, from what to what, and why.
 
@@ -27,6 +37,8 @@ class AuditEntry(models.Model):
     object_repr = models.CharField("objet", max_length=255)
     changes = models.JSONField("modifications", default=dict, blank=True)
     reason = models.TextField("motif", blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "entrée du journal"

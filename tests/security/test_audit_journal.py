@@ -1,0 +1,220 @@
+"""The audit journal: every change that matters leaves an entry, entries cannot be rewritten,
+and the journal page is read-only, filtered, paginated and shown only to those who answer
+for the council's decisions."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from aides import services as aides_services
+from aides.models import AidScheme
+from iae_portal.audit.models import AuditEntry
+from iae_portal.audit.services import audit_record
+from iae_portal.users.enums import Role
+from structures import services as structure_services
+from structures.enums import MembershipRole
+from structures.models import Structure
+from tests.aides.factories import CA_DATA, CampaignFactory, CommissionFactory, move, pdf_upload
+from tests.structures.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+JOURNAL = reverse("audit:journal")
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def national_chef():
+    return UserFactory(email="chef.national@example.org", role=Role.CHEF_SERVICE, region=None)
+
+
+def entries(action, obj=None):
+    found = AuditEntry.objects.filter(action=action)
+    if obj is not None:
+        found = found.filter(object_id=str(getattr(obj, "uuid", None) or obj.pk))
+    return list(found)
+
+
+# -- What is journalled -------------------------------------------------------------------
+
+
+def test_a_dossiers_life_is_journalled_with_states_and_amounts(
+    director_a, structure_a, instructeur, chef_service
+):
+    campaign = CampaignFactory()
+    dossier = aides_services.dossier_create(
+        actor=director_a, structure=structure_a, campaign=campaign
+    )
+    aides_services.dossier_save_data(
+        actor=director_a, dossier=dossier, expected_version=dossier.version, data=CA_DATA
+    )
+    for kind in campaign.scheme.required_documents:
+        aides_services.document_add(
+            actor=director_a, dossier=dossier, kind=kind, upload=pdf_upload(f"{kind}.pdf")
+        )
+    move(dossier, director_a, "submit")
+    move(dossier, instructeur, "start_instruction")
+    move(dossier, instructeur, "instruct", opinion="favorable")
+    commission = CommissionFactory(campaign=campaign)
+    move(dossier, chef_service, "vote", commission=commission, deliberation_number="CP-2026-7")
+    (submit,) = entries("dossier.submit", dossier)
+    assert submit.actor == director_a
+    assert submit.changes["state"] == ["brouillon", "depose"]
+    (vote,) = entries("dossier.vote", dossier)
+    assert vote.actor == chef_service
+    voted_fields = {key for key in vote.changes if "amount" in key}
+    assert voted_fields, vote.changes  # the voted amount, from and to
+    assert entries("dossier.document", dossier)
+
+
+def test_parameters_and_memberships_are_journalled(chef_service, director_a, structure_a):
+    scheme = AidScheme.objects.get(code="pc-emplois-tremplin-environnement")
+    aides_services.scheme_parameters_change(
+        actor=chef_service,
+        scheme=scheme,
+        values={**scheme.parameters(), "equipment_cap": Decimal("5000")},
+        reason="délibération 2026-12",
+    )
+    (change,) = entries("aides.parameters", scheme)
+    assert change.reason == "délibération 2026-12"
+    assert change.changes["equipment_cap"][1] == "5000"
+
+    newcomer = UserFactory(email="salarie@example.org")
+    structure_services.membership_add(
+        actor=director_a, structure=structure_a, user=newcomer, role=MembershipRole.SALARIE
+    )
+    (added,) = entries("structure.membership", structure_a)
+    assert added.actor == director_a and "salarie@example.org.role" in added.changes
+
+
+def test_entries_can_be_neither_rewritten_nor_erased(director_a, structure_a):
+    entry = audit_record(actor=director_a, action="test.action", obj=structure_a)
+    entry.reason = "réécrit"
+    with pytest.raises(ValueError, match="append-only"):
+        entry.save()
+    with pytest.raises(ValueError, match="append-only"):
+        entry.delete()
+    with pytest.raises(ValueError, match="append-only"):
+        AuditEntry.objects.filter(pk=entry.pk).update(reason="réécrit")
+    with pytest.raises(ValueError, match="append-only"):
+        AuditEntry.objects.filter(pk=entry.pk).delete()
+    assert AuditEntry.objects.get(pk=entry.pk).reason == ""
+
+
+# -- Who reads the journal ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("anonymous", 302),
+        ("director_a", 403),
+        ("instructeur", 403),
+        ("lecteur", 403),
+        ("chef_service", 403),  # bound to one region: the journal spans them all
+        ("dla", 403),
+        ("facilitateur", 403),
+        ("national_chef", 200),
+        ("admin_user", 200),
+    ],
+)
+def test_who_reads_the_journal(client, request, who, status):
+    if who in ("dla", "facilitateur"):
+        client.force_login(UserFactory(role=who))
+    elif who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    response = client.get(JOURNAL)
+    assert response.status_code == status
+    if status == 302:
+        assert response["Location"].startswith(reverse("login"))
+    menu = client.get(reverse("home")).content.decode() if who != "anonymous" else ""
+    assert (f'href="{JOURNAL}"' in menu) == (status == 200)
+
+
+def test_the_journal_is_read_only(client, admin_user):
+    client.force_login(admin_user)
+    assert client.post(JOURNAL).status_code == 405
+
+
+# -- The page -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def journal(admin_user, director_a, structure_a, structure_b):
+    old = audit_record(
+        actor=director_a,
+        action="structure.update",
+        obj=structure_a,
+        changes={"name": ["Chantier", "Chantier A"]},
+        reason="nouveau nom",
+    )
+    # Dates are set at creation: backdate one entry through SQL (updates are refused).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {AuditEntry._meta.db_table} SET at = %s WHERE id = %s",
+            [timezone.now() - datetime.timedelta(days=40), old.pk],
+        )
+    audit_record(actor=admin_user, action="structure.update", obj=structure_b)
+    audit_record(actor=admin_user, action="structure.membership", obj=structure_b)
+    return old
+
+
+def rows(response):
+    return [(e.action, e.object_repr) for e in response.context["page"].object_list]
+
+
+def test_the_journal_lists_newest_first_with_what_changed(client, admin_user, journal):
+    client.force_login(admin_user)
+    response = client.get(JOURNAL)
+    page = response.content.decode()
+    assert [action for action, _ in rows(response)] == [
+        "structure.membership",
+        "structure.update",
+        "structure.update",
+    ]
+    assert "Chantier → Chantier A" in page and "nouveau nom" in page
+    assert "directeur.a@example.org" in page
+
+
+def test_the_journal_filters(client, admin_user, director_a, journal, structure_a, structure_b):
+    client.force_login(admin_user)
+    structure_type = ContentType.objects.get_for_model(Structure).pk
+    assert len(rows(client.get(JOURNAL, {"object_type": structure_type}))) == 3
+    assert rows(client.get(JOURNAL, {"actor": "directeur.a"})) == [
+        ("structure.update", structure_a.name)
+    ]
+    assert rows(client.get(JOURNAL, {"action": "structure.membership"})) == [
+        ("structure.membership", structure_b.name)
+    ]
+    assert rows(client.get(JOURNAL, {"obj": "chantier a"})) == [
+        ("structure.update", structure_a.name)
+    ]
+    today = timezone.localdate()
+    recent = rows(client.get(JOURNAL, {"since": (today - datetime.timedelta(days=7)).isoformat()}))
+    assert len(recent) == 2
+    older = rows(client.get(JOURNAL, {"until": (today - datetime.timedelta(days=30)).isoformat()}))
+    assert older == [("structure.update", structure_a.name)]
+    bad = client.get(JOURNAL, {"since": "pas une date"})
+    assert bad.status_code == 200
+    assert "Saisissez une date valide" in bad.content.decode()
+
+
+def test_the_journal_is_paginated_with_constant_queries(
+    client, admin_user, structure_a, django_assert_max_num_queries
+):
+    client.force_login(admin_user)
+    for size in (60, 160):
+        for _ in range(size - AuditEntry.objects.count()):
+            audit_record(actor=admin_user, action="structure.update", obj=structure_a)
+        with django_assert_max_num_queries(9):
+            response = client.get(JOURNAL, {"per_page": 25, "page": 2})
+        assert len(response.context["page"].object_list) == 25
+        assert response.context["page"].paginator.count == size
