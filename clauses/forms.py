@@ -14,6 +14,7 @@ from .services import HoursLine
 
 BLANK = [("", "—")]
 PERIOD = re.compile(r"(\d{4})-(\d{2})")
+PSEUDONYM = re.compile(r"[^\s@]*\d[^\s@]*")
 
 
 class MonthInput(forms.TextInput):
@@ -38,6 +39,17 @@ class HoursLineForm(forms.Form):
     modality = forms.ChoiceField(label="Modalité", choices=BLANK + Modality.choices)
     siae_siret = forms.CharField(label="SIRET de la SIAE", max_length=20, required=False)
     hours = forms.DecimalField(label="Heures", max_digits=8, decimal_places=2)
+
+    def clean_participant_ref(self):
+        """A pseudonymous reference (clauses.md): a name or an e-mail address typed here by
+        mistake would end up in the reports, so a reference has a digit and no space."""
+        ref = self.cleaned_data["participant_ref"].strip()
+        if not PSEUDONYM.fullmatch(ref):
+            raise ValidationError(
+                "Saisissez la référence pseudonyme du participant (au moins un chiffre, "
+                "sans espace ni « @ »), jamais son nom."
+            )
+        return ref
 
     def clean_hours(self):
         hours = self.cleaned_data["hours"]
@@ -89,7 +101,7 @@ class BaseHoursFormSet(forms.BaseFormSet):
             seen.add(key)
             self.lines.append(
                 HoursLine(
-                    participant_ref=data["participant_ref"].strip(),
+                    participant_ref=data["participant_ref"],
                     public_category=data["public_category"],
                     modality=data["modality"],
                     siae=known.get(siret),

@@ -67,3 +67,21 @@ def test_the_bilan_runs_a_fixed_number_of_queries(django_assert_num_queries):
         large = clauses_bilan(2011)
     assert small["participants"] == 3 and large["participants"] == 43
     assert large["hours_by_public"] == {"rsa": 107.5}
+
+
+@pytest.mark.django_db
+def test_the_share_is_rounded_half_up_on_the_exact_quotient():
+    # 1 contract with a clause of 16: 0.0625 exactly, which a float rounds to 0.062.
+    make_marches(1)
+    buyer = Buyer.objects.get()
+    Marche.objects.bulk_create(
+        Marche(
+            ref=f"N{n}",
+            buyer=buyer,
+            notification_date=datetime.date(2011, 5, 1),
+            type="travaux",
+            amount_ht=1,
+        )
+        for n in range(15)
+    )
+    assert clauses_bilan(2011)["by_type"]["travaux"]["share_with_clause"] == 0.063

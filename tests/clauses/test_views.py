@@ -9,6 +9,7 @@ from clauses.bilan import clauses_bilan
 from clauses.models import HoursReport
 from iae_portal.audit.models import AuditEntry
 from iae_portal.users.enums import Role
+from structures.models import Department
 from tests.structures.factories import MembershipFactory
 
 from .factories import (
@@ -159,6 +160,23 @@ def test_list_filters(client, instructeur, plie):
     assert "LATE" not in refs(behind="false")
 
 
+def test_list_filter_by_departement(client, instructeur, plie):
+    """The contract's département when recorded, else its facilitators' territories."""
+    moselle, meurthe = Department.objects.get(code="57"), Department.objects.get(code="54")
+    plie.departments.set([meurthe])
+    LotFactory(marche__ref="IN-57", marche__department=moselle, facilitator=plie)
+    LotFactory(marche__ref="PLIE-54", facilitator=plie)
+    LotFactory(marche__ref="NOWHERE", facilitator=FacilitatorFactory())
+
+    def refs(code):
+        response = get(client, instructeur, "clauses:list", department=code)
+        return sorted(m.ref for m in response.context["rows"])
+
+    assert refs("57") == ["IN-57"]
+    assert refs("54") == ["PLIE-54"]
+    assert refs("67") == []
+
+
 def make_contracts(count):
     facilitator = FacilitatorFactory(name="PLIE")
     for _ in range(count):
@@ -183,11 +201,14 @@ def test_list_query_count_does_not_grow(client, instructeur, django_assert_max_n
 
 
 @pytest.mark.parametrize("realised,alert", [(20, False), ("19.5", True)])
-def test_detail_alert_at_the_twenty_point_boundary(client, instructeur, realised, alert):
+def test_detail_alert_at_the_twenty_point_boundary(
+    client, instructeur, monkeypatch, realised, alert
+):
     # 146 days of a 365-day period = 40 % elapsed; 20 h of 100 h = 20 %.
-    start = datetime.date.today() - datetime.timedelta(days=146)
-    if (start.replace(year=start.year + 1) - start).days != 365:  # keep the arithmetic exact
-        pytest.skip("leap-year period")
+    start = datetime.date(2025, 1, 1)
+    monkeypatch.setattr(
+        "clauses.views.timezone.localdate", lambda: start + datetime.timedelta(days=146)
+    )
     lot = LotFactory(marche__notification_date=start, hours_required=100)
     HoursReportFactory(lot=lot, hours=realised)
     response = get(client, instructeur, "clauses:detail", lot.marche.uuid)
@@ -258,6 +279,9 @@ def test_hours_entry_writes_the_lines_and_one_audit_entry(client, facilitator_us
         ([line("A1", "formation", "12345678901234")], "Structure inconnue"),
         ([line("A1"), line("A1", hours="3")], "Ligne en double"),
         ([], "Saisissez au moins une ligne"),
+        ([line("Jean Dupont")], "référence pseudonyme"),
+        ([line("Dupont")], "référence pseudonyme"),
+        ([line("jean.dupont1@example.org")], "référence pseudonyme"),
     ],
 )
 def test_hours_entry_refuses_bad_lines_in_french(client, facilitator_user, lot, lines, message):
@@ -332,11 +356,13 @@ def test_import_reports_before_writing(client, instructeur):
     assert Marche.objects.filter(ref="M1").exists()
 
 
-def test_facilitator_home_lists_followed_lots_and_nav_marks_the_section(
-    client, facilitator_user, lot
+def test_facilitator_home_lists_territory_and_followed_lots_and_nav_marks_the_section(
+    client, facilitator_user, lot, plie
 ):
+    plie.departments.set(Department.objects.filter(code__in=["54", "88"]))
     client.force_login(facilitator_user)
     content = client.get(reverse("home")).content.decode()
     assert "M-NANCY" in content and reverse("clauses:report_hours", args=[lot.uuid]) in content
+    assert "54 Meurthe-et-Moselle, 88 Vosges" in content
     content = client.get(reverse("clauses:list")).content.decode()
     assert f'href="{reverse("clauses:list")}" aria-current="page"' in content
