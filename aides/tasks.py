@@ -1,10 +1,27 @@
 """Celery tasks: thin wrappers around services, safe to run twice."""
 
+import logging
+
 from celery import shared_task
 from django.core.mail import send_mail
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from .models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_quietly(task, *args):
+    """Queue ``task``; when the broker (or, tasks running eagerly, the mail server) cannot be
+    reached, log it and go on: this runs after a transaction committed, and the web answer
+    must not turn into an error for what is already saved. Returns whether it was queued."""
+    try:
+        task.delay(*args)
+    except (OperationalError, OSError):
+        logger.exception("Cannot queue %s", task.name)
+        return False
+    return True
 
 
 @shared_task(acks_late=True)

@@ -34,9 +34,10 @@ def notify(users, *, dossier, subject, template, context=None):
     ids = [n.pk for n in notifications]
 
     def send():
-        from ..tasks import send_notification_emails
+        from ..tasks import enqueue_quietly, send_notification_emails
 
-        send_notification_emails.delay(ids)
+        # Unsent e-mails keep ``emailed_at`` empty; the notification is on the portal anyway.
+        enqueue_quietly(send_notification_emails, ids)
 
     transaction.on_commit(send)
     return notifications
