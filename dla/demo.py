@@ -13,7 +13,7 @@ from iae_portal.users.models import User
 from structures.demo_data import BATCH_SIZE, DEPARTMENT_CODES
 from structures.enums import SIAE_KINDS
 
-from .enums import Mode, Prescriber, ProviderKind, Theme
+from .enums import AccompanimentState, Mode, Prescriber, ProviderKind, Theme
 from .models import (
     Accompaniment,
     Dla,
@@ -54,6 +54,11 @@ PRESCRIBERS = {
     Prescriber.RESEAU_IAE: 11, Prescriber.AUTRE_ACCOMPAGNATEUR: 9,
 }  # fmt: skip
 DAILY_RATE = Decimal(750)
+NEEDS = {
+    Mode.INDIVIDUELLE: "Consolider le modèle économique et préparer le renouvellement du conventionnement.",
+    Mode.COLLECTIVE: "Mutualiser des fonctions support entre structures du territoire.",
+}
+CLOSING = "Suivi à 6 mois réalisé : plan d'action engagé, emplois d'insertion maintenus."
 
 
 @dataclass
@@ -99,20 +104,26 @@ def seed(rng, *, structures, year=None):
             collective = rng.random() < 1 / 3 and len(pool) >= 3
             beneficiaries = rng.sample(pool, rng.randint(3, min(6, len(pool))) if collective else 1)
             start = datetime.date(year, 1, 1) + datetime.timedelta(rng.randrange(300))
+            end = start + datetime.timedelta(rng.randint(30, 120))
             days = Decimal(rng.choice([2, 3, 4, 5, 6, 8, 10]))
+            # The earliest are closed; the others wait for their follow-up contacts.
+            closed = start.month < 3
             accompaniments.append(
                 Accompaniment(
                     ref=ref,
                     dla=dlas[code],
                     request_date=start - datetime.timedelta(rng.randint(20, 90)),
-                    state="clos" if start.month < 7 else "ouvert",
+                    request_needs=NEEDS[Mode.COLLECTIVE if collective else Mode.INDIVIDUELLE],
+                    state=AccompanimentState.CLOS if closed else AccompanimentState.INGENIERIE,
+                    closed_on=end + datetime.timedelta(days=200) if closed else None,
+                    closing_summary=CLOSING if closed else "",
                 )
             )
             prestations.append(
                 Prestation(
                     ref=f"{ref}-P1",
                     start_date=start,
-                    end_date=start + datetime.timedelta(rng.randint(30, 120)),
+                    end_date=end,
                     mode=Mode.COLLECTIVE if collective else Mode.INDIVIDUELLE,
                     theme=_pick(rng, COLLECTIVE_THEMES if collective else INDIVIDUAL_THEMES),
                     prescriber=_pick(rng, PRESCRIBERS),

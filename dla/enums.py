@@ -41,5 +41,47 @@ class ProviderKind(models.TextChoices):
 
 
 class AccompanimentState(models.TextChoices):
-    OUVERT = "ouvert", "Ouvert"
+    """Where an accompaniment stands on the path of dla.md: the last step recorded."""
+
+    DEMANDE = "demande", "Demande reçue"
+    DIAGNOSTIC = "diagnostic", "Diagnostic partagé"
+    PLAN = "plan", "Plan d'accompagnement"
+    INGENIERIE = "ingenierie", "Ingénierie en cours"
+    SUIVI = "suivi", "Suivi"
     CLOS = "clos", "Clos"
+
+
+# The order of the path: a state never goes back.
+STATE_ORDER = list(AccompanimentState.values)
+
+
+class Requester(models.TextChoices):
+    """Who asked for the accompaniment (dla.md, step 1)."""
+
+    STRUCTURE = "structure", "La structure elle-même"
+    COLLECTIF = "collectif", "Un collectif de structures"
+    RESEAU_IAE = "reseau_iae", "Un réseau de l'IAE"
+    FINANCEUR_PUBLIC = "financeur_public", "Un financeur public"
+    DLA = "dla", "Le DLA, de sa propre initiative"
+
+
+class DiagnosticParticipant(models.TextChoices):
+    SALARIES = "salaries", "Salariés"
+    CONSEIL = "conseil", "Conseil d'administration"
+    RESEAUX = "reseaux", "Réseaux"
+    PARTENAIRES = "partenaires", "Partenaires"
+
+
+class PlanMethod(models.TextChoices):
+    INGENIERIE_INDIVIDUELLE = "ingenierie_individuelle", "Ingénierie individuelle"
+    INGENIERIE_COLLECTIVE = "ingenierie_collective", "Ingénierie collective"
+    FORMATION = "formation", "Formation"
+    ETUDE = "etude", "Étude"
+
+
+class Milestone(models.IntegerChoices):
+    """The follow-up contacts, in months after the end of the engineering."""
+
+    SIX = 6, "6 mois"
+    TWELVE = 12, "12 mois"
+    TWENTY_FOUR = 24, "24 mois"

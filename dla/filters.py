@@ -1,5 +1,7 @@
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from structures.enums import StructureKind
 
@@ -44,9 +46,18 @@ class AccompanimentFilter(django_filters.FilterSet):
         method="filter_prestations",
     )
 
+    follow_up_due = django_filters.BooleanFilter(
+        label="Suivi dû (échéance passée ou dans les 30 jours)",
+        widget=forms.CheckboxInput,
+        method="filter_follow_up_due",
+    )
+
     class Meta:
         model = Accompaniment
-        fields = ["state", "theme", "mode", "structure_kind", "year"]
+        fields = ["state", "theme", "mode", "structure_kind", "year", "follow_up_due"]
+
+    def filter_follow_up_due(self, queryset, name, value):
+        return queryset.follow_up_due(timezone.localdate()) if value else queryset
 
     def filter_prestations(self, queryset, name, value):
         # Applied once for all the prestation filters, in ``filter_queryset``.

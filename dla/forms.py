@@ -23,5 +23,5 @@ class BilanForm(forms.Form):
 
     def __init__(self, data, *, years, departments):
         super().__init__(data)
-        self.fields["year"].choices = [(y, y) for y in years]
+        self.fields["year"].choices = [(y, str(y)) for y in years]
         self.fields["department"].choices = [("", "Tous"), *departments]

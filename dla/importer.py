@@ -10,17 +10,21 @@ import datetime
 import itertools
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from iae_portal.audit.models import AuditEntry
 from structures.enums import LegalForm, StructureKind
 from structures.models import Department, NetworkAffiliation, Structure
 
+from .enums import AccompanimentState
 from .import_rows import PrestationRow, RowError, decode, read_rows
 from .models import Accompaniment, Dla, Prestation, Provider, StructureStaffCount
 
 __all__ = ["DlaImportPlan", "DlaImportRejected", "RowError", "apply_dla_import", "plan_dla_import"]
 
+AUDIT_ACTION = "dla.import"
 CHUNK = 900  # under SQLite's historical limit of 999 bound variables
 BATCH = 500
 Beneficiary = Prestation.beneficiaries.through
@@ -65,15 +69,51 @@ def plan_dla_import(source):
     return plan
 
 
-def apply_dla_import(plan):
+def apply_dla_import(plan, *, actor=None, file_name=""):
     """Write a valid plan in one transaction, comparing again with the database under lock.
-    Raises ``DlaImportRejected`` (nothing written) when the plan has errors."""
+    Raises ``DlaImportRejected`` (nothing written) when the plan has errors.
+
+    When something changed, each DLA of the file gets an audit entry naming ``actor``
+    (``None``: the command line), the file and what the whole file changed."""
     if plan.errors:
         raise DlaImportRejected(plan)
     with transaction.atomic():
         sync = _Sync(plan.rows, day=timezone.localdate(), lock=True)
         sync.save(now=timezone.now())
-    return DlaImportPlan(rows=plan.rows, counts=sync.counts(), applied=True)
+        applied = DlaImportPlan(rows=plan.rows, counts=sync.counts(), applied=True)
+        if any(applied.counts.values()):
+            _audit(applied, actor=actor, file_name=file_name)
+    return applied
+
+
+def _audit(plan, *, actor, file_name):
+    """One entry per DLA of the file, written in bulk (a national file names a hundred)."""
+    departments = sorted({row.prestation.dla_department for row in plan.rows})
+    changes = {
+        "fichier": [None, file_name],
+        "lignes": [None, len(plan.rows)],
+        **{label: [None, n] for label, n in plan.counts.items() if n},
+    }
+    known_actor = actor is not None and actor.pk is not None
+    content_type = ContentType.objects.get_for_model(Dla)
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=actor if known_actor else None,
+                actor_label=actor.email if known_actor else "système",
+                action=AUDIT_ACTION,
+                object_type=content_type,
+                object_id=str(pk),
+                object_repr=f"DLA {code}",
+                changes=changes,
+                reason=f"Import du fichier {file_name}",
+            )
+            for pk, code in Dla.objects.filter(department_id__in=departments).values_list(
+                "pk", "department_id"
+            )
+        ],
+        batch_size=BATCH,
+    )
 
 
 def _read(queryset, key, keys, fields, *, lock):
@@ -230,8 +270,10 @@ class _Sync:
             batch_size=BATCH,
         )
 
+        # A file knows only the engineering: that is the step its accompaniments reach.
         new = [
-            Accompaniment(ref=r, dla_id=self.dlas[d]) for r, d in self.new_accompaniments.items()
+            Accompaniment(ref=r, dla_id=self.dlas[d], state=AccompanimentState.INGENIERIE)
+            for r, d in self.new_accompaniments.items()
         ]
         Accompaniment.objects.bulk_create(new, batch_size=BATCH)
         self.accompaniments |= {a.ref: a.pk for a in new}

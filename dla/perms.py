@@ -6,13 +6,20 @@ templates.
   the DLA of their region (all regions when their account has none); instructeurs and chefs
   de service may import;
 - DLA chargés de mission: see and edit the accompaniments of the DLA where their
-  ``DlaMembership`` is active, and import their DLA's files;
-- everybody else (SIAE members, facilitators): nothing.
+  ``DlaMembership`` is active, log new requests there, and import their DLA's files;
+- directors of a structure (active ``directeur`` membership): read the accompaniments
+  where it is named at the request or is a prestation's beneficiary, from the structure's
+  page (not the list nor the bilan);
+- everybody else (employees, facilitators): nothing.
 """
 
-from iae_portal.users.enums import Role
+from django.db.models import Exists, OuterRef, Q
 
-from .models import Accompaniment, Dla, DlaMembership
+from iae_portal.users.enums import Role
+from structures.enums import MembershipRole
+from structures.models import Membership
+
+from .models import Accompaniment, Dla, DlaMembership, Prestation
 
 
 def _is_active(user):
@@ -46,6 +53,29 @@ def visible_dla_ids(user):
     return Dla.objects.none().values("pk")
 
 
+def directed_structure_ids(user):
+    """The structures ``user`` directs (active ``directeur`` membership), as ids."""
+    return Membership.objects.filter(
+        user=user, is_active=True, role=MembershipRole.DIRECTEUR, user__role=Role.SIAE
+    ).values("structure_id")
+
+
+def visible_accompaniments(user, queryset=None):
+    """The accompaniments of ``queryset`` (all by default) that ``user`` may read."""
+    queryset = Accompaniment.objects.all() if queryset is None else queryset
+    if _is_active(user) and user.role == Role.SIAE:
+        directed = directed_structure_ids(user)
+        named = Accompaniment.structures.through.objects.filter(
+            accompaniment_id=OuterRef("pk"), structure_id__in=directed
+        )
+        served = Prestation.beneficiaries.through.objects.filter(
+            prestation__accompaniment_id=OuterRef("pk"), structure_id__in=directed
+        )
+        return queryset.filter(Q(Exists(named)) | Q(Exists(served)))
+    ids = visible_dla_ids(user)
+    return queryset if ids is None else queryset.filter(dla_id__in=ids)
+
+
 def visible_departments(user):
     """The départements whose DLA ``user`` may read (``None``: all), for the bilan."""
     ids = visible_dla_ids(user)
@@ -61,6 +91,30 @@ def can_use_dla_pages(user):
 
 def can_view_accompaniment(user, accompaniment):
     return Accompaniment.objects.visible_to(user).filter(pk=accompaniment.pk).exists()
+
+
+def can_view_structure_accompaniments(user, structure):
+    """The structure page's DLA section: for DLA page users and the structure's directors."""
+    return can_use_dla_pages(user) or (
+        _is_active(user)
+        and user.role == Role.SIAE
+        and directed_structure_ids(user).filter(structure_id=structure.pk).exists()
+    )
+
+
+def request_dlas(user):
+    """The DLA where ``user`` may log a new request (chargés: theirs; administrators: all)."""
+    if not _is_active(user):
+        return Dla.objects.none()
+    if user.is_admin:
+        return Dla.objects.all()
+    if _is_chargé(user):
+        return Dla.objects.filter(pk__in=member_dla_ids(user))
+    return Dla.objects.none()
+
+
+def can_open_accompaniment(user):
+    return request_dlas(user).exists()
 
 
 def can_edit_accompaniment(user, accompaniment):

@@ -1,13 +1,16 @@
 import csv
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
+from aides.letters import html_to_pdf, long_date
 from iae_portal.charts import hbar_chart
 from iae_portal.pagination import PAGE_SIZES, page_size
 from structures.enums import StructureKind
@@ -18,6 +21,7 @@ from .bilan import dla_bilan, flatten
 from .enums import Mode, Theme
 from .filters import AccompanimentFilter
 from .forms import BilanForm
+from .forms_steps import RequestForm
 from .models import Accompaniment, Prestation
 
 
@@ -29,6 +33,7 @@ def _require_dla_pages(user):
 @login_required
 def accompaniment_list(request):
     _require_dla_pages(request.user)
+    dlas = perms.request_dlas(request.user).select_related("department")
     prestations = Prestation.objects.select_related("provider").prefetch_related("beneficiaries")
     queryset = (
         Accompaniment.objects.visible_to(request.user)
@@ -49,29 +54,7 @@ def accompaniment_list(request):
             "page_sizes": PAGE_SIZES,
             "query": query.urlencode(),
             "can_import": perms.can_import(request.user),
-        },
-    )
-
-
-@login_required
-def accompaniment_detail(request, uuid):
-    accompaniment = get_object_or_404(
-        Accompaniment.objects.select_related("dla__department"), uuid=uuid
-    )
-    if not perms.can_view_accompaniment(request.user, accompaniment):
-        raise Http404
-    prestations = (
-        accompaniment.prestations.select_related("provider")
-        .prefetch_related("beneficiaries__department")
-        .order_by("start_date", "ref")
-    )
-    return render(
-        request,
-        "dla/accompaniment_detail.html",
-        {
-            "accompaniment": accompaniment,
-            "prestations": prestations,
-            "can_edit": perms.can_edit_accompaniment(request.user, accompaniment),
+            "request_form": RequestForm(dlas=dlas) if dlas.exists() else None,
         },
     )
 
@@ -105,42 +88,75 @@ def _percent_chart(shares, labels, *, label):
     return hbar_chart(points, label=label, unit=" %") if points else None
 
 
-@login_required
-def bilan(request):
+def _bilan_context(request):
     form, year, departments = _bilan_request(request)
     report = dla_bilan(year, departments=departments)
     kinds = dict(StructureKind.choices)
     themes = dict(Theme.choices)
     query = request.GET.copy()
     query["year"] = year
-    return render(
-        request,
-        "dla/bilan.html",
-        {
-            "form": form,
-            "bilan": report,
-            "query": query.urlencode(),
-            "kind_rows": [(kinds[k], v) for k, v in report["siae_kind_shares"].items()],
-            "theme_rows": [
-                (label, [(themes[t], v) for t, v in report["themes"][mode].items()])
-                for mode, label in Mode.choices
-            ],
-            "kind_chart": _percent_chart(
-                report["siae_kind_shares"], kinds, label="SIAE bénéficiaires par type"
-            ),
-            "theme_charts": [
-                (
-                    mode,
-                    _percent_chart(
-                        report["themes"][mode],
-                        themes,
-                        label=f"Thèmes des prestations, mode {label.lower()}",
-                    ),
-                )
-                for mode, label in Mode.choices
-            ],
-        },
-    )
+    return {
+        "form": form,
+        "bilan": report,
+        "query": query.urlencode(),
+        "department": form.cleaned_data["department"],
+        "kind_rows": [(kinds[k], v) for k, v in report["siae_kind_shares"].items()],
+        "theme_rows": [
+            (label, [(themes[t], v) for t, v in report["themes"][mode].items()])
+            for mode, label in Mode.choices
+        ],
+        # Kinds by their codes (ACI, EI…): the full names are in the table below the chart.
+        "kind_chart": _percent_chart(
+            report["siae_kind_shares"], {}, label="SIAE bénéficiaires par type"
+        ),
+        "theme_charts": [
+            (
+                mode,
+                _percent_chart(
+                    report["themes"][mode],
+                    themes,
+                    label=f"Thèmes des prestations, mode {label.lower()}",
+                ),
+            )
+            for mode, label in Mode.choices
+        ],
+        "network_chart": _percent_chart(
+            _network_shares(report),
+            {},
+            label="Réseaux de l'IAE : SIAE adhérentes, prestations prescrites et réalisées",
+        ),
+    }
+
+
+def _network_shares(report):
+    prescribed, provided = report["prescribed_by_network_share"], report["network_provider_share"]
+    return {
+        "SIAE adhérentes": report["network_affiliated_share"],
+        "Prescrites, indiv.": prescribed[Mode.INDIVIDUELLE],
+        "Prescrites, coll.": prescribed[Mode.COLLECTIVE],
+        "Réalisées, indiv.": provided[Mode.INDIVIDUELLE],
+        "Réalisées, coll.": provided[Mode.COLLECTIVE],
+    }
+
+
+@login_required
+def bilan(request):
+    return render(request, "dla/bilan.html", _bilan_context(request))
+
+
+@login_required
+def bilan_pdf(request):
+    """The same report as a PDF, through the letters' WeasyPrint pipeline (its fetcher reads
+    ``static/`` only)."""
+    context = _bilan_context(request)
+    context["council"] = settings.PORTAL_COUNCIL_NAME
+    context["today"] = long_date(timezone.localdate())
+    pdf = html_to_pdf(render_to_string("dla/bilan_pdf.html", context))
+    year = context["bilan"]["year"]
+    suffix = f"-{context['department']}" if context["department"] else ""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bilan-dla-{year}{suffix}.pdf"'
+    return response
 
 
 @login_required

@@ -56,7 +56,7 @@ def _confirm(request):
     # Planned again: the database may have changed since the report was shown.
     plan = _plan(request.user, pending["content"])
     try:
-        applied = apply_dla_import(plan)
+        applied = apply_dla_import(plan, actor=request.user, file_name=pending["name"])
     except DlaImportRejected:
         messages.error(request, "Le fichier contient des erreurs : rien n'a été enregistré.")
         return render(request, "dla/import.html", {"form": DlaImportForm(), "plan": plan})

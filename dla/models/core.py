@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from structures.models import Department, Structure
 
-from .enums import AccompanimentState, Mode, Prescriber, ProviderKind, Theme
+from ..enums import AccompanimentState, Mode, Prescriber, ProviderKind, Requester, Theme
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -80,10 +80,9 @@ class Provider(models.Model):
 class AccompanimentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The accompaniments ``user`` may open (rules: ``dla.perms``)."""
-        from .perms import visible_dla_ids
+        from ..perms import visible_accompaniments
 
-        ids = visible_dla_ids(user)
-        return self if ids is None else self.filter(dla_id__in=ids)
+        return visible_accompaniments(user, self)
 
     def for_list(self):
         return self.select_related("dla__department").annotate(
@@ -91,24 +90,58 @@ class AccompanimentQuerySet(models.QuerySet):
             first_start=models.Min("prestations__start_date"),
         )
 
+    def with_last_end(self):
+        """Annotates ``last_end``: the end of the last prestation (the follow-ups count from
+        it), as a subquery so that it adds no join to the page's other aggregates."""
+        last = Prestation.objects.filter(accompaniment_id=models.OuterRef("pk"))
+        return self.annotate(
+            last_end=models.Subquery(last.order_by("-end_date").values("end_date")[:1])
+        )
+
+    def follow_up_due(self, today):
+        """The open accompaniments with a follow-up due by ``today`` + ``DUE_NOTICE``: see
+        ``dla.followups``."""
+        from ..followups import due_condition
+
+        return (
+            self.with_last_end().exclude(state=AccompanimentState.CLOS).filter(due_condition(today))
+        )
+
 
 class Accompaniment(models.Model):
     """One path of a structure (or collective) through a DLA: request, diagnostic, plan,
-    prestations, follow-up. Only what the CSV import knows is required for now."""
+    prestations, follow-up, closing (dla.md). The diagnostic and the plan are rows of their
+    own (``dla.models.steps``); imported accompaniments start at the engineering."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     ref = models.CharField("référence", max_length=64, unique=True)
     dla = models.ForeignKey(
         Dla, verbose_name="DLA", on_delete=models.PROTECT, related_name="accompaniments"
     )
+    structures = models.ManyToManyField(
+        Structure,
+        verbose_name="structures accompagnées",
+        related_name="dla_accompaniments",
+        blank=True,
+    )
     request_date = models.DateField("date de la demande", null=True, blank=True)
+    requester = models.CharField(
+        "à l'initiative de", max_length=32, choices=Requester.choices, blank=True
+    )
+    request_prescriber = models.CharField(
+        "prescripteur", max_length=32, choices=Prescriber.choices, blank=True
+    )
+    urgent = models.BooleanField("demande urgente", default=False)
+    injunction = models.TextField("injonction institutionnelle", blank=True)
     request_needs = models.TextField("besoins exprimés", blank=True)
     state = models.CharField(
         "état",
         max_length=16,
         choices=AccompanimentState.choices,
-        default=AccompanimentState.OUVERT,
+        default=AccompanimentState.DEMANDE,
     )
+    closed_on = models.DateField("clos le", null=True, blank=True)
+    closing_summary = models.TextField("bilan de clôture", blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
@@ -123,6 +156,11 @@ class Accompaniment(models.Model):
                 condition=Q(state__in=AccompanimentState.values),
                 name="dla_accompaniment_state_known",
             ),
+            models.CheckConstraint(
+                condition=Q(state=AccompanimentState.CLOS, closed_on__isnull=False)
+                | ~Q(state=AccompanimentState.CLOS),
+                name="dla_accompaniment_closed_has_date",
+            ),
         ]
 
     def __str__(self):
@@ -130,6 +168,18 @@ class Accompaniment(models.Model):
 
     def get_absolute_url(self):
         return reverse("dla:detail", args=[self.uuid])
+
+    @property
+    def is_closed(self):
+        return self.state == AccompanimentState.CLOS
+
+    def beneficiary_structures(self):
+        """The structures named at the request and the prestations' beneficiaries, by name
+        (prefetch ``structures`` and ``prestations__beneficiaries`` for a list)."""
+        found = {s.pk: s for s in self.structures.all()}
+        for prestation in self.prestations.all():
+            found.update((s.pk, s) for s in prestation.beneficiaries.all())
+        return sorted(found.values(), key=lambda s: (s.name, s.siret))
 
 
 class Prestation(models.Model):
@@ -156,6 +206,7 @@ class Prestation(models.Model):
     beneficiaries = models.ManyToManyField(
         Structure, verbose_name="bénéficiaires", related_name="dla_prestations"
     )
+    recommendations = models.TextField("préconisations", blank=True)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 

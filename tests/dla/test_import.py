@@ -4,12 +4,15 @@ import json
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from dla.bilan import KEYS, dla_bilan
 from dla.importer import apply_dla_import, plan_dla_import
 from dla.models import Accompaniment, Dla, Prestation, Provider, StructureStaffCount
+from iae_portal.audit.models import AuditEntry
 from structures.models import NetworkAffiliation, Structure
 
 SAMPLES = settings.BASE_DIR.parent / "shared" / "domain" / "samples"
@@ -177,3 +180,55 @@ def test_bilan_command_json_and_csv():
     lines = dict(csv.reader(io.StringIO(out.getvalue())))
     assert lines["themes.individuelle.strategie_consolidation"] == "0.32"
     assert lines["prestations"] == "31"
+
+
+def dla_import_entries():
+    return AuditEntry.objects.filter(action="dla.import").order_by("object_id")
+
+
+def test_command_writes_an_audit_entry_per_dla_when_it_applies(instructeur):
+    departments = {row["dla_department"] for row in sample_rows()}
+    call_command("import_dla", str(SAMPLE_CSV), user=instructeur.email, stdout=io.StringIO())
+    entries = list(dla_import_entries())
+    assert len(entries) == len(departments)
+    assert {e.object_repr for e in entries} == {f"DLA {code}" for code in departments}
+    entry = entries[0]
+    assert entry.actor == instructeur
+    assert entry.changes["fichier"] == [None, "dla-sample.csv"]
+    assert entry.changes["lignes"] == [None, len(sample_rows())]
+    assert entry.changes["prestations créées"] == [None, Prestation.objects.count()]
+    # Nothing changed, nothing journaled; a dry run journals nothing either.
+    call_command("import_dla", str(SAMPLE_CSV), stdout=io.StringIO())
+    call_command("import_dla", str(SAMPLE_CSV), dry_run=True, stdout=io.StringIO())
+    assert dla_import_entries().count() == len(departments)
+
+
+def test_command_without_user_is_journaled_as_the_system():
+    call_command("import_dla", str(SAMPLE_CSV), stdout=io.StringIO())
+    assert set(dla_import_entries().values_list("actor_label", flat=True)) == {"système"}
+
+
+def test_command_refuses_an_unknown_user():
+    with pytest.raises(CommandError, match="Aucun compte"):
+        call_command("import_dla", str(SAMPLE_CSV), user="nobody@example.org")
+    assert not Prestation.objects.exists()
+
+
+def test_rejected_import_writes_no_audit_entry():
+    rows = sample_rows()
+    rows[3]["mode"] = "solo"
+    with pytest.raises(Exception, match="rien n'a été enregistré"):
+        apply_dla_import(plan_dla_import(csv_text(rows)), file_name="bad.csv")
+    assert not dla_import_entries().exists()
+
+
+def test_upload_page_journals_who_and_which_file(client, instructeur):
+    client.force_login(instructeur)
+    response = client.post(
+        reverse("dla:import"),
+        {"file": SimpleUploadedFile("prestations-2011.csv", SAMPLE_CSV.read_bytes())},
+    )
+    assert not dla_import_entries().exists()  # the report alone writes nothing
+    client.post(reverse("dla:import"), {"token": response.context["token"]})
+    entry = dla_import_entries().first()
+    assert (entry.actor, entry.changes["fichier"]) == (instructeur, [None, "prestations-2011.csv"])

@@ -6,6 +6,7 @@ from django.urls import reverse
 from dla import perms
 from dla.models import Accompaniment, DlaMembership
 from iae_portal.users.enums import Role
+from structures.models import Membership
 from tests.structures.factories import UserFactory
 
 from .factories import AccompanimentFactory, PrestationFactory, chargé, dla_of
@@ -87,13 +88,40 @@ def test_detail_lists_prestations(client, acc_54, structure_a):
     assert re.search(r"2.?100,00\s*€", content), re.findall(r".{12}€", content)
 
 
-def test_structure_page_lists_visible_prestations(client, acc_54, acc_57, structure_a, director_a):
+def test_structure_page_lists_visible_prestations(
+    client, acc_54, acc_57, structure_a, structure_b, director_a, director_b
+):
     PrestationFactory(accompaniment=acc_54, ref="PRE-54", beneficiaries=[structure_a])
     PrestationFactory(accompaniment=acc_57, ref="PRE-57", beneficiaries=[structure_a])
     url = structure_a.get_absolute_url()
     client.force_login(chargé("x@example.org", "54"))
     content = client.get(url).content.decode()
     assert "ACC-54" in content and "ACC-57" not in content
+    # The director of a beneficiary sees all its accompaniments, whatever the DLA.
     client.force_login(director_a)
     content = client.get(url).content.decode()
-    assert "ACC-54" not in content and "Accompagnements DLA" not in content
+    assert "ACC-54" in content and "ACC-57" in content
+    # Another structure's director: nothing of structure A's accompaniments.
+    client.force_login(director_b)
+    content = client.get(structure_b.get_absolute_url()).content.decode()
+    assert "Aucun accompagnement DLA" in content and "ACC-54" not in content
+    assert client.get(url).status_code == 404
+
+
+def test_director_reads_accompaniments_of_their_structures_only(
+    acc_54, acc_57, structure_a, structure_b, director_a
+):
+    acc_54.structures.add(structure_a)  # named at the request
+    PrestationFactory(accompaniment=acc_57, beneficiaries=[structure_b])
+    assert list(Accompaniment.objects.visible_to(director_a)) == [acc_54]
+    assert perms.can_view_accompaniment(director_a, acc_54)
+    assert not perms.can_view_accompaniment(director_a, acc_57)
+    assert not perms.can_edit_accompaniment(director_a, acc_54)
+    assert not perms.can_use_dla_pages(director_a)
+    # An employee (not a director) of the structure sees nothing.
+    employee = UserFactory(email="salarie@example.org")
+    Membership.objects.create(user=employee, structure=structure_a, role="salarie")
+    assert not Accompaniment.objects.visible_to(employee).exists()
+    # Nor a former director.
+    Membership.objects.filter(user=director_a).update(is_active=False)
+    assert not Accompaniment.objects.visible_to(director_a).exists()

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from pypdf import PdfReader
 
 from dla.bilan import dla_bilan, flatten
 from dla.models import Prestation
@@ -66,9 +67,12 @@ def test_bilan_page_shows_dla_bilan(client, instructeur):
     assert response.context["bilan"] == dla_bilan(2024)
     content = response.content.decode()
     bilan = response.context["bilan"]
-    assert content.count("<svg") == 1 + sum(1 for themes in bilan["themes"].values() if themes)
+    # The kinds, the networks, and one chart per mode with prestations.
+    assert content.count("<svg") == 2 + sum(1 for themes in bilan["themes"].values() if themes)
     assert bilan["prestations"] == 3 and bilan["themes"]["collective"]
     assert 'viewBox="0 0 480' in content  # not localized: no decimal comma in the geometry
+    assert "Bilan annuel SIAE des DLA — 2024</h1>" in content  # no thousands separator
+    assert '<option value="2024" selected>2024</option>' in content
     # Restricted to one département.
     response = client.get(reverse("dla:bilan"), {"year": 2024, "department": "54"})
     assert response.context["bilan"] == dla_bilan(2024, departments=["54"])
@@ -140,3 +144,43 @@ def test_chargé_imports_only_their_dla(client):
     assert response.context["plan"].errors
     client.post(reverse("dla:import"), {"token": response.context["token"]})
     assert not Prestation.objects.exists()
+
+
+def pdf_text(content):
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_bilan_pdf_through_the_letters_pipeline(client, instructeur, director_a):
+    make_accompaniments(7)
+    client.force_login(instructeur)
+    page = client.get(reverse("dla:bilan"), {"year": 2024}).content.decode()
+    assert reverse("dla:bilan_pdf") + "?year=2024" in page
+    response = client.get(reverse("dla:bilan_pdf"), {"year": 2024, "department": "54"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="bilan-dla-2024-54.pdf"' in response["Content-Disposition"]
+    assert response.content.startswith(b"%PDF")
+    text = pdf_text(response.content)
+    assert "Bilan annuel SIAE des DLA — 2024" in text
+    assert "département 54" in text
+    assert "Mutualisation" in text  # a theme of the year's collective prestations
+    client.force_login(director_a)
+    assert client.get(reverse("dla:bilan_pdf"), {"year": 2024}).status_code == 403
+
+
+def test_bilan_pdf_fetches_nothing_outside_static(client, instructeur, monkeypatch):
+    """The letters' fetcher is the one used: a user-typed name cannot make it fetch."""
+    from aides import letters
+
+    fetchers = []
+    original = letters.StaticOnlyFetcher
+
+    def spy(*args, **kwargs):
+        fetchers.append(original(*args, **kwargs))
+        return fetchers[-1]
+
+    monkeypatch.setattr(letters, "StaticOnlyFetcher", spy)
+    make_accompaniments(2)
+    client.force_login(instructeur)
+    assert client.get(reverse("dla:bilan_pdf"), {"year": 2024}).status_code == 200
+    assert len(fetchers) == 1 and fetchers[0].refused == []

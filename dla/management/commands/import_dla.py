@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from dla.importer import apply_dla_import, plan_dla_import
+from iae_portal.users.models import User
 
 
 class Command(BaseCommand):
@@ -18,8 +19,18 @@ class Command(BaseCommand):
             action="store_true",
             help="Afficher ce que ferait l'import, sans rien enregistrer.",
         )
+        parser.add_argument(
+            "--user",
+            metavar="EMAIL",
+            help="Compte à qui attribuer l'import dans le journal (par défaut : « système »).",
+        )
 
-    def handle(self, *args, file, dry_run, **options):
+    def handle(self, *args, file, dry_run, user=None, **options):
+        actor = None
+        if user:
+            actor = User.objects.filter(email__iexact=user).first()
+            if actor is None:
+                raise CommandError(f"Aucun compte n'a l'adresse {user}.")
         path = Path(file)
         try:
             data = path.read_bytes()
@@ -38,4 +49,5 @@ class Command(BaseCommand):
             self.stdout.write(plan.summary)
             self.stdout.write("Simulation (--dry-run) : rien n'a été enregistré.")
             return
-        self.stdout.write(self.style.SUCCESS(apply_dla_import(plan).summary))
+        applied = apply_dla_import(plan, actor=actor, file_name=path.name)
+        self.stdout.write(self.style.SUCCESS(applied.summary))

@@ -1,0 +1,115 @@
+"""When the follow-up contacts are due (dla.md, step 5: contacts at 6, 12 and 24 months).
+
+The contact at N months is due N months after the end of the accompaniment's last
+prestation. It is listed from ``DUE_NOTICE`` before that day until it is recorded, or until
+a later contact is (once the 12-month contact is recorded, the 6-month one is moot).
+Closed accompaniments, and those without prestations, owe nothing.
+
+The list filter and the home page use the same rule: ``due_condition`` in the database,
+``due_milestones`` on the rows it returned.
+"""
+
+import calendar
+import datetime
+import functools
+import operator
+from dataclasses import dataclass
+
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
+
+from .enums import Milestone
+
+DUE_NOTICE = datetime.timedelta(days=30)
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def add_months(day, months):
+    """``day`` + ``months`` calendar months, clamped to the month's last day (31/08 + 6 →
+    28/02 or 29/02)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def latest_end(limit, months):
+    """The latest end date whose contact at ``months`` falls on or before ``limit`` (the
+    inverse of ``add_months``, which clamping makes non-trivial near the end of February)."""
+    day = add_months(limit, -months)
+    while add_months(day + ONE_DAY, months) <= limit:
+        day += ONE_DAY
+    return day
+
+
+def due_condition(today):
+    """A ``Q`` on accompaniments annotated with ``last_end``: some contact is due."""
+    from .models import FollowUp
+
+    limit = today + DUE_NOTICE
+    conditions = []
+    for months in Milestone.values:
+        recorded = FollowUp.objects.filter(accompaniment_id=OuterRef("pk"), milestone__gte=months)
+        conditions.append(Q(last_end__lte=latest_end(limit, months)) & ~Exists(recorded))
+    return functools.reduce(operator.or_, conditions)
+
+
+def due_milestones(last_end, latest_recorded, today):
+    """``[(milestone, due date)]`` due by ``today`` + ``DUE_NOTICE``, after the latest
+    recorded contact (``latest_recorded``: a milestone or ``None``)."""
+    if last_end is None:
+        return []
+    limit = today + DUE_NOTICE
+    return [
+        (Milestone(months), add_months(last_end, months))
+        for months in Milestone.values
+        if months > (latest_recorded or 0) and add_months(last_end, months) <= limit
+    ]
+
+
+@dataclass
+class DueFollowUp:
+    accompaniment: object
+    milestones: list  # [(Milestone, due date)], oldest first
+    today: datetime.date
+
+    @property
+    def milestone(self):
+        """The contact to record now: the latest due (it makes the earlier ones moot)."""
+        return self.milestones[-1][0]
+
+    @property
+    def due_on(self):
+        return self.milestones[-1][1]
+
+    @property
+    def overdue(self):
+        return self.due_on < self.today
+
+    @property
+    def missed(self):
+        return [milestone for milestone, _ in self.milestones[:-1]]
+
+
+def follow_ups_due(accompaniments, today, *, limit=None):
+    """``DueFollowUp`` rows of ``accompaniments`` (a queryset), oldest engineering first,
+    ``limit`` at most; a bounded number of queries (the structures are prefetched)."""
+    from .models import FollowUp
+
+    latest = (
+        FollowUp.objects.filter(accompaniment_id=OuterRef("pk"))
+        .values("accompaniment_id")
+        .annotate(top=Max("milestone"))
+        .values("top")
+    )
+    rows = (
+        accompaniments.follow_up_due(today)
+        .annotate(latest_follow_up=Subquery(latest))
+        .select_related("dla__department")
+        .prefetch_related("structures", "prestations__beneficiaries")
+        .order_by("last_end", "ref")
+    )
+    return [
+        DueFollowUp(a, due_milestones(a.last_end, a.latest_follow_up, today), today)
+        for a in rows[:limit]
+    ]

@@ -1,0 +1,367 @@
+"""The accompaniment page and its steps: each step's form is posted on its own and saved
+through ``dla.services``; an invalid form comes back on the page with its errors."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from iae_portal.audit.services import audit_entries_for
+from structures.models import Structure
+
+from . import perms, services
+from .enums import STATE_ORDER, AccompanimentState, Milestone
+from .forms_steps import (
+    CloseForm,
+    DeliverableForm,
+    DiagnosticForm,
+    FollowUpForm,
+    PlanForm,
+    PrestationForm,
+    RequestForm,
+)
+from .models import Accompaniment, Deliverable, Diagnostic, Prestation, SupportPlan
+
+State = AccompanimentState
+# The progression shown at the top of the page: (step, state reached by it, label).
+STEPS = (
+    ("request", State.DEMANDE, "Demande"),
+    ("diagnostic", State.DIAGNOSTIC, "Diagnostic partagé"),
+    ("plan", State.PLAN, "Plan d'accompagnement"),
+    ("prestation", State.INGENIERIE, "Ingénierie"),
+    ("follow_up", State.SUIVI, "Suivi à 6, 12 et 24 mois"),
+    ("close", State.CLOS, "Clôture"),
+)
+SAVED = {
+    "request": "Demande enregistrée.",
+    "diagnostic": "Diagnostic partagé enregistré.",
+    "plan": "Plan d'accompagnement enregistré.",
+    "prestation": "Prestation ajoutée.",
+    "deliverables": "Livrables ajoutés.",
+    "follow_up": "Suivi enregistré.",
+    "close": "Accompagnement clos.",
+}
+HISTORY = 20
+ACTIONS = {
+    "dla.request": "demande",
+    "dla.diagnostic": "diagnostic partagé",
+    "dla.plan": "plan d'accompagnement",
+    "dla.prestation": "prestation ajoutée",
+    "dla.deliverable": "livrables ajoutés",
+    "dla.follow_up": "suivi",
+    "dla.close": "clôture",
+}
+
+
+def _accompaniment(request, uuid):
+    """The accompaniment for the page: 404 when ``request.user`` may not see it."""
+    structures = Prefetch("structures", queryset=_structures())
+    prestations = Prestation.objects.select_related("provider").prefetch_related(
+        Prefetch("beneficiaries", queryset=_structures()), "deliverables"
+    )
+    accompaniment = get_object_or_404(
+        Accompaniment.objects.select_related(
+            "dla__department", "diagnostic", "plan__provider"
+        ).prefetch_related(
+            structures,
+            Prefetch("prestations", queryset=prestations.order_by("start_date", "ref")),
+            "follow_ups",
+        ),
+        uuid=uuid,
+    )
+    if not perms.can_view_accompaniment(request.user, accompaniment):
+        raise Http404
+    return accompaniment
+
+
+def _structures():
+    return Structure.objects.select_related("department").order_by("name")
+
+
+def _recorded(accompaniment):
+    """``{step: recorded?}`` read from the prefetched rows."""
+    return {
+        "request": accompaniment.request_date is not None,
+        "diagnostic": _one_to_one_cached(accompaniment, "diagnostic") is not None,
+        "plan": _one_to_one_cached(accompaniment, "plan") is not None,
+        "prestation": bool(accompaniment.prestations.all()),
+        "follow_up": bool(accompaniment.follow_ups.all()),
+        "close": accompaniment.is_closed,
+    }
+
+
+def _one_to_one_cached(accompaniment, name):
+    # select_related caches a missing reverse one-to-one as None: no query either way.
+    try:
+        return getattr(accompaniment, name)
+    except (Diagnostic.DoesNotExist, SupportPlan.DoesNotExist):
+        return None
+
+
+def _open_steps(accompaniment, recorded):
+    """The steps an editor may record now (dla.md's order: the plan follows the diagnostic,
+    the engineering the plan, the follow-up the engineering)."""
+    if accompaniment.is_closed:
+        return set()
+    reached = STATE_ORDER.index(accompaniment.state)
+    steps = {"request", "diagnostic", "close"}
+    if recorded["diagnostic"]:
+        steps.add("plan")
+    if reached >= STATE_ORDER.index(State.PLAN):
+        steps.add("prestation")
+    if recorded["prestation"]:
+        steps.add("follow_up")
+    return steps
+
+
+def _forms(accompaniment, open_steps, bound):
+    makers = {
+        "request": lambda: RequestForm(recorded=accompaniment),
+        "diagnostic": lambda: DiagnosticForm(
+            recorded=_one_to_one_cached(accompaniment, "diagnostic")
+        ),
+        "plan": lambda: PlanForm(recorded=_one_to_one_cached(accompaniment, "plan")),
+        "prestation": lambda: PrestationForm(accompaniment=accompaniment),
+        "follow_up": lambda: FollowUpForm(initial=_next_follow_up(accompaniment)),
+        "close": lambda: CloseForm(),
+    }
+    forms = {step: make() for step, make in makers.items() if step in open_steps}
+    forms.update((step, form) for step, form in bound.items() if step in makers)
+    return forms
+
+
+def _next_follow_up(accompaniment):
+    recorded = {f.milestone for f in accompaniment.follow_ups.all()}
+    pending = [m for m in Milestone.values if m not in recorded]
+    return {"milestone": pending[0] if pending else Milestone.values[-1]}
+
+
+def _history(accompaniment):
+    entries = list(audit_entries_for(accompaniment)[:HISTORY])
+    for entry in entries:
+        entry.label = ACTIONS.get(entry.action, entry.action)
+    return entries
+
+
+def _render(request, accompaniment, bound=None, *, status=200):
+    bound = bound or {}
+    user = request.user
+    can_edit = perms.can_edit_accompaniment(user, accompaniment)
+    recorded = _recorded(accompaniment)
+    open_steps = _open_steps(accompaniment, recorded) if can_edit else set()
+    prestations = accompaniment.prestations.all()
+    for prestation in prestations if open_steps else ():
+        # One deliverables form per prestation, with ids of its own.
+        prestation.deliverable_form = bound.get(("deliverables", prestation.pk)) or (
+            DeliverableForm(auto_id=f"id_livrables_{prestation.pk}_%s")
+        )
+    forms = _forms(accompaniment, open_steps, bound) if open_steps else {}
+    steps = [
+        {
+            "code": code,
+            "label": label,
+            "done": recorded[code],
+            "current": state == accompaniment.state,
+        }
+        for code, state, label in STEPS
+    ]
+    context = {
+        "accompaniment": accompaniment,
+        "structures": accompaniment.beneficiary_structures(),
+        "prestations": prestations,
+        "follow_ups": accompaniment.follow_ups.all(),
+        "diagnostic": _one_to_one_cached(accompaniment, "diagnostic"),
+        "plan": _one_to_one_cached(accompaniment, "plan"),
+        "steps": steps,
+        "can_edit": can_edit and not accompaniment.is_closed,
+        "forms": forms,
+        "provider_names": PrestationForm.provider_names() if "prestation" in forms else (),
+        "history": _history(accompaniment)
+        if can_edit or user.is_admin or user.is_regional_staff
+        else None,
+    }
+    return render(request, "dla/accompaniment_detail.html", context, status=status)
+
+
+@login_required
+def accompaniment_detail(request, uuid):
+    return _render(request, _accompaniment(request, uuid))
+
+
+def _editable(request, uuid):
+    accompaniment = _accompaniment(request, uuid)
+    if not perms.can_edit_accompaniment(request.user, accompaniment):
+        raise PermissionDenied
+    return accompaniment
+
+
+def _refused(form, refused):
+    field = refused.field if refused.field in form.fields else None
+    form.add_error(field, refused.message)
+
+
+def _step(request, uuid, step, form, save, *, key=None):
+    """Saves one step: ``save(accompaniment, form)`` calls its service; ``key``: where the
+    bound form goes back on the page (the step by default)."""
+    accompaniment = _editable(request, uuid)
+    if accompaniment.is_closed:
+        messages.error(request, services.CLOSED)
+        return redirect(accompaniment)
+    if form.is_valid():
+        try:
+            save(accompaniment, form)
+        except services.StepRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(request, SAVED[step])
+            return redirect(f"{accompaniment.get_absolute_url()}#etape-{step}")
+    # The page is read again: a refused step rolled back, what is shown is what is stored.
+    accompaniment = _accompaniment(request, uuid)
+    return _render(request, accompaniment, {key or step: form}, status=400)
+
+
+@login_required
+@require_POST
+def step_request(request, uuid):
+    return _step(
+        request,
+        uuid,
+        "request",
+        RequestForm(request.POST),
+        lambda a, form: services.accompaniment_update_request(
+            actor=request.user, accompaniment=a, **form.service_kwargs()
+        ),
+    )
+
+
+@login_required
+@require_POST
+def step_diagnostic(request, uuid):
+    return _step(
+        request,
+        uuid,
+        "diagnostic",
+        DiagnosticForm(request.POST),
+        lambda a, form: services.accompaniment_diagnose(
+            actor=request.user, accompaniment=a, **form.values()
+        ),
+    )
+
+
+@login_required
+@require_POST
+def step_plan(request, uuid):
+    return _step(
+        request,
+        uuid,
+        "plan",
+        PlanForm(request.POST),
+        lambda a, form: services.accompaniment_plan(
+            actor=request.user, accompaniment=a, **form.values()
+        ),
+    )
+
+
+@login_required
+@require_POST
+def step_prestation(request, uuid):
+    return _step(
+        request,
+        uuid,
+        "prestation",
+        PrestationForm(request.POST, request.FILES),
+        lambda a, form: services.accompaniment_add_prestation(
+            actor=request.user, accompaniment=a, **form.service_kwargs()
+        ),
+    )
+
+
+@login_required
+@require_POST
+def step_follow_up(request, uuid):
+    return _step(
+        request,
+        uuid,
+        "follow_up",
+        FollowUpForm(request.POST),
+        lambda a, form: services.accompaniment_follow_up(
+            actor=request.user, accompaniment=a, **form.values()
+        ),
+    )
+
+
+@login_required
+@require_POST
+def step_close(request, uuid):
+    return _step(
+        request,
+        uuid,
+        "close",
+        CloseForm(request.POST),
+        lambda a, form: services.accompaniment_close(
+            actor=request.user,
+            accompaniment=a,
+            closed_on=form.cleaned_data["closed_on"],
+            summary=form.cleaned_data["summary"],
+        ),
+    )
+
+
+@login_required
+@require_POST
+def step_deliverables(request, uuid, prestation):
+    accompaniment = _accompaniment(request, uuid)
+    target = next((p for p in accompaniment.prestations.all() if p.uuid == prestation), None)
+    if target is None:
+        raise Http404
+    return _step(
+        request,
+        uuid,
+        "deliverables",
+        DeliverableForm(request.POST, request.FILES),
+        lambda a, form: services.accompaniment_add_deliverables(
+            actor=request.user, prestation=target, files=form.cleaned_data["files"]
+        ),
+        key=("deliverables", target.pk),
+    )
+
+
+@login_required
+def accompaniment_request(request):
+    """The quick form to log a new request (also shown on the list page)."""
+    dlas = perms.request_dlas(request.user).select_related("department")
+    if not perms.can_open_accompaniment(request.user):
+        raise PermissionDenied
+    form = RequestForm(request.POST or None, dlas=dlas)
+    if request.method == "POST" and form.is_valid():
+        try:
+            accompaniment = services.accompaniment_open(
+                actor=request.user, dla=form.cleaned_data["dla"], **form.service_kwargs()
+            )
+        except services.StepRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(request, f"Demande enregistrée : accompagnement {accompaniment.ref}.")
+            return redirect(accompaniment)
+    status = 400 if form.is_bound else 200
+    return render(request, "dla/request.html", {"form": form}, status=status)
+
+
+@login_required
+def deliverable_download(request, uuid):
+    deliverable = get_object_or_404(
+        Deliverable.objects.select_related("prestation__accompaniment"), uuid=uuid
+    )
+    if not perms.can_view_accompaniment(request.user, deliverable.prestation.accompaniment):
+        raise Http404
+    response = FileResponse(
+        deliverable.file.open("rb"),
+        as_attachment=True,
+        filename=deliverable.original_name,
+        content_type=deliverable.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
