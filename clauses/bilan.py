@@ -1,7 +1,9 @@
 """The yearly bilan of social clauses: ../shared/domain/clauses.md ("The yearly bilan").
 
 ``clauses_bilan(year)`` is shared by the ``clauses_bilan`` command, the API and the web
-report. It runs a fixed number of aggregate queries, whatever the number of contracts.
+report; ``breakdowns(year)`` adds the web report's tables (per buyer, per facilitator, per
+SIAE kind) over the same contracts and hours. Both run a fixed number of aggregate
+queries, whatever the number of contracts.
 """
 
 from decimal import Decimal
@@ -9,47 +11,69 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from dla.bilan import share
+from structures.enums import StructureKind
 
 from .enums import Clause, MarcheType
-from .models import HoursReport, Lot, Marche
+from .models import Buyer, Facilitator, HoursReport, Lot, Marche
+
+
+def _year(year):
+    """The contracts of ``year`` (notified in it), their lots with a clause, and the hours
+    reported on their lots, whatever the month reported."""
+    marches = Marche.objects.filter(notification_date__year=year)
+    lots = Lot.objects.filter(marche__notification_date__year=year).exclude(clause=Clause.NONE)
+    reports = HoursReport.objects.filter(lot__marche__notification_date__year=year)
+    return marches, lots, reports
+
+
+def _contract_figures(year, group):
+    """``{value of the contracts' `group` field: {marches, marches_with_clause,
+    hours_required, hours_realised}}``, for the groups having contracts in ``year``."""
+    marches, lots, reports = _year(year)
+    with_clause = Lot.objects.filter(marche=OuterRef("pk")).exclude(clause=Clause.NONE)
+    counts = (
+        marches.annotate(has_clause=Exists(with_clause))
+        .values_list(group)
+        .annotate(total=Count("pk"), clause=Count("pk", filter=Q(has_clause=True)))
+        .order_by()
+    )
+    required = dict(lots.values_list(f"marche__{group}").annotate(Sum("hours_required")).order_by())
+    realised = dict(
+        reports.exclude(lot__clause=Clause.NONE)
+        .values_list(f"lot__marche__{group}")
+        .annotate(Sum("hours"))
+        .order_by()
+    )
+    return {
+        key: {
+            "marches": total,
+            "marches_with_clause": clause,
+            "hours_required": required.get(key) or 0,
+            "hours_realised": _hours(realised.get(key)),
+        }
+        for key, total, clause in counts
+    }
 
 
 def clauses_bilan(year):
     """``{"year", "by_type", "participants", "hours_by_modality", "hours_by_public"}``.
 
     The contracts of ``year`` are those notified in it; hours are the reported hours on
-    their lots, whatever the month reported. Hours are ints when whole."""
-    marches = Marche.objects.filter(notification_date__year=year)
-    with_clause = Lot.objects.filter(marche=OuterRef("pk")).exclude(clause=Clause.NONE)
-    counts = {
-        row["type"]: row
-        for row in marches.annotate(has_clause=Exists(with_clause))
-        .values("type")
-        .annotate(marches=Count("pk"), marches_with_clause=Count("pk", filter=Q(has_clause=True)))
-        .order_by()
-    }
-    lots = Lot.objects.filter(marche__notification_date__year=year).exclude(clause=Clause.NONE)
-    required = dict(lots.values_list("marche__type").annotate(Sum("hours_required")).order_by())
-    reports = HoursReport.objects.filter(lot__marche__notification_date__year=year)
-    realised = dict(
-        reports.exclude(lot__clause=Clause.NONE)
-        .values_list("lot__marche__type")
-        .annotate(Sum("hours"))
-        .order_by()
-    )
-
+    their lots, whatever the month reported. Hours are ints when whole; shares are rounded
+    half-up on the exact quotient (1/16 gives 0.063, where the float would give 0.062)."""
+    figures = _contract_figures(year, "type")
+    empty = {"marches": 0, "marches_with_clause": 0, "hours_required": 0, "hours_realised": 0}
     by_type = {}
     for marche_type in MarcheType.values:
-        count = counts.get(marche_type, {"marches": 0, "marches_with_clause": 0})
-        total, clause = count["marches"], count["marches_with_clause"]
+        row = figures.get(marche_type, empty)
         by_type[marche_type] = {
-            "marches": total,
-            "marches_with_clause": clause,
-            # Half-up on the exact quotient (1/16 gives 0.063, not the float's 0.062).
-            "share_with_clause": share(clause, total),
-            "hours_required": required.get(marche_type) or 0,
-            "hours_realised": _hours(realised.get(marche_type)),
+            "marches": row["marches"],
+            "marches_with_clause": row["marches_with_clause"],
+            "share_with_clause": share(row["marches_with_clause"], row["marches"]),
+            "hours_required": row["hours_required"],
+            "hours_realised": row["hours_realised"],
         }
+    _, _, reports = _year(year)
     return {
         "year": year,
         "by_type": by_type,
@@ -57,6 +81,82 @@ def clauses_bilan(year):
         "hours_by_modality": _hours_by(reports, "modality"),
         "hours_by_public": _hours_by(reports, "public_category"),
     }
+
+
+def breakdowns(year):
+    """The web report's tables for ``year``, as lists of dicts (aggregates only: numbers of
+    participants, never their references):
+
+    - ``buyers``: per buyer with contracts in the year, as ``by_type``;
+    - ``facilitators``: per facilitator following lots with a clause of those contracts:
+      ``lots``, ``hours_required``, ``hours_realised``, ``participants`` and ``territory``
+      (the codes of the départements it covers); lots without facilitator under ``None``;
+    - ``siae_kinds``: the hours delivered through an SIAE, per kind of structure, with the
+      number of SIAE; the hours without SIAE (direct hires, training) under ``None``."""
+    _, lots, reports = _year(year)
+    buyers = _contract_figures(year, "buyer")
+    names = {b.pk: b for b in Buyer.objects.filter(pk__in=list(buyers))}
+    buyer_rows = sorted(
+        ({"buyer": names[pk], **row} for pk, row in buyers.items()),
+        key=lambda row: (row["buyer"].name, row["buyer"].kind),
+    )
+    return {
+        "buyers": buyer_rows,
+        "facilitators": _by_facilitator(lots, reports),
+        "siae_kinds": _by_siae_kind(reports),
+    }
+
+
+def _by_facilitator(lots, reports):
+    followed = lots.values_list("facilitator").annotate(
+        count=Count("pk"), required=Sum("hours_required")
+    )
+    realised = {
+        pk: (hours, people)
+        for pk, hours, people in reports.exclude(lot__clause=Clause.NONE)
+        .values_list("lot__facilitator")
+        .annotate(hours=Sum("hours"), people=Count("participant_ref", distinct=True))
+        .order_by()
+    }
+    counts = {pk: (count, required) for pk, count, required in followed.order_by()}
+    facilitators = Facilitator.objects.filter(pk__in=[pk for pk in counts if pk]).prefetch_related(
+        "departments"
+    )
+    by_pk = {f.pk: f for f in facilitators}
+    rows = []
+    for pk, (count, required) in counts.items():
+        hours, people = realised.get(pk, (0, 0))
+        facilitator = by_pk.get(pk)
+        rows.append(
+            {
+                "facilitator": facilitator,
+                "territory": [d.code for d in facilitator.departments.all()] if facilitator else [],
+                "lots": count,
+                "hours_required": required or 0,
+                "hours_realised": _hours(hours),
+                "participants": people,
+            }
+        )
+    return sorted(rows, key=lambda row: (row["facilitator"] is None, str(row["facilitator"])))
+
+
+def _by_siae_kind(reports):
+    rows = (
+        reports.values_list("siae__kind")
+        .annotate(hours=Sum("hours"), siae_count=Count("siae", distinct=True))
+        .order_by()
+    )
+    labels = dict(StructureKind.choices)
+    result = [
+        {"kind": kind, "label": labels[kind], "hours": _hours(hours), "siae": count}
+        for kind, hours, count in rows
+        if kind
+    ]
+    result.sort(key=lambda row: row["kind"])
+    without = [_hours(hours) for kind, hours, _ in rows if kind is None]
+    if without:
+        result.append({"kind": None, "label": "Sans SIAE", "hours": without[0], "siae": 0})
+    return result
 
 
 def flatten(bilan, prefix=""):

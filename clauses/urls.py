@@ -1,13 +1,13 @@
 from django.urls import path
 
-from . import views, views_import
+from . import views, views_bilan, views_import
 
 app_name = "clauses"
 
 urlpatterns = [
     path("", views.marche_list, name="list"),
-    path("bilan/", views.bilan, name="bilan"),
-    path("bilan.csv", views.bilan_csv, name="bilan_csv"),
+    path("bilan/", views_bilan.bilan, name="bilan"),
+    path("bilan.csv", views_bilan.bilan_csv, name="bilan_csv"),
     path("import/", views_import.clauses_import, name="import"),
     path("lots/<uuid:uuid>/heures/", views.report_hours, name="report_hours"),
     path("lots/<uuid:uuid>/siae/", views.lot_candidates, name="lot_candidates"),

@@ -1,21 +1,17 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Max, Sum
-from django.http import Http404, HttpResponse
+from django.db.models import Sum
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from iae_portal.charts import hbar_chart
 from iae_portal.pagination import PAGE_SIZES, page_size
 from structures import perms as structure_perms
 
 from . import perms, querysets, services
-from .bilan import clauses_bilan, flatten
-from .enums import RESERVED_TO, MarcheType, Modality
+from .enums import RESERVED_TO, Modality
 from .filters import MarcheFilter
 from .forms import CandidatesForm, HoursFormSet, PeriodForm
 from .models import HoursReport, Lot, Marche
@@ -177,61 +173,3 @@ def lot_candidates(request, uuid):
             "query": query.urlencode(),
         },
     )
-
-
-def _bilan_year(request):
-    try:
-        return int(request.GET["year"])
-    except (KeyError, ValueError):
-        latest = Marche.objects.aggregate(latest=Max("notification_date"))["latest"]
-        return latest.year if latest else timezone.localdate().year
-
-
-@login_required
-def bilan(request):
-    if not perms.can_view_bilan(request.user):
-        raise PermissionDenied
-    year = _bilan_year(request)
-    figures = clauses_bilan(year)
-    types = dict(MarcheType.choices)
-    modalities = dict(Modality.choices)
-    type_rows = [(types[code], row) for code, row in figures["by_type"].items()]
-    return render(
-        request,
-        "clauses/bilan.html",
-        {
-            "year": year,
-            "bilan": figures,
-            "type_rows": type_rows,
-            "type_chart": hbar_chart(
-                [(label, row["hours_realised"]) for label, row in type_rows],
-                label=f"Heures réalisées par type de marché ({year})",
-                unit=" h",
-            ),
-            "share_chart": hbar_chart(
-                [(label, row["share_with_clause"] * 100) for label, row in type_rows],
-                label=f"Part des marchés clausés par type ({year})",
-                unit=" %",
-            ),
-            "modality_chart": hbar_chart(
-                [(modalities[k], v) for k, v in figures["hours_by_modality"].items()],
-                label=f"Heures réalisées par modalité ({year})",
-                unit=" h",
-            ),
-            "publics": figures["hours_by_public"],
-        },
-    )
-
-
-@login_required
-def bilan_csv(request):
-    """The bilan as ``key,value`` rows: aggregates only, never a participant."""
-    if not perms.can_view_bilan(request.user):
-        raise PermissionDenied
-    year = _bilan_year(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="bilan-clauses-{year}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["indicateur", "valeur"])
-    writer.writerows(flatten(clauses_bilan(year)))
-    return response

@@ -114,13 +114,17 @@ def test_structure_page_shows_delivered_hours_to_director_and_staff_only(
     client, director_a, structure_a, instructeur, lot
 ):
     HoursReportFactory(
-        lot=lot, modality="mise_a_disposition", siae=structure_a, hours=35, participant_ref="X9"
+        lot=lot,
+        modality="mise_a_disposition",
+        siae=structure_a,
+        hours=35,
+        participant_ref="PSEUDO-X9",
     )
     url = reverse("structures:detail", args=[structure_a.siret])
     for user in (director_a, instructeur):
         client.force_login(user)
         content = client.get(url).content.decode()
-        assert "M-NANCY" in content and "35" in content and "X9" not in content
+        assert "M-NANCY" in content and "35" in content and "PSEUDO-X9" not in content
     employee = MembershipFactory(structure=structure_a, role="salarie").user
     client.force_login(employee)
     assert "M-NANCY" not in client.get(url).content.decode()
@@ -329,6 +333,32 @@ def test_bilan_csv_has_the_figures_and_no_participant(client, instructeur):
     assert rows[0] == ["indicateur", "valeur"]
     assert dict(rows[1:])["by_type.travaux.hours_realised"] == "8"
     assert "SECRET-REF" not in text and "participant_ref" not in text
+
+
+def test_bilan_page_and_csv_tables_per_buyer_facilitator_and_siae_kind(
+    client, instructeur, plie, siae
+):
+    lot = LotFactory(
+        facilitator=plie,
+        marche__buyer__name="Métropole du Grand Nancy",
+        marche__notification_date=datetime.date(2025, 2, 1),
+    )
+    HoursReportFactory(
+        lot=lot, participant_ref="HIDDEN-7", modality="mise_a_disposition", siae=siae, hours=16
+    )
+    content = get(client, instructeur, "clauses:bilan", year=2025).content.decode()
+    for table in ("bilan-buyers", "bilan-facilitators", "bilan-siae"):
+        assert f'id="{table}"' in content
+    assert "Métropole du Grand Nancy" in content and "PLIE du Grand Nancy" in content
+    tables = {}
+    for name in ("acheteurs", "facilitateurs", "siae"):
+        response = get(client, instructeur, "clauses:bilan_csv", year=2025, tableau=name)
+        text = response.content.decode()
+        assert "HIDDEN-7" not in text
+        tables[name] = list(csv.reader(io.StringIO(text)))
+    assert tables["acheteurs"][1] == ["Métropole du Grand Nancy", "region", "1", "1", "100", "16"]
+    assert tables["facilitateurs"][1] == ["PLIE du Grand Nancy", "", "1", "100", "16", "1"]
+    assert tables["siae"][1:] == [["ACI", "1", "16"]]
 
 
 # -- Import
