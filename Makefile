@@ -62,10 +62,12 @@ bench-db:
 bench: setup bench-db
 	cd bench && DATABASE_URL=$(BENCH_DATABASE_URL) ../$(PY) batch.py --dossiers 10000 --naive-sample 1000
 	cd bench && DATABASE_URL=$(BENCH_DATABASE_URL) ../$(PY) letters.py --letters 200 --memory-letters 1000
+	cd bench && DATABASE_URL=$(BENCH_DATABASE_URL) ../$(PY) api_sync.py --structures 100000
 
 bench-quick: setup bench-db
 	cd bench && DATABASE_URL=$(BENCH_DATABASE_URL) ../$(PY) batch.py --dossiers 1000 --naive-sample 200
 	cd bench && DATABASE_URL=$(BENCH_DATABASE_URL) ../$(PY) letters.py --letters 15 --memory-letters 60
+	cd bench && DATABASE_URL=$(BENCH_DATABASE_URL) ../$(PY) api_sync.py --structures 10000
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

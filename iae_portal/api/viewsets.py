@@ -35,6 +35,16 @@ class ScopedMixin:
     def get_queryset(self):
         return restrict(self.visible_queryset(), client_of(self.request), self.scope_paths)
 
+    def prepare(self, rows):
+        """Load what the serializer needs for ``rows`` (a page, one object) in bulk."""
+        return rows
+
+    def paginate_queryset(self, queryset):
+        return self.prepare(super().paginate_queryset(queryset))
+
+    def get_object(self):
+        return self.prepare([super().get_object()])[0]
+
     def retrieve(self, request, *args, **kwargs):
         data = self.get_serializer(self.get_object()).data
         etag = etag_of(data)
@@ -91,7 +101,7 @@ class UpsertMixin:
                 )
             if external_id is not None:
                 externals.remember(request.user, external_id, self.external_type, obj.uuid)
-        data = self.get_serializer(self.get_queryset().get(pk=obj.pk)).data
+        data = self.get_serializer(self.prepare([self.get_queryset().get(pk=obj.pk)])[0]).data
         data = dict(data)
         if external_id is not None:
             data["external_id"] = external_id

@@ -1,16 +1,14 @@
 """``/api/v1/structures/``: the directory, addressed by SIRET, written by write clients."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
 from iae_portal.api.viewsets import ScopedMixin, UpsertMixin
 
 from .. import perms, services
-from ..models import Convention, NetworkAffiliation, YearlyFigures
 from .filters import StructureFilter
-from .serializers import StructureSerializer, StructureWriteSerializer
+from .serializers import StructureSerializer, StructureWriteSerializer, attach_children
 
 WRITE_EXAMPLE = OpenApiExample(
     "Création (ou mise à jour par external_id)",
@@ -74,18 +72,10 @@ class StructureViewSet(
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def visible_queryset(self):
-        return (
-            perms.visible_structures(self.request.user)
-            .select_related("department")
-            .prefetch_related(
-                Prefetch("conventions", queryset=Convention.objects.order_by("start_date", "pk")),
-                Prefetch(
-                    "affiliations",
-                    queryset=NetworkAffiliation.objects.order_by("network", "start_date", "pk"),
-                ),
-                Prefetch("figures", queryset=YearlyFigures.objects.order_by("year")),
-            )
-        )
+        return perms.visible_structures(self.request.user)
+
+    def prepare(self, rows):
+        return attach_children(rows)
 
     def write(self, serializer, instance):
         user = self.request.user
