@@ -5,7 +5,7 @@ from .models import Buyer, Facilitator, FacilitatorMembership, HoursReport, Impo
 
 @admin.register(Buyer)
 class BuyerAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind"]
+    list_display = ["name", "kind", "labour_share", "insertion_rate", "hourly_cost"]
     list_filter = ["kind"]
     search_fields = ["name"]
 

@@ -58,6 +58,12 @@ OBJECTS = {
     MarcheType.FOURNITURES: ["Mobilier", "Fournitures de bureau", "Équipements"],
 }
 DEPARTMENTS = {name: code for name, _, code in BUYERS}
+# The buyers' defaults for computing the hours of a lot (clauses.md).
+FACTORS = {
+    "labour_share": Decimal("0.4"),
+    "insertion_rate": Decimal("0.07"),
+    "hourly_cost": Decimal("32"),
+}
 LOT_CLAUSES = [Clause.CONDITION_EXECUTION] * 6 + [Clause.MARCHE_RESERVE, Clause.MARCHE_INSERTION]
 MODALITIES = [
     Modality.EMBAUCHE_DIRECTE,
@@ -93,7 +99,7 @@ def seed(rng, *, structures, today=None):
     """Create the demo's buyers, facilitators, contracts of last year and their hours."""
     today = today or timezone.localdate()
     demo = ClausesDemo()
-    demo.buyers = Buyer.objects.bulk_create(Buyer(name=n, kind=k) for n, k, _ in BUYERS)
+    demo.buyers = Buyer.objects.bulk_create(Buyer(name=n, kind=k, **FACTORS) for n, k, _ in BUYERS)
     demo.facilitators = Facilitator.objects.bulk_create(Facilitator(name=n) for n in FACILITATORS)
     Facilitator.departments.through.objects.bulk_create(
         Facilitator.departments.through(facilitator_id=f.pk, department_id=code)
@@ -159,7 +165,7 @@ def _lots(rng, marche, clause_chance, facilitators):
                 amount_ht=amount,
                 clause=clause,
                 hours_required=(
-                    hours_from_amount(amount, "0.4", "0.07", "32") if clause != Clause.NONE else 0
+                    hours_from_amount(amount, **FACTORS) if clause != Clause.NONE else 0
                 ),
                 facilitator=rng.choice(facilitators) if clause != Clause.NONE else None,
                 attributaire_name=f"Entreprise {rng.choice('ABCDEFGHJK')}{number}",

@@ -10,7 +10,7 @@ from structures.validators import normalize_siret
 
 from .enums import RESERVED_TO, ImportKind, Modality, PublicCategory
 from .querysets import Territory
-from .services import HoursLine
+from .services import FACTORS, HoursLine
 
 BLANK = [("", "—")]
 PERIOD = re.compile(r"(\d{4})-(\d{2})")
@@ -173,3 +173,82 @@ class CandidatesForm(forms.Form):
             "territory": territory,
             "activity": data.get("activity", ""),
         }
+
+
+class LotHoursForm(forms.Form):
+    """The hours a lot requires: computed (clauses.md: amount × labour share × insertion
+    rate / hourly cost, rounded to the hour) or typed. Shares are typed in percent; an empty
+    factor takes the buyer's default."""
+
+    COMPUTE, TYPE = "calcul", "saisie"
+    method = forms.ChoiceField(
+        label="Méthode",
+        widget=forms.RadioSelect,
+        choices=[
+            (COMPUTE, "Calculer à partir du montant du lot"),
+            (TYPE, "Saisir le nombre d'heures"),
+        ],
+    )
+    labour_share = forms.DecimalField(
+        label="Part de main-d'œuvre (%)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+    )
+    insertion_rate = forms.DecimalField(
+        label="Taux d'insertion (%)", required=False, min_value=0, max_value=100, decimal_places=2
+    )
+    hourly_cost = forms.DecimalField(
+        label="Coût horaire moyen (€)", required=False, decimal_places=2
+    )
+    hours = forms.IntegerField(label="Heures exigées", required=False, min_value=0)
+
+    PERCENT_FIELDS = ("labour_share", "insertion_rate")
+
+    def __init__(self, data=None, *, lot):
+        own = {name: getattr(lot, name) for name in FACTORS}
+        initial = {
+            name: value * 100 if name in self.PERCENT_FIELDS and value is not None else value
+            for name, value in own.items()
+        }
+        initial |= {"method": self.COMPUTE, "hours": lot.hours_required}
+        super().__init__(data, initial=initial)
+        self.buyer = lot.marche.buyer
+        for name in FACTORS:
+            default = getattr(self.buyer, name)
+            if default is not None:
+                shown = f"{default * 100:g} %" if name in self.PERCENT_FIELDS else f"{default} €"
+                self.fields[name].help_text = f"Vide : valeur de l'acheteur ({shown})."
+            else:
+                self.fields[name].help_text = "L'acheteur n'a pas de valeur par défaut."
+
+    def clean_hourly_cost(self):
+        cost = self.cleaned_data["hourly_cost"]
+        if cost is not None and cost <= 0:
+            raise ValidationError("Le coût horaire moyen doit être strictement positif.")
+        return cost
+
+    def clean(self):
+        data = super().clean()
+        if data.get("method") == self.TYPE:
+            if data.get("hours") is None and "hours" not in self.errors:
+                self.add_error("hours", "Saisissez le nombre d'heures exigées.")
+            return data
+        self.factors = {}
+        for name in FACTORS:
+            value = data.get(name)
+            if value is not None and name in self.PERCENT_FIELDS:
+                value = value / 100
+            self.factors[name] = value
+            if value is None and getattr(self.buyer, name) is None and name not in self.errors:
+                self.add_error(
+                    name, "Valeur obligatoire : l'acheteur n'a pas de valeur par défaut."
+                )
+        return data
+
+    def service_arguments(self):
+        """Keyword arguments of ``services.lot_set_hours``."""
+        if self.cleaned_data["method"] == self.TYPE:
+            return {"hours": self.cleaned_data["hours"]}
+        return {"factors": self.factors}

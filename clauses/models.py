@@ -22,8 +22,40 @@ __all__ = [
 ]
 
 
-class Buyer(models.Model):
-    """A public buyer (region, département, social landlord…)."""
+class HoursFactors(models.Model):
+    """The factors of clauses.md's hours computation (``rules.hours_from_amount``): a lot's
+    own, or its buyer's defaults. Shares are fractions (0.4 for 40 %)."""
+
+    labour_share = models.DecimalField(
+        "part de main-d'œuvre", max_digits=5, decimal_places=4, null=True, blank=True
+    )
+    insertion_rate = models.DecimalField(
+        "taux d'insertion", max_digits=5, decimal_places=4, null=True, blank=True
+    )
+    hourly_cost = models.DecimalField(
+        "coût horaire moyen (€)", max_digits=8, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(labour_share__gte=0, labour_share__lte=1),
+                name="%(app_label)s_%(class)s_labour_share_fraction",
+            ),
+            models.CheckConstraint(
+                condition=Q(insertion_rate__gte=0, insertion_rate__lte=1),
+                name="%(app_label)s_%(class)s_insertion_rate_fraction",
+            ),
+            models.CheckConstraint(
+                condition=Q(hourly_cost__gt=0), name="%(app_label)s_%(class)s_hourly_cost_positive"
+            ),
+        ]
+
+
+class Buyer(HoursFactors):
+    """A public buyer (region, département, social landlord…) and its default factors for
+    computing the hours of its lots."""
 
     name = models.CharField("nom", max_length=255)
     kind = models.CharField("type d'acheteur", max_length=32, choices=BuyerKind.choices)
@@ -33,7 +65,8 @@ class Buyer(models.Model):
         verbose_name_plural = "acheteurs"
         ordering = ["name", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["name", "kind"], name="clauses_buyer_name_kind_unique")
+            *HoursFactors.Meta.constraints,
+            models.UniqueConstraint(fields=["name", "kind"], name="clauses_buyer_name_kind_unique"),
         ]
 
     def __str__(self):
@@ -128,7 +161,7 @@ class Marche(models.Model):
         return self.ref
 
 
-class Lot(models.Model):
+class Lot(HoursFactors):
     """A lot of a contract: its clause, the insertion hours required, who won it.
 
     The procedure is stored per lot: the sample files give lots of one contract different
@@ -160,6 +193,7 @@ class Lot(models.Model):
         verbose_name_plural = "lots"
         ordering = ["marche", "ref"]
         constraints = [
+            *HoursFactors.Meta.constraints,
             models.UniqueConstraint(fields=["marche", "ref"], name="clauses_lot_ref_unique"),
             models.CheckConstraint(
                 condition=Q(amount_ht__gte=0), name="clauses_lot_amount_non_negative"
@@ -182,6 +216,23 @@ class Lot(models.Model):
             raise ValidationError(
                 {"clause": "Ce lot a des heures déclarées : il ne peut pas passer sans clause."}
             )
+
+    def hours_factors(self):
+        """``{labour_share, insertion_rate, hourly_cost}``: the lot's own, else its buyer's
+        defaults (``None`` when neither is set)."""
+        buyer = self.marche.buyer
+        return {
+            name: getattr(self, name) if getattr(self, name) is not None else getattr(buyer, name)
+            for name in ("labour_share", "insertion_rate", "hourly_cost")
+        }
+
+    def computed_hours(self):
+        """clauses.md's hours (``rules.hours_from_amount``) from ``hours_factors``, or
+        ``None`` when a factor is missing."""
+        factors = self.hours_factors()
+        if None in factors.values():
+            return None
+        return hours_from_amount(self.amount_ht, **factors)
 
     def execution_departments(self):
         """Where the lot is executed: the contract's département when recorded, else the

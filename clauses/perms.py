@@ -6,7 +6,8 @@ decides, for views and templates.
   participants' pseudonymous references there;
 - regional staff and administrators (the clause officer): every contract, lot and hour,
   the yearly bilan and its export (aggregates only: never more than pseudonymous
-  references leave the portal); instructeurs, chefs de service and administrators import;
+  references leave the portal); instructeurs, chefs de service and administrators import
+  and set the hours a lot requires;
 - the SIAE able to answer a reserved lot: whoever may see the lot, among the structures
   they may see (``structures.perms.visible_structures``);
 - SIAE directors: the hours their structure delivered (on the structure's page);
@@ -76,6 +77,12 @@ def can_view_participants(user, lot):
     """Participant references are shown to the facilitator who follows the lot only: the
     clause officer works on totals."""
     return follows_lot(user, lot)
+
+
+def can_edit_lot_hours(user, lot):
+    """Computing or typing the hours a lot with a clause requires: the clause officer's
+    writers (those who import the contracts)."""
+    return lot.has_clause and can_import(user)
 
 
 def can_view_candidates(user, lot):

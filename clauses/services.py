@@ -6,12 +6,14 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from iae_portal.audit.services import audit_record
+from iae_portal.audit.services import audit_record, diff
 
 from .enums import ImportKind
 from .import_heures import import_heures
 from .import_marches import import_marches
-from .models import HoursReport, ImportRun
+from .models import HoursReport, ImportRun, Lot
+
+FACTORS = ("labour_share", "insertion_rate", "hourly_cost")
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,39 @@ def hours_report(*, actor, lot, period, lines):
             reason=result.summary,
         )
     return result
+
+
+def lot_set_hours(*, actor, lot, hours=None, factors=None):
+    """Set the insertion hours ``lot`` requires (clauses.md, « Computing the hours of a
+    lot »): typed (``hours``), or computed from ``factors`` (``labour_share``,
+    ``insertion_rate``, ``hourly_cost``; ``None`` for the buyer's default) with
+    ``rules.hours_from_amount``. A later ``import_marches`` of the lot sets the file's
+    hours again. One audit entry on the lot with what changed."""
+    from . import perms
+
+    if not perms.can_edit_lot_hours(actor, lot):
+        raise PermissionDenied
+    typed = hours is not None
+    with transaction.atomic():
+        lot = Lot.objects.select_for_update().select_related("marche__buyer").get(pk=lot.pk)
+        fields = ["hours_required", *FACTORS]
+        before = {name: getattr(lot, name) for name in fields}
+        if not typed:
+            for name in FACTORS:
+                setattr(lot, name, (factors or {}).get(name))
+            hours = lot.computed_hours()
+            if hours is None:
+                raise ValueError("Un facteur du calcul manque, sans valeur par défaut.")
+        lot.hours_required = hours
+        lot.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            action="clauses.lot_hours",
+            obj=lot,
+            changes=diff(before, {name: getattr(lot, name) for name in fields}),
+            reason="heures saisies" if typed else "heures calculées",
+        )
+    return lot
 
 
 class _DryRun(Exception):

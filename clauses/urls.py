@@ -11,5 +11,6 @@ urlpatterns = [
     path("import/", views_import.clauses_import, name="import"),
     path("lots/<uuid:uuid>/heures/", views.report_hours, name="report_hours"),
     path("lots/<uuid:uuid>/siae/", views.lot_candidates, name="lot_candidates"),
+    path("lots/<uuid:uuid>/heures-exigees/", views.lot_hours, name="lot_hours"),
     path("<uuid:uuid>/", views.marche_detail, name="detail"),
 ]

@@ -13,7 +13,7 @@ from structures import perms as structure_perms
 from . import perms, querysets, services
 from .enums import RESERVED_TO, Modality
 from .filters import MarcheFilter
-from .forms import CandidatesForm, HoursFormSet, PeriodForm
+from .forms import CandidatesForm, HoursFormSet, LotHoursForm, PeriodForm
 from .models import HoursReport, Lot, Marche
 
 
@@ -79,6 +79,7 @@ def marche_detail(request, uuid):
     followed = set(
         perms.followed_lots(request.user).filter(marche=marche).values_list("pk", flat=True)
     )
+    can_edit_hours = perms.can_import(request.user)
     rows = []
     for lot in lots:
         lot.marche = marche
@@ -88,6 +89,7 @@ def marche_detail(request, uuid):
                 "progress": lot.progress(lot.hours_realised, today),
                 "can_report": lot.has_clause and lot.pk in followed,
                 "is_reserved": lot.clause in RESERVED_TO,
+                "can_edit_hours": can_edit_hours and lot.has_clause,
                 "by_modality": [],
                 "reports": [],
             }
@@ -139,6 +141,22 @@ def report_hours(request, uuid):
         "clauses/report_hours.html",
         {"lot": lot, "period_form": period_form, "formset": formset},
     )
+
+
+@login_required
+def lot_hours(request, uuid):
+    """The clause officer computes or types the hours a lot requires."""
+    lot = get_object_or_404(Lot.objects.select_related("marche__buyer"), uuid=uuid)
+    if not perms.visible_lots(request.user).filter(pk=lot.pk).exists():
+        raise Http404
+    if not perms.can_edit_lot_hours(request.user, lot):
+        raise PermissionDenied
+    form = LotHoursForm(request.POST or None, lot=lot)
+    if request.method == "POST" and form.is_valid():
+        lot = services.lot_set_hours(actor=request.user, lot=lot, **form.service_arguments())
+        messages.success(request, f"Heures exigées du lot {lot.ref} : {lot.hours_required} h.")
+        return redirect("clauses:detail", uuid=lot.marche.uuid)
+    return render(request, "clauses/lot_hours.html", {"lot": lot, "form": form})
 
 
 @login_required

@@ -54,3 +54,12 @@ def test_a_report_without_siae_is_unique(marche):
     HoursReport.objects.create(**values)
     with pytest.raises(IntegrityError):
         HoursReport.objects.create(**values)
+
+
+@pytest.mark.parametrize(
+    "factors",
+    [{"labour_share": "1.5"}, {"insertion_rate": "-0.1"}, {"hourly_cost": "0"}],
+)
+def test_hours_factors_are_checked_by_the_database(db, factors):
+    with pytest.raises(IntegrityError):
+        Buyer.objects.create(name="Acheteur", kind="commune", **factors)

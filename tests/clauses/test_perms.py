@@ -25,19 +25,28 @@ ROLES = [
     "other_facilitator",
     "admin",
 ]
-PAGES = ["list", "bilan", "bilan_csv", "import", "detail", "report_hours", "lot_candidates"]
+PAGES = [
+    "list",
+    "bilan",
+    "bilan_csv",
+    "import",
+    "detail",
+    "report_hours",
+    "lot_candidates",
+    "lot_hours",
+]
 # role: expected status per page, in the order of PAGES
 EXPECTED = {
-    "anonymous": [302] * 7,
-    "director_a": [403, 403, 403, 403, 404, 404, 404],
-    "director_b": [403, 403, 403, 403, 404, 404, 404],
-    "instructeur": [200, 200, 200, 200, 200, 404, 200],
-    "chef_service": [200, 200, 200, 200, 200, 404, 200],
-    "lecteur": [200, 200, 200, 403, 200, 404, 200],
-    "dla": [403, 403, 403, 403, 404, 404, 404],
-    "facilitator": [200, 403, 403, 403, 200, 200, 200],
-    "other_facilitator": [200, 403, 403, 403, 404, 404, 404],
-    "admin": [200, 200, 200, 200, 200, 404, 200],
+    "anonymous": [302] * 8,
+    "director_a": [403, 403, 403, 403, 404, 404, 404, 404],
+    "director_b": [403, 403, 403, 403, 404, 404, 404, 404],
+    "instructeur": [200, 200, 200, 200, 200, 404, 200, 200],
+    "chef_service": [200, 200, 200, 200, 200, 404, 200, 200],
+    "lecteur": [200, 200, 200, 403, 200, 404, 200, 403],
+    "dla": [403, 403, 403, 403, 404, 404, 404, 404],
+    "facilitator": [200, 403, 403, 403, 200, 200, 200, 403],
+    "other_facilitator": [200, 403, 403, 403, 404, 404, 404, 404],
+    "admin": [200, 200, 200, 200, 200, 404, 200, 200],
 }
 
 
@@ -74,6 +83,7 @@ def world(structure_a, director_a, director_b, instructeur, chef_service, lecteu
         "detail": reverse("clauses:detail", args=[lot.marche.uuid]),
         "report_hours": reverse("clauses:report_hours", args=[lot.uuid]),
         "lot_candidates": reverse("clauses:lot_candidates", args=[lot.uuid]),
+        "lot_hours": reverse("clauses:lot_hours", args=[lot.uuid]),
     }
     return users, urls, lot
 
