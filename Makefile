@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: setup run test lint format check-deploy bench bench-db bench-quick clean
+.PHONY: setup run test test-e2e lint format check-deploy bench bench-db bench-quick clean
 
 # Python ≥ 3.12: $PYTHON if given, else python3.13/python3.12 on the PATH or under pyenv.
 PYTHON_BIN := $(shell \
@@ -38,6 +38,15 @@ run: setup
 
 test: setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Browser journeys (tests/e2e) in Debian's headless Chromium, with axe-core from npm
+# installed under var/e2e/ (git-ignored). Screenshots go to var/screenshots/.
+AXE_JS := var/e2e/node_modules/axe-core/axe.min.js
+$(AXE_JS):
+	npm install --prefix var/e2e --no-audit --no-fund --silent axe-core@4
+
+test-e2e: setup $(AXE_JS)
+	$(VENV)/bin/pytest -m e2e -n 0 tests/e2e
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
