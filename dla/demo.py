@@ -13,11 +13,13 @@ from iae_portal.users.models import User
 from structures.demo_data import BATCH_SIZE, DEPARTMENT_CODES
 from structures.enums import SIAE_KINDS
 
-from .enums import AccompanimentState, Mode, Prescriber, ProviderKind, Theme
+from .enums import AccompanimentState, Milestone, Mode, Prescriber, ProviderKind, Theme
+from .followups import add_months
 from .models import (
     Accompaniment,
     Dla,
     DlaMembership,
+    FollowUp,
     Prestation,
     Provider,
     StructureStaffCount,
@@ -82,7 +84,8 @@ def _pick(rng, weights):
 def seed(rng, *, structures, year=None):
     """Accompaniments of ``year`` (last year by default) for about a third of
     ``structures``; two in three individual, the others collective (3 to 6 structures)."""
-    year = year or datetime.date.today().year - 1
+    today = datetime.date.today()
+    year = year or today.year - 1
     demo = DlaDemo()
     demo.dlas = Dla.objects.bulk_create(
         [Dla(department_id=code, host_name=HOSTS.format(code)) for code in DEPARTMENT_CODES]
@@ -115,7 +118,7 @@ def seed(rng, *, structures, year=None):
                     request_date=start - datetime.timedelta(rng.randint(20, 90)),
                     request_needs=NEEDS[Mode.COLLECTIVE if collective else Mode.INDIVIDUELLE],
                     state=AccompanimentState.CLOS if closed else AccompanimentState.INGENIERIE,
-                    closed_on=end + datetime.timedelta(days=200) if closed else None,
+                    closed_on=min(end + datetime.timedelta(days=200), today) if closed else None,
                     closing_summary=CLOSING if closed else "",
                 )
             )
@@ -134,6 +137,22 @@ def seed(rng, *, structures, year=None):
             )
             links.append(beneficiaries)
     demo.accompaniments = Accompaniment.objects.bulk_create(accompaniments, batch_size=BATCH_SIZE)
+    # The closed ones had their contact at 6 months.
+    FollowUp.objects.bulk_create(
+        [
+            FollowUp(
+                accompaniment=a,
+                milestone=Milestone.SIX,
+                contact_date=min(add_months(p.end_date, 6), a.closed_on),
+                implemented="Plan d'action engagé, tableau de bord suivi en bureau.",
+                jobs_kept=rng.randint(2, 20),
+                jobs_created=rng.randint(0, 3),
+            )
+            for a, p in zip(demo.accompaniments, prestations, strict=True)
+            if a.closed_on
+        ],
+        batch_size=BATCH_SIZE,
+    )
     for accompaniment, prestation in zip(demo.accompaniments, prestations, strict=True):
         prestation.accompaniment = accompaniment
     demo.prestations = Prestation.objects.bulk_create(prestations, batch_size=BATCH_SIZE)

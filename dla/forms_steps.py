@@ -275,6 +275,17 @@ class FollowUpForm(StepForm):
         ]
         widgets = {"contact_date": DATE, "implemented": TEXT, "outcomes": TEXT}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("jobs_kept", "jobs_created"):
+            self.fields[name].required = False
+
+    def clean_jobs_kept(self):
+        return self.cleaned_data["jobs_kept"] or 0
+
+    def clean_jobs_created(self):
+        return self.cleaned_data["jobs_created"] or 0
+
 
 class CloseForm(forms.Form):
     closed_on = forms.DateField(label="Date de clôture", widget=DATE)

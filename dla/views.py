@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -38,8 +38,9 @@ def accompaniment_list(request):
     queryset = (
         Accompaniment.objects.visible_to(request.user)
         .for_list()
-        .prefetch_related(Prefetch("prestations", queryset=prestations))
-        .order_by("-first_start", "ref")
+        .prefetch_related("structures", Prefetch("prestations", queryset=prestations))
+        # New requests (no prestation yet) first, on every database.
+        .order_by(F("first_start").desc(nulls_first=True), "-request_date", "ref")
     )
     filterset = AccompanimentFilter(request.GET, queryset=queryset)
     page = Paginator(filterset.qs, page_size(request)).get_page(request.GET.get("page"))

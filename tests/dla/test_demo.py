@@ -4,7 +4,14 @@ import pytest
 from django.core.management import call_command
 
 from dla.bilan import dla_bilan
-from dla.models import Accompaniment, Dla, DlaMembership, Prestation, StructureStaffCount
+from dla.models import (
+    Accompaniment,
+    Dla,
+    DlaMembership,
+    FollowUp,
+    Prestation,
+    StructureStaffCount,
+)
 from iae_portal.users.models import User
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +45,10 @@ def test_seed_demo_creates_dla_data_deterministically(client):
     assert response.status_code == 200
     assert {a.dla.department_id for a in response.context["page"].object_list} == {"54"}
     assert client.get("/dla/bilan/").context["bilan"]["year"] == year
+    # The closed ones had their 6-month contact; the others are waiting for theirs.
+    closed = Accompaniment.objects.filter(state="clos")
+    assert closed.exists() and FollowUp.objects.count() == closed.count()
+    assert "Suivis à faire" in client.get("/").content.decode()
 
     before = snapshot()
     seed(reset=True, force=True)

@@ -1,3 +1,4 @@
+import datetime
 import re
 
 import pytest
@@ -19,6 +20,7 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n%fake but well-marked\n"
+DAY_AFTER = datetime.date(2024, 1, 20)
 
 
 @pytest.fixture(autouse=True)
@@ -237,7 +239,7 @@ def test_follow_up_then_closing_from_the_page(client, user, structure_a):
             "contact_date": "2025-06-02",
             "implemented": "Nouveau tableau de bord.",
             "jobs_kept": "12",
-            "jobs_created": "1",
+            "jobs_created": "",  # blank: none
             "entity_created": "on",
         },
     )
@@ -248,6 +250,7 @@ def test_follow_up_then_closing_from_the_page(client, user, structure_a):
         True,
         False,
     )
+    assert (follow_up.jobs_kept, follow_up.jobs_created) == (12, 0)
     response = client.post(step_url("close", accompaniment), {"closed_on": "2025-06-03"})
     assert response.status_code == 400
     assert "summary" in response.context["forms"]["close"].errors
@@ -318,3 +321,22 @@ def test_detail_of_an_imported_accompaniment_offers_prestations_and_follow_up(
         "close",
     }
     assert response.context["forms"]["follow_up"].initial == {"milestone": 6}
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_list_of_a_chargé_new_requests_first_constant_queries(
+    client, user, django_assert_max_num_queries, size
+):
+    structures = [StructureFactory() for _ in range(2)]
+    for _ in range(size):
+        accompaniment_at("ingenierie", user, structures)
+    request = accompaniment_at("demande", user, structures[1:], request_date=DAY_AFTER)
+    client.force_login(user)
+    with django_assert_max_num_queries(13):
+        response = client.get(reverse("dla:list"), {"per_page": 50})
+    rows = response.context["page"].object_list
+    assert rows[0] == request and len(rows) == size + 1
+    assert structures[1].name in response.content.decode()
+    assert "demande du 20/01/2024" in response.content.decode()
+    response = client.get(reverse("dla:list"), {"state": "demande"})
+    assert list(response.context["page"].object_list) == [request]
