@@ -335,7 +335,9 @@ def accompaniment_request(request):
     dlas = perms.request_dlas(request.user).select_related("department")
     if not perms.can_open_accompaniment(request.user):
         raise PermissionDenied
-    form = RequestForm(request.POST or None, dlas=dlas)
+    # ``?siret=`` pre-fills the structure (a link from a structure's page).
+    initial = {"structures": request.GET.get("siret", "")}
+    form = RequestForm(request.POST or None, dlas=dlas, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             accompaniment = services.accompaniment_open(

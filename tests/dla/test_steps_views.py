@@ -121,6 +121,9 @@ def test_other_dla_gets_404_staff_and_director_read_only(
 
 def test_quick_request_from_the_list(client, user, structure_a, structure_b, instructeur):
     client.force_login(user)
+    response = client.get(reverse("dla:request"), {"siret": structure_a.siret})
+    assert response.status_code == 200
+    assert re.search(rf">\s*{structure_a.siret}</textarea>", response.content.decode())
     content = client.get(reverse("dla:list")).content.decode()
     assert reverse("dla:request") in content and "Enregistrer une nouvelle demande" in content
     data = {
@@ -145,6 +148,7 @@ def test_quick_request_from_the_list(client, user, structure_a, structure_b, ins
     assert (
         "Enregistrer une nouvelle demande" not in client.get(reverse("dla:list")).content.decode()
     )
+    assert client.get(reverse("dla:request")).status_code == 403
     assert client.post(reverse("dla:request"), data).status_code == 403
     assert Accompaniment.objects.count() == 1
 
