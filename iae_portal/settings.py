@@ -186,8 +186,8 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A request carrying files is refused (400) beyond this size, before anything is written to
-# disk: the largest accepted file is 10 MB (supporting documents), plus the form around it.
-IAE_MAX_UPLOAD_REQUEST_SIZE = 12 * 1024 * 1024
+# disk. Each file is 10 MB at most (checked by its form); a few DLA deliverables may go at once.
+IAE_MAX_UPLOAD_REQUEST_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [
     "iae_portal.uploads.RequestSizeLimitHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

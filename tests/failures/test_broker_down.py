@@ -27,11 +27,12 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def use_broker(url):
+def use_broker(monkeypatch, url):
     """Point the Celery app at ``url`` (a new port each time, so a connection pool of its
     own); tasks are really queued. Pools are dropped as Celery does after a fork."""
     app._pool = None
     app.amqp._producer_pool = None
+    monkeypatch.setenv("CELERY_BROKER_URL", url)  # Celery reads it before its settings
     app.conf.broker_url = url
     app.conf.task_always_eager = False  # restored by tests/conftest.py's _eager_celery
 
@@ -63,19 +64,19 @@ def start_redis(port):
 
 
 @pytest.fixture(params=["never_up", "killed"])
-def redis_down(request):
+def redis_down(request, monkeypatch):
     broker_url, pool, producers = app.conf.broker_url, app._pool, app.amqp._producer_pool
     port = free_port()
     if request.param == "killed":
         if shutil.which("redis-server") is None:
             pytest.skip("redis-server is not installed (CI installs it)")
         server = start_redis(port)
-        use_broker(f"redis://127.0.0.1:{port}/0")
+        use_broker(monkeypatch, f"redis://127.0.0.1:{port}/0")
         app.send_task("portal.ping")  # the web process now holds a live connection
         server.terminate()
         server.wait(timeout=10)
     else:
-        use_broker(f"redis://127.0.0.1:{port}/0")
+        use_broker(monkeypatch, f"redis://127.0.0.1:{port}/0")
     yield
     if app._pool is not None:
         app._pool.force_close_all()  # the test's own pool only

@@ -29,6 +29,8 @@ UPLOAD_FORMS = {
     # The API's document upload goes through the same service (aides.services.document_add,
     # which sniffs); its own tests live with the API.
     "aides.api.serializers": {"DocumentUploadSerializer"},
+    # DLA deliverables, sniffed by aides.uploads.sniff in dla.services (tests with dla).
+    "dla.forms_steps": {"PrestationForm", "DeliverableForm"},
     "structures.forms": {"StructureImportForm"},
     "dla.forms": {"DlaImportForm"},
     "clauses.forms": {"ImportForm"},
