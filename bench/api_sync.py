@@ -25,6 +25,8 @@ PREFIX = "API bench"
 
 def seed(count, seed=2026):
     """``count`` structures of the bench département (old ones removed), written in bulk."""
+    from django.db import connection
+
     from structures.demo import unique_sirets
     from structures.models import Convention, NetworkAffiliation, Structure
 
@@ -62,6 +64,11 @@ def seed(count, seed=2026):
         [NetworkAffiliation(structure=s, network="coorace", start_date=start) for s in structures],
         batch_size=5000,
     )
+    if connection.vendor == "postgresql":
+        # As autovacuum would after such a bulk load: the planner needs the new numbers.
+        with connection.cursor() as cursor:
+            for model in (Structure, Convention, NetworkAffiliation):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
     return structures
 
 

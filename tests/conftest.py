@@ -4,6 +4,8 @@ from iae_portal.users.enums import Role
 from structures.models import Region
 from tests.structures.factories import MembershipFactory, StructureFactory, UserFactory
 
+pytest_plugins = ["tests.api.fixtures"]
+
 
 @pytest.fixture
 def grand_est():

@@ -35,6 +35,8 @@ def flatten(detail, path=None):
         for key, value in detail.items():
             if key in NON_FIELD_KEYS:
                 items += flatten(value, path)
+            elif isinstance(key, int):  # a list's element (ListField)
+                items += flatten(value, f"{path or ''}[{key}]")
             else:
                 items += flatten(value, _join(path, str(key)))
         return items

@@ -67,7 +67,12 @@ class Structure(models.Model):
                 condition=Q(legal_form__in=LegalForm.values), name="structure_legal_form_known"
             ),
         ]
-        indexes = [models.Index(fields=["kind"]), models.Index(fields=["name"])]
+        indexes = [
+            models.Index(fields=["kind"]),
+            models.Index(fields=["name"]),
+            # The API's pages of a département's structures, in their sync order.
+            models.Index(fields=["department", "uuid"], name="structure_department_uuid"),
+        ]
 
     def __str__(self):
         return self.name

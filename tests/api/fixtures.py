@@ -1,17 +1,10 @@
+"""Fixtures and helpers of API tests (loaded for the whole suite by tests/conftest.py)."""
+
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from iae_portal.api.services import api_client_create
 from structures.models import Department
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    # Throttle counts live in the cache, which outlives a test's transaction.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 from iae_portal.api.models import ApiClient
 from iae_portal.audit.models import AuditEntry
 from structures.models import Membership
-from tests.api.conftest import bearer
+from tests.api.fixtures import bearer
 from tests.structures.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db

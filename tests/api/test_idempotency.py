@@ -1,7 +1,7 @@
 import pytest
 
 from structures.models import Structure
-from tests.api.conftest import bearer
+from tests.api.fixtures import bearer
 from tests.structures.factories import make_siret
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from schemathesis.checks import (
 
 from iae_portal.api.services import api_client_create
 from iae_portal.wsgi import application
-from tests.api.conftest import dossier_for
+from tests.api.fixtures import dossier_for
 from tests.structures.factories import ConventionFactory, FiguresFactory, StructureFactory
 
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", 12))

@@ -3,7 +3,7 @@ deletions."""
 
 import pytest
 
-from tests.api.conftest import bearer, dossier_for, follow
+from tests.api.fixtures import bearer, dossier_for, follow
 from tests.structures.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db

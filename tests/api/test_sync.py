@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from structures.models import Structure
-from tests.api.conftest import dossier_for, follow
+from tests.api.fixtures import dossier_for, follow
 from tests.structures.factories import (
     AffiliationFactory,
     ConventionFactory,

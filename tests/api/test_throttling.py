@@ -4,7 +4,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_client_over_its_rate_gets_429_with_retry_after(settings, make_token):
-    from tests.api.conftest import bearer
+    from tests.api.fixtures import bearer
 
     settings.IAE_API_THROTTLE_RATE = "3/min"
     busy, quiet = bearer(make_token()[1]), bearer(make_token()[1])
