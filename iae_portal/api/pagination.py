@@ -97,7 +97,7 @@ class KeysetPagination(BasePagination):
             direction, values = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
             if direction not in ("n", "p") or not isinstance(values, list):
                 raise ValueError
-            if len(values) != len(self.ordering):
+            if len(values) != len(self.ordering) or not all(isinstance(v, str) for v in values):
                 raise ValueError
             key = [
                 _aware(model._meta.get_field(name).to_python(value))
