@@ -3,7 +3,12 @@ server. Every page a journey visits must raise no JavaScript console error (a CS
 is one) and pass axe-core with no serious or critical violation.
 
 Run with ``make test-e2e`` (which installs axe-core under var/e2e/); the default ``make
-test`` leaves these tests out (marker ``e2e``)."""
+test`` leaves these tests out (marker ``e2e``).
+
+One module per app's journeys, each person a ``journey(name)`` tab calling ``check(step)``
+on every page: ``test_aides_journeys.py`` (dossiers), ``test_pages.py`` (public and staff
+pages); the DLA chargé's journey (accompaniment, bilan) belongs in ``test_dla_journeys.py``
+and the facilitator's (hours) in ``test_clauses_journeys.py``."""
 
 import json
 import os

@@ -189,3 +189,18 @@ def test_a_strong_password_is_accepted(client):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password(strong)
+
+
+# -- Cross-site requests ----------------------------------------------------------------------
+
+
+def test_a_forged_cross_site_post_is_refused():
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(UserFactory())
+    response = browser.post(reverse("password_change"), {"new_password1": "x"})
+    assert response.status_code == 403
+    response = browser.post(reverse("logout"))
+    assert response.status_code == 403
+    assert browser.get(reverse("home")).status_code == 200  # still logged in: nothing happened
