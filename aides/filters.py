@@ -63,8 +63,14 @@ class QueueFilter(django_filters.FilterSet):
         queryset=Campaign.objects.all(),
         empty_label="Tous",
     )
+    # No DISTINCT (django-filter's default for several values): the state is the dossier's
+    # own column and the kind its structure's, so no row can come twice, and a DISTINCT over
+    # every selected column costs seconds on a large queue.
     state = django_filters.MultipleChoiceFilter(
-        label="État", choices=QUEUE_STATES, widget=forms.SelectMultiple(attrs={"size": 5})
+        label="État",
+        choices=QUEUE_STATES,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+        distinct=False,
     )
     department = django_filters.ModelChoiceFilter(
         label="Département",
@@ -76,6 +82,7 @@ class QueueFilter(django_filters.FilterSet):
         label="Type de structure",
         field_name="structure__kind",
         choices=StructureKind.choices,
+        distinct=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
     instructor = django_filters.ChoiceFilter(

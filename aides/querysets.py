@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 
 from iae_portal.users.enums import Role
+from structures.reference import department_codes
 
 
 class DossierQuerySet(models.QuerySet):
@@ -12,11 +13,12 @@ class DossierQuerySet(models.QuerySet):
         if user.is_admin:
             return self
         if user.is_regional_staff:
-            return (
-                self.filter(structure__department__region_id=user.region_id)
-                if user.region_id
-                else self
-            )
+            if not user.region_id:
+                return self
+            # The région's départements as a list, not a join: PostgreSQL then estimates how
+            # many structures match and hash-joins them (through the join it assumed a tenth
+            # of them and looped over each one: five times slower on 20,000 dossiers).
+            return self.filter(structure__department_id__in=department_codes(user.region_id))
         if user.role == Role.SIAE:
             return self.filter(
                 Q(structure__memberships__user=user) & Q(structure__memberships__is_active=True)

@@ -58,7 +58,10 @@ def queue(request):
     if request.method == "POST":
         return _bulk_action(request, filterset)
     user = request.user
-    page = Paginator(filterset.qs, page_size(request)).get_page(request.GET.get("page"))
+    page = Paginator(filterset.qs.values_list("pk", flat=True), page_size(request)).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = _queue_rows(page.object_list)
     campaign = filterset.filtered_campaign
     return render(
         request,
@@ -78,6 +81,14 @@ def queue(request):
             "vote_form": BulkVoteForm(campaign=campaign) if can_vote(user) and campaign else None,
         },
     )
+
+
+def _queue_rows(keys):
+    """The page's dossiers with what the queue shows, in the page's order. The page's keys
+    come first, sorted on the dossiers' own columns: joining and sorting every dossier of
+    the queue with its structure, campaign and instructor costs three times as much."""
+    rows = Dossier.objects.for_queue().in_bulk(list(keys))
+    return [rows[key] for key in keys]
 
 
 def _bulk_action(request, filterset):

@@ -5,6 +5,8 @@ département table still carries the regions before the 2016 reform, so each for
 is mapped to the region it merged into (loi n° 2015-29 du 16 janvier 2015).
 """
 
+import functools
+
 from localflavor.fr.fr_department import DEPARTMENT_CHOICES_PER_REGION
 from localflavor.fr.fr_region import REGION_2016_CHOICES
 
@@ -30,6 +32,12 @@ def departments():
         for code, name, former in DEPARTMENT_CHOICES_PER_REGION
         if former is not None
     ]
+
+
+@functools.cache
+def department_codes(region_code):
+    """The codes of the départements of a region (those ``load_territories`` writes)."""
+    return tuple(code for code, _, region in departments() if region == region_code)
 
 
 def load_territories(region_model, department_model):

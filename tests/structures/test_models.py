@@ -147,3 +147,15 @@ def test_reference_territories_are_loaded():
     # Every region has at least one département.
     assert not Region.objects.filter(departments__isnull=True).exists()
     assert YearlyFigures.objects.count() == 0 and Convention.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_department_codes_of_each_region_are_those_in_the_database():
+    from structures.models import Region
+    from structures.reference import department_codes
+
+    for region in Region.objects.all():
+        stored = set(region.departments.values_list("code", flat=True))
+        assert set(department_codes(region.code)) == stored, region.code
+    assert department_codes("44") == ("08", "10", "51", "52", "54", "55", "57", "67", "68", "88")
+    assert department_codes("00") == ()
