@@ -117,9 +117,11 @@ class _Row:
     instalments: list
 
 
-def seed(rng, *, structures, today=None):
+def seed(rng, *, structures, today=None, dossiers=None):
     """Campaigns with their commissions, and dossiers of ``structures`` (the demo director's
-    ACI and AI get hers) with their computations, documents, messages and instalments."""
+    ACI and AI get hers) with their computations, documents, messages and instalments.
+    ``dossiers`` asks for more of them than about one per structure (the load benchmark):
+    structures then answer more of the calls open to them, up to that count."""
     now = timezone.now()
     today = today or timezone.localdate()
     schemes = AidScheme.objects.with_current_version().in_bulk(list(SCHEMES), field_name="code")
@@ -128,7 +130,7 @@ def seed(rng, *, structures, today=None):
         return demo  # aid schemes not loaded: nothing to apply to
     staff = _staff()
     campaigns = _campaigns(rng, schemes, today)
-    plans = _plans(rng, structures, schemes, campaigns, staff)
+    plans = _plans(rng, structures, schemes, campaigns, staff, dossiers)
     demo.applicants = _applicants(rng, plans)
     rows = [_dossier(rng, plan, staff, now, today) for plan in plans]
     _envelopes(campaigns, rows)
@@ -274,9 +276,10 @@ def _campaign(scheme, label, opens, closes, phase, dates):
     return campaign, phase, commissions
 
 
-def _plans(rng, structures, schemes, campaigns, staff):
+def _plans(rng, structures, schemes, campaigns, staff, dossiers=None):
     """Who applies to which campaign, and how far each dossier went: the demo director's
-    dossiers, one of each state, then about one dossier per structure."""
+    dossiers, one of each state, then about one dossier per structure, then (``dossiers``)
+    more applications to calls not answered yet until that count, drawn by scheme weight."""
     calls = {(c.scheme.code, phase): (c, held) for c, phase, held in campaigns}
     kinds = {code: set(scheme.eligible_kinds) for code, scheme in schemes.items()}
     plans = []
@@ -309,6 +312,20 @@ def _plans(rng, structures, schemes, campaigns, staff):
         for code in _choose(rng, eligible, count):
             phases = [p for p in (CLOSED, VOTING, OPEN) if (code, p) in calls]
             phase = rng.choices(phases, weights=(35, 50, 15)[: len(phases)])[0]
+            add(structure, _weighted(rng, WEIGHTS[phase]), code, phase)
+    if dossiers is not None and dossiers > len(plans):
+        answered = {(plan.structure.pk, plan.scheme.code, plan.phase) for plan in plans}
+        unanswered = [
+            (structure, code, phase)
+            for structure in others
+            for code in schemes
+            if structure.kind in kinds[code]
+            for phase in (CLOSED, VOTING, OPEN)
+            if (code, phase) in calls and (structure.pk, code, phase) not in answered
+        ]
+        # Weighted sampling without replacement (a key of u ** (1 / weight) per item).
+        unanswered.sort(key=lambda item: rng.random() ** (1 / SCHEMES[item[1]][0]), reverse=True)
+        for structure, code, phase in unanswered[: dossiers - len(plans)]:
             add(structure, _weighted(rng, WEIGHTS[phase]), code, phase)
     return plans
 
