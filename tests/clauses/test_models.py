@@ -63,3 +63,23 @@ def test_a_report_without_siae_is_unique(marche):
 def test_hours_factors_are_checked_by_the_database(db, factors):
     with pytest.raises(IntegrityError):
         Buyer.objects.create(name="Acheteur", kind="commune", **factors)
+
+
+def test_a_lot_with_hours_cannot_lose_its_clause(marche):
+    from django.core.exceptions import ValidationError
+
+    lot = Lot.objects.create(
+        marche=marche, ref="L1", object="x", procedure="mapa", amount_ht=1, clause="marche_reserve"
+    )
+    lot.clause = "none"
+    lot.full_clean()  # no hours yet: allowed
+    HoursReport.objects.create(
+        lot=lot,
+        period="2011-01-01",
+        participant_ref="P1",
+        public_category="rsa",
+        modality="embauche_directe",
+        hours=1,
+    )
+    with pytest.raises(ValidationError, match="heures déclarées"):
+        lot.full_clean()
