@@ -1,9 +1,12 @@
 """Login throttling (django-axes): five failures lock the address out from that client."""
 
 import logging
+import subprocess
+import sys
 
 import pytest
 from axes.models import AccessAttempt
+from django.conf import settings as django_settings
 from django.urls import reverse
 
 from tests.structures.factories import UserFactory
@@ -86,3 +89,19 @@ def test_throttling_logs_neither_the_address_nor_the_password(client, marie, set
     assert "AXES" in caplog.text  # the lockout is logged…
     assert marie.email not in caplog.text  # …without saying whose account
     assert "mauvais-secret" not in caplog.text
+
+
+def test_throttling_adds_no_line_to_a_commands_stderr():
+    # simulate_aid's contract: bad input exits 2 with one line on stderr naming the field;
+    # django-axes' start-up message must not come before it.
+    result = subprocess.run(
+        [sys.executable, "manage.py", "simulate_aid"],
+        input='{"scheme": "inconnu"}',
+        cwd=django_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "scheme" in result.stderr
