@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: setup run test test-e2e lint format check-deploy bench bench-db bench-quick clean
+.PHONY: setup run test test-e2e lint format check-deploy bench bench-db bench-quick bench-load clean
 
 # Python ≥ 3.12: $PYTHON if given, else python3.13/python3.12 on the PATH or under pyenv.
 PYTHON_BIN := $(shell \
@@ -77,6 +77,15 @@ bench-quick: setup bench-db
 	cd bench && DATABASE_URL=$(BENCH_DATABASE_URL) ../$(PY) batch.py --dossiers 1000 --naive-sample 200
 	cd bench && DATABASE_URL=$(BENCH_DATABASE_URL) ../$(PY) letters.py --letters 15 --memory-letters 60
 	cd bench && DATABASE_URL=$(BENCH_DATABASE_URL) ../$(PY) api_sync.py --structures 10000
+
+# Load test: gunicorn in production mode on loopback, simulated users (docs/performance.md).
+# Its own database (seeded once, ~2 minutes, then reused); LOAD_ARGS e.g. --users 20 --duration 30.
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/iae_load
+LOAD_ARGS ?=
+
+bench-load: setup
+	@$(MAKE) --no-print-directory bench-db BENCH_DATABASE_URL=$(LOAD_DATABASE_URL)
+	cd bench && DATABASE_URL=$(LOAD_DATABASE_URL) ../$(PY) load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,187 @@
+"""The server under load: gunicorn in production mode on loopback, and CPU readings.
+
+Production settings as a deployment has them (``DJANGO_DEBUG=0``: secure cookies, HSTS,
+SSL redirect, WhiteNoise with its manifest), TLS being ended by a proxy in front, which the
+load client stands for (``X-Forwarded-Proto: https``): nothing in the settings is relaxed.
+"""
+
+import contextlib
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var" / "load"
+
+
+def production_env(database_url):
+    return {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": database_url,
+        "DJANGO_STATIC_ROOT": str(VAR / "static"),
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(database_url, *, workers, port):
+    """``collectstatic`` (the manifest WhiteNoise needs), then gunicorn's sync workers;
+    yields the process, stopped on the way out. Its errors go to ``var/load/gunicorn.log``."""
+    VAR.mkdir(parents=True, exist_ok=True)
+    env = production_env(database_url)
+    python = sys.executable
+    subprocess.run(
+        [python, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    log = VAR / "gunicorn.log"
+    command = [
+        str(Path(python).with_name("gunicorn")),
+        "iae_portal.wsgi:application",
+        f"--bind=127.0.0.1:{port}",
+        f"--workers={workers}",
+        "--worker-class=sync",
+        "--timeout=60",
+        f"--error-logfile={log}",
+        "--no-control-socket",  # one per user by default: two servers would share it
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    try:
+        _wait_ready(port, process)
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_ready(port, process, timeout=120):
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/connexion/", headers={"X-Forwarded-Proto": "https"}
+    )
+    until = time.monotonic() + timeout
+    while time.monotonic() < until:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn s'est arrêté (voir {VAR / 'gunicorn.log'}).")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                if response.status == 200:
+                    return
+        except OSError:  # refused while booting (URLError), or slow to answer
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("gunicorn ne répond pas.")
+
+
+def _ticks(pid):
+    """User + system CPU clock ticks of one process (None once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[11]) + int(fields[12])
+
+
+def _children(pid):
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        return [int(c) for task in tasks for c in (task / "children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _backends(database):
+    """PostgreSQL's processes serving ``database``: their title is ``postgres: [cluster:]
+    user database host(port) state``."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            words = title.split()
+            if words[:1] == ["postgres:"] and database in words[1:4] and "(" in title:
+                pids.append(int(entry.name))
+    return pids
+
+
+def _machine_busy():
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(fields) - fields[3] - fields[4]  # all but idle and iowait
+
+
+class CpuMeter:
+    """CPU used, in cores, between ``start()`` and ``stop()``: by gunicorn (master and
+    workers), by the PostgreSQL backends serving the database, and by the whole machine
+    (other work included). Sampled twice a second, so that backends coming and going
+    (connections are renewed every minute) are counted. Linux ``/proc`` only."""
+
+    HZ = os.sysconf("SC_CLK_TCK")
+
+    def __init__(self, server_pid, database):
+        self.server_pid, self.database = server_pid, database
+        self.first, self.last = {}, {}
+        self._stop = threading.Event()
+
+    def _sample(self, initial=False):
+        groups = {
+            "server": [self.server_pid, *_children(self.server_pid)],
+            "database": _backends(self.database),
+        }
+        for group, pids in groups.items():
+            for pid in pids:
+                ticks = _ticks(pid)
+                if ticks is not None:
+                    # Present at the start: from then on; born later: all of its life.
+                    self.first.setdefault((group, pid), ticks if initial else 0)
+                    self.last[group, pid] = ticks
+
+    def _run(self):
+        while not self._stop.wait(0.5):
+            self._sample()
+
+    def start(self):
+        self._sample(initial=True)
+        self._machine, self._t0 = _machine_busy(), time.monotonic()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+        seconds = time.monotonic() - self._t0
+
+        def cores(ticks):
+            return round(ticks / self.HZ / seconds, 2)
+
+        used = {"server": 0, "database": 0}
+        for (group, pid), ticks in self.last.items():
+            used[group] += ticks - self.first[group, pid]
+        return {
+            "server_cpu_cores": cores(used["server"]),
+            "database_cpu_cores": cores(used["database"]),
+            "machine_busy_cores": cores(_machine_busy() - self._machine),
+        }

@@ -1,0 +1,320 @@
+"""The simulated users of the load benchmark (``bench/load.py``): plain asyncio and httpx,
+no Django, so that the load generator stays light next to the server it measures.
+
+Each user is a ``Browser`` (its own cookies, the real login form with its CSRF token) that
+repeats its scenario until the deadline, with a think time between requests:
+- ``director``: their dossiers list (``/aides/mes-dossiers/``), then one of them;
+- ``instructor``: the instruction queue with one to three filters taken from the form's own
+  options, then one or two dossiers of the result;
+- ``api``: a partner tool syncing the structures with ``/api/v1/structures/`` cursor pages,
+  following ``next`` to the end, then starting again.
+Every request is timed and recorded under its name; anything but the expected status (or a
+network error) is an error.
+"""
+
+import asyncio
+import http.cookiejar
+import random
+import re
+import time
+from collections import defaultdict
+from html.parser import HTMLParser
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode, urlsplit
+
+import httpx
+
+DOSSIER_LINK = re.compile(r'href="(/aides/dossiers/[0-9a-f-]{36}/)"')
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# Queue filters a person uses, and how many values of each (the form offers the values).
+QUEUE_FILTERS = {"state": 2, "department": 1, "kind": 1, "sort": 1}
+API_PAGE_SIZE = 100
+
+
+class Recorder:
+    """Durations (ms) per request name; errors with their first few reasons."""
+
+    def __init__(self):
+        self.durations = defaultdict(list)
+        self.errors = defaultdict(int)
+        self.error_samples = []
+
+    def record(self, name, ms, error=None):
+        self.durations[name].append(ms)
+        if error is not None:
+            self.errors[name] += 1
+            if len(self.error_samples) < 10:
+                self.error_samples.append(f"{name}: {error}")
+
+    def figures(self, names=None):
+        """``requests``, ``errors``, ``p50_ms``, ``p95_ms``, ``max_ms`` over ``names`` (all
+        by default), and the same per name under ``scenarios``."""
+        names = sorted(self.durations if names is None else names)
+        every = [ms for name in names for ms in self.durations[name]]
+        return {
+            **_summary(every, sum(self.errors[name] for name in names)),
+            "scenarios": {
+                name: _summary(self.durations[name], self.errors[name]) for name in names
+            },
+        }
+
+
+def _summary(durations, errors):
+    ordered = sorted(durations)
+    return {
+        "requests": len(ordered),
+        "errors": errors,
+        "p50_ms": percentile(ordered, 50),
+        "p95_ms": percentile(ordered, 95),
+        "max_ms": round(ordered[-1], 1) if ordered else None,
+    }
+
+
+def percentile(ordered, rank):
+    """Nearest-rank percentile of sorted values (None when empty)."""
+    if not ordered:
+        return None
+    index = max(0, -(-len(ordered) * rank // 100) - 1)
+    return round(ordered[int(index)], 1)
+
+
+class _RefuseAll(http.cookiejar.DefaultCookiePolicy):
+    def set_ok(self, cookie, request):
+        return False
+
+
+def new_client(base_url):
+    """The HTTP client all users share (connection pool only: each ``Browser`` keeps its
+    own cookies, since httpx's jar would not send the secure ones over plain HTTP)."""
+    return httpx.AsyncClient(
+        base_url=base_url,
+        cookies=http.cookiejar.CookieJar(policy=_RefuseAll()),
+        timeout=30,
+        limits=httpx.Limits(max_connections=200, max_keepalive_connections=0),
+    )
+
+
+class Browser:
+    """One person's (or one API client's) side of the conversation.
+
+    ``forwarded_https``: the server runs in production mode behind what would be the TLS
+    proxy; the client speaks for that proxy (``X-Forwarded-Proto: https``, which the
+    settings trust), so secure cookies, the SSL redirect and HTTPS CSRF checks stay on.
+    """
+
+    def __init__(self, client, recorder, *, forwarded_https=False, think=(1.0, 3.0), rng=None):
+        self.client, self.recorder, self.think_range = client, recorder, think
+        self.deadline = None  # time.monotonic() after which no request starts
+        self.rng = rng or random.Random()
+        self.cookies = {}
+        self.headers = {"User-Agent": "iae-load/1"}
+        scheme = "https" if forwarded_https else urlsplit(str(client.base_url)).scheme
+        self.origin = f"{scheme}://{urlsplit(str(client.base_url)).netloc}"
+        if forwarded_https:
+            self.headers["X-Forwarded-Proto"] = "https"
+
+    @property
+    def expired(self):
+        return self.deadline is not None and time.monotonic() >= self.deadline
+
+    async def think(self):
+        low, high = self.think_range
+        pause = self.rng.uniform(low, high)
+        if self.deadline is not None:
+            pause = min(pause, self.deadline - time.monotonic())
+        if pause > 0:
+            await asyncio.sleep(pause)
+
+    async def request(self, name, method, url, *, expect=200, **kwargs):
+        """The response, or None after recording an error (or, past the deadline, without
+        sending anything)."""
+        if self.expired:
+            return None
+        headers = {**self.headers, **kwargs.pop("headers", {})}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        start = time.perf_counter()
+        try:
+            response = await self.client.request(method, url, headers=headers, **kwargs)
+        except httpx.HTTPError as error:
+            self.recorder.record(name, (time.perf_counter() - start) * 1000, repr(error))
+            return None
+        ms = (time.perf_counter() - start) * 1000
+        for header in response.headers.get_list("set-cookie"):
+            for morsel in SimpleCookie(header).values():
+                self.cookies[morsel.key] = morsel.value
+        if response.status_code != expect:
+            self.recorder.record(name, ms, f"{method} {url} → {response.status_code}")
+            return None
+        self.recorder.record(name, ms)
+        return response
+
+    async def login(self, email, password):
+        """The login form, then its POST with the CSRF token: True when logged in."""
+        page = await self.request("login_form", "GET", "/connexion/")
+        token = page and CSRF_FIELD.search(page.text)
+        if token is None:
+            return False
+        form = {"csrfmiddlewaretoken": token.group(1), "username": email, "password": password}
+        done = await self.request(
+            "login",
+            "POST",
+            "/connexion/",
+            expect=302,
+            data=form,
+            headers={"Origin": self.origin, "Referer": f"{self.origin}/connexion/"},
+        )
+        return done is not None and "/connexion/" not in done.headers.get("location", "")
+
+
+class _Options(HTMLParser):
+    """The values offered by each ``<select>`` of a page (empty values left out)."""
+
+    def __init__(self):
+        super().__init__()
+        self.options, self._select = defaultdict(list), None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "select":
+            self._select = attrs.get("name")
+        elif tag == "option" and self._select and attrs.get("value"):
+            self.options[self._select].append(attrs["value"])
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+
+
+def select_options(html):
+    parser = _Options()
+    parser.feed(html)
+    return dict(parser.options)
+
+
+async def director(browser, state):
+    """Their dossiers, then one of them."""
+    page = await browser.request("director_list", "GET", "/aides/mes-dossiers/")
+    links = DOSSIER_LINK.findall(page.text) if page else []
+    await browser.think()
+    if links:
+        await browser.request("director_dossier", "GET", browser.rng.choice(links))
+        await browser.think()
+
+
+async def instructor(browser, state):
+    """The queue filtered on one to three criteria, then one or two dossiers of it."""
+    rng = browser.rng
+    if "options" not in state:
+        page = await browser.request("instructor_queue", "GET", "/aides/instruction/")
+        state["options"] = {
+            name: values
+            for name, values in (select_options(page.text) if page else {}).items()
+            if name in QUEUE_FILTERS
+        }
+        await browser.think()
+    options = state["options"]
+    query = []
+    for name in rng.sample(sorted(options), k=min(len(options), rng.randint(1, 3))):
+        values = options[name]
+        query += [
+            (name, value)
+            for value in rng.sample(values, k=min(len(values), rng.randint(1, QUEUE_FILTERS[name])))
+        ]
+    page = await browser.request(
+        "instructor_queue", "GET", f"/aides/instruction/?{urlencode(query)}"
+    )
+    await browser.think()
+    links = DOSSIER_LINK.findall(page.text) if page else []
+    for link in rng.sample(links, k=min(len(links), rng.randint(1, 2))):
+        await browser.request("instructor_dossier", "GET", link)
+        await browser.think()
+
+
+async def api_client(browser, state):
+    """One cursor page of the structures; the next one on the next call, from the start
+    again after the last page."""
+    url = state.get("next") or f"/api/v1/structures/?page_size={API_PAGE_SIZE}"
+    page = await browser.request(
+        "api_structures", "GET", url, headers={"Authorization": f"Bearer {state['token']}"}
+    )
+    state["next"] = None
+    if page is not None:
+        following = page.json().get("next")
+        if following:  # absolute, as the server sees itself: keep its path and query
+            parts = urlsplit(following)
+            state["next"] = f"{parts.path}?{parts.query}"
+    await browser.think()
+
+
+SCENARIOS = {"director": director, "instructor": instructor, "api": api_client}
+SHARES = {"director": 0.5, "instructor": 0.3, "api": 0.2}
+
+
+def user_mix(total, api_available):
+    """``{kind: count}`` by ``SHARES``; without the API its share goes to the directors."""
+    counts = {kind: round(total * share) for kind, share in SHARES.items()}
+    if not api_available:
+        counts["director"] += counts.pop("api")
+    counts["director"] += total - sum(counts.values())
+    return counts
+
+
+async def run_user(browser, kind, *, deadline, login=None, token=None):
+    """Log in (people) then repeat the scenario of ``kind`` until ``deadline`` (a
+    ``time.monotonic()`` value). Returns the number of scenario rounds."""
+    if login is not None and not await browser.login(*login):
+        return 0
+    state = {"token": token}
+    rounds = 0
+    browser.deadline = deadline
+    while not browser.expired:
+        await SCENARIOS[kind](browser, state)
+        rounds += 1
+    return rounds
+
+
+async def run_load(
+    base_url, users, *, duration, think, forwarded_https, login_concurrency=2, seed=2026
+):
+    """Every user logs in (``login_concurrency`` at a time; the ``login`` figures, apart),
+    then all run for ``duration`` seconds. ``users`` is ``[(kind, login or None, token or None)]``. Returns the
+    ``Recorder`` of the logins and that of the run, and the run's client CPU share."""
+    logins, run = Recorder(), Recorder()
+    rng = random.Random(seed)
+    async with new_client(base_url) as client:
+        browsers = [
+            Browser(client, logins, forwarded_https=forwarded_https, think=think,
+                    rng=random.Random(rng.random()))
+            for _ in users
+        ]  # fmt: skip
+        # Logins come a few at a time, as people arrive: hashing a password costs about a
+        # second of CPU (PBKDF2), so fifty at once would only measure the queue.
+        arriving = asyncio.Semaphore(login_concurrency)
+
+        async def arrive(browser, login):
+            async with arriving:
+                return await browser.login(*login)
+
+        ready = await asyncio.gather(
+            *(
+                arrive(browser, login)
+                for browser, (_, login, _) in zip(browsers, users, strict=True)
+                if login
+            )
+        )
+        if not all(ready):
+            raise RuntimeError(f"Connexion refusée : {logins.error_samples or 'formulaire'}")
+        for browser in browsers:
+            browser.recorder = run
+        cpu, start = time.process_time(), time.monotonic()
+        deadline = start + duration
+        await asyncio.gather(
+            *(
+                run_user(browser, kind, deadline=deadline, token=token)
+                for browser, (kind, _, token) in zip(browsers, users, strict=True)
+            )
+        )
+        wall = time.monotonic() - start
+        client_cpu = (time.process_time() - cpu) / wall
+    return logins, run, {"wall_s": round(wall, 1), "client_cpu_cores": round(client_cpu, 3)}

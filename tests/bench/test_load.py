@@ -1,0 +1,204 @@
+"""The load benchmark's pieces (``bench/load_*.py``) on a small demo region: the seeding and
+its accounts, each simulated user's scenario against the live server (with production's
+transport settings), and the whole run for a second with no think time. The 60-second run
+itself is ``make bench-load``; nothing here measures time."""
+
+import asyncio
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import authenticate
+
+from aides.enums import DossierState as S
+from aides.models import Dossier
+from iae_portal.api.models import ApiClient
+from iae_portal.users.enums import Role
+from iae_portal.users.models import User
+from structures.models import Structure
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+import load_seed
+import load_users
+
+STRUCTURES, DOSSIERS = 40, 120
+
+
+@pytest.fixture
+def region(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the demo's PDFs
+    seeded = load_seed.seed_region(structures=STRUCTURES, dossiers=DOSSIERS)
+    return seeded, load_seed.accounts(directors=2, instructors=1, api_clients=1)
+
+
+@pytest.fixture
+def production_transport(settings):
+    """What ``DJANGO_DEBUG=0`` turns on, with TLS ended by a proxy the client speaks for."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    settings.CSRF_COOKIE_HTTPONLY = True
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+async def rounds(base_url, kind, login, token, count, recorder):
+    """``count`` rounds of one user's scenario, no think time; True when logged in."""
+    async with load_users.new_client(base_url) as client:
+        browser = load_users.Browser(client, recorder, forwarded_https=True, think=(0, 0))
+        if login and not await browser.login(*login):
+            return False
+        state = {"token": token}
+        for _ in range(count):
+            await load_users.SCENARIOS[kind](browser, state)
+        return True
+
+
+# -- Seeding and accounts ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_region_has_the_asked_dossiers_at_every_stage_and_is_reused(region):
+    seeded, _ = region
+    assert (seeded["seeded"], seeded["structures"], seeded["dossiers"]) == (
+        True,
+        STRUCTURES,
+        DOSSIERS,
+    )
+    assert Structure.objects.count() == STRUCTURES and Dossier.objects.count() == DOSSIERS
+    states = set(Dossier.objects.values_list("state", flat=True))
+    assert len(states) >= 10 and {S.BROUILLON, S.DEPOSE, S.SOLDE} <= states
+    # More than one dossier per structure, never twice to the same call.
+    assert Dossier.objects.values("structure").distinct().count() < DOSSIERS
+    pairs = list(Dossier.objects.values_list("structure_id", "campaign_id"))
+    assert len(pairs) == len(set(pairs))
+    again = load_seed.seed_region(structures=STRUCTURES, dossiers=DOSSIERS)
+    assert again == {"seeded": False, "structures": STRUCTURES, "dossiers": DOSSIERS, "seed_s": 0}
+
+
+@pytest.mark.django_db
+def test_accounts_log_in_and_api_tokens_are_renewed(region):
+    _, logins = region
+    password = logins["password"]
+    for email in logins["directors"]:
+        user = authenticate(username=email, password=password)
+        assert user is not None and user.role == Role.SIAE
+        assert Dossier.objects.visible_to(user).count() >= 2  # a list to browse
+    (email,) = logins["instructors"]
+    instructor = authenticate(username=email, password=password)
+    assert instructor.role == Role.INSTRUCTEUR and instructor.region_id == "44"
+    (token,) = logins["api_tokens"]
+    again = load_seed.accounts(directors=2, instructors=1, api_clients=1)
+    assert again["directors"] == logins["directors"] and again["api_tokens"] != [token]
+    assert User.objects.filter(email=email).count() == 1
+    clients = ApiClient.objects.filter(name=load_seed.API_CLIENT_NAME.format(1))
+    assert clients.count() == 2 and clients.filter(revoked_at__isnull=True).count() == 1
+
+
+# -- Scenarios against the live server -----------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_scenarios_browse_with_no_error(region, live_server, production_transport, monkeypatch):
+    _, logins = region
+    monkeypatch.setattr(load_users, "API_PAGE_SIZE", 15)  # three pages of the 40 structures
+    recorder = load_users.Recorder()
+    password = logins["password"]
+    director = (logins["directors"][0], password)
+    instructor = (logins["instructors"][0], password)
+    assert run(rounds(live_server.url, "director", director, None, 2, recorder))
+    assert run(rounds(live_server.url, "instructor", instructor, None, 3, recorder))
+    assert run(rounds(live_server.url, "api", None, logins["api_tokens"][0], 4, recorder))
+    assert recorder.error_samples == []
+    counts = {name: len(durations) for name, durations in recorder.durations.items()}
+    assert counts["login"] == 2 and counts["director_list"] == 2
+    assert counts["director_dossier"] == 2  # each list had a dossier to open
+    assert counts["instructor_queue"] == 4  # the form once, then filtered three times
+    assert counts["instructor_dossier"] >= 1
+    assert counts["api_structures"] == 4  # three pages, then the first again
+    figures = recorder.figures()
+    assert figures["requests"] == sum(counts.values()) and figures["errors"] == 0
+    assert set(figures["scenarios"]) == set(counts)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_refused_login_is_an_error(region, live_server):
+    recorder = load_users.Recorder()
+    email = region[1]["directors"][0]
+    assert not run(
+        rounds(live_server.url, "director", (email, "wrong-password"), None, 1, recorder)
+    )
+    assert recorder.errors == {"login": 1}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_run_load_for_a_second(region, live_server):
+    _, logins = region
+    password = logins["password"]
+    users = [
+        ("director", (logins["directors"][0], password), None),
+        ("instructor", (logins["instructors"][0], password), None),
+        ("api", None, logins["api_tokens"][0]),
+    ]
+    login, recorder, client = run(
+        load_users.run_load(
+            live_server.url,
+            users,
+            duration=1,
+            think=(0, 0),
+            forwarded_https=False,
+            login_concurrency=1,
+        )
+    )
+    assert login.figures(["login"])["requests"] == 2 and login.error_samples == []
+    figures = recorder.figures()
+    assert figures["errors"] == 0 and figures["requests"] > 3
+    assert figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"]
+    assert {"director_list", "instructor_queue", "api_structures"} <= set(figures["scenarios"])
+    assert client["client_cpu_cores"] >= 0
+
+
+# -- Pure pieces ---------------------------------------------------------------------------
+
+
+def test_percentile_is_the_nearest_rank():
+    values = sorted(float(x) for x in range(1, 101))
+    assert load_users.percentile(values, 50) == 50 and load_users.percentile(values, 95) == 95
+    assert load_users.percentile([7.0], 95) == 7 and load_users.percentile([], 50) is None
+
+
+def test_recorder_counts_errors_per_name():
+    recorder = load_users.Recorder()
+    for ms in (10, 20, 30):
+        recorder.record("a", ms)
+    recorder.record("b", 40, error="GET / → 500")
+    figures = recorder.figures()
+    assert (figures["requests"], figures["errors"], figures["max_ms"]) == (4, 1, 40)
+    assert figures["scenarios"]["a"] == {
+        "requests": 3, "errors": 0, "p50_ms": 20, "p95_ms": 30, "max_ms": 30
+    }  # fmt: skip
+    assert recorder.error_samples == ["b: GET / → 500"]
+    assert recorder.figures(["a"])["errors"] == 0
+
+
+def test_select_options_reads_each_select_of_a_form():
+    html = """<select name="state" multiple><option value="depose">Déposé</option>
+    <option value="instruit" selected>Instruit</option></select>
+    <select name="sort"><option value="">—</option><option value="reference">Réf.</option>
+    </select><input name="q">"""
+    assert load_users.select_options(html) == {
+        "state": ["depose", "instruit"],
+        "sort": ["reference"],
+    }
+
+
+def test_user_mix_gives_the_api_share_to_directors_without_the_api():
+    assert load_users.user_mix(50, api_available=True) == {
+        "director": 25,
+        "instructor": 15,
+        "api": 10,
+    }
+    assert load_users.user_mix(50, api_available=False) == {"director": 35, "instructor": 15}
+    assert sum(load_users.user_mix(7, api_available=True).values()) == 7
