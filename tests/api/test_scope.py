@@ -83,3 +83,17 @@ def test_a_departement_writer_may_not_write_elsewhere(make_token, two_department
         api.patch(f"/api/v1/structures/{metz.siret}/", {"name": "X"}, format="json").status_code
         == 404
     )
+
+
+def test_a_dla_client_reads_the_directory_but_no_dossier(make_token, two_departments):
+    from dla.models import Dla, DlaMembership
+
+    nancy, _metz = two_departments
+    dossier_for(nancy)
+    dla = Dla.objects.get_or_create(department_id="54")[0]
+    client, token = make_token("read", dla=dla)
+    api = bearer(token)
+    assert DlaMembership.objects.filter(user=client.user, dla=dla, is_active=True).exists()
+    # DLA chargés de mission read the whole directory (structures/perms.py), not dossiers.
+    assert len(follow(api, "/api/v1/structures/")[0]) == 2
+    assert follow(api, "/api/v1/dossiers/")[0] == []
