@@ -200,6 +200,7 @@ class _Sync:
             ):
                 current.setdefault(pks[structure_id], {})[network] = (pk, start)
         self.ended_affiliations, self.dropped_affiliations, self.new_affiliations = [], [], []
+        self.network_changed = set()  # sirets: their structure changes for the API's sync
         for siret, s in structures.items():
             values = {"permanents": s.permanents, "insertion_employees": s.insertion_employees}
             before = staff.get(known[siret]["pk"]) if siret in known else None
@@ -211,7 +212,10 @@ class _Sync:
                     # Started today: it never held a full day, nothing to keep.
                     target = self.dropped_affiliations if start == self.day else None
                     (target if target is not None else self.ended_affiliations).append(pk)
+                    self.network_changed.add(siret)
             self.new_affiliations += [(siret, n) for n in sorted(s.networks - set(mine))]
+            if s.networks - set(mine):
+                self.network_changed.add(siret)
 
     def _compare_prestations(self, prestations, lock):
         fields = (*PrestationRow.FIELDS, "accompaniment__ref", "provider__name")
@@ -323,6 +327,13 @@ class _Sync:
                 for s, n in self.new_affiliations
             ],
             batch_size=BATCH,
+        )
+        # Networks are part of a structure for the API (``updated_since``); bulk writes send
+        # no signal, so the structures are marked changed here.
+        _update(
+            Structure,
+            sorted(self.structures[siret] for siret in self.network_changed),
+            updated_at=now,
         )
         staff = [
             StructureStaffCount(

@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 import json
 
@@ -8,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
 from dla.bilan import KEYS, dla_bilan
 from dla.importer import apply_dla_import, plan_dla_import
@@ -99,6 +101,9 @@ def test_reimport_changes_nothing():
 
 def test_reimport_updates_networks_and_counts():
     import_sample()
+    # An earlier day: the structures' ``updated_at`` must move when their networks do.
+    Structure.objects.update(updated_at=timezone.now() - datetime.timedelta(days=3))
+    NetworkAffiliation.objects.update(start_date=datetime.date(2020, 1, 1))
     rows = sample_rows()
     for row in rows:
         if row["structure_siret"] == "01057839434593":
@@ -109,6 +114,9 @@ def test_reimport_updates_networks_and_counts():
     current = NetworkAffiliation.objects.current().filter(structure=structure)
     assert list(current.values_list("network", flat=True)) == ["fei"]
     assert structure.dla_staff.permanents == 7
+    # Networks are part of the structure for the API's incremental sync; the others stay.
+    recent = timezone.now() - datetime.timedelta(days=1)
+    assert list(Structure.objects.filter(updated_at__gt=recent)) == [structure]
 
 
 def test_import_writes_in_bounded_queries(django_assert_max_num_queries):
