@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from iae_portal.api.errors import Conflict, FieldError, error_body
+from iae_portal.api.errors import Conflict, FieldError, error_body, register_conversion
 from iae_portal.api.idempotency import idempotent
 from iae_portal.api.parsers import MultiPartParser
 from iae_portal.api.scope import client_of, restrict
@@ -20,7 +20,13 @@ from structures.api.views import StructureViewSet
 from .. import perms
 from ..models import AidScheme, Campaign, Dossier, ParameterVersion
 from ..rules import BadInput
-from ..services import document_add, dossier_create, dossier_save_data
+from ..services import (
+    DossierChanged,
+    TransitionRefused,
+    document_add,
+    dossier_create,
+    dossier_save_data,
+)
 from ..simulation import SchemeBook
 from ..workflow import APPLICANT, APPLICANT_EDITABLE
 from . import schema
@@ -35,6 +41,10 @@ from .serializers import (
 )
 
 MAX_CASES = 1000
+
+register_conversion(BadInput, lambda error: FieldError(error.field, error.message))
+register_conversion(DossierChanged, lambda error: Conflict(error.message, code="changed"))
+register_conversion(TransitionRefused, lambda error: Conflict(str(error), code="refused"))
 
 
 @extend_schema_view(

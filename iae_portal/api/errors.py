@@ -66,11 +66,21 @@ def error_response(status_code, code, message, field=None, headers=None):
     return Response(error_body([(field, code, message)]), status=status_code, headers=headers)
 
 
-def _convert(exc):
-    """Django's exceptions and the services' ones as DRF's."""
-    from aides.rules import BadInput
-    from aides.services import DossierChanged, TransitionRefused
+# An app's own exceptions (a service's "changed meanwhile", a rule's bad input) and the API
+# error each becomes, registered by the app's ``api`` package.
+CONVERSIONS = {}
 
+
+def register_conversion(exception_class, convert):
+    """``convert(exc)`` → a DRF exception (``Conflict``, ``FieldError``…)."""
+    CONVERSIONS[exception_class] = convert
+
+
+def _convert(exc):
+    """Django's exceptions and the apps' registered ones as DRF's."""
+    for exception_class, convert in CONVERSIONS.items():
+        if isinstance(exc, exception_class):
+            return convert(exc)
     if isinstance(exc, Http404):
         return exceptions.NotFound("Objet introuvable.")
     if isinstance(exc, PermissionDenied):
@@ -88,12 +98,6 @@ def _convert(exc):
         return exceptions.ValidationError(
             [exceptions.ErrorDetail(e.messages[0], e.code or "invalid") for e in exc.error_list]
         )
-    if isinstance(exc, BadInput):
-        return FieldError(exc.field, exc.message)
-    if isinstance(exc, DossierChanged):
-        return Conflict(exc.message, code="changed")
-    if isinstance(exc, TransitionRefused):
-        return Conflict(str(exc), code="refused")
     if isinstance(exc, SuspiciousOperation):
         return exceptions.ParseError("Requête refusée.")
     return exc

@@ -176,3 +176,16 @@ def test_other_structures_dossiers_are_404_and_staff_clients_create_none(draft, 
         format="json",
     )
     assert response.status_code == 403
+
+
+def test_a_stale_version_is_409_and_changes_nothing(director_api):
+    structure, api, client = director_api
+    dossier = services.dossier_create(
+        actor=client.user, structure=structure, campaign=CampaignFactory()
+    )
+    url = f"/api/v1/dossiers/{dossier.uuid}/"
+    fresh = api.patch(url, {"title": "Premier", "version": dossier.version}, format="json")
+    assert fresh.status_code == 200 and fresh.json()["title"] == "Premier"
+    stale = api.patch(url, {"title": "Second", "version": dossier.version}, format="json")
+    assert stale.status_code == 409 and stale.json()["errors"][0]["code"] == "changed"
+    assert Dossier.objects.get().title == "Premier"
