@@ -19,7 +19,9 @@ def _child_changed(sender, instance, **kwargs):
 
 def connect():
     for model in (Convention, NetworkAffiliation, YearlyFigures):
-        for signal in (post_save, post_delete):
-            signal.connect(
-                _child_changed, sender=model, dispatch_uid=f"touch-structure-{model.__name__}"
-            )
+        post_save.connect(_child_changed, sender=model, dispatch_uid=f"touch-{model.__name__}")
+    # Not on a network affiliation's deletion: a receiver would turn the imports' one
+    # DELETE per chunk into a query per row, and the code that deletes affiliations
+    # (``affiliations_set``, the import) marks the structures itself.
+    for model in (Convention, YearlyFigures):
+        post_delete.connect(_child_changed, sender=model, dispatch_uid=f"touch-{model.__name__}")
