@@ -1,20 +1,10 @@
 from django import forms
-from django.core.exceptions import ValidationError
+
+from iae_portal.forms import CsvUploadField
 
 
 class DlaImportForm(forms.Form):
-    file = forms.FileField(
-        label="Fichier CSV",
-        help_text="UTF-8, séparateur virgule, ligne d'en-tête (voir le format ci-dessous).",
-    )
-
-    MAX_SIZE = 5 * 1024 * 1024
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_SIZE:
-            raise ValidationError("Le fichier dépasse 5 Mo.")
-        return upload
+    file = CsvUploadField()
 
 
 class BilanForm(forms.Form):

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
+from iae_portal.forms import CsvUploadField
 from iae_portal.users.models import User
 
 from .enums import MembershipRole, Network
@@ -98,18 +99,7 @@ class MembershipAddForm(forms.Form):
 
 
 class StructureImportForm(forms.Form):
-    file = forms.FileField(
-        label="Fichier CSV",
-        help_text="UTF-8, séparateur virgule, ligne d'en-tête (voir le format ci-dessous).",
-    )
+    file = CsvUploadField()
     partial = forms.BooleanField(
         label="Importer les lignes valides même si d'autres sont en erreur", required=False
     )
-
-    MAX_SIZE = 5 * 1024 * 1024
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_SIZE:
-            raise ValidationError("Le fichier dépasse 5 Mo.")
-        return upload
