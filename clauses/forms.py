@@ -27,7 +27,7 @@ class PeriodForm(forms.Form):
     def clean_period(self):
         raw = self.cleaned_data["period"].strip()
         match = PERIOD.fullmatch(raw)
-        if not match or not 1 <= int(match[2]) <= 12:
+        if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1:
             raise ValidationError(f"Mois invalide : « {raw} » (format attendu AAAA-MM).")
         return datetime.date(int(match[1]), int(match[2]), 1)
 

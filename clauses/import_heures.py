@@ -16,7 +16,7 @@ from structures.validators import normalize_siret
 
 from .enums import Clause, Modality, PublicCategory
 from .import_csv import BATCH, CHUNK, ImportResult, RowChecker, RowError, read_records
-from .models import HoursReport, Lot
+from .models import HoursReport, Lot, bulk_update_touching
 
 COLUMNS = (
     "marche_ref",
@@ -185,5 +185,5 @@ def _apply(keyed):
         else:
             result.unchanged += 1
     HoursReport.objects.bulk_create(created, batch_size=BATCH)
-    HoursReport.objects.bulk_update(updated, REPORT_FIELDS, batch_size=BATCH)
+    bulk_update_touching(HoursReport, updated, REPORT_FIELDS, batch_size=BATCH)
     return result

@@ -16,7 +16,7 @@ from structures.validators import normalize_siret, validate_siret
 
 from .enums import BuyerKind, Clause, MarcheType, Procedure
 from .import_csv import BATCH, CHUNK, ImportResult, RowChecker, RowError, read_records
-from .models import Buyer, Facilitator, Lot, Marche
+from .models import Buyer, Facilitator, Lot, Marche, bulk_update_touching
 
 COLUMNS = (
     "marche_ref",
@@ -196,7 +196,8 @@ def _apply(rows):
     new = [Marche(ref=ref, **values) for ref, values in contracts.items() if ref not in known]
     Marche.objects.bulk_create(new, batch_size=BATCH)
     changed_contracts = {ref for ref, (_, values) in known.items() if values != contracts[ref]}
-    Marche.objects.bulk_update(
+    bulk_update_touching(
+        Marche,
         [Marche(pk=known[ref][0], **contracts[ref]) for ref in changed_contracts],
         MARCHE_FIELDS,
         batch_size=BATCH,
@@ -226,7 +227,7 @@ def _apply(rows):
         else:
             result.unchanged += 1
     Lot.objects.bulk_create(created, batch_size=BATCH)
-    Lot.objects.bulk_update(updated, LOT_FIELDS, batch_size=BATCH)
+    bulk_update_touching(Lot, updated, LOT_FIELDS, batch_size=BATCH)
     return result
 
 

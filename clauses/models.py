@@ -18,8 +18,18 @@ __all__ = [
     "ImportRun",
     "Lot",
     "Marche",
+    "bulk_update_touching",
     "hours_from_amount",
 ]
+
+
+def bulk_update_touching(model, objects, fields, **kwargs):
+    """``bulk_update`` that sets ``updated_at`` too (``auto_now`` acts in ``save()`` only):
+    the API's ``updated_since`` must see changes written in bulk."""
+    now = timezone.now()
+    for obj in objects:
+        obj.updated_at = now
+    model.objects.bulk_update(objects, [*fields, "updated_at"], **kwargs)
 
 
 class HoursFactors(models.Model):
@@ -146,6 +156,7 @@ class Marche(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    updated_at = models.DateTimeField("modifié le", auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = "marché"
@@ -187,6 +198,7 @@ class Lot(HoursFactors):
     )
     attributaire_name = models.CharField("attributaire", max_length=255, blank=True)
     attributaire_siret = models.CharField("SIRET de l'attributaire", max_length=14, blank=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = "lot"
@@ -279,6 +291,7 @@ class HoursReport(models.Model):
         related_name="+",
     )
     hours = models.DecimalField("heures", max_digits=8, decimal_places=2)
+    updated_at = models.DateTimeField("modifiées le", auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = "heures réalisées"

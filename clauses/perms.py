@@ -16,6 +16,8 @@ decides, for views and templates.
 
 from iae_portal.users.enums import Role
 from structures import perms as structure_perms
+from structures.enums import MembershipRole
+from structures.models import Membership
 
 from .enums import RESERVED_TO
 from .models import HoursReport, Lot, Marche
@@ -104,6 +106,21 @@ def can_view_structure_hours(user, structure):
     if is_clause_officer(user):
         return structure_perms.can_view_structure(user, structure)
     return user.role == Role.SIAE and structure_perms.is_director_of(user, structure)
+
+
+def visible_hours(user):
+    """The reports ``user`` may read: those of the lots they see, and for an SIAE director
+    those their structures delivered (``can_view_structure_hours``), as a queryset."""
+    if is_clause_officer(user):
+        return HoursReport.objects.all()
+    if is_facilitator(user):
+        return HoursReport.objects.filter(lot__in=followed_lots(user))
+    if _active(user) and user.role == Role.SIAE:
+        directed = Membership.objects.filter(
+            user=user, is_active=True, role=MembershipRole.DIRECTEUR
+        ).values("structure_id")
+        return HoursReport.objects.filter(siae_id__in=directed)
+    return HoursReport.objects.none()
 
 
 def structure_hours(structure):

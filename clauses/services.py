@@ -11,7 +11,7 @@ from iae_portal.audit.services import audit_record, diff
 from .enums import ImportKind
 from .import_heures import import_heures
 from .import_marches import import_marches
-from .models import HoursReport, ImportRun, Lot
+from .models import HoursReport, ImportRun, Lot, bulk_update_touching
 
 FACTORS = ("labour_share", "insertion_rate", "hourly_cost")
 
@@ -79,7 +79,7 @@ def hours_report(*, actor, lot, period, lines):
             else:
                 result.unchanged += 1
         HoursReport.objects.bulk_create(to_create)
-        HoursReport.objects.bulk_update(to_update, ["public_category", "hours"])
+        bulk_update_touching(HoursReport, to_update, ["public_category", "hours"])
         result.created, result.updated = len(to_create), len(to_update)
         audit_record(
             actor=actor,
@@ -117,7 +117,7 @@ def lot_set_hours(*, actor, lot, hours=None, factors=None):
             if hours is None:
                 raise ValueError("Un facteur du calcul manque, sans valeur par défaut.")
         lot.hours_required = hours
-        lot.save(update_fields=fields)
+        lot.save(update_fields=[*fields, "updated_at"])
         audit_record(
             actor=actor,
             action="clauses.lot_hours",
