@@ -14,7 +14,8 @@ An app registers its models in ``<app>/api/deletions.py`` (found at start-up by
 - ``object_id``: the identifier the API exposes (the ``uuid`` by default);
 - ``scope``: what the object belonged to, kept in the tombstone: ``department`` (code),
   ``structure`` (uuid), ``dla`` (the DLA's département code); the region follows from the
-  département;
+  département. A list of values (an object of several départements, or any other kind such
+  as ``facilitator``) is kept in the tombstone's ``scopes``, matched by ``scoped_to``;
 - ``restrict``: for each client restriction kind, whether it narrows this type
   (``True``: compare with the tombstone's column; ``False``: not narrowed, as the
   resource's ``scope_paths`` maps it to ``None``); a kind left out hides the type from
@@ -24,6 +25,8 @@ An app registers its models in ``<app>/api/deletions.py`` (found at start-up by
   perms.py queryset (``Q()`` for everything, ``None`` for nothing).
 """
 
+import functools
+import operator
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -60,20 +63,36 @@ def register(model, *, type, audience, scope=None, object_id=None, restrict=None
 
 
 _BY_MODEL = {}
+_COLUMNS = ("department", "region", "structure", "dla")
+
+
+def _token(kind, value):
+    return f" {kind}:{value} "
+
+
+def scoped_to(kind, values):
+    """Tombstones of objects that belonged to one of ``values`` of ``kind``, whether kept
+    in the kind's own column or in ``scopes``."""
+    parts = [Q(scopes__contains=_token(kind, value)) for value in values]
+    if kind in _COLUMNS:
+        parts += [Q(**{f"{kind}__in": list(values)})]
+    return functools.reduce(operator.or_, parts) if parts else Q(pk__in=[])
 
 
 def _record(sender, instance, **kwargs):
     registration = _BY_MODEL[sender]
     scope = {k: v for k, v in registration.scope(instance).items() if v is not None}
+    many = {k: scope.pop(k) for k in list(scope) if isinstance(scope[k], list | tuple | set)}
+    many |= {k: [scope.pop(k)] for k in list(scope) if k not in _COLUMNS}
+    if many.get("department"):
+        many["region"] = _regions(many["department"])
+    scopes = "".join(
+        _token(kind, value).rstrip()
+        for kind in sorted(many)
+        for value in sorted(str(v) for v in many[kind])
+    )
     department = scope.get("department")
-    region = ""
-    if department:
-        from structures.models import Department
-
-        region = (
-            Department.objects.filter(pk=department).values_list("region_id", flat=True).first()
-            or ""
-        )
+    region = next(iter(_regions([department])), "") if department else ""
     Deletion.objects.create(
         type=registration.type,
         object_id=str(registration.object_id(instance)),
@@ -81,7 +100,15 @@ def _record(sender, instance, **kwargs):
         region=region,
         structure=str(scope.get("structure") or ""),
         dla=scope.get("dla") or "",
+        scopes=f"{scopes} " if scopes else "",
     )
+
+
+def _regions(departments):
+    from structures.models import Department
+
+    codes = Department.objects.filter(pk__in=list(departments)).values_list("region_id", flat=True)
+    return sorted(set(codes))
 
 
 def visible_deletions(user, client):
@@ -110,7 +137,7 @@ def _restriction_q(registration, client):
         return None
     if not registration.restrict[kind]:
         return Q()
-    return Q(**{kind: _column_value(kind, value)})
+    return scoped_to(kind, [_column_value(kind, value)])
 
 
 def _column_value(kind, value):

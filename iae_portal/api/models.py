@@ -1,6 +1,9 @@
 """API clients (tokens), deletion tombstones, external ids and idempotent replays."""
 
+import functools
 import hashlib
+import itertools
+import operator
 import uuid
 
 from django.conf import settings
@@ -26,6 +29,8 @@ class ApiClient(models.Model):
     The client acts through its own ``user`` (a service account created with it), so the
     apps' ``perms.py`` decide what it may do exactly as for a person with that role; the
     restriction (one département, one structure, one DLA) narrows what it sees further.
+    A facilitator's client (``facilitator``) is no restriction: its account is a member of
+    that facilitator, so clauses/perms.py give it that facilitator's lots, as to a person.
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -63,6 +68,14 @@ class ApiClient(models.Model):
         blank=True,
         related_name="+",
     )
+    facilitator = models.ForeignKey(
+        "clauses.Facilitator",
+        verbose_name="facilitateur",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField("créé le", default=timezone.now)
     revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
     last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
@@ -78,11 +91,18 @@ class ApiClient(models.Model):
             models.CheckConstraint(
                 condition=Q(scope__in=ApiScope.values), name="api_client_scope_known"
             ),
-            # At most one restriction: all, one département, one structure or one DLA.
+            # At most one restriction (all, one département, one structure or one DLA), or
+            # a facilitator's client.
             models.CheckConstraint(
-                condition=Q(department__isnull=True, structure__isnull=True)
-                | Q(department__isnull=True, dla__isnull=True)
-                | Q(structure__isnull=True, dla__isnull=True),
+                condition=functools.reduce(
+                    operator.and_,
+                    (
+                        Q(**{f"{a}__isnull": True}) | Q(**{f"{b}__isnull": True})
+                        for a, b in itertools.combinations(
+                            ("department", "structure", "dla", "facilitator"), 2
+                        )
+                    ),
+                ),
                 name="api_client_one_restriction",
             ),
         ]
@@ -116,6 +136,8 @@ class ApiClient(models.Model):
             return f"structure {self.structure.siret}"
         if self.dla_id:
             return f"DLA {self.dla.department_id}"
+        if self.facilitator_id:
+            return f"facilitateur {self.facilitator.name}"
         return "tout"
 
 
@@ -133,6 +155,9 @@ class Deletion(models.Model):
     region = models.CharField("région", max_length=3, blank=True)
     structure = models.CharField("structure (uuid)", max_length=36, blank=True)
     dla = models.CharField("DLA (département)", max_length=3, blank=True)
+    # An object of several départements or facilitators (a lot executed where its
+    # facilitator works): `` department:54 department:57 facilitator:3 ``.
+    scopes = models.TextField("autres périmètres", blank=True)
 
     class Meta:
         verbose_name = "suppression"

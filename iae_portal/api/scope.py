@@ -3,10 +3,11 @@ restriction (one département, one structure, one DLA).
 
 A resource declares ``scope_paths``: for each restriction kind, the ORM path to compare
 with the client's value (``department`` → a département code, ``structure`` → a
-structure's primary key, ``dla`` → a DLA's primary key), or ``None`` when that restriction
-does not narrow the resource. A kind it does not mention shows nothing: forgetting a path
-hides data rather than leaking it. ``scope_paths = None`` marks a resource every client
-sees (the schemes' catalogue).
+structure's primary key, ``dla`` → a DLA's primary key), a function of that value giving
+a ``Q`` (when no single path says it, as for a lot's execution département), or ``None``
+when that restriction does not narrow the resource. A kind it does not mention shows
+nothing: forgetting a path hides data rather than leaking it. ``scope_paths = None`` marks
+a resource every client sees (the schemes' catalogue).
 """
 
 from .models import ApiClient
@@ -32,4 +33,6 @@ def restrict(queryset, client, scope_paths):
     path = scope_paths[kind]
     if path is None:
         return queryset
+    if callable(path):
+        return queryset.filter(path(value))
     return queryset.filter(**{path: value})

@@ -19,27 +19,32 @@ def new_token():
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
-def _service_role(scope, *, structure, dla):
+def _service_role(scope, *, structure, dla, facilitator=None):
     """The role the client's account plays, so the apps' perms.py apply unchanged: a
     structure's client is one of its members (a director when it writes), a DLA's client a
-    chargé de mission, any other client regional staff (instructeur when it writes)."""
+    chargé de mission, a facilitator's client one of its members, any other client regional
+    staff (instructeur when it writes)."""
     writes = scope == ApiScope.WRITE
     if structure is not None:
         return Role.SIAE
     if dla is not None:
         return Role.DLA
+    if facilitator is not None:
+        return Role.FACILITATEUR
     return Role.INSTRUCTEUR if writes else Role.LECTEUR
 
 
 @transaction.atomic
-def api_client_create(*, actor, name, scope, department=None, structure=None, dla=None):
+def api_client_create(
+    *, actor, name, scope, department=None, structure=None, dla=None, facilitator=None
+):
     """Create a client and return ``(client, token)``; the token is shown once, only its
     hash is stored."""
     from structures.enums import MembershipRole
     from structures.services import membership_add
 
-    if sum(x is not None for x in (department, structure, dla)) > 1:
-        raise ValueError("Une seule restriction : département, structure ou DLA.")
+    if sum(x is not None for x in (department, structure, dla, facilitator)) > 1:
+        raise ValueError("Une seule restriction : département, structure, DLA ou facilitateur.")
     if scope not in ApiScope.values:
         raise ValueError(f"Portée inconnue : {scope}")
     token = new_token()
@@ -49,7 +54,7 @@ def api_client_create(*, actor, name, scope, department=None, structure=None, dl
         password=None,
         first_name="Client API",
         last_name=name[:150],
-        role=_service_role(scope, structure=structure, dla=dla),
+        role=_service_role(scope, structure=structure, dla=dla, facilitator=facilitator),
         region=region,
         organisation=name[:200],
     )
@@ -62,12 +67,15 @@ def api_client_create(*, actor, name, scope, department=None, structure=None, dl
         department=department,
         structure=structure,
         dla=dla,
+        facilitator=facilitator,
     )
     if structure is not None:
         role = MembershipRole.DIRECTEUR if scope == ApiScope.WRITE else MembershipRole.SALARIE
         membership_add(actor=actor, structure=structure, user=user, role=role)
     if dla is not None:
         _join_dla(user, dla)
+    if facilitator is not None:
+        _join_facilitator(user, facilitator)
     audit_record(
         actor=actor,
         action="api_client.create",
@@ -85,6 +93,14 @@ def _join_dla(user, dla):
     from dla.models import DlaMembership
 
     DlaMembership.objects.update_or_create(user=user, dla=dla, defaults={"is_active": True})
+
+
+def _join_facilitator(user, facilitator):
+    from clauses.models import FacilitatorMembership
+
+    FacilitatorMembership.objects.update_or_create(
+        user=user, facilitator=facilitator, defaults={"is_active": True}
+    )
 
 
 @transaction.atomic
@@ -120,7 +136,7 @@ def client_for_token(token):
     if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     client = (
-        ApiClient.objects.select_related("user", "structure", "dla")
+        ApiClient.objects.select_related("user", "structure", "dla", "facilitator")
         .filter(token_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True)
         .first()
     )

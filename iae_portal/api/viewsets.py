@@ -63,7 +63,8 @@ class UpsertMixin:
 
     Subclasses give ``external_type`` and ``write(serializer, instance)`` (calls the app's
     service, returns the object); ``scope_field`` names the field blamed when the written
-    object would fall outside what the client may see."""
+    object would fall outside what the client may see; ``natural_instance(data)`` may name
+    the visible object the request's own key already designates (then updated, 200)."""
 
     external_type = None
     scope_field = None
@@ -80,7 +81,12 @@ class UpsertMixin:
             target = externals.find(request.user, external_id, self.external_type)
             if target is not None:
                 instance = self.get_queryset().filter(uuid=target).first()
+        if instance is None:
+            instance = self.natural_instance(request.data)
         return self._save(request, instance, external_id, partial=False)
+
+    def natural_instance(self, data):
+        return None
 
     def update(self, request, *args, **kwargs):
         instance = self.get_object()

@@ -21,6 +21,9 @@ class Command(BaseCommand):
         restriction.add_argument("--department", metavar="CODE", help="un seul département")
         restriction.add_argument("--structure", metavar="SIRET", help="une seule structure")
         restriction.add_argument("--dla", metavar="CODE", help="un seul DLA (son département)")
+        restriction.add_argument(
+            "--facilitator", metavar="NOM", help="pour un facilitateur (ses lots, ses heures)"
+        )
         actions.add_parser("list", help="liste les clients")
         revoke = actions.add_parser("revoke", help="révoque un client")
         revoke.add_argument("client", help="nom ou UUID du client")
@@ -29,7 +32,8 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         getattr(self, f"_{action}")(**options)
 
-    def _create(self, *, name, scope, department, structure, dla, **options):
+    def _create(self, *, name, scope, department, structure, dla, facilitator, **options):
+        from clauses.models import Facilitator
         from dla.models import Dla
         from structures.models import Department, Structure
 
@@ -45,6 +49,8 @@ class Command(BaseCommand):
             restriction["structure"] = self._get(Structure, "--structure", siret=structure)
         if dla:
             restriction["dla"] = self._get(Dla, "--dla", department_id=dla)
+        if facilitator:
+            restriction["facilitator"] = self._get(Facilitator, "--facilitator", name=facilitator)
         client, token = api_client_create(actor=None, name=name, scope=scope, **restriction)
         self.stdout.write(
             f"Client « {client.name} » créé ({client.get_scope_display().lower()}, "
@@ -59,7 +65,7 @@ class Command(BaseCommand):
             raise CommandError(f"{option} : {next(iter(lookup.values()))} introuvable.") from None
 
     def _list(self, **options):
-        clients = ApiClient.objects.select_related("structure", "dla").order_by(
+        clients = ApiClient.objects.select_related("structure", "dla", "facilitator").order_by(
             "name", "created_at"
         )
         for client in clients:
