@@ -8,6 +8,8 @@ from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
 from aides.api.views import CampaignViewSet, DossierViewSet, SchemeViewSet, SimulateView
+from clauses.api.views import BilanView as ClausesBilanView
+from clauses.api.views import HoursViewSet, LotViewSet, MarcheViewSet
 from structures.api.views import StructureViewSet
 
 from .docs import DocsView, SchemaView
@@ -24,11 +26,15 @@ router.register("structures", StructureViewSet, basename="structure")
 router.register("schemes", SchemeViewSet, basename="scheme")
 router.register("campaigns", CampaignViewSet, basename="campaign")
 router.register("dossiers", DossierViewSet, basename="dossier")
+router.register("clauses/marches", MarcheViewSet, basename="clauses-marche")
+router.register("clauses/lots", LotViewSet, basename="clauses-lot")
+router.register("clauses/heures", HoursViewSet, basename="clauses-heures")
 router.register("deletions", DeletionViewSet, basename="deletion")
 
 app_name = "api"
 urlpatterns = [
     path("aides/simulate/", SimulateView.as_view(), name="simulate"),
+    path("clauses/bilan/", ClausesBilanView.as_view(), name="clauses-bilan"),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
