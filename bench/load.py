@@ -78,28 +78,29 @@ def main():
         say(
             f"gunicorn prêt ({args.workers} workers) ; {args.users} utilisateurs, {args.duration:g} s…"
         )
-        meter = CpuMeter(server.pid, connection.settings_dict["NAME"])
-        meter.start()
-        login, run, client = asyncio.run(
+        login, run, measured = asyncio.run(
             run_load(
                 f"http://127.0.0.1:{port}",
                 users,
                 duration=args.duration,
                 think=args.think,
                 forwarded_https=True,
+                meter=CpuMeter(server.pid, connection.settings_dict["NAME"]),
             )
         )
-        cpu = meter.stop()
-    figures = {
-        **run.figures(),
-        "requests_per_s": round(sum(map(len, run.durations.values())) / client["wall_s"], 1),
+    figures = run.figures()
+    wall, count = measured.pop("wall_s"), figures["requests"]
+    busy = measured["server_cpu_cores"] + measured["database_cpu_cores"]
+    figures |= {
+        "requests_per_s": round(count / wall, 1),
+        # What a request costs the server and the database, whatever else the machine does.
+        "server_cpu_ms_per_request": round(busy * wall / count * 1000, 1) if count else None,
         "login": login.figures(["login"]),
         "users": mix,
-        "duration_s": client["wall_s"],
+        "duration_s": wall,
         "think_s": list(args.think),
         "workers": args.workers,
-        "client_cpu_cores": client["client_cpu_cores"],
-        **cpu,
+        **measured,
         "api": bool(logins["api_tokens"]),
         "structures": seeded["structures"],
         "dossiers": seeded["dossiers"],

@@ -275,11 +275,21 @@ async def run_user(browser, kind, *, deadline, login=None, token=None):
 
 
 async def run_load(
-    base_url, users, *, duration, think, forwarded_https, login_concurrency=2, seed=2026
+    base_url,
+    users,
+    *,
+    duration,
+    think,
+    forwarded_https,
+    login_concurrency=2,
+    meter=None,
+    seed=2026,
 ):
     """Every user logs in (``login_concurrency`` at a time; the ``login`` figures, apart),
-    then all run for ``duration`` seconds. ``users`` is ``[(kind, login or None, token or None)]``. Returns the
-    ``Recorder`` of the logins and that of the run, and the run's client CPU share."""
+    then all run for ``duration`` seconds. ``users`` is ``[(kind, login or None, token or
+    None)]``; ``meter`` (``start()``, ``stop()`` giving a dict) measures the run only.
+    Returns the ``Recorder`` of the logins and that of the run, and the run's figures: its
+    wall time, the client's CPU share and the meter's."""
     logins, run = Recorder(), Recorder()
     rng = random.Random(seed)
     async with new_client(base_url) as client:
@@ -307,6 +317,8 @@ async def run_load(
             raise RuntimeError(f"Connexion refusée : {logins.error_samples or 'formulaire'}")
         for browser in browsers:
             browser.recorder = run
+        if meter is not None:
+            meter.start()
         cpu, start = time.process_time(), time.monotonic()
         deadline = start + duration
         await asyncio.gather(
@@ -317,4 +329,9 @@ async def run_load(
         )
         wall = time.monotonic() - start
         client_cpu = (time.process_time() - cpu) / wall
-    return logins, run, {"wall_s": round(wall, 1), "client_cpu_cores": round(client_cpu, 3)}
+        measured = meter.stop() if meter is not None else {}
+    return (
+        logins,
+        run,
+        {"wall_s": round(wall, 1), "client_cpu_cores": round(client_cpu, 3), **measured},
+    )

@@ -4,7 +4,10 @@ transport settings), and the whole run for a second with no think time. The 60-s
 itself is ``make bench-load``; nothing here measures time."""
 
 import asyncio
+import os
+import random
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,7 @@ from structures.models import Structure
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import load_seed
+import load_server
 import load_users
 
 STRUCTURES, DOSSIERS = 40, 120
@@ -47,7 +51,9 @@ def run(coroutine):
 async def rounds(base_url, kind, login, token, count, recorder):
     """``count`` rounds of one user's scenario, no think time; True when logged in."""
     async with load_users.new_client(base_url) as client:
-        browser = load_users.Browser(client, recorder, forwarded_https=True, think=(0, 0))
+        browser = load_users.Browser(
+            client, recorder, forwarded_https=True, think=(0, 0), rng=random.Random(7)
+        )
         if login and not await browser.login(*login):
             return False
         state = {"token": token}
@@ -116,7 +122,7 @@ def test_scenarios_browse_with_no_error(region, live_server, production_transpor
     assert counts["login"] == 2 and counts["director_list"] == 2
     assert counts["director_dossier"] == 2  # each list had a dossier to open
     assert counts["instructor_queue"] == 4  # the form once, then filtered three times
-    assert counts["instructor_dossier"] >= 1
+    assert counts["instructor_dossier"] >= 1  # (filters drawn with a fixed seed)
     assert counts["api_structures"] == 4  # three pages, then the first again
     figures = recorder.figures()
     assert figures["requests"] == sum(counts.values()) and figures["errors"] == 0
@@ -134,7 +140,7 @@ def test_a_refused_login_is_an_error(region, live_server):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_run_load_for_a_second(region, live_server):
+def test_run_load_for_a_second(region, live_server, monkeypatch):
     _, logins = region
     password = logins["password"]
     users = [
@@ -142,7 +148,22 @@ def test_run_load_for_a_second(region, live_server):
         ("instructor", (logins["instructors"][0], password), None),
         ("api", None, logins["api_tokens"][0]),
     ]
-    login, recorder, client = run(
+    recorders, make = [], load_users.Recorder  # the logins' recorder, then the run's
+    logins_at_start = []
+
+    def recorder():
+        recorders.append(make())
+        return recorders[-1]
+
+    class Meter:  # measures the run only: started once every user is logged in
+        def start(self):
+            logins_at_start.append(len(recorders[0].durations["login"]))
+
+        def stop(self):
+            return {"server_cpu_cores": 0.5}
+
+    monkeypatch.setattr(load_users, "Recorder", recorder)
+    login, run_recorder, measured = run(
         load_users.run_load(
             live_server.url,
             users,
@@ -150,14 +171,27 @@ def test_run_load_for_a_second(region, live_server):
             think=(0, 0),
             forwarded_https=False,
             login_concurrency=1,
+            meter=Meter(),
         )
     )
     assert login.figures(["login"])["requests"] == 2 and login.error_samples == []
-    figures = recorder.figures()
+    assert logins_at_start == [2]
+    figures = run_recorder.figures()
     assert figures["errors"] == 0 and figures["requests"] > 3
     assert figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"]
     assert {"director_list", "instructor_queue", "api_structures"} <= set(figures["scenarios"])
-    assert client["client_cpu_cores"] >= 0
+    assert measured["server_cpu_cores"] == 0.5 and measured["client_cpu_cores"] >= 0
+
+
+def test_cpu_meter_counts_the_process_it_watches():
+    meter = load_server.CpuMeter(os.getpid(), "no-such-database")
+    meter.start()
+    start = time.process_time()
+    while time.process_time() - start < 0.2:  # busy: at least 0.2 s of CPU to count
+        pass
+    used = meter.stop()
+    assert used["server_cpu_cores"] > 0 and used["database_cpu_cores"] == 0
+    assert used["machine_busy_cores"] > 0
 
 
 # -- Pure pieces ---------------------------------------------------------------------------
