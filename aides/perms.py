@@ -111,3 +111,24 @@ def can_vote(user):
 
 
 can_manage_campaigns = can_vote
+
+
+# -- Batches: a batch goes through a whole campaign, whose dossiers may span regions.
+
+
+def visible_batch_changes(user, changes):
+    """The changes of a batch (``batch.batch_changes``) whose dossier ``user`` may open."""
+    from .models import Dossier
+
+    return changes.filter(dossier__in=Dossier.objects.visible_to(user))
+
+
+def can_download_batch_archive(user, batch):
+    """The archive holds the letters of every dossier of the batch: for those who may open
+    each of them."""
+    from .models import BatchItem, Dossier
+
+    hidden = BatchItem.objects.filter(batch=batch).exclude(
+        dossier__in=Dossier.objects.visible_to(user)
+    )
+    return not hidden.exists()

@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from . import perms
 from .batch import BatchAlreadyRunning, batch_changes, batch_start, letters_start
 from .models import Batch, BatchState, Campaign, Commission
 
@@ -78,7 +79,11 @@ def batch_detail(request, uuid):
         "aides/batch/batch_detail.html",
         {
             "batch": batch,
-            "changes": batch_changes(batch)[:500] if batch.state == BatchState.DONE else [],
+            "changes": (
+                perms.visible_batch_changes(request.user, batch_changes(batch))[:500]
+                if batch.state == BatchState.DONE
+                else []
+            ),
         },
     )
 
@@ -103,6 +108,8 @@ def batch_archive(request, uuid):
     batch = _batch_or_404(request, uuid)
     if not batch.archive:
         raise Http404
+    if not perms.can_download_batch_archive(request.user, batch):
+        raise PermissionDenied
     return FileResponse(
         batch.archive.open("rb"), as_attachment=True, filename=batch.archive.name.rsplit("/", 1)[-1]
     )
