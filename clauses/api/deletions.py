@@ -2,10 +2,10 @@
 
 A tombstone keeps where the object was executed (``filters.lot_in_department``: the
 contract's département, else its facilitators' territories) and the facilitators following
-it, so that the feed shows it to those who saw it."""
+it, so that the feed shows it to those who saw it. Scopes are read before the deletion
+(``iae_portal.api.deletions``): a contract's lots still exist then."""
 
 from django.db.models import Q
-from django.db.models.signals import pre_delete
 
 from iae_portal.api.deletions import register, scoped_to
 from iae_portal.users.enums import Role
@@ -50,18 +50,14 @@ def lot_scope(lot):
     }
 
 
-def _marche_scope_before_delete(sender, instance, **kwargs):
-    # Its lots are deleted before it: what they tell of it is read while they exist.
-    lots = Lot.objects.filter(marche=instance, facilitator__isnull=False)
+def marche_scope(marche):
+    lots = Lot.objects.filter(marche=marche, facilitator__isnull=False)
     followers = sorted(set(lots.values_list("facilitator_id", flat=True)))
-    department = instance.department_id
-    instance.api_scope = {
+    department = marche.department_id
+    return {
         "department": [department] if department else _territory(followers),
         "facilitator": followers,
     }
-
-
-pre_delete.connect(_marche_scope_before_delete, sender=Marche, dispatch_uid="api-marche-scope")
 
 
 def hours_scope(report):
@@ -74,7 +70,7 @@ def hours_scope(report):
 register(
     Marche,
     type="marche",
-    scope=lambda marche: getattr(marche, "api_scope", {}),
+    scope=marche_scope,
     restrict={"department": True},
     audience=clauses_audience,
 )

@@ -6,6 +6,7 @@ import uuid
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from iae_portal.api.errors import form_errors
 from structures.validators import normalize_siret
 
 from ..enums import Modality, PublicCategory
@@ -143,25 +144,14 @@ class HoursWriteSerializer(serializers.Serializer):
         formset = HoursFormSet(
             data | {"lines-TOTAL_FORMS": "1", "lines-INITIAL_FORMS": "0"}, prefix="lines"
         )
-        errors = _errors(period) | (_errors(formset.forms[0]) if not formset.is_valid() else {})
+        errors = form_errors(period) | (
+            form_errors(formset.forms[0]) if not formset.is_valid() else {}
+        )
         if errors:
             raise serializers.ValidationError(errors)
         attrs["period"] = period.cleaned_data["period"]
         attrs["line"] = formset.lines[0]
         return attrs
-
-
-def _errors(form):
-    """A Django form's errors as DRF's field errors (codes kept)."""
-    if form.is_valid():
-        return {}
-    return {
-        ("non_field_errors" if field == "__all__" else field): [
-            serializers.ErrorDetail(" ".join(error.messages), code=error.code or "invalid")
-            for error in errors
-        ]
-        for field, errors in form.errors.as_data().items()
-    }
 
 
 def parse_period(raw):

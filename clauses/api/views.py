@@ -7,12 +7,13 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from iae_portal.api.errors import FieldError
+from iae_portal.api.filters import query_year
 from iae_portal.api.scope import client_of, restrict
 from iae_portal.api.viewsets import ReadOnlyViewSet, ScopedMixin, UpsertMixin
 
@@ -178,17 +179,6 @@ def _check_same_line(report, lot, period, line):
             )
 
 
-class YearSerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=1, max_value=9999)
-
-
-def bilan_year(request):
-    """``?year=`` as an int, or a 400 naming it."""
-    query = YearSerializer(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    return query.validated_data["year"]
-
-
 @extend_schema(
     tags=["clauses"],
     summary="Bilan annuel des clauses sociales",
@@ -207,4 +197,4 @@ class BilanView(APIView):
         client = client_of(request)
         if not perms.can_view_bilan(request.user) or (client and client.restriction):
             raise PermissionDenied("Le bilan est réservé aux clients qui voient tous les marchés.")
-        return Response(clauses_bilan(bilan_year(request)))
+        return Response(clauses_bilan(query_year(request)))

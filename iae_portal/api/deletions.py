@@ -30,7 +30,7 @@ import operator
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, pre_delete
 
 from .models import Deletion
 
@@ -57,6 +57,7 @@ def register(model, *, type, audience, scope=None, object_id=None, restrict=None
         restrict=dict(restrict or {}),
     )
     REGISTRY[type] = registration
+    pre_delete.connect(_remember, sender=model, weak=False, dispatch_uid=f"api-scope-{type}")
     post_delete.connect(_record, sender=model, weak=False, dispatch_uid=f"api-deletion-{type}")
     _BY_MODEL[model] = registration
     return registration
@@ -79,9 +80,18 @@ def scoped_to(kind, values):
     return functools.reduce(operator.or_, parts) if parts else Q(pk__in=[])
 
 
+def _remember(sender, instance, **kwargs):
+    # Read while everything exists: a deletion removes an object's many-to-many links and
+    # children (a contract's lots) before the object itself.
+    instance._api_deletion_scope = _BY_MODEL[sender].scope(instance)
+
+
 def _record(sender, instance, **kwargs):
     registration = _BY_MODEL[sender]
-    scope = {k: v for k, v in registration.scope(instance).items() if v is not None}
+    scope = getattr(instance, "_api_deletion_scope", None)
+    if scope is None:
+        scope = registration.scope(instance)
+    scope = {k: v for k, v in scope.items() if v is not None}
     many = {k: scope.pop(k) for k in list(scope) if isinstance(scope[k], list | tuple | set)}
     many |= {k: [scope.pop(k)] for k in list(scope) if k not in _COLUMNS}
     if many.get("department"):

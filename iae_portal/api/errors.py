@@ -76,6 +76,21 @@ def register_conversion(exception_class, convert):
     CONVERSIONS[exception_class] = convert
 
 
+def form_errors(form):
+    """A Django form's errors as DRF's error detail (codes kept), ``{}`` when it is valid:
+    an API checking its input with a page's form refuses what the page refuses, in its
+    words."""
+    if form.is_valid():
+        return {}
+    return {
+        ("non_field_errors" if field == "__all__" else field): [
+            exceptions.ErrorDetail(" ".join(error.messages), code=error.code or "invalid")
+            for error in errors
+        ]
+        for field, errors in form.errors.as_data().items()
+    }
+
+
 def _convert(exc):
     """Django's exceptions and the apps' registered ones as DRF's."""
     for exception_class, convert in CONVERSIONS.items():

@@ -34,6 +34,14 @@ def parse_instant(raw, field):
     return value
 
 
+def query_year(request, name="year"):
+    """``?year=`` (a bilan's year) as an int from 1 to 9999, or a 400 on it."""
+    raw = request.query_params.get(name, "").strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 4 and int(raw) >= 1):
+        raise FieldError(name, "Une année de 1 à 9999 est attendue.", code="invalid")
+    return int(raw)
+
+
 class UpdatedSinceFilter(BaseFilterBackend):
     """Objects created or changed at or after the instant (``view.updated_field``,
     ``updated_at`` by default; a view may also give ``updated_since_filter(queryset, t)``)."""
