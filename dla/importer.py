@@ -231,7 +231,7 @@ class _Sync:
                 }
                 if _changed(known[ref], after):
                     self.changed_prestations.append(p)
-        existing_pairs, self.removed_pairs = set(), []
+        existing_pairs, self.removed_pairs, self.unlinked = set(), [], set()
         ids = {v["pk"]: ref for ref, v in known.items()}
         for chunk in itertools.batched(sorted(ids), CHUNK):
             for pk, prestation_id, siret in Beneficiary.objects.filter(
@@ -240,6 +240,7 @@ class _Sync:
                 existing_pairs.add((ids[prestation_id], siret))
                 if (ids[prestation_id], siret) not in self.wanted_pairs:
                     self.removed_pairs.append(pk)
+                    self.unlinked.add(ids[prestation_id])
         self.new_pairs = sorted(self.wanted_pairs - existing_pairs)
 
     def counts(self):
@@ -378,6 +379,10 @@ class _Sync:
             ],
             batch_size=BATCH,
         )
+        # Beneficiaries are part of a prestation as the API shows it (updated_since).
+        relinked = self.unlinked | {r for r, _ in self.new_pairs}
+        relinked -= {p.ref for p in self.new_prestations}
+        _update(Prestation, sorted(self.prestations[r] for r in relinked), updated_at=now)
 
 
 def _update(model, pks, **values):
