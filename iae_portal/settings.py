@@ -279,6 +279,7 @@ SPECTACULAR_SETTINGS = {
         "StructureKindEnum": "structures.enums.StructureKind",
         "ConventionKindEnum": "structures.enums.ConventionKind",
         "DocumentKindEnum": "aides.enums.DocumentKind",
+        "PrescriberEnum": "dla.enums.Prescriber",
     },
 }
 

@@ -10,6 +10,8 @@ from rest_framework.routers import DefaultRouter
 from aides.api.views import CampaignViewSet, DossierViewSet, SchemeViewSet, SimulateView
 from clauses.api.views import BilanView as ClausesBilanView
 from clauses.api.views import HoursViewSet, LotViewSet, MarcheViewSet
+from dla.api.views import AccompanimentViewSet, PrestationViewSet
+from dla.api.views import BilanView as DlaBilanView
 from structures.api.views import StructureViewSet
 
 from .docs import DocsView, SchemaView
@@ -29,12 +31,15 @@ router.register("dossiers", DossierViewSet, basename="dossier")
 router.register("clauses/marches", MarcheViewSet, basename="clauses-marche")
 router.register("clauses/lots", LotViewSet, basename="clauses-lot")
 router.register("clauses/heures", HoursViewSet, basename="clauses-heures")
+router.register("dla/accompaniments", AccompanimentViewSet, basename="dla-accompaniment")
+router.register("dla/prestations", PrestationViewSet, basename="dla-prestation")
 router.register("deletions", DeletionViewSet, basename="deletion")
 
 app_name = "api"
 urlpatterns = [
     path("aides/simulate/", SimulateView.as_view(), name="simulate"),
     path("clauses/bilan/", ClausesBilanView.as_view(), name="clauses-bilan"),
+    path("dla/bilan/", DlaBilanView.as_view(), name="dla-bilan"),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
