@@ -4,6 +4,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from iae_portal.forms import CsvUploadField
 from structures.enums import StructureKind
 from structures.models import Structure
 from structures.validators import normalize_siret
@@ -120,17 +121,7 @@ class ImportForm(forms.Form):
         label="Fichier",
         choices=ImportKind.choices,
     )
-    file = forms.FileField(
-        label="Fichier CSV", help_text="UTF-8, séparateur virgule, ligne d'en-tête."
-    )
-
-    MAX_SIZE = 5 * 1024 * 1024
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_SIZE:
-            raise ValidationError("Le fichier dépasse 5 Mo.")
-        return upload
+    file = CsvUploadField(help_text="UTF-8, séparateur virgule, ligne d'en-tête.")
 
 
 class CandidatesForm(forms.Form):
