@@ -28,10 +28,10 @@ def parse_instant(raw, field):
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     try:
-        value.astimezone(datetime.UTC)  # an instant out of range (year 1 with an offset)
-    except OverflowError:
+        # In UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows.
+        return value.astimezone(datetime.UTC)
+    except OverflowError:  # an instant out of range (year 1 with an offset)
         raise FieldError(field, INSTANT_HELP, code="invalid") from None
-    return value
 
 
 def query_year(request, name="year"):

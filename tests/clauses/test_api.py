@@ -243,6 +243,12 @@ def test_updated_since_sees_changes_written_in_bulk(read_api, plie_api, lots):
     assert uuids(read_api, f"{HEURES}?updated_since={since}") == {str(report.uuid)}
 
 
+def test_updated_since_takes_any_iso_offset(read_api, lots):
+    # PostgreSQL refuses offsets beyond ±15:59: the instant is compared in UTC.
+    far_east = follow(read_api, f"{HEURES}?updated_since=2000-01-01T00:00:00%2B16:15")[0]
+    assert len(far_east) == 2
+
+
 def test_deletions_feed_by_scope(api_54, read_api, plie_api, lots):
     nancy, metz = lots
     expected_54 = {str(nancy.marche.uuid), str(nancy.uuid), str(nancy.hours_reports.get().uuid)}
