@@ -41,6 +41,13 @@ def parse_args():
     parser.add_argument("--structures", type=int, default=5_000)
     parser.add_argument("--dossiers", type=int, default=20_000)
     parser.add_argument("--port", type=int, default=0, help="0: a free port")
+    parser.add_argument(
+        "--nice",
+        type=int,
+        default=0,
+        help="the server's scheduling group niceness; below 0 (root) it goes before other "
+        "work on a shared machine, as on a server of its own",
+    )
     args = parser.parse_args()
     args.think = tuple(float(x) for x in args.think.split(","))
     return args
@@ -74,7 +81,9 @@ def main():
     ]  # fmt: skip
     connection.close()  # the server's workers need the database, not this process
     port = args.port or free_port()
-    with gunicorn(os.environ["DATABASE_URL"], workers=args.workers, port=port) as server:
+    with gunicorn(
+        os.environ["DATABASE_URL"], workers=args.workers, port=port, nice=args.nice
+    ) as server:
         say(
             f"gunicorn prêt ({args.workers} workers) ; {args.users} utilisateurs, {args.duration:g} s…"
         )
@@ -100,6 +109,7 @@ def main():
         "duration_s": wall,
         "think_s": list(args.think),
         "workers": args.workers,
+        "nice": args.nice,
         **measured,
         "api": bool(logins["api_tokens"]),
         "structures": seeded["structures"],
