@@ -260,7 +260,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "API du portail IAE",
     "DESCRIPTION": (
         "API des outils partenaires (réseaux, DLA, facilitateurs, État) : structures, "
-        "dispositifs, simulation, appels à candidatures, dossiers, suppressions. "
+        "dispositifs, simulation, appels à candidatures, dossiers, accompagnements DLA, "
+        "marchés clausés et heures, bilans, suppressions. "
         "Authentification par jeton (`Authorization: Bearer …`), pagination par curseur, "
         "`updated_since` sur chaque liste. Guide : docs/api.md."
     ),
