@@ -1,0 +1,314 @@
+"""The web pages' half of the permission matrix: what each person gets on each page, for
+each object (``matrix_world``), written by hand from the rules (README, perms.py
+docstrings), not derived from the code that applies them.
+
+Columns: see ``matrix_world.ROLE_NAMES``. Answers:
+``ok`` 200 (a POST: the request passed the permission check: 200 or 400 with the form's
+errors, or a 302 elsewhere than the login page); ``in``/``out`` 200 and the object is/is
+not on the page; ``log`` 302 to the login page; ``rdr`` 302 elsewhere; a number: that
+status. Variants: ``a``/``b``/``z`` the object of structure A/B/Z (see ``matrix_world``),
+``-`` no object. ``GET+POST``: both methods, same answers (the POST sends the form's data
+or nothing; every request is rolled back)."""
+
+import datetime
+
+from .matrix_table import Target
+
+# fmt: off
+WEB = """
+# pattern                       var       meth      an   dA   sA   dB   ins  chf  lec  dX   dY   f1   f2   adm
+home                            -         GET       log  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+login                           -         GET       ok   rdr  rdr  rdr  rdr  rdr  rdr  rdr  rdr  rdr  rdr  rdr
+logout                          -         GET       405  405  405  405  405  405  405  405  405  405  405  405
+password_reset                  -         GET       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+password_reset_done             -         GET       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+password_reset_confirm          -         GET       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+password_reset_complete         -         GET       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+password_change                 -         GET       log  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+password_change_done            -         GET       log  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+audit:journal                   -         GET       log  403  403  403  403  403  403  403  403  403  403  ok
+
+# Structures: members see theirs, staff their region, DLA and facilitators the directory.
+structures:list                 a         GET       log  in   in   out  in   in   in   in   in   in   in   in
+structures:list                 b         GET       log  out  out  in   in   in   in   in   in   in   in   in
+structures:list                 z         GET       log  out  out  out  out  out  out  in   in   in   in   in
+structures:create               -         GET+POST  log  403  403  403  ok   ok   403  403  403  403  403  ok
+structures:import               -         GET+POST  log  403  403  403  ok   ok   403  403  403  403  403  ok
+structures:project_list         a         GET       log  in   in   out  in   in   in   in   in   in   in   in
+structures:project_list         b         GET       log  out  out  in   in   in   in   in   in   in   in   in
+structures:project_list         z         GET       log  out  out  out  out  out  out  in   in   in   in   in
+structures:project_detail       a         GET       log  ok   ok   404  ok   ok   ok   ok   ok   ok   ok   ok
+structures:project_detail       b         GET       log  404  404  ok   ok   ok   ok   ok   ok   ok   ok   ok
+structures:project_detail       z         GET       log  404  404  404  404  404  404  ok   ok   ok   ok   ok
+structures:detail               a         GET       log  ok   ok   404  ok   ok   ok   ok   ok   ok   ok   ok
+structures:detail               b         GET       log  404  404  ok   ok   ok   ok   ok   ok   ok   ok   ok
+structures:detail               z         GET       log  404  404  404  404  404  404  ok   ok   ok   ok   ok
+structures:edit                 a         GET+POST  log  ok   403  404  ok   ok   403  403  403  403  403  ok
+structures:edit                 b         GET+POST  log  404  404  ok   ok   ok   403  403  403  403  403  ok
+structures:edit                 z         GET+POST  log  404  404  404  404  404  404  403  403  403  403  ok
+structures:convention_add       a         GET+POST  log  ok   403  404  ok   ok   403  403  403  403  403  ok
+structures:convention_add       b         GET+POST  log  404  404  ok   ok   ok   403  403  403  403  403  ok
+structures:convention_add       z         GET+POST  log  404  404  404  404  404  404  403  403  403  403  ok
+structures:convention_edit      a         GET+POST  log  ok   403  404  ok   ok   403  403  403  403  403  ok
+structures:convention_edit      b         GET+POST  log  404  404  ok   ok   ok   403  403  403  403  403  ok
+structures:convention_edit      z         GET+POST  log  404  404  404  404  404  404  403  403  403  403  ok
+structures:figures_add          a         GET+POST  log  ok   403  404  ok   ok   403  403  403  403  403  ok
+structures:figures_add          b         GET+POST  log  404  404  ok   ok   ok   403  403  403  403  403  ok
+structures:figures_add          z         GET+POST  log  404  404  404  404  404  404  403  403  403  403  ok
+structures:figures_edit         a         GET+POST  log  ok   403  404  ok   ok   403  403  403  403  403  ok
+structures:figures_edit         b         GET+POST  log  404  404  ok   ok   ok   403  403  403  403  403  ok
+structures:figures_edit         z         GET+POST  log  404  404  404  404  404  404  403  403  403  403  ok
+structures:membership_add       a         GET+POST  log  ok   403  404  ok   ok   403  403  403  403  403  ok
+structures:membership_add       b         GET+POST  log  404  404  ok   ok   ok   403  403  403  403  403  ok
+structures:membership_add       z         GET+POST  log  404  404  404  404  404  404  403  403  403  403  ok
+structures:membership_deactivate a        POST      log  ok   403  404  ok   ok   403  403  403  403  403  ok
+structures:membership_deactivate b        POST      log  404  404  ok   ok   ok   403  403  403  403  403  ok
+structures:membership_deactivate z        POST      log  404  404  404  404  404  404  403  403  403  403  ok
+
+# Aid schemes: public catalogue and simulator; a simulation for a structure by those who
+# may open it (not the directory readers); the chef de service changes parameters.
+aides:scheme_list               -         GET       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+aides:scheme_detail             -         GET       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+aides:simulator                 -         GET+POST  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+aides:simulator                 a         GET+POST  ok   ok   ok   404  ok   ok   ok   404  404  404  404  ok
+aides:simulator                 b         GET+POST  ok   404  404  ok   ok   ok   ok   404  404  404  404  ok
+aides:simulator                 z         GET+POST  ok   404  404  404  404  404  404  404  404  404  404  ok
+aides:scheme_edit               -         GET+POST  log  403  403  403  403  ok   403  403  403  403  403  ok
+aides:scheme_parameters         -         GET+POST  log  403  403  403  403  ok   403  403  403  403  403  ok
+aides:letter_settings           -         GET+POST  log  403  403  403  403  ok   403  403  403  403  403  ok
+aides:computation_detail        a         GET       log  ok   ok   404  ok   ok   ok   404  404  404  404  ok
+aides:computation_detail        b         GET       log  404  404  ok   ok   ok   ok   404  404  404  404  ok
+aides:computation_detail        z         GET       log  404  404  404  404  404  404  404  404  404  404  ok
+
+# Dossiers: members read their structure's, directors act as applicant; staff of the
+# region instruct (lecteur reads), the chef votes; invisible → 404, visible but not
+# allowed → 403.
+aides:dossier_create            -         GET+POST  log  ok   ok   ok   403  403  403  403  403  403  403  403
+aides:dossier_create            a         GET+POST  log  ok   404  404  403  403  403  403  403  403  403  403
+aides:dossier_create            b         GET+POST  log  404  404  ok   403  403  403  403  403  403  403  403
+aides:dossier_detail            a         GET       log  ok   ok   404  ok   ok   ok   404  404  404  404  ok
+aides:dossier_detail            b         GET       log  404  404  ok   ok   ok   ok   404  404  404  404  ok
+aides:dossier_detail            z         GET       log  404  404  404  404  404  404  404  404  404  404  ok
+aides:dossier_edit              a         GET+POST  log  ok   403  404  403  403  403  404  404  404  404  403
+aides:dossier_edit              b         GET+POST  log  404  404  ok   403  403  403  404  404  404  404  403
+aides:dossier_edit              z         GET+POST  log  404  404  404  404  404  404  404  404  404  404  403
+aides:dossier_transition        a:submit  POST      log  ok   403  404  403  403  403  404  404  404  404  403
+aides:dossier_transition        b:submit  POST      log  404  404  ok   403  403  403  404  404  404  404  403
+aides:dossier_transition        a:start   POST      log  403  403  404  ok   ok   403  404  404  404  404  ok
+aides:dossier_transition        z:start   POST      log  404  404  404  404  404  404  404  404  404  404  ok
+aides:dossier_comment           a         POST      log  ok   403  404  ok   ok   403  404  404  404  404  ok
+aides:dossier_comment           b         POST      log  404  404  ok   ok   ok   403  404  404  404  404  ok
+aides:dossier_comment           z         POST      log  404  404  404  404  404  404  404  404  404  404  ok
+aides:document_download         a         GET       log  ok   ok   404  ok   ok   ok   404  404  404  404  ok
+aides:document_download         b         GET       log  404  404  ok   ok   ok   ok   404  404  404  404  ok
+aides:document_download         z         GET       log  404  404  404  404  404  404  404  404  404  404  ok
+aides:dossier_letter            a         GET       log  ok   ok   404  ok   ok   ok   404  404  404  404  ok
+aides:dossier_letter            b         GET       log  404  404  ok   ok   ok   ok   404  404  404  404  ok
+aides:dossier_letter            z         GET       log  404  404  404  404  404  404  404  404  404  404  ok
+aides:instalment_pay            a         POST      log  403  403  404  ok   ok   403  404  404  404  404  ok
+aides:instalment_pay            b         POST      log  404  404  403  ok   ok   403  404  404  404  404  ok
+aides:instalment_pay            z         POST      log  404  404  404  404  404  404  404  404  404  404  ok
+aides:my_dossiers               a         GET       log  in   in   out  out  out  out  out  out  out  out  out
+aides:my_dossiers               b         GET       log  out  out  in   out  out  out  out  out  out  out  out
+aides:my_dossiers               z         GET       log  out  out  out  out  out  out  out  out  out  out  out
+aides:notifications             -         GET+POST  log  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+aides:queue                     a         GET       log  403  403  403  in   in   in   403  403  403  403  in
+aides:queue                     b         GET       log  403  403  403  in   in   in   403  403  403  403  in
+aides:queue                     z         GET       log  403  403  403  out  out  out  403  403  403  403  in
+aides:queue                     -         POST      log  403  403  403  ok   ok   403  403  403  403  403  ok
+aides:queue_export              a         GET       log  403  403  403  in   in   in   403  403  403  403  in
+aides:queue_export              b         GET       log  403  403  403  in   in   in   403  403  403  403  in
+aides:queue_export              z         GET       log  403  403  403  out  out  out  403  403  403  403  in
+aides:campaign_list             -         GET       log  403  403  403  ok   ok   ok   403  403  403  403  ok
+aides:campaign_create           -         GET+POST  log  403  403  403  403  ok   403  403  403  403  403  ok
+aides:campaign_dashboard        -         GET       log  403  403  403  ok   ok   ok   403  403  403  403  ok
+aides:campaign_batches          -         GET       log  403  403  403  ok   ok   ok   403  403  403  403  ok
+aides:batch_start               -         POST      log  403  403  403  ok   ok   403  403  403  403  403  ok
+aides:batch_progress            -         GET       log  403  403  403  ok   ok   ok   403  403  403  403  ok
+# A batch runs over a whole campaign, every region's dossiers: staff see the changes of
+# their region's only, and its letters' archive only when it holds no other region's.
+aides:batch_detail              a         GET       log  403  403  403  in   in   in   403  403  403  403  in
+aides:batch_detail              b         GET       log  403  403  403  in   in   in   403  403  403  403  in
+aides:batch_detail              z         GET       log  403  403  403  out  out  out  403  403  403  403  in
+aides:batch_archive             ge        GET       log  403  403  403  ok   ok   ok   403  403  403  403  ok
+aides:batch_archive             all       GET       log  403  403  403  403  403  403  403  403  403  403  ok
+
+# DLA: chargés see and edit their DLA's accompaniments, staff read their region's, the
+# directors of the structures read theirs (from the structure's page, not the list).
+dla:list                        a         GET       log  403  403  403  in   in   in   in   out  403  403  in
+dla:list                        b         GET       log  403  403  403  in   in   in   out  in   403  403  in
+dla:list                        z         GET       log  403  403  403  out  out  out  out  out  403  403  in
+dla:request                     -         GET+POST  log  403  403  403  403  403  403  ok   ok   403  403  ok
+dla:import                      -         GET+POST  log  403  403  403  ok   ok   403  ok   ok   403  403  ok
+dla:bilan                       -         GET       log  403  403  403  ok   ok   ok   ok   ok   403  403  ok
+dla:bilan                       a         GET       log  403  403  403  ok   ok   ok   ok   404  403  403  ok
+dla:bilan                       b         GET       log  403  403  403  ok   ok   ok   404  ok   403  403  ok
+dla:bilan                       z         GET       log  403  403  403  404  404  404  404  404  403  403  ok
+dla:bilan_csv                   -         GET       log  403  403  403  ok   ok   ok   ok   ok   403  403  ok
+dla:bilan_csv                   a         GET       log  403  403  403  ok   ok   ok   ok   404  403  403  ok
+dla:bilan_csv                   b         GET       log  403  403  403  ok   ok   ok   404  ok   403  403  ok
+dla:bilan_csv                   z         GET       log  403  403  403  404  404  404  404  404  403  403  ok
+dla:bilan_pdf                   -         GET       log  403  403  403  ok   ok   ok   ok   ok   403  403  ok
+dla:bilan_pdf                   a         GET       log  403  403  403  ok   ok   ok   ok   404  403  403  ok
+dla:bilan_pdf                   z         GET       log  403  403  403  404  404  404  404  404  403  403  ok
+dla:detail                      a         GET       log  ok   404  404  ok   ok   ok   ok   404  404  404  ok
+dla:detail                      b         GET       log  404  404  ok   ok   ok   ok   404  ok   404  404  ok
+dla:detail                      z         GET       log  404  404  404  404  404  404  404  404  404  404  ok
+dla:deliverable                 a         GET       log  ok   404  404  ok   ok   ok   ok   404  404  404  ok
+dla:deliverable                 b         GET       log  404  404  ok   ok   ok   ok   404  ok   404  404  ok
+dla:deliverable                 z         GET       log  404  404  404  404  404  404  404  404  404  404  ok
+dla:step_request                a         POST      log  403  404  404  403  403  403  ok   404  404  404  ok
+dla:step_request                b         POST      log  404  404  403  403  403  403  404  ok   404  404  ok
+dla:step_request                z         POST      log  404  404  404  404  404  404  404  404  404  404  ok
+dla:step_diagnostic             a         POST      log  403  404  404  403  403  403  ok   404  404  404  ok
+dla:step_diagnostic             b         POST      log  404  404  403  403  403  403  404  ok   404  404  ok
+dla:step_diagnostic             z         POST      log  404  404  404  404  404  404  404  404  404  404  ok
+dla:step_plan                   a         POST      log  403  404  404  403  403  403  ok   404  404  404  ok
+dla:step_plan                   b         POST      log  404  404  403  403  403  403  404  ok   404  404  ok
+dla:step_plan                   z         POST      log  404  404  404  404  404  404  404  404  404  404  ok
+dla:step_prestation             a         POST      log  403  404  404  403  403  403  ok   404  404  404  ok
+dla:step_prestation             b         POST      log  404  404  403  403  403  403  404  ok   404  404  ok
+dla:step_prestation             z         POST      log  404  404  404  404  404  404  404  404  404  404  ok
+dla:step_deliverables           a         POST      log  403  404  404  403  403  403  ok   404  404  404  ok
+dla:step_deliverables           b         POST      log  404  404  403  403  403  403  404  ok   404  404  ok
+dla:step_deliverables           z         POST      log  404  404  404  404  404  404  404  404  404  404  ok
+dla:step_follow_up              a         POST      log  403  404  404  403  403  403  ok   404  404  404  ok
+dla:step_follow_up              b         POST      log  404  404  403  403  403  403  404  ok   404  404  ok
+dla:step_follow_up              z         POST      log  404  404  404  404  404  404  404  404  404  404  ok
+dla:step_close                  a         POST      log  403  404  404  403  403  403  ok   404  404  404  ok
+dla:step_close                  b         POST      log  404  404  403  403  403  403  404  ok   404  404  ok
+dla:step_close                  z         POST      log  404  404  404  404  404  404  404  404  404  404  ok
+
+# Social clauses: the clause officer (staff, administrators) sees every contract,
+# facilitators the lots they follow and report their hours; nobody else.
+clauses:list                    a         GET       log  403  403  403  in   in   in   403  403  in   out  in
+clauses:list                    b         GET       log  403  403  403  in   in   in   403  403  out  in   in
+clauses:bilan                   -         GET       log  403  403  403  ok   ok   ok   403  403  403  403  ok
+clauses:bilan_csv               -         GET       log  403  403  403  ok   ok   ok   403  403  403  403  ok
+clauses:import                  -         GET+POST  log  403  403  403  ok   ok   403  403  403  403  403  ok
+clauses:detail                  a         GET       log  404  404  404  ok   ok   ok   404  404  ok   404  ok
+clauses:detail                  b         GET       log  404  404  404  ok   ok   ok   404  404  404  ok   ok
+clauses:report_hours            a         GET+POST  log  404  404  404  404  404  404  404  404  ok   404  404
+clauses:report_hours            b         GET+POST  log  404  404  404  404  404  404  404  404  404  ok   404
+clauses:lot_candidates          a         GET       log  404  404  404  ok   ok   ok   404  404  ok   404  ok
+clauses:lot_candidates          b         GET       log  404  404  404  ok   ok   ok   404  404  404  ok   ok
+clauses:lot_hours               a         GET+POST  log  404  404  404  ok   ok   403  404  404  403  404  ok
+clauses:lot_hours               b         GET+POST  log  404  404  404  ok   ok   403  404  404  404  403  ok
+"""
+# fmt: on
+
+SUBMIT_NAMES = {"submit": "submit", "start": "start_instruction"}
+
+
+def _transition(w, variant):
+    owner, short = variant.split(":")
+    name = SUBMIT_NAMES[short]
+    dossier = (w.draft if short == "submit" else w.deposited)[owner]
+    data = {f"{name}-version": dossier.version, f"{name}-comment": "Motif de la matrice."}
+    return Target(kwargs={"uuid": dossier.uuid, "name": name}, data=data)
+
+
+def _siret(w, v):
+    return {"siret": w.structure[v].siret}
+
+
+def _simulator(w, v):
+    if v == "-":
+        return Target()
+    return Target(query=f"dispositif={w.campaign.scheme.code}&structure={w.structure[v].siret}")
+
+
+def _bilan(w, v):
+    if v == "-":
+        return Target()
+    return Target(query=f"year=2024&department={w.accompaniment[v].dla.department_id}")
+
+
+def _accompaniment(w, v):
+    return Target(kwargs={"uuid": w.accompaniment[v].uuid})
+
+
+def _lot(w, v):
+    return Target(kwargs={"uuid": w.lot[v].uuid})
+
+
+WEB_TARGETS = {
+    "password_reset_confirm": lambda w, v: Target(kwargs={"uidb64": "MQ", "token": "x-y"}),
+    "structures:list": lambda w, v: Target(marker=w.structure[v].siret),
+    "structures:project_list": lambda w, v: Target(marker=w.project[v].name),
+    "structures:project_detail": lambda w, v: Target(kwargs={"uuid": w.project[v].uuid}),
+    "structures:detail": lambda w, v: Target(kwargs=_siret(w, v)),
+    "structures:edit": lambda w, v: Target(kwargs=_siret(w, v)),
+    "structures:convention_add": lambda w, v: Target(kwargs=_siret(w, v)),
+    "structures:convention_edit": lambda w, v: Target(
+        kwargs={**_siret(w, v), "number": w.convention[v].number}
+    ),
+    "structures:figures_add": lambda w, v: Target(kwargs=_siret(w, v)),
+    "structures:figures_edit": lambda w, v: Target(
+        kwargs={**_siret(w, v), "year": w.figures[v].year}
+    ),
+    "structures:membership_add": lambda w, v: Target(kwargs=_siret(w, v)),
+    "structures:membership_deactivate": lambda w, v: Target(
+        kwargs={**_siret(w, v), "uuid": w.employee_membership[v].uuid}
+    ),
+    "aides:scheme_detail": lambda w, v: Target(kwargs={"code": w.campaign.scheme.code}),
+    "aides:scheme_edit": lambda w, v: Target(kwargs={"code": w.campaign.scheme.code}),
+    "aides:scheme_parameters": lambda w, v: Target(kwargs={"code": w.campaign.scheme.code}),
+    "aides:simulator": _simulator,
+    "aides:computation_detail": lambda w, v: Target(kwargs={"uuid": w.draft[v].computation.uuid}),
+    "aides:dossier_create": lambda w, v: Target(
+        query="" if v == "-" else f"structure={w.structure[v].siret}"
+    ),
+    "aides:dossier_detail": lambda w, v: Target(kwargs={"uuid": w.deposited[v].uuid}),
+    "aides:dossier_edit": lambda w, v: Target(kwargs={"uuid": w.draft[v].uuid}),
+    "aides:dossier_transition": _transition,
+    "aides:dossier_comment": lambda w, v: Target(
+        kwargs={"uuid": w.deposited[v].uuid}, data={"body": "Message de la matrice."}
+    ),
+    "aides:document_download": lambda w, v: Target(
+        kwargs={"uuid": w.deposited[v].documents.first().uuid}
+    ),
+    "aides:dossier_letter": lambda w, v: Target(
+        kwargs={"uuid": w.notified[v].uuid, "kind": "notification"}
+    ),
+    "aides:instalment_pay": lambda w, v: Target(
+        kwargs={"uuid": w.notified[v].instalments.order_by("year").first().uuid},
+        data={"paid_on": datetime.date.today().isoformat(), "reference": "MANDAT-MATRICE"},
+    ),
+    "aides:my_dossiers": lambda w, v: Target(marker=w.deposited[v].reference),
+    "aides:queue": lambda w, v: Target(
+        marker=None if v == "-" else w.deposited[v].reference,
+        data={"action": "assign"},
+    ),
+    "aides:queue_export": lambda w, v: Target(
+        kwargs={"fmt": "csv"}, marker=w.deposited[v].reference
+    ),
+    "aides:campaign_dashboard": lambda w, v: Target(kwargs={"uuid": w.campaign.uuid}),
+    "aides:campaign_batches": lambda w, v: Target(kwargs={"uuid": w.campaign.uuid}),
+    "aides:batch_start": lambda w, v: Target(kwargs={"uuid": w.campaign.uuid}),
+    "aides:batch_progress": lambda w, v: Target(kwargs={"uuid": w.batch["all"].uuid}),
+    "aides:batch_detail": lambda w, v: Target(
+        kwargs={"uuid": w.batch["all"].uuid}, marker=w.notified[v].reference
+    ),
+    "aides:batch_archive": lambda w, v: Target(kwargs={"uuid": w.batch[v].uuid}),
+    "dla:list": lambda w, v: Target(marker=w.accompaniment[v].ref),
+    "dla:bilan": _bilan,
+    "dla:bilan_csv": _bilan,
+    "dla:bilan_pdf": _bilan,
+    "dla:detail": _accompaniment,
+    "dla:deliverable": lambda w, v: Target(kwargs={"uuid": w.deliverable[v].uuid}),
+    "dla:step_request": _accompaniment,
+    "dla:step_diagnostic": _accompaniment,
+    "dla:step_plan": _accompaniment,
+    "dla:step_prestation": _accompaniment,
+    "dla:step_follow_up": _accompaniment,
+    "dla:step_close": _accompaniment,
+    "dla:step_deliverables": lambda w, v: Target(
+        kwargs={"uuid": w.accompaniment[v].uuid, "prestation": w.prestation[v].uuid}
+    ),
+    "clauses:list": lambda w, v: Target(marker=w.marche[v].ref),
+    "clauses:detail": lambda w, v: Target(kwargs={"uuid": w.marche[v].uuid}),
+    "clauses:report_hours": _lot,
+    "clauses:lot_candidates": _lot,
+    "clauses:lot_hours": _lot,
+}

@@ -1,0 +1,299 @@
+"""The one world the permission matrix runs against, built through the factories and the
+services: three structures and everything hanging from them, the people of every role and
+an API client of every scope.
+
+Variants name whose an object is: ``a`` belongs to structure A (Meurthe-et-Moselle, Grand
+Est), to DLA X (54) and to facilitator 1; ``b`` to structure B (Moselle, Grand Est), DLA Y
+(57) and facilitator 2; ``z`` to structure Z (Paris, Île-de-France), outside the region of
+the council's staff."""
+
+import datetime
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.test import Client
+from django.utils import timezone
+
+from aides import services as aides_services
+from aides.enums import DossierState
+from aides.models import Batch, BatchItem, BatchKind, BatchState
+from clauses.models import FacilitatorMembership
+from dla import services as dla_services
+from iae_portal.api.services import api_client_create
+from iae_portal.users.enums import Role
+from structures.enums import MembershipRole
+from structures.models import CollectiveProject, Department, ProjectMember, Region
+from tests.aides.factories import CA_DATA, CampaignFactory, CommissionFactory, move, pdf_upload
+from tests.clauses.factories import (
+    FacilitatorFactory,
+    HoursReportFactory,
+    LotFactory,
+    MarcheFactory,
+)
+from tests.dla.factories import accompaniment_at, chargé
+from tests.structures.factories import (
+    ConventionFactory,
+    FiguresFactory,
+    MembershipFactory,
+    StructureFactory,
+    UserFactory,
+    make_siret,
+)
+
+# The people: a column each in the tables.
+ROLES = ("an", "dA", "sA", "dB", "ins", "chf", "lec", "dX", "dY", "f1", "f2", "adm")
+ROLE_NAMES = {
+    "an": "anonymous",
+    "dA": "director of structure A",
+    "sA": "employee (salarié) of structure A",
+    "dB": "director of structure B",
+    "ins": "instructeur (Grand Est)",
+    "chf": "chef de service (Grand Est)",
+    "lec": "lecteur, read-only partner (Grand Est)",
+    "dX": "DLA chargé of DLA X (54)",
+    "dY": "DLA chargé of DLA Y (57)",
+    "f1": "facilitator 1 (follows lot a)",
+    "f2": "facilitator 2 (follows lot b)",
+    "adm": "administrator",
+}
+# API clients (Bearer tokens): read all, write all, one département, one structure, one
+# DLA, one facilitator.
+CLIENTS = ("tR", "tW", "t54", "tsA", "tdX", "tf1")
+CLIENT_NAMES = {
+    "tR": "API client, read, everything",
+    "tW": "API client, write, everything",
+    "t54": "API client, write, département 54",
+    "tsA": "API client, write, structure A",
+    "tdX": "API client, read, DLA X (54)",
+    "tf1": "API client, write, facilitator 1",
+}
+VARIANTS = ("a", "b", "z")
+PLACES = {"a": "54", "b": "57", "z": "75"}
+
+
+@dataclass
+class World:
+    users: dict = field(default_factory=dict)
+    tokens: dict = field(default_factory=dict)
+    structure: dict = field(default_factory=dict)
+    director: dict = field(default_factory=dict)
+    employee_membership: dict = field(default_factory=dict)
+    convention: dict = field(default_factory=dict)
+    figures: dict = field(default_factory=dict)
+    project: dict = field(default_factory=dict)
+    draft: dict = field(default_factory=dict)
+    deposited: dict = field(default_factory=dict)
+    notified: dict = field(default_factory=dict)
+    accompaniment: dict = field(default_factory=dict)
+    prestation: dict = field(default_factory=dict)
+    deliverable: dict = field(default_factory=dict)
+    marche: dict = field(default_factory=dict)
+    lot: dict = field(default_factory=dict)
+    hours: dict = field(default_factory=dict)
+    campaign: object = None
+    commission: object = None
+    batch: dict = field(default_factory=dict)
+
+    def client_for(self, role):
+        """A logged-in test client (session) for a person, a Bearer one for an API client."""
+        if role in CLIENTS:
+            return Client(HTTP_AUTHORIZATION=f"Bearer {self.tokens[role]}")
+        client = Client()
+        if self.users.get(role) is not None:
+            client.force_login(self.users[role])
+        return client
+
+
+def _people(world):
+    ge = Region.objects.get(code="44")
+    world.users = {
+        "an": None,
+        "dA": MembershipFactory(structure=world.structure["a"], user__email="dir.a@m.test").user,
+        "sA": MembershipFactory(
+            structure=world.structure["a"], role=MembershipRole.SALARIE, user__email="sal.a@m.test"
+        ).user,
+        "dB": MembershipFactory(structure=world.structure["b"], user__email="dir.b@m.test").user,
+        "ins": UserFactory(email="ins@m.test", role=Role.INSTRUCTEUR, region=ge),
+        "chf": UserFactory(email="chef@m.test", role=Role.CHEF_SERVICE, region=ge),
+        "lec": UserFactory(email="lec@m.test", role=Role.LECTEUR, region=ge),
+        "dX": chargé("dla.x@m.test", "54"),
+        "dY": chargé("dla.y@m.test", "57"),
+        "f1": UserFactory(email="fac.1@m.test", role=Role.FACILITATEUR),
+        "f2": UserFactory(email="fac.2@m.test", role=Role.FACILITATEUR),
+        "adm": UserFactory(email="adm@m.test", role=Role.ADMIN, is_staff=True, is_superuser=True),
+    }
+    world.director = {"a": world.users["dA"], "b": world.users["dB"]}
+    world.director["z"] = MembershipFactory(structure=world.structure["z"]).user
+    world.employee_membership = {
+        "a": world.users["sA"].memberships.get(),
+        **{
+            v: MembershipFactory(structure=world.structure[v], role=MembershipRole.SALARIE)
+            for v in ("b", "z")
+        },
+    }
+
+
+def _structures(world):
+    for n, (variant, name, city) in enumerate(
+        (("a", "Chantier Alpha", "Nancy"), ("b", "Chantier Bravo", "Metz")), start=1
+    ):
+        code = PLACES[variant]
+        world.structure[variant] = StructureFactory(
+            siret=make_siret(770_000 + n),
+            name=name,
+            city=city,
+            postal_code=f"{code}000",
+            department=Department.objects.get(code=code),
+        )
+    world.structure["z"] = StructureFactory(
+        siret=make_siret(770_009),
+        name="Chantier Zoulou",
+        city="Paris",
+        postal_code="75011",
+        department=Department.objects.get(code="75"),
+    )
+    for n, (variant, structure) in enumerate(world.structure.items()):
+        world.convention[variant] = ConventionFactory(structure=structure, number=f"ACI-M-{n}")
+        world.figures[variant] = FiguresFactory(structure=structure, year=2025)
+        project = CollectiveProject.objects.create(
+            name=f"Groupement {variant.upper()}", kind="GE", carrier=structure
+        )
+        ProjectMember.objects.create(
+            project=project,
+            structure=structure,
+            role="porteur",
+            joined_on=datetime.date(2024, 1, 1),
+        )
+        world.project[variant] = project
+
+
+def _dossier(world, variant, state):
+    """A dossier of the variant's structure taken by its director and an administrator
+    through the workflow up to ``state``."""
+    director, admin = world.director[variant], world.users["adm"]
+    dossier = aides_services.dossier_create(
+        actor=director,
+        structure=world.structure[variant],
+        campaign=world.campaign,
+        title=f"Dossier {variant} {state}",
+    )
+    aides_services.dossier_save_data(
+        actor=director, dossier=dossier, expected_version=dossier.version, data=CA_DATA
+    )
+    for kind in world.campaign.scheme.required_documents:
+        aides_services.document_add(
+            actor=director, dossier=dossier, kind=kind, upload=pdf_upload(f"{kind}.pdf")
+        )
+    if state != DossierState.BROUILLON:
+        move(dossier, director, "submit")
+    if state == DossierState.NOTIFIE:
+        move(dossier, admin, "start_instruction")
+        move(dossier, admin, "instruct", opinion="favorable")
+        move(dossier, admin, "vote", commission=world.commission, deliberation_number="CP-M")
+        move(dossier, admin, "notify")
+    dossier.refresh_from_db()
+    return dossier
+
+
+def _aides(world):
+    world.campaign = CampaignFactory(name="Appel de la matrice")
+    world.commission = CommissionFactory(campaign=world.campaign, date=timezone.localdate())
+    for variant in VARIANTS:
+        world.draft[variant] = _dossier(world, variant, DossierState.BROUILLON)
+        world.deposited[variant] = _dossier(world, variant, DossierState.DEPOSE)
+        world.notified[variant] = _dossier(world, variant, DossierState.NOTIFIE)
+    # Two finished batches of the campaign: one over the region's dossiers (a, b), one over
+    # every region's (a, b, z).
+    world.batch = {name: _batch(world, variants) for name, variants in BATCHES.items()}
+
+
+BATCHES = {"ge": ("a", "b"), "all": VARIANTS}
+
+
+def _batch(world, variants):
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("lettre.pdf", b"%PDF-1.4\n")
+    batch = Batch.objects.create(
+        kind=BatchKind.COMPUTE,
+        campaign=world.campaign,
+        version=world.campaign.scheme.current_version,
+        state=BatchState.DONE,
+        total=len(variants),
+        done=len(variants),
+        changed=len(variants),
+        archive=default_storage.save("courriers/matrice.zip", ContentFile(archive.getvalue())),
+        started_by=world.users["adm"],
+        finished_at=timezone.now(),
+    )
+    for variant in variants:
+        dossier = world.notified[variant]
+        BatchItem.objects.create(
+            batch=batch,
+            dossier=dossier,
+            computation=dossier.computation,
+            old_total=dossier.computation.total - 1,
+            new_total=dossier.computation.total,
+            changed=True,
+        )
+    return batch
+
+
+def _dla(world):
+    admin = world.users["adm"]
+    for variant in VARIANTS:
+        accompaniment = accompaniment_at(
+            "ingenierie", admin, [world.structure[variant]], code=PLACES[variant]
+        )
+        prestation = accompaniment.prestations.get()
+        dla_services.accompaniment_add_deliverables(
+            actor=admin, prestation=prestation, files=[pdf_upload("livrable.pdf")]
+        )
+        world.accompaniment[variant] = accompaniment
+        world.prestation[variant] = prestation
+        world.deliverable[variant] = prestation.deliverables.get()
+
+
+def _clauses(world):
+    for variant, role in (("a", "f1"), ("b", "f2")):
+        facilitator = FacilitatorFactory(name=f"PLIE {variant.upper()}")
+        FacilitatorMembership.objects.create(user=world.users[role], facilitator=facilitator)
+        world.marche[variant] = MarcheFactory(
+            ref=f"M-MATRICE-{variant.upper()}",
+            department=Department.objects.get(code=PLACES[variant]),
+        )
+        world.lot[variant] = LotFactory(
+            marche=world.marche[variant], facilitator=facilitator, clause="marche_reserve"
+        )
+        world.hours[variant] = HoursReportFactory(
+            lot=world.lot[variant], siae=world.structure[variant], modality="sous_traitance_siae"
+        )
+
+
+def _api_clients(world):
+    restrictions = {
+        "tR": ("read", {}),
+        "tW": ("write", {}),
+        "t54": ("write", {"department": Department.objects.get(code="54")}),
+        "tsA": ("write", {"structure": world.structure["a"]}),
+        "tdX": ("read", {"dla": world.accompaniment["a"].dla}),
+        "tf1": ("write", {"facilitator": world.lot["a"].facilitator}),
+    }
+    for name, (scope, restriction) in restrictions.items():
+        _client, world.tokens[name] = api_client_create(
+            actor=world.users["adm"], name=f"Matrice {name}", scope=scope, **restriction
+        )
+
+
+def build_world():
+    world = World()
+    _structures(world)
+    _people(world)
+    _aides(world)
+    _dla(world)
+    _clauses(world)
+    _api_clients(world)
+    return world
