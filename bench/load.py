@@ -9,8 +9,9 @@ opening dossiers, 20 % partner tools syncing the structures through the REST API
 
 Prints the figures, then one JSON line. Keys: ``requests``, ``errors`` (must be 0),
 ``p50_ms``, ``p95_ms`` (target ≤ 500 on 2 cores) over the run (logins apart, under
-``login``), ``scenarios`` (the same per request name), the CPU used by the server, by the
-load client and by the whole machine (other work included), in cores. Exits 1 on errors.
+``login``), ``scenarios`` (the same per request name), the CPU used by the server, by its
+PostgreSQL backends, by the load client and by the whole machine (other work included), in
+cores, and ``server_cpu_ms_per_request`` (server and database). Exits 1 on errors.
 """
 
 import argparse
@@ -23,7 +24,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/iae_lo
 
 from _setup import django_setup, emit, machine
 from load_server import CpuMeter, free_port, gunicorn
-from load_users import SHARES, run_load, user_mix
+from load_users import run_load, user_mix
 
 P95_TARGET_MS = 500
 
@@ -66,11 +67,11 @@ def main():
 
     say(f"Données : {args.structures} structures, {args.dossiers} dossiers…")
     seeded = load_seed.seed_region(structures=args.structures, dossiers=args.dossiers)
-    share = {kind: round(args.users * s) + 1 for kind, s in SHARES.items()}
+    wanted = user_mix(args.users, api_available=True)
     logins = load_seed.accounts(
-        directors=share["director"] + share["api"],  # the API's share, when no API
-        instructors=share["instructor"],
-        api_clients=share["api"],
+        directors=args.users,  # enough when the API's share goes to directors
+        instructors=wanted["instructor"],
+        api_clients=wanted["api"],
     )
     mix = user_mix(args.users, api_available=bool(logins["api_tokens"]))
     password = logins["password"]
