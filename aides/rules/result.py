@@ -5,8 +5,8 @@ the rounded lines; a line rounding to zero is not listed; an ineligible case has
 """
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
