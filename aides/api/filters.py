@@ -1,5 +1,7 @@
 import django_filters
 
+from iae_portal.api.filters import InstantFilter
+
 from ..enums import DossierState
 from ..models import Campaign, Dossier
 from ..perms import can_view_queue
@@ -37,8 +39,12 @@ class DossierFilter(django_filters.FilterSet):
     department = django_filters.CharFilter(
         field_name="structure__department_id", max_length=3, help_text="Code du département."
     )
-    submitted_after = django_filters.IsoDateTimeFilter(
-        field_name="submitted_at", lookup_expr="gte", help_text="Déposés à partir de cet instant."
+    submitted_after = InstantFilter(
+        field_name="submitted_at",
+        lookup_expr="gte",
+        query_name="submitted_after",
+        max_length=64,
+        help_text="Déposés à partir de cet instant (ISO 8601).",
     )
 
     class Meta:

@@ -189,3 +189,18 @@ def test_a_stale_version_is_409_and_changes_nothing(director_api):
     stale = api.patch(url, {"title": "Second", "version": dossier.version}, format="json")
     assert stale.status_code == 409 and stale.json()["errors"][0]["code"] == "changed"
     assert Dossier.objects.get().title == "Premier"
+
+
+def test_submitted_after_reads_any_iso_offset_and_names_itself_when_bad(
+    draft, director_a, read_api
+):
+    move(draft, director_a, "submit")
+    # +16:15 is valid ISO 8601 but beyond what PostgreSQL accepts as an offset (was a 500).
+    far_offset = read_api.get("/api/v1/dossiers/?submitted_after=2000-01-01T00:00:00%2B16:15")
+    assert far_offset.status_code == 200
+    assert [d["uuid"] for d in far_offset.json()["results"]] == [str(draft.uuid)]
+    later = read_api.get("/api/v1/dossiers/?submitted_after=2999-01-01T00:00:00Z")
+    assert later.json()["results"] == []
+    bad = read_api.get("/api/v1/dossiers/?submitted_after=hier")
+    assert bad.status_code == 400
+    assert [e["field"] for e in bad.json()["errors"]] == ["submitted_after"]
