@@ -17,6 +17,12 @@ def read_external_id(data):
         )
     if "\x00" in value:
         raise FieldError("external_id", "Caractère nul interdit.", code="null_characters")
+    try:
+        value.encode("utf-8")  # a lone surrogate ("\ud800" in JSON) cannot be stored
+    except UnicodeEncodeError:
+        raise FieldError(
+            "external_id", "Caractère invalide (substitut isolé).", code="surrogate_characters"
+        ) from None
     return value.strip()
 
 

@@ -60,3 +60,23 @@ def test_a_failed_request_is_not_kept_for_its_key(write_api):
     assert bad.status_code == 400
     good = write_api.post(URL, payload(), format="json", HTTP_IDEMPOTENCY_KEY="k-4")
     assert good.status_code == 201
+
+
+@pytest.mark.parametrize(
+    "external_id, code",
+    [("a\\u0000b", "null_characters"), ("crm-\\ud800", "surrogate_characters"), ('"  "', None)],
+)
+def test_a_malformed_external_id_is_400_and_writes_nothing(write_api, external_id, code):
+    # Raw JSON text: a lone surrogate cannot be built by the test client's encoder.
+    raw_id = external_id if external_id.startswith('"') else f'"{external_id}"'
+    body = (
+        f'{{"siret": "{make_siret(778)}", "name": "X", "kind": "ACI", '
+        f'"legal_form": "association", "department": "54", "external_id": {raw_id}}}'
+    )
+    response = write_api.post(URL, body, content_type="application/json")
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["field"] == "external_id"
+    if code:
+        assert error["code"] == code
+    assert not Structure.objects.exists()
