@@ -73,6 +73,10 @@ class StepForm(forms.ModelForm):
     def values(self):
         return {name: self.cleaned_data[name] for name in self._meta.fields}
 
+    def service_kwargs(self):
+        """What the step's service takes (its fields by default)."""
+        return self.values()
+
 
 class RequestForm(StepForm):
     structures = SiretListField(
@@ -294,3 +298,9 @@ class CloseForm(forms.Form):
         widget=TEXT,
         help_text="Résultats obtenus, suites données, raison de l'arrêt le cas échéant.",
     )
+
+    def service_kwargs(self):
+        return {
+            "closed_on": self.cleaned_data["closed_on"],
+            "summary": self.cleaned_data["summary"],
+        }

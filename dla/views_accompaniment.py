@@ -223,90 +223,27 @@ def _step(request, uuid, step, form, save, *, key=None):
     return _render(request, accompaniment, {key or step: form}, status=400)
 
 
-@login_required
-@require_POST
-def step_request(request, uuid):
-    return _step(
-        request,
-        uuid,
-        "request",
-        RequestForm(request.POST),
-        lambda a, form: services.accompaniment_update_request(
-            actor=request.user, accompaniment=a, **form.service_kwargs()
-        ),
-    )
+# Each step posted on its own: its form, and the service that saves it.
+STEP_SAVERS = {
+    "request": (RequestForm, services.accompaniment_update_request),
+    "diagnostic": (DiagnosticForm, services.accompaniment_diagnose),
+    "plan": (PlanForm, services.accompaniment_plan),
+    "prestation": (PrestationForm, services.accompaniment_add_prestation),
+    "follow_up": (FollowUpForm, services.accompaniment_follow_up),
+    "close": (CloseForm, services.accompaniment_close),
+}
 
 
 @login_required
 @require_POST
-def step_diagnostic(request, uuid):
+def step(request, uuid, step):
+    form_class, service = STEP_SAVERS[step]
     return _step(
         request,
         uuid,
-        "diagnostic",
-        DiagnosticForm(request.POST),
-        lambda a, form: services.accompaniment_diagnose(
-            actor=request.user, accompaniment=a, **form.values()
-        ),
-    )
-
-
-@login_required
-@require_POST
-def step_plan(request, uuid):
-    return _step(
-        request,
-        uuid,
-        "plan",
-        PlanForm(request.POST),
-        lambda a, form: services.accompaniment_plan(
-            actor=request.user, accompaniment=a, **form.values()
-        ),
-    )
-
-
-@login_required
-@require_POST
-def step_prestation(request, uuid):
-    return _step(
-        request,
-        uuid,
-        "prestation",
-        PrestationForm(request.POST, request.FILES),
-        lambda a, form: services.accompaniment_add_prestation(
-            actor=request.user, accompaniment=a, **form.service_kwargs()
-        ),
-    )
-
-
-@login_required
-@require_POST
-def step_follow_up(request, uuid):
-    return _step(
-        request,
-        uuid,
-        "follow_up",
-        FollowUpForm(request.POST),
-        lambda a, form: services.accompaniment_follow_up(
-            actor=request.user, accompaniment=a, **form.values()
-        ),
-    )
-
-
-@login_required
-@require_POST
-def step_close(request, uuid):
-    return _step(
-        request,
-        uuid,
-        "close",
-        CloseForm(request.POST),
-        lambda a, form: services.accompaniment_close(
-            actor=request.user,
-            accompaniment=a,
-            closed_on=form.cleaned_data["closed_on"],
-            summary=form.cleaned_data["summary"],
-        ),
+        step,
+        form_class(request.POST, request.FILES),
+        lambda a, form: service(actor=request.user, accompaniment=a, **form.service_kwargs()),
     )
 
 
