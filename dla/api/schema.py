@@ -2,6 +2,7 @@
 
 from drf_spectacular.utils import OpenApiExample
 
+from ..bilan import KEYS
 from ..enums import Mode
 
 SHARE = {"type": "number", "minimum": 0, "maximum": 1, "description": "Arrondie à 3 décimales."}
@@ -15,21 +16,7 @@ SHARES = {"type": "object", "additionalProperties": SHARE}
 BILAN = {
     "type": "object",
     "description": "Les clés de `dla_bilan --format json` (dla.md).",
-    "required": [
-        "year",
-        "prestations",
-        "siae_beneficiaries",
-        "all_beneficiaries",
-        "siae_share_of_beneficiaries",
-        "mode_shares",
-        "siae_kind_shares",
-        "themes",
-        "network_affiliated_share",
-        "prescribed_by_network_share",
-        "network_provider_share",
-        "permanents",
-        "insertion_employees",
-    ],
+    "required": list(KEYS),
     "properties": {
         "year": {"type": "integer"},
         "prestations": {
