@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from structures.import_rows import RowError, decode, numbered_records
+from structures.import_rows import RowError, decode, numbered_records, read_header
 
 __all__ = ["ImportResult", "RowError", "decode", "read_records"]
 
@@ -50,17 +50,9 @@ def read_records(source, columns):
     if error is not None:
         return [], [error]
     reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [name.strip().lower() for name in next(reader)]
-    except StopIteration:
-        return [], [RowError(1, None, "Le fichier est vide.")]
-    except csv.Error as exc:
-        return [], [RowError(1, None, f"En-tête illisible : {exc}.")]
-    missing = [name for name in columns if name not in header]
-    if missing:
-        return [], [
-            RowError(1, None, f"Colonne(s) obligatoire(s) manquante(s) : {', '.join(missing)}.")
-        ]
+    header, error = read_header(reader, columns)
+    if error is not None:
+        return [], [error]
     index = {name: header.index(name) for name in columns}
     records, errors = [], []
     for line, record in numbered_records(reader, errors):

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 
 from structures.enums import Network, StructureKind
-from structures.import_rows import RowError, decode, numbered_records
+from structures.import_rows import RowError, decode, numbered_records, read_header
 from structures.validators import normalize_siret, validate_siret
 
 from .enums import Mode, Prescriber, ProviderKind, Theme
@@ -98,15 +98,9 @@ def read_rows(text, departments):
 
     ``departments`` is the set of known département codes."""
     reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [name.strip().lower() for name in next(reader)]
-    except StopIteration:
-        return [], [RowError(1, None, "Le fichier est vide.")]
-    except csv.Error as exc:
-        return [], [RowError(1, None, f"En-tête illisible : {exc}.")]
-    missing = [name for name in COLUMNS if name not in header]
-    if missing:
-        return [], [RowError(1, None, f"Colonnes manquantes : {', '.join(missing)}.")]
+    header, error = read_header(reader, COLUMNS)
+    if error is not None:
+        return [], [error]
     index = {}
     for position, name in enumerate(header):
         index.setdefault(name, position)

@@ -103,6 +103,28 @@ def numbered_records(reader, errors):
             yield line, record
 
 
+def read_header(reader, required):
+    """``(column names, lower-cased, None)`` from a ``csv.reader``'s first line, or
+    ``(None, RowError)`` when the file is empty, unreadable or lacks a ``required`` column."""
+    try:
+        header = next(reader)
+    except StopIteration:
+        return None, RowError(1, None, "Le fichier est vide.")
+    except csv.Error as exc:
+        return None, RowError(1, None, f"En-tête illisible : {exc}.")
+    columns = [name.strip().lower() for name in header]
+    missing = [name for name in required if name not in columns]
+    if not missing:
+        return columns, None
+    label = (
+        "Colonne obligatoire manquante" if len(missing) == 1 else "Colonnes obligatoires manquantes"
+    )
+    message = f"{label} : {', '.join(missing)}."
+    if len(header) == 1 and ";" in header[0]:
+        message += " Le séparateur de colonnes attendu est la virgule."
+    return None, RowError(1, None, message)
+
+
 def read_rows(text, departments):
     """Parse and check every row; ``departments`` is the set of known département codes.
 
@@ -110,31 +132,16 @@ def read_rows(text, departments):
     is left out of ``rows``).
     """
     reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        return [], [RowError(1, None, "Le fichier est vide.")]
-    except csv.Error as exc:
-        return [], [RowError(1, None, f"En-tête illisible : {exc}.")]
-    columns = [name.strip().lower() for name in header]
-    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
-    if missing:
-        label = (
-            "Colonne obligatoire manquante"
-            if len(missing) == 1
-            else "Colonnes obligatoires manquantes"
-        )
-        message = f"{label} : {', '.join(missing)}."
-        if len(header) == 1 and ";" in header[0]:
-            message += " Le séparateur de colonnes attendu est la virgule."
-        return [], [RowError(1, None, message)]
+    columns, error = read_header(reader, REQUIRED_COLUMNS)
+    if error is not None:
+        return [], [error]
     index = {}
     for position, name in enumerate(columns):
         index.setdefault(name, position)
 
     rows, errors, first_line_of = [], [], {}
     for line, record in numbered_records(reader, errors):
-        row, row_errors = check_row(line, record, index, len(header), departments)
+        row, row_errors = check_row(line, record, index, len(columns), departments)
         siret = normalize_siret(_value(record, index, "siret"))
         if siret in first_line_of:
             row_errors.append(
