@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
-from dla.bilan import share
+from iae_portal.bilans import share
 from structures.enums import StructureKind
 
 from .enums import Clause, MarcheType
@@ -157,17 +157,6 @@ def _by_siae_kind(reports):
     if without:
         result.append({"kind": None, "label": "Sans SIAE", "hours": without[0], "siae": 0})
     return result
-
-
-def flatten(bilan, prefix=""):
-    """``[(key, value)]`` with dotted keys (``by_type.travaux.marches``), in bilan order."""
-    items = []
-    for key, value in bilan.items():
-        if isinstance(value, dict):
-            items.extend(flatten(value, f"{prefix}{key}."))
-        else:
-            items.append((f"{prefix}{key}", value))
-    return items
 
 
 def _hours_by(reports, column):

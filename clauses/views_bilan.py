@@ -10,10 +10,11 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from iae_portal.bilans import flatten
 from iae_portal.charts import hbar_chart
 
 from . import perms
-from .bilan import breakdowns, clauses_bilan, flatten
+from .bilan import breakdowns, clauses_bilan
 from .enums import MarcheType, Modality
 from .models import Marche
 

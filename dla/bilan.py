@@ -5,10 +5,10 @@ command, the API and the web report can all call ``dla_bilan``.
 """
 
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
+from iae_portal.bilans import share
 from structures.enums import SIAE_KINDS, StructureKind
 from structures.models import NetworkAffiliation, Structure
 
@@ -31,13 +31,6 @@ KEYS = (
     "insertion_employees",
 )
 Beneficiary = Prestation.beneficiaries.through
-
-
-def share(part, whole):
-    """``part / whole`` rounded half-up to 3 decimals, as a float; 0.0 when ``whole`` is 0."""
-    if not whole:
-        return 0.0
-    return float((Decimal(part) / Decimal(whole)).quantize(Decimal("0.001"), ROUND_HALF_UP))
 
 
 def dla_bilan(year, departments=None):
@@ -108,14 +101,3 @@ def dla_bilan(year, departments=None):
         "permanents": sum(group["permanents"] or 0 for group in kinds.values()),
         "insertion_employees": sum(group["insertion"] or 0 for group in kinds.values()),
     }
-
-
-def flatten(bilan, prefix=""):
-    """``[(key, value)]`` with dotted keys: ``themes.individuelle.juridique``."""
-    items = []
-    for key, value in bilan.items():
-        if isinstance(value, dict):
-            items += flatten(value, f"{prefix}{key}.")
-        else:
-            items.append((f"{prefix}{key}", value))
-    return items

@@ -1,5 +1,3 @@
-import csv
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,13 +9,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from aides.letters import html_to_pdf, long_date
+from iae_portal.bilans import write_csv
 from iae_portal.charts import hbar_chart
 from iae_portal.pagination import PAGE_SIZES, page_size
 from structures.enums import StructureKind
 from structures.models import Department
 
 from . import perms
-from .bilan import dla_bilan, flatten
+from .bilan import dla_bilan
 from .enums import Mode, Theme
 from .filters import AccompanimentFilter
 from .forms import BilanForm
@@ -165,7 +164,5 @@ def bilan_csv(request):
     _, year, departments = _bilan_request(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="bilan-dla-{year}.csv"'
-    writer = csv.writer(response, lineterminator="\n")
-    writer.writerow(["key", "value"])
-    writer.writerows(flatten(dla_bilan(year, departments=departments)))
+    write_csv(response, dla_bilan(year, departments=departments))
     return response

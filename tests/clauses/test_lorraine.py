@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from clauses.bilan import flatten
+from iae_portal.bilans import flatten
 
 from . import lorraine
 

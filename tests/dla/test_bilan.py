@@ -3,8 +3,9 @@ from decimal import Decimal
 
 import pytest
 
-from dla.bilan import dla_bilan, share
+from dla.bilan import dla_bilan
 from dla.models import Accompaniment, Dla, Prestation, Provider, StructureStaffCount
+from iae_portal.bilans import share
 from structures.models import Department
 from tests.structures.factories import AffiliationFactory, StructureFactory
 

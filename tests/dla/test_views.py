@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
 
-from dla.bilan import dla_bilan, flatten
+from dla.bilan import dla_bilan
 from dla.models import Prestation
+from iae_portal.bilans import flatten
 from tests.structures.factories import StructureFactory
 
 from .factories import AccompanimentFactory, PrestationFactory, chargé, dla_of

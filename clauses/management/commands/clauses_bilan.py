@@ -1,9 +1,7 @@
-import csv
-import json
-
 from django.core.management.base import BaseCommand
 
-from clauses.bilan import clauses_bilan, flatten
+from clauses.bilan import clauses_bilan
+from iae_portal.bilans import write_bilan
 
 
 class Command(BaseCommand):
@@ -18,10 +16,4 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "csv"], default="json")
 
     def handle(self, *args, year, format, **options):
-        bilan = clauses_bilan(year)
-        if format == "json":
-            self.stdout.write(json.dumps(bilan, indent=1, ensure_ascii=False))
-            return
-        writer = csv.writer(self.stdout, lineterminator="\n")
-        writer.writerow(["key", "value"])
-        writer.writerows(flatten(bilan))
+        write_bilan(self.stdout, clauses_bilan(year), format)

@@ -1,9 +1,7 @@
-import csv
-import json
-
 from django.core.management.base import BaseCommand
 
-from dla.bilan import dla_bilan, flatten
+from dla.bilan import dla_bilan
+from iae_portal.bilans import write_bilan
 
 
 class Command(BaseCommand):
@@ -24,10 +22,4 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, year, format, departments, **options):
-        bilan = dla_bilan(year, departments=departments)
-        if format == "json":
-            self.stdout.write(json.dumps(bilan, indent=1, ensure_ascii=False))
-            return
-        writer = csv.writer(self.stdout, lineterminator="\n")
-        writer.writerow(["key", "value"])
-        writer.writerows(flatten(bilan))
+        write_bilan(self.stdout, dla_bilan(year, departments=departments), format)
