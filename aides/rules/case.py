@@ -44,7 +44,7 @@ class BadInput(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Holder:
     age: int | None = None
     qualified: bool = True
@@ -52,7 +52,7 @@ class Holder:
     zrr: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Position:
     role: str
     etp: Decimal = Decimal(1)
@@ -65,14 +65,14 @@ class Position:
     holder: Holder = field(default_factory=Holder)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Expense:
     category: str
     amount: Decimal = Decimal(0)
     waste_sorting: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Training:
     cost: Decimal = Decimal(0)
     type: str | None = None
@@ -80,7 +80,7 @@ class Training:
     requested_at_hiring: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Team:
     members_count: int = 0
     members_etp: Decimal = Decimal(0)
@@ -91,7 +91,7 @@ class Team:
     young_share: Decimal = Decimal(0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Flags:
     environment_sector: bool = False
     grouped_structures: bool = False
@@ -104,7 +104,7 @@ class Flags:
     multi_structure_multi_department: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Case:
     scheme: str
     kind: str | None = None
@@ -183,7 +183,9 @@ def _choice(value, name, choices, default=None):
     return value
 
 
+ZERO, ONE = Decimal(0), Decimal(1)
 NO_HOLDER = Holder()
+NO_TEAM = Team()
 
 
 def _holder(raw, name):
@@ -203,10 +205,17 @@ def _position(raw, name):
     role = raw.get("role")
     if role is None:
         raise BadInput(f"{name}.role", "is required")
-    etp = _decimal(raw.get("etp"), f"{name}.etp", default=Decimal(1))
-    if not Decimal(0) < etp <= Decimal(1):
+    etp = _decimal(raw.get("etp"), f"{name}.etp", default=ONE)
+    if not ZERO < etp <= ONE:
         raise BadInput(f"{name}.etp", "must be greater than 0 and at most 1")
-    criteria = _list(raw.get("criteria"), f"{name}.criteria")
+    criteria = raw.get("criteria")
+    if criteria is None or criteria == []:
+        criteria = ()  # the common case, without building a generator for nothing
+    else:
+        criteria = tuple(
+            _choice(c, f"{name}.criteria[{i}]", CRITERIA)
+            for i, c in enumerate(_list(criteria, f"{name}.criteria"))
+        )
     return Position(
         role=_choice(role, f"{name}.role", ROLES),
         etp=etp,
@@ -214,9 +223,7 @@ def _position(raw, name):
         contract=_choice(raw.get("contract"), f"{name}.contract", CONTRACTS),
         contract_months=_decimal(raw.get("contract_months"), f"{name}.contract_months", None),
         rsa_socle=_bool(raw.get("rsa_socle"), f"{name}.rsa_socle"),
-        criteria=tuple(
-            _choice(c, f"{name}.criteria[{i}]", CRITERIA) for i, c in enumerate(criteria)
-        ),
+        criteria=criteria,
         function=_choice(raw.get("function"), f"{name}.function", FUNCTIONS),
         holder=_holder(raw.get("holder"), f"{name}.holder"),
     )
@@ -244,6 +251,8 @@ def _training(raw, name):
 
 
 def _team(raw):
+    if raw is None:
+        return NO_TEAM  # frozen: one shared instance serves every case without a team
     raw = _object(raw, "team")
     young_share = _decimal(raw.get("young_share"), "team.young_share")
     if young_share > 1:

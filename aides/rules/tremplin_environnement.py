@@ -39,10 +39,11 @@ def check_parameters(values):
         require_rates_for_years(values, f"{role}_degressive_rates")
 
 
-def _rate(p, role, mode, year):
+def _rates(p, role, mode, years):
+    """The rate of each year, first year first."""
     if mode == "full":
-        return p[f"{role}_full_rate"]
-    return p[f"{role}_degressive_rates"][year - 1]
+        return [p[f"{role}_full_rate"]] * years
+    return p[f"{role}_degressive_rates"][:years]
 
 
 def evaluate(case, p):
@@ -57,15 +58,14 @@ def evaluate(case, p):
         if position.role not in ROLE_LABELS:
             outcome.exclude(ref, "role_not_funded")
             continue
+        cost = position.annual_cost
         cap = p[f"{position.role}_cap_per_etp"] * position.etp
-        for year in range(1, years + 1):
-            rate = _rate(p, position.role, case.rate_mode, year)
+        # What the label says of the post is the same every year: written once.
+        post = f"{ROLE_LABELS[position.role]} n° {index + 1}, année "
+        terms = f" de {euros(cost)}, plafond {euros(cap)}"
+        for year, rate in enumerate(_rates(p, position.role, case.rate_mode, years), 1):
             outcome.add(
-                f"{ROLE_LABELS[position.role]} n° {index + 1}, année {year} : "
-                f"{pct(rate)} de {euros(position.annual_cost)}, plafond {euros(cap)}",
-                min(position.annual_cost * rate, cap),
-                year=year,
-                ref=ref,
+                f"{post}{year} : {pct(rate)}{terms}", min(cost * rate, cap), year=year, ref=ref
             )
     equipment = expenses_of(case, {"equipement"})
     for index, expense in enumerate(case.expenses):
