@@ -65,3 +65,28 @@ def test_keys_drawn_by_bulk_insert_do_not_collide_with_later_saves():
     keys = bulk_insert(AidComputation, [base, base])
     later = AidComputation.objects.create(**base)
     assert later.pk not in keys
+
+
+def test_values_of_another_type_are_stored_as_a_save_would_store_them():
+    """A string for a decimal, an integer for a boolean, a string key, integer keys in a
+    JSON document: COPY's fast paths must not store them differently from ``save()``."""
+    scheme = AidScheme.objects.get(code="pc-emplois-tremplin-environnement")
+    structure = StructureFactory()
+    row = {
+        "scheme_id": str(scheme.pk),
+        "version_id": scheme.current_version.pk,
+        "structure_id": structure.pk,
+        "input": {1: "un", "liste": (1, 2.5, None, True), "texte": "« été »"},
+        "result": {"total": "1.50"},
+        "eligible": 1,
+        "total": "1234.5",
+    }
+    (key,) = bulk_insert(AidComputation, [row])
+    saved = AidComputation.objects.create(**{**row, "scheme_id": scheme.pk})
+
+    copied = AidComputation.objects.get(pk=key)
+    saved.refresh_from_db()
+    for name in ("scheme_id", "input", "result", "eligible", "total"):
+        assert getattr(copied, name) == getattr(saved, name), name
+    assert copied.input == {"1": "un", "liste": [1, 2.5, None, True], "texte": "« été »"}
+    assert copied.total == Decimal("1234.50") and copied.eligible is True
