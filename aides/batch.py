@@ -9,16 +9,20 @@ version the batch started with.
 """
 
 import datetime
+import gc
 import io
 import logging
 import zipfile
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
+import orjson
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from iae_portal.audit.services import audit_record
@@ -127,69 +131,39 @@ def _compute_step(batch, chunk_size):
 
 def _run_chunk(batch, scheme, parameters, chunk_size):
     with transaction.atomic():
+        relax_commit_durability()
         pending = (
             Dossier.objects.filter(campaign=batch.campaign_id, state__in=COMPUTABLE)
             .exclude(pk__in=BatchItem.objects.filter(batch=batch).values("dossier"))
             .order_by("pk")
-            .values_list("pk", flat=True)[:chunk_size]
+            .values("pk")[:chunk_size]
         )
         # Plain tuples, not model instances: building three instances per dossier cost
         # as much as computing it.
         dossiers = list(
             Dossier.objects.select_for_update(of=("self",))
-            .filter(pk__in=list(pending), state__in=COMPUTABLE)
+            .filter(pk__in=pending, state__in=COMPUTABLE)
             .order_by("pk")
+            # The JSON as text, parsed by orjson below: several times faster than the json
+            # module Django's field decodes with.
+            .annotate(data_text=Cast("data", TextField()))
             .values_list(
-                "pk", "data", "structure_id", "structure__kind", "computation_id",
+                "pk", "data_text", "structure_id", "structure__kind", "computation_id",
                 "computation__total",
             )
         )  # fmt: skip
         if not dossiers:
             return False
         now = timezone.now()
-        computations, items = [], []
-        for pk, data, structure_id, kind, previous_id, old_total in dossiers:
-            item = {
-                "batch_id": batch.pk,
-                "dossier_id": pk,
-                "previous_id": previous_id,
-                "old_total": old_total,
-            }
-            # ``data`` comes from a JSON column: no Decimal in it, ready to store as is.
-            case = {**data, "scheme": scheme.code, "structure": {"kind": kind}}
-            try:
-                result = rules.evaluate(scheme.rule_kind, rules.parse_case(case), parameters)
-            except rules.BadInput as error:
-                item["error"] = str(error)
-            else:
-                computations.append(
-                    {
-                        "scheme_id": scheme.pk,
-                        "version_id": batch.version_id,
-                        "structure_id": structure_id,
-                        "input": case,
-                        "result": result.to_dict(),
-                        "eligible": result.eligible,
-                        "total": result.total,
-                        "created_at": now,
-                        "created_by_id": batch.started_by_id,
-                    }
-                )
-                item["new_total"] = result.total
-                item["changed"] = old_total != result.total
-                item["computation_id"] = len(computations) - 1  # replaced by its key below
-            items.append(item)
-        keys = bulk_insert(AidComputation, computations)
-        for item in items:
-            if "computation_id" in item:
-                item["computation_id"] = keys[item["computation_id"]]
+        with gc_paused():
+            computed = [_compute(batch, scheme, parameters, row, now) for row in dossiers]
+        items = [item for item, _ in computed]
+        written = [(item, computation) for item, computation in computed if computation]
+        keys = bulk_insert(AidComputation, [computation for _, computation in written])
+        for (item, _), key in zip(written, keys, strict=True):
+            item["computation_id"] = key
         point_dossiers_to(
-            [
-                (item["dossier_id"], item["computation_id"])
-                for item in items
-                if "computation_id" in item
-            ],
-            now,
+            [(item["dossier_id"], item["computation_id"]) for item, _ in written], now
         )
         bulk_insert(BatchItem, items)
         Batch.objects.filter(pk=batch.pk).update(
@@ -203,22 +177,82 @@ def _run_chunk(batch, scheme, parameters, chunk_size):
     return True
 
 
+def _compute(batch, scheme, parameters, row, now):
+    """One dossier of a chunk: its batch item, and its computation unless its data is bad."""
+    pk, data_text, structure_id, kind, previous_id, old_total = row
+    item = {
+        "batch_id": batch.pk,
+        "dossier_id": pk,
+        "previous_id": previous_id,
+        "old_total": old_total,
+    }
+    # Read from a JSON column: no Decimal in it, ready to store as is.
+    case = {**orjson.loads(data_text), "scheme": scheme.code, "structure": {"kind": kind}}
+    try:
+        result = rules.evaluate(scheme.rule_kind, rules.parse_case(case), parameters)
+    except rules.BadInput as error:
+        item["error"] = str(error)
+        return item, None
+    item["new_total"] = result.total
+    item["changed"] = old_total != result.total
+    return item, {
+        "scheme_id": scheme.pk,
+        "version_id": batch.version_id,
+        "structure_id": structure_id,
+        "input": case,
+        "result": result.to_dict(),
+        "eligible": result.eligible,
+        "total": result.total,
+        "created_at": now,
+        "created_by_id": batch.started_by_id,
+    }
+
+
+@contextmanager
+def gc_paused():
+    """No cyclic garbage collection while a chunk is computed: the chunk makes hundreds of
+    thousands of small objects, none in a cycle (reference counting frees them), and the
+    collector's passes over the worker's whole heap took a third of the computing time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def relax_commit_durability():
+    """PostgreSQL: let this transaction's COMMIT return before its WAL reaches the disk.
+    A server crash may lose the last chunks committed, never half of one, and the batch
+    being resumable computes them again."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+
+
 def point_dossiers_to(pairs, now):
     """Set each dossier's current computation, ``[(dossier id, computation id)]``, in one
-    UPDATE … FROM (VALUES …) statement (PostgreSQL and SQLite ≥ 3.33 alike): Django's
-    ``bulk_update`` writes a CASE per row and field, far slower on thousands of rows.
+    UPDATE … FROM statement: Django's ``bulk_update`` writes a CASE per row and field, far
+    slower on thousands of rows. On PostgreSQL the pairs travel as two arrays (two
+    parameters, not two per row); elsewhere as a VALUES list (SQLite ≥ 3.33).
     The version grows, as with any change of a dossier."""
     if not pairs:
         return
     table = Dossier._meta.db_table
-    rows = ", ".join(["(%s, %s)"] * len(pairs))
+    if connection.vendor == "postgresql":
+        source = "SELECT * FROM unnest(%s::bigint[], %s::bigint[]) AS vals (id, cid)"
+        params = [[dossier for dossier, _ in pairs], [computation for _, computation in pairs]]
+    else:
+        rows = ", ".join(["(%s, %s)"] * len(pairs))
+        source = f"SELECT column1 AS id, column2 AS cid FROM (VALUES {rows}) AS vals"
+        params = [value for pair in pairs for value in pair]
     sql = (
         f'UPDATE "{table}" SET computation_id = v.cid, version = "{table}".version + 1, '
-        f"updated_at = %s FROM (SELECT column1 AS id, column2 AS cid FROM (VALUES {rows}) AS vals) AS v "
-        f'WHERE "{table}".id = v.id'
+        f'updated_at = %s FROM ({source}) AS v WHERE "{table}".id = v.id'
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [now, *(value for pair in pairs for value in pair)])
+        cursor.execute(sql, [now, *params])
 
 
 def batch_changes(batch):

@@ -245,3 +245,18 @@ def test_start_page_says_when_the_queue_is_down(
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert "file de calcul est indisponible" in page.content.decode()
+
+
+def test_garbage_collection_comes_back_even_when_a_chunk_fails(campaign, dossiers, monkeypatch):
+    """The collector is paused while a chunk computes; a worker must not go on without it."""
+    import gc
+
+    def broken(*args):
+        raise RuntimeError("rule crashed")
+
+    monkeypatch.setattr(batch_module.rules, "evaluate", broken)
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        run(campaign)
+    assert gc.isenabled()
+    assert not BatchItem.objects.exists()  # the failed chunk wrote nothing
