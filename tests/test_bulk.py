@@ -3,10 +3,11 @@
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from aides.models import AidComputation, AidScheme
-from iae_portal.bulk import bulk_insert
+from iae_portal.bulk import QueryDuringCopy, bulk_insert, bulk_inserter
 from tests.structures.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +91,61 @@ def test_values_of_another_type_are_stored_as_a_save_would_store_them():
         assert getattr(copied, name) == getattr(saved, name), name
     assert copied.input == {"1": "un", "liste": [1, 2.5, None, True], "texte": "« été »"}
     assert copied.total == Decimal("1234.50") and copied.eligible is True
+
+
+def _rows(*totals):
+    """Rows ready before the inserter opens: no query may run inside its block."""
+    scheme = AidScheme.objects.get(code="pc-emplois-tremplin-environnement")
+    base = {
+        "scheme_id": scheme.pk,
+        "version_id": scheme.current_version.pk,
+        "structure_id": StructureFactory().pk,
+        "input": {},
+        "result": {},
+        "eligible": True,
+    }
+    return [{**base, "total": Decimal(total)} for total in totals]
+
+
+def test_inserter_takes_fewer_rows_than_announced_and_refuses_more():
+    first, second, third, fourth = _rows(1, 2, 3, 4)
+    with bulk_inserter(AidComputation, 3) as inserter:
+        assert inserter.add(first) == 0
+        assert inserter.add(second) == 1
+    assert len(inserter.keys) == 2
+    totals = AidComputation.objects.in_bulk(inserter.keys)
+    assert [totals[key].total for key in inserter.keys] == [Decimal(1), Decimal(2)]
+
+    with (
+        pytest.raises(ValueError, match="more rows than announced"),
+        transaction.atomic(),
+        bulk_inserter(AidComputation, 1) as inserter,
+    ):
+        inserter.add(third)
+        inserter.add(fourth)
+    assert not AidComputation.objects.filter(total__in=[3, 4]).exists()
+
+
+def test_a_failure_while_adding_rows_writes_none_of_them():
+    (row,) = _rows(5)
+    with (
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+        bulk_inserter(AidComputation, 2) as inserter,
+    ):
+        inserter.add(row)
+        raise RuntimeError("the caller failed midway")
+    assert not AidComputation.objects.filter(total=5).exists()
+
+
+def test_a_query_inside_the_inserter_raises_instead_of_waiting_on_the_copy():
+    (row,) = _rows(6)
+    with (
+        pytest.raises(QueryDuringCopy),
+        transaction.atomic(),
+        bulk_inserter(AidComputation, 2) as inserter,
+    ):
+        inserter.add(row)
+        AidScheme.objects.count()
+    assert not AidComputation.objects.filter(total=6).exists()
+    assert AidScheme.objects.exists()  # the connection works again after the block
