@@ -26,7 +26,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from iae_portal.audit.services import audit_record
-from iae_portal.bulk import bulk_insert
+from iae_portal.bulk import bulk_insert, bulk_inserter
 
 from . import rules
 from .models import AidComputation, Batch, BatchItem, BatchKind, BatchState, Dossier
@@ -155,13 +155,17 @@ def _run_chunk(batch, scheme, parameters, chunk_size):
         if not dossiers:
             return False
         now = timezone.now()
-        with gc_paused():
-            computed = [_compute(batch, scheme, parameters, row, now) for row in dossiers]
-        items = [item for item, _ in computed]
-        written = [(item, computation) for item, computation in computed if computation]
-        keys = bulk_insert(AidComputation, [computation for _, computation in written])
-        for (item, _), key in zip(written, keys, strict=True):
-            item["computation_id"] = key
+        items, written = [], []
+        # Each computation goes to the database as soon as it is made (on PostgreSQL):
+        # the server stores it while the next dossiers are computed.
+        with gc_paused(), bulk_inserter(AidComputation, len(dossiers)) as inserter:
+            for row in dossiers:
+                item, computation = _compute(batch, scheme, parameters, row, now)
+                items.append(item)
+                if computation is not None:
+                    written.append((item, inserter.add(computation)))
+        for item, position in written:
+            item["computation_id"] = inserter.keys[position]
         point_dossiers_to(
             [(item["dossier_id"], item["computation_id"]) for item, _ in written], now
         )
