@@ -21,7 +21,7 @@ import orjson
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q, TextField
+from django.db.models import Exists, F, Max, OuterRef, Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -112,11 +112,12 @@ def batch_run(batch_id, *, chunk_size=None):
         if batch.state not in ACTIVE_BATCH_STATES:
             return batch
         raise BatchBusy(max((batch.lease_until - now).total_seconds(), 1))
-    step = _letters_step if batch.kind == BatchKind.LETTERS else _compute_step
-    while step(batch, chunk_size):
-        pass
     if batch.kind == BatchKind.LETTERS:
+        while _letters_step(batch, chunk_size):
+            pass
         _write_archive(batch)
+    else:
+        _compute_all(batch, chunk_size)
     Batch.objects.filter(pk=batch.pk).update(
         state=BatchState.DONE, total=F("done"), finished_at=timezone.now(), lease_until=None
     )
@@ -124,25 +125,31 @@ def batch_run(batch_id, *, chunk_size=None):
     return batch
 
 
-def _compute_step(batch, chunk_size):
+def _compute_all(batch, chunk_size):
+    """Chunks go in the order of the dossiers' keys, each committed whole with its items:
+    every dossier up to the last one with an item is done, so a restarted run goes on
+    from there (a dossier that becomes computable behind it waits for the next batch).
+
+    Not "the dossiers without an item": the plan of that anti-join depends on statistics,
+    and with those taken while the items table was nearly empty PostgreSQL scanned the
+    items again for every dossier (10,000 dossiers: 200 s instead of 2)."""
     scheme = batch.campaign.scheme
-    return _run_chunk(batch, scheme, scheme.parameters(batch.version), chunk_size)
+    parameters = scheme.parameters(batch.version)
+    after = BatchItem.objects.filter(batch=batch).aggregate(last=Max("dossier_id"))["last"]
+    while (after := _run_chunk(batch, scheme, parameters, chunk_size, after or 0)) is not None:
+        pass
 
 
-def _run_chunk(batch, scheme, parameters, chunk_size):
+def _run_chunk(batch, scheme, parameters, chunk_size, after):
+    """Compute the next ``chunk_size`` dossiers after the key ``after``; return the last
+    one's key, or ``None`` when none is left."""
     with transaction.atomic():
         relax_commit_durability()
-        pending = (
-            Dossier.objects.filter(campaign=batch.campaign_id, state__in=COMPUTABLE)
-            .exclude(pk__in=BatchItem.objects.filter(batch=batch).values("dossier"))
-            .order_by("pk")
-            .values("pk")[:chunk_size]
-        )
         # Plain tuples, not model instances: building three instances per dossier cost
         # as much as computing it.
         dossiers = list(
             Dossier.objects.select_for_update(of=("self",))
-            .filter(pk__in=pending, state__in=COMPUTABLE)
+            .filter(campaign=batch.campaign_id, state__in=COMPUTABLE, pk__gt=after)
             .order_by("pk")
             # The JSON as text, parsed by orjson below: several times faster than the json
             # module Django's field decodes with.
@@ -150,10 +157,10 @@ def _run_chunk(batch, scheme, parameters, chunk_size):
             .values_list(
                 "pk", "data_text", "structure_id", "structure__kind", "computation_id",
                 "computation__total",
-            )
+            )[:chunk_size]
         )  # fmt: skip
         if not dossiers:
-            return False
+            return None
         now = timezone.now()
         items, written = [], []
         # Each computation goes to the database as soon as it is made (on PostgreSQL):
@@ -178,7 +185,7 @@ def _run_chunk(batch, scheme, parameters, chunk_size):
             + sum((item.get("new_total") or Decimal(0) for item in items), Decimal(0)),
             lease_until=timezone.now() + LEASE,
         )
-    return True
+    return dossiers[-1][0]
 
 
 def _compute(batch, scheme, parameters, row, now):
@@ -310,7 +317,7 @@ def _letters_step(batch, chunk_size=LETTER_CHUNK):
 
     pending = (
         _voted(batch.commission)
-        .exclude(pk__in=BatchItem.objects.filter(batch=batch).values("dossier"))
+        .exclude(Exists(BatchItem.objects.filter(batch=batch, dossier=OuterRef("pk"))))
         .select_related("structure", "campaign__scheme", "commission")
         .order_by("pk")[: min(chunk_size, LETTER_CHUNK)]
     )

@@ -177,7 +177,7 @@ def test_chunk_queries_do_not_grow_with_the_chunk(
     batch = type(batch).objects.get(pk=batch.pk)
     scheme = campaign.scheme
     with django_assert_max_num_queries(12):
-        batch_module._run_chunk(batch, scheme, scheme.parameters(batch.version), 11)
+        batch_module._run_chunk(batch, scheme, scheme.parameters(batch.version), 11, 0)
     assert BatchItem.objects.filter(batch=batch).count() == 11
 
 
