@@ -30,6 +30,48 @@ def emit(name, figures):
     print(json.dumps({"bench": name, **figures}, sort_keys=True))
 
 
+def remove_bench_campaigns():
+    """Remove what earlier runs of ``seed_campaign`` left (their campaigns, dossiers,
+    structures, computations and batches), then vacuum: each run starts from the same
+    database instead of one grown by every earlier run."""
+    from django.db import connection
+
+    statements = [
+        # Not the letters benchmark's campaign (it has a commission): that one is reused.
+        "CREATE TEMP TABLE bench_campaign AS SELECT id FROM aides_campaign WHERE name LIKE 'Bench %%'"
+        " AND NOT EXISTS (SELECT 1 FROM aides_commission c WHERE c.campaign_id = aides_campaign.id)",
+        "CREATE TEMP TABLE bench_dossier AS SELECT id, structure_id FROM aides_dossier"
+        " WHERE campaign_id IN (SELECT id FROM bench_campaign)",
+        "DELETE FROM aides_batchitem WHERE batch_id IN"
+        " (SELECT id FROM aides_batch WHERE campaign_id IN (SELECT id FROM bench_campaign))",
+        "DELETE FROM aides_batch WHERE campaign_id IN (SELECT id FROM bench_campaign)",
+        "UPDATE aides_dossier SET computation_id = NULL WHERE id IN (SELECT id FROM bench_dossier)",
+        "DELETE FROM aides_aidcomputation WHERE structure_id IN"
+        " (SELECT structure_id FROM bench_dossier)",
+        "DELETE FROM aides_dossier WHERE id IN (SELECT id FROM bench_dossier)",
+        "DELETE FROM structures_structure WHERE id IN (SELECT structure_id FROM bench_dossier)",
+        "DELETE FROM aides_campaign WHERE id IN (SELECT id FROM bench_campaign)",
+        "DROP TABLE bench_campaign, bench_dossier",
+    ]
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+    vacuum_analyze("VACUUM ANALYZE")
+
+
+BATCH_TABLES = ("aides_batchitem", "aides_aidcomputation", "aides_dossier", "structures_structure")
+
+
+def vacuum_analyze(command="ANALYZE"):
+    """The statistics of the tables a batch reads and writes, as autovacuum would take
+    them after a bulk load."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in BATCH_TABLES:
+            cursor.execute(f"{command} {table}")
+
+
 def seed_campaign(dossier_count, positions_per_dossier=5, seed=2026):
     """A campaign of the Emplois Tremplin Environnement scheme with ``dossier_count``
     drafts (one structure each), written in bulk; returns the campaign."""

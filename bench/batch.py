@@ -16,7 +16,14 @@ Keys: ``batch_s``, ``batch_vs_lower_bound`` (target ≤ 2.0), ``naive_vs_batch``
 import argparse
 import time
 
-from _setup import django_setup, emit, machine, seed_campaign
+from _setup import (
+    django_setup,
+    emit,
+    machine,
+    remove_bench_campaigns,
+    seed_campaign,
+    vacuum_analyze,
+)
 
 
 def lower_bound(campaign):
@@ -146,7 +153,9 @@ def main():
 
     from aides.batch import batch_run, batch_start
 
+    remove_bench_campaigns()
     campaign = seed_campaign(args.dossiers)
+    vacuum_analyze()
     bound = lower_bound(campaign)
     start = time.perf_counter()
     batch = batch_run(batch_start(actor=None, campaign=campaign, enqueue=False).pk)
