@@ -136,6 +136,9 @@ AUTHENTICATION_BACKENDS = [
 # 15 minutes (a successful login resets the count). The pair, not the address alone, so
 # that nobody can lock a colleague out from elsewhere for longer than the cool-off.
 AXES_ENABLED = env_bool("DJANGO_AXES_ENABLED", True)
+# Password reset requests an hour (iae_portal.users.throttling).
+IAE_PASSWORD_RESET_PER_ADDRESS = int(os.environ.get("IAE_PASSWORD_RESET_PER_ADDRESS", 3))
+IAE_PASSWORD_RESET_PER_CLIENT = int(os.environ.get("IAE_PASSWORD_RESET_PER_CLIENT", 10))
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -214,6 +217,16 @@ MAILERS = {
     )
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "portail-iae@localhost")
+
+# The cache keeps the throttling counters (API clients, password reset requests): web
+# processes must share it in production (Redis); by default each process has its own.
+if os.environ.get("DJANGO_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["DJANGO_CACHE_URL"],
+        }
+    }
 
 # Celery: with no broker configured, tasks run eagerly in the calling process.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

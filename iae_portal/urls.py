@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
+from .users import throttling
 
 admin.site.site_header = "Administration du portail IAE"
 admin.site.site_title = "Portail IAE"
@@ -15,7 +16,7 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "mot-de-passe/oubli/",
-        auth_views.PasswordResetView.as_view(),
+        throttling.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

@@ -59,6 +59,17 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    # Throttle counts (API clients, password reset requests) live in the cache, which
+    # outlives a test's transaction.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _no_login_throttling(settings):
     # Login throttling keys attempts on the client; tests/security/test_login_throttling.py
     # turns it back on and proves the lockout.

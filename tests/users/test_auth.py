@@ -1,5 +1,6 @@
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from iae_portal.users.enums import Role
@@ -83,3 +84,39 @@ def test_logout_requires_post(client, director_a):
     client.force_login(director_a)
     assert client.get(reverse("logout")).status_code == 405
     assert client.post(reverse("logout")).status_code == 302
+
+
+def test_password_reset_requests_are_limited_per_address(client, settings):
+    settings.IAE_PASSWORD_RESET_PER_ADDRESS = 2
+    UserFactory(email="marie.dupont@example.org")
+    for _ in range(2):
+        response = client.post(reverse("password_reset"), {"email": "Marie.Dupont@example.org "})
+        assert response.status_code == 302
+    response = client.post(reverse("password_reset"), {"email": "marie.dupont@example.org"})
+    assert response.status_code == 429
+    assert response["Retry-After"] == "3600"
+    assert "Trop de demandes" in response.content.decode()
+    assert len(mail.outbox) == 2  # the third request sent nothing
+    # Another address is not held back by the first one's count.
+    UserFactory(email="paul.martin@example.org")
+    assert (
+        client.post(reverse("password_reset"), {"email": "paul.martin@example.org"}).status_code
+        == 302
+    )
+
+
+def test_password_reset_requests_are_limited_per_client(client, settings):
+    """Scripting the form through many addresses is held back too, and the answer is the
+    same whether an address has an account or not."""
+    settings.IAE_PASSWORD_RESET_PER_CLIENT = 3
+    UserFactory(email="compte@example.org")
+    for n in range(3):
+        response = client.post(reverse("password_reset"), {"email": f"inconnu{n}@example.org"})
+        assert response.status_code == 302
+    for email in ("inconnu9@example.org", "compte@example.org"):
+        response = client.post(reverse("password_reset"), {"email": email})
+        assert response.status_code == 429
+    assert mail.outbox == []
+    other = Client(REMOTE_ADDR="203.0.113.7")
+    assert other.post(reverse("password_reset"), {"email": "compte@example.org"}).status_code == 302
+    assert len(mail.outbox) == 1
