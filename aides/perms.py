@@ -115,6 +115,26 @@ can_manage_campaigns = can_vote
 
 # -- Batches: a batch goes through a whole campaign, whose dossiers may span regions.
 
+BATCH_OUT_OF_SCOPE = (
+    "Cet appel à candidatures a des dossiers hors de votre région : un traitement groupé "
+    "porte sur tous ses dossiers, seuls un administrateur ou un agent sans région de "
+    "rattachement peuvent le lancer."
+)
+
+
+def can_start_batch(user, campaign):
+    """Computing a campaign's amounts or rendering a commission's letters goes through
+    every dossier of the campaign: for administrators and staff writers whose scope holds
+    all of them (a region-bound agent, when no dossier lies outside the region)."""
+    from .models import Dossier
+
+    if not (user.is_admin or user.is_regional_writer):
+        return False
+    if user.is_admin or not user.region_id:
+        return True
+    every = Dossier.objects.filter(campaign=campaign)
+    return not every.exclude(pk__in=every.visible_to(user).values("pk")).exists()
+
 
 def visible_batch_changes(user, changes):
     """The changes of a batch (``batch.batch_changes``) whose dossier ``user`` may open."""

@@ -28,6 +28,7 @@ def _staff_reader(request):
 def campaign_batches(request, uuid):
     _staff_reader(request)
     campaign = get_object_or_404(Campaign.objects.select_related("scheme"), uuid=uuid)
+    can_start = perms.can_start_batch(request.user, campaign)
     return render(
         request,
         "aides/batch/campaign_batches.html",
@@ -35,7 +36,10 @@ def campaign_batches(request, uuid):
             "campaign": campaign,
             "batches": campaign.batches.select_related("version", "commission", "started_by")[:20],
             "commissions": campaign.commissions.all(),
-            "can_start": request.user.is_admin or request.user.is_regional_writer,
+            "can_start": can_start,
+            # A writer held back by the campaign's other regions is told why.
+            "out_of_scope": request.user.is_regional_writer and not can_start,
+            "out_of_scope_message": perms.BATCH_OUT_OF_SCOPE,
         },
     )
 
@@ -45,6 +49,8 @@ def campaign_batches(request, uuid):
 def batch_start_view(request, uuid):
     _staff_writer(request)
     campaign = get_object_or_404(Campaign, uuid=uuid)
+    if not perms.can_start_batch(request.user, campaign):
+        raise PermissionDenied(perms.BATCH_OUT_OF_SCOPE)
     commission_id = request.POST.get("commission")
     try:
         if commission_id:

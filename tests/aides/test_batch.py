@@ -260,3 +260,35 @@ def test_garbage_collection_comes_back_even_when_a_chunk_fails(campaign, dossier
         run(campaign)
     assert gc.isenabled()
     assert not BatchItem.objects.exists()  # the failed chunk wrote nothing
+
+
+def test_region_bound_staff_start_no_batch_over_other_regions_dossiers(
+    client, campaign, dossiers, instructeur, django_capture_on_commit_callbacks
+):
+    """A batch goes through every dossier of the campaign: an agent of the Grand Est may
+    start one while all of them are in the Grand Est, not once one lies in Paris."""
+    from django.urls import reverse
+
+    from structures.models import Department
+    from tests.structures.factories import UserFactory
+
+    page_url = reverse("aides:campaign_batches", args=[campaign.uuid])
+    start = reverse("aides:batch_start", args=[campaign.uuid])
+    client.force_login(instructeur)
+    assert "Lancer le calcul" in client.get(page_url).content.decode()
+
+    paris = StructureFactory(department=Department.objects.get(code="75"))
+    director = MembershipFactory(structure=paris).user
+    services.dossier_create(actor=director, structure=paris, campaign=campaign)
+
+    page = client.get(page_url).content.decode()
+    assert "Lancer le calcul" not in page and "hors de votre région" in page
+    assert client.post(start).status_code == 403
+    assert not Batch.objects.exists()
+
+    council_wide = UserFactory(role=instructeur.role, region=None)
+    client.force_login(council_wide)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(start)
+    assert response.status_code == 302
+    assert Batch.objects.get().done == len(dossiers) + 1

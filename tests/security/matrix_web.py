@@ -123,7 +123,9 @@ aides:campaign_list             -         GET       log  403  403  403  ok   ok 
 aides:campaign_create           -         GET+POST  log  403  403  403  403  ok   403  403  403  403  403  ok
 aides:campaign_dashboard        -         GET       log  403  403  403  ok   ok   ok   403  403  403  403  ok
 aides:campaign_batches          -         GET       log  403  403  403  ok   ok   ok   403  403  403  403  ok
-aides:batch_start               -         POST      log  403  403  403  ok   ok   403  403  403  403  403  ok
+# A batch goes through every dossier of the campaign, which has one in Paris (z): only
+# staff without a region (none here) and administrators may start one.
+aides:batch_start               -         POST      log  403  403  403  403  403  403  403  403  403  403  ok
 aides:batch_progress            -         GET       log  403  403  403  ok   ok   ok   403  403  403  403  ok
 # A batch runs over a whole campaign, every region's dossiers: staff see the changes of
 # their region's only, and its letters' archive only when it holds no other region's.
