@@ -208,14 +208,7 @@ def _position(raw, name):
     etp = _decimal(raw.get("etp"), f"{name}.etp", default=ONE)
     if not ZERO < etp <= ONE:
         raise BadInput(f"{name}.etp", "must be greater than 0 and at most 1")
-    criteria = raw.get("criteria")
-    if criteria is None or criteria == []:
-        criteria = ()  # the common case, without building a generator for nothing
-    else:
-        criteria = tuple(
-            _choice(c, f"{name}.criteria[{i}]", CRITERIA)
-            for i, c in enumerate(_list(criteria, f"{name}.criteria"))
-        )
+    criteria = _list(raw.get("criteria"), f"{name}.criteria")
     return Position(
         role=_choice(role, f"{name}.role", ROLES),
         etp=etp,
@@ -223,10 +216,16 @@ def _position(raw, name):
         contract=_choice(raw.get("contract"), f"{name}.contract", CONTRACTS),
         contract_months=_decimal(raw.get("contract_months"), f"{name}.contract_months", None),
         rsa_socle=_bool(raw.get("rsa_socle"), f"{name}.rsa_socle"),
-        criteria=criteria,
+        criteria=_criteria(criteria, name),
         function=_choice(raw.get("function"), f"{name}.function", FUNCTIONS),
         holder=_holder(raw.get("holder"), f"{name}.holder"),
     )
+
+
+def _criteria(values, name):
+    if not values:
+        return ()  # the common case, without building a generator for nothing
+    return tuple(_choice(c, f"{name}.criteria[{i}]", CRITERIA) for i, c in enumerate(values))
 
 
 def _expense(raw, name):

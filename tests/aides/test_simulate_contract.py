@@ -88,6 +88,20 @@ BAD_CASES = {
         changed(["positions", 0, "criteria"], ["jeune", "ancien"]),
         "positions[0].criteria[1]",
     ),
+    # With several faults, the first named is the first checked, in the contract's order:
+    # the criteria's type before the role, their values after the role and the cost.
+    "bad role and bad criterion": (
+        {**VALID, "positions": [{"role": "directeur", "criteria": ["ancien"]}]},
+        "positions[0].role",
+    ),
+    "bad cost and bad criterion": (
+        {**VALID, "positions": [{"role": "execution", "annual_cost": -1, "criteria": ["x"]}]},
+        "positions[0].annual_cost",
+    ),
+    "criteria not a list, bad role": (
+        {**VALID, "positions": [{"role": "directeur", "criteria": "jeune"}]},
+        "positions[0].criteria",
+    ),
     "unknown function": (
         changed(["positions", 0, "function"], "juridique"),
         "positions[0].function",
