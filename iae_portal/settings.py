@@ -136,9 +136,11 @@ AUTHENTICATION_BACKENDS = [
 # 15 minutes (a successful login resets the count). The pair, not the address alone, so
 # that nobody can lock a colleague out from elsewhere for longer than the cool-off.
 AXES_ENABLED = env_bool("DJANGO_AXES_ENABLED", True)
-# Password reset requests an hour (iae_portal.users.throttling).
+# Password reset requests an hour (iae_portal.users.throttling): per e-mail address; per
+# client only when set (0: off), since behind a reverse proxy every client has the proxy's
+# address and the limit would hold for the whole site.
 IAE_PASSWORD_RESET_PER_ADDRESS = int(os.environ.get("IAE_PASSWORD_RESET_PER_ADDRESS", 3))
-IAE_PASSWORD_RESET_PER_CLIENT = int(os.environ.get("IAE_PASSWORD_RESET_PER_CLIENT", 10))
+IAE_PASSWORD_RESET_PER_CLIENT = int(os.environ.get("IAE_PASSWORD_RESET_PER_CLIENT", 0))
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -45,18 +45,21 @@ def allow(scope, key, limit, window):
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's view, with at most ``IAE_PASSWORD_RESET_PER_ADDRESS`` requests an hour for
-    one e-mail address and ``IAE_PASSWORD_RESET_PER_CLIENT`` from one client. Beyond, a
-    429 page says when to try again, whether the address has an account or not (the
-    answer must not tell)."""
+    one e-mail address and, when set, ``IAE_PASSWORD_RESET_PER_CLIENT`` from one client.
+    Beyond, a 429 page says when to try again, whether the address has an account or not
+    (the answer must not tell). A client over its limit counts against no address, so it
+    cannot use up other people's requests."""
 
     WINDOW = 3600
 
     def post(self, request, *args, **kwargs):
+        per_client = settings.IAE_PASSWORD_RESET_PER_CLIENT
         email = (request.POST.get("email") or "").strip().lower()
-        client = get_client_ip_address(request) or "inconnu"
-        allowed = allow("reset-client", client, settings.IAE_PASSWORD_RESET_PER_CLIENT, self.WINDOW)
-        if email:
-            allowed &= allow(
+        allowed = not per_client or allow(
+            "reset-client", get_client_ip_address(request) or "", per_client, self.WINDOW
+        )
+        if allowed and email:
+            allowed = allow(
                 "reset-address", email, settings.IAE_PASSWORD_RESET_PER_ADDRESS, self.WINDOW
             )
         if not allowed:

@@ -120,3 +120,26 @@ def test_password_reset_requests_are_limited_per_client(client, settings):
     other = Client(REMOTE_ADDR="203.0.113.7")
     assert other.post(reverse("password_reset"), {"email": "compte@example.org"}).status_code == 302
     assert len(mail.outbox) == 1
+
+
+def test_a_client_over_its_limit_uses_up_no_one_elses_requests(client, settings):
+    settings.IAE_PASSWORD_RESET_PER_CLIENT = 2
+    UserFactory(email="victime@example.org")
+    for n in range(2):
+        client.post(reverse("password_reset"), {"email": f"inconnu{n}@example.org"})
+    for _ in range(5):  # refused: they must not count against the victim's address
+        response = client.post(reverse("password_reset"), {"email": "victime@example.org"})
+        assert response.status_code == 429
+    victim = Client(REMOTE_ADDR="198.51.100.4")
+    assert (
+        victim.post(reverse("password_reset"), {"email": "victime@example.org"}).status_code == 302
+    )
+    assert len(mail.outbox) == 1
+
+
+def test_no_limit_per_client_unless_set(client):
+    """Behind a reverse proxy every client has the proxy's address: a limit per client
+    would then hold for the whole site, so there is none by default."""
+    for n in range(30):
+        response = client.post(reverse("password_reset"), {"email": f"personne{n}@example.org"})
+        assert response.status_code == 302
