@@ -11,8 +11,9 @@ import uuid
 from contextlib import contextmanager
 from decimal import Decimal
 
-import orjson
 from django.db import connections, models, router
+
+from . import fastjson
 
 
 def bulk_insert(model, rows):
@@ -143,6 +144,4 @@ def _copy_preparer(field, connection):
 
 
 def _json_text(value):
-    if value is None:
-        return None
-    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    return None if value is None else fastjson.dumps(value)

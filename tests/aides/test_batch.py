@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
 
 from aides import batch as batch_module
 from aides import services
@@ -177,7 +178,7 @@ def test_chunk_queries_do_not_grow_with_the_chunk(
     batch = type(batch).objects.get(pk=batch.pk)
     scheme = campaign.scheme
     with django_assert_max_num_queries(12):
-        batch_module._run_chunk(batch, scheme, scheme.parameters(batch.version), 11, 0)
+        batch_module._run_chunk(batch, scheme, scheme.parameters(batch.version), Q(), 11)
     assert BatchItem.objects.filter(batch=batch).count() == 11
 
 
@@ -252,14 +253,61 @@ def test_garbage_collection_comes_back_even_when_a_chunk_fails(campaign, dossier
     import gc
 
     def broken(*args):
-        raise RuntimeError("rule crashed")
+        raise RuntimeError("chunk crashed")
 
-    monkeypatch.setattr(batch_module.rules, "evaluate", broken)
+    monkeypatch.setattr(batch_module, "_compute", broken)
     assert gc.isenabled()
     with pytest.raises(RuntimeError):
         run(campaign)
     assert gc.isenabled()
     assert not BatchItem.objects.exists()  # the failed chunk wrote nothing
+
+
+def test_one_dossier_failing_does_not_stop_the_batch(campaign, dossiers, monkeypatch):
+    real = batch_module.rules.evaluate
+    doomed = dossiers[5]
+
+    def evaluate(rule_kind, case, parameters):
+        if case.team.members_count == doomed.data["team"]["members_count"]:
+            raise ZeroDivisionError("rule bug")
+        return real(rule_kind, case, parameters)
+
+    monkeypatch.setattr(batch_module.rules, "evaluate", evaluate)
+    batch = run(campaign)
+    assert batch.state == BatchState.DONE and batch.done == len(dossiers) and batch.errors == 1
+    item = BatchItem.objects.get(batch=batch, dossier=doomed)
+    assert "Erreur inattendue (ZeroDivisionError)" in item.error and item.computation is None
+    assert BatchItem.objects.filter(batch=batch, error="").count() == len(dossiers) - 1
+
+
+def test_numbers_the_fast_json_reader_would_change_are_kept_exactly(campaign, dossiers):
+    """orjson reads an integer beyond 64 bits as a float, or refuses it: such data (an
+    unknown key the rules ignore) must come back exactly as saved."""
+    huge, long = 10**400, 2**70
+    for dossier, value in ((dossiers[0], huge), (dossiers[1], long)):
+        Dossier.objects.filter(pk=dossier.pk).update(data={**dossier.data, "note": value})
+    batch = run(campaign)
+    assert batch.done == len(dossiers) and batch.errors == 0
+    for dossier, value in ((dossiers[0], huge), (dossiers[1], long)):
+        stored = Dossier.objects.select_related("computation").get(pk=dossier.pk).computation
+        assert stored.input["note"] == value and type(stored.input["note"]) is int
+
+
+def test_a_dossier_becoming_computable_behind_the_run_is_computed(campaign, dossiers, monkeypatch):
+    first = dossiers[0]
+    Dossier.objects.filter(pk=first.pk).update(state=S.INSTRUIT)
+    real_chunk = batch_module._run_chunk
+
+    def chunk_then_send_back(*args, **kwargs):
+        last = real_chunk(*args, **kwargs)
+        # Sent back for completion while the run is past it.
+        Dossier.objects.filter(pk=first.pk).update(state=S.COMPLEMENT_DEMANDE)
+        return last
+
+    monkeypatch.setattr(batch_module, "_run_chunk", chunk_then_send_back)
+    batch = run(campaign)
+    assert batch.done == len(dossiers)
+    assert BatchItem.objects.filter(batch=batch, dossier=first, error="").exists()
 
 
 def test_region_bound_staff_start_no_batch_over_other_regions_dossiers(
