@@ -43,5 +43,6 @@ urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
-    re_path(r"^(?P<path>.*)$", not_found),
+    # Any other address under /api/v1/, line breaks included (``.`` alone stops at one).
+    re_path(r"^(?P<path>(?s:.*))$", not_found),
 ]

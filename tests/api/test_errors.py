@@ -36,6 +36,9 @@ def test_unknown_address_and_object_are_404_in_the_error_shape(read_api):
     assert_error(read_api.get("/api/v1/inconnu/"), 404, None)
     assert_error(read_api.get("/api/v1/structures/12345678901234/"), 404, None)
     assert_error(read_api.get("/api/v1/dossiers/not-a-uuid/"), 404, None)
+    # A line break in the address (found by schemathesis): still the API's JSON answer.
+    assert_error(read_api.get("/api/v1/structures/%C3%82%0AA/"), 404, None)
+    assert_error(read_api.put("/api/v1/inconnu/%0A/", {}, format="json"), 404, None)
 
 
 def test_method_not_allowed_and_malformed_json_use_the_error_shape(write_api):

@@ -26,7 +26,7 @@ api:scheme-detail           -    GET    401  ok   ok   ok   ok   ok   ok   ok   
 api:campaign-list           -    GET    401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 api:campaign-detail         -    GET    401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 api:deletion-list           -    GET    401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-api/v1/^(?P<path>.*)$       -    GET    404  404  404  404  404  404  404  404  404  404  404  404  404  404  404  404  404  404
+api/v1/^(?P<path>(?s:.*))$  -    GET    404  404  404  404  404  404  404  404  404  404  404  404  404  404  404  404  404  404
 
 # Structures: as the pages; a client's restriction narrows further (a DLA's or a
 # facilitator's client reads the directory, as their people do).
@@ -207,7 +207,7 @@ API_TARGETS = {
     "api:clauses-bilan": lambda w, v: Target(query="year=2025"),
     "api:scheme-detail": lambda w, v: Target(kwargs={"uuid": w.campaign.scheme.uuid}),
     "api:campaign-detail": lambda w, v: Target(kwargs={"uuid": w.campaign.uuid}),
-    "api/v1/^(?P<path>.*)$": lambda w, v: Target(url="/api/v1/nexiste-pas/"),
+    "api/v1/^(?P<path>(?s:.*))$": lambda w, v: Target(url="/api/v1/nexiste-pas/"),
     "api:structure-list": _structures,
     "api:structure-detail": lambda w, v: Target(
         kwargs={"siret": w.structure[v].siret}, data={"name": "Nom de la matrice"}, json=True
