@@ -149,3 +149,20 @@ def accompaniment_at(step, actor, structures, **options):
             )
     accompaniment.refresh_from_db()
     return accompaniment
+
+
+def prestation_body(accompaniment, *beneficiaries, **values):
+    """What an API client sends to record a prestation of ``accompaniment``."""
+    return {
+        "accompaniment": str(accompaniment.uuid),
+        "mode": "individuelle",
+        "theme": "gouvernance",
+        "prescriber": "reseau_iae",
+        "provider_name": "Réseau Exemple",
+        "provider_kind": "reseau_iae",
+        "start_date": "2024-09-02",
+        "end_date": "2024-10-15",
+        "days": "3",
+        "cost": "2400.00",
+        "beneficiaries": [s.siret for s in beneficiaries],
+    } | values

@@ -16,7 +16,7 @@ from dla.models import Accompaniment, Prestation
 from tests.api.fixtures import bearer, follow
 from tests.structures.factories import StructureFactory
 
-from .factories import accompaniment_at, chargé, dla_of
+from .factories import accompaniment_at, chargé, dla_of, prestation_body
 from .test_import import csv_text, import_sample, sample_rows
 
 pytestmark = pytest.mark.django_db
@@ -141,22 +141,6 @@ def test_request_refusals_name_the_field(dla_api, values, field, status):
     assert response.status_code == status, response.content
     assert [e["field"] for e in response.json()["errors"]] == [field]
     assert not Accompaniment.objects.exists()
-
-
-def prestation_body(accompaniment, *beneficiaries, **values):
-    return {
-        "accompaniment": str(accompaniment.uuid),
-        "mode": "individuelle",
-        "theme": "gouvernance",
-        "prescriber": "reseau_iae",
-        "provider_name": "Réseau Exemple",
-        "provider_kind": "reseau_iae",
-        "start_date": "2024-09-02",
-        "end_date": "2024-10-15",
-        "days": "3",
-        "cost": "2400.00",
-        "beneficiaries": [s.siret for s in beneficiaries],
-    } | values
 
 
 def test_prestations_are_added_once(dla_api, world):

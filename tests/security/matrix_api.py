@@ -10,6 +10,7 @@ new object goes (a structure in A's, B's or Z's département; a dossier of A or 
 on lot a or b)."""
 
 from tests.aides.factories import CA_DATA, pdf_upload
+from tests.dla.factories import prestation_body
 from tests.structures.factories import make_siret
 
 from .matrix_table import Target
@@ -181,19 +182,7 @@ def _request_body(w, v):
 
 
 def _prestation_body(w, v):
-    return {
-        "accompaniment": str(w.accompaniment[v].uuid),
-        "mode": "individuelle",
-        "theme": "gouvernance",
-        "prescriber": "reseau_iae",
-        "provider_name": "Réseau Exemple",
-        "provider_kind": "reseau_iae",
-        "start_date": "2024-09-02",
-        "end_date": "2024-10-15",
-        "days": "3",
-        "cost": "2400.00",
-        "beneficiaries": [w.structure[v].siret],
-    }
+    return prestation_body(w.accompaniment[v], w.structure[v])
 
 
 def _dla_bilan(w, v):
