@@ -1,6 +1,8 @@
 """Fixtures and helpers of API tests (loaded for the whole suite by tests/conftest.py)."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from iae_portal.api.services import api_client_create
@@ -50,6 +52,18 @@ def follow(api, url):
         pages += 1
         url = body["next"]
     return results, pages
+
+
+def queries_per_page_size(api, url, sizes=(10, 1000)):
+    """How many queries a page of ``url`` takes at each page size (the same for all, on a
+    list that reads no row twice)."""
+    counts = []
+    for size in sizes:
+        with CaptureQueriesContext(connection) as queries:
+            response = api.get(f"{url}?page_size={size}")
+        assert response.status_code == 200, response.content
+        counts.append(len(queries))
+    return counts
 
 
 def dossier_for(structure, campaign=None):
