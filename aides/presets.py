@@ -147,11 +147,13 @@ PRESETS = (
         "rule_kind": "aap_innovation",
         "description": "Expérimentations innovantes portées par des SIAE, des CREPI ou des "
         "réseaux de l'IAE.",
-        "source_text": "50 % des dépenses de fonctionnement du projet, déduction faite des aides "
-        "au poste déjà financées, plafond 25 000 € ; un réseau seulement pour une "
-        "expérimentation menée par plusieurs structures dans plusieurs départements.",
-        "retained_reading": "Les critères de sélection (innovation, intérêt régional, "
-        "développement durable, emplois durables, formation mutualisée) sont notés par le jury.",
+        "source_text": "50 % des dépenses de fonctionnement (hors aides au poste déjà prises en "
+        "charge), plafond 25 000 € ; un réseau seulement pour une expérimentation menée par "
+        "plusieurs structures dans plusieurs départements.",
+        "retained_reading": "Les aides au poste déjà prises en charge sont retirées des dépenses "
+        "de fonctionnement, puis le taux de 50 % s'applique, puis le plafond de 25 000 €. "
+        "Les critères de sélection (innovation, intérêt régional, développement durable, "
+        "emplois durables, formation mutualisée) sont notés par le jury.",
         "required_documents": ["statuts", "comptes", "rib", "budget_projet"],
     },
     {

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = json.loads((ROOT.parent / "shared" / "domain" / "aid-cases.json").read_text())
+CASES = json.loads((ROOT / "tests" / "fixtures" / "aid-cases.json").read_text())
 
 
 def run(count):

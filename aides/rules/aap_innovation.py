@@ -1,8 +1,10 @@
 """Midi-Pyrénées, call for innovative IAE projects (aid-rules.md § 10).
 
 SIAE, CREPI, or a network when the experiment is run by several structures in several
-départements. 50 % of the project's operating expenses, less the post aids already funded,
-capped at 25,000 €. The selection criteria are scored by the jury, not computed.
+départements. The source funds "50 % des dépenses de fonctionnement (hors aides au poste déjà
+prises en charge)": the post aids already funded leave the base first, then the rate applies,
+then the 25,000 € cap: min(50 % × max(expenses − post aids, 0), 25,000). The selection
+criteria are scored by the jury, not computed.
 """
 
 from .case import SIAE
@@ -11,7 +13,7 @@ from .params import AMOUNT, KIND_LIST, RATE, Param
 from .result import ZERO, Outcome, euros, pct
 
 KIND = "aap_innovation"
-LABEL = "Taux des dépenses de fonctionnement moins les aides au poste, plafonné"
+LABEL = "Taux des dépenses de fonctionnement hors aides au poste, plafonné"
 PARAMETERS = (
     Param("applicant_kinds", KIND_LIST, (*sorted(SIAE), "CREPI", "RESEAU"), "Structures éligibles"),
     Param("network_kinds", KIND_LIST, ("RESEAU",), "Réseaux : seulement pour une expérimentation multi-structures et multi-départements"),
@@ -27,11 +29,12 @@ def evaluate(case, p):
     if case.kind in p["network_kinds"] and not case.flags.multi_structure_multi_department:
         outcome.refuse("network_needs_several_structures")
     exclude_unused(outcome, set())
-    amount = max(case.operating_expenses * p["rate"] - case.aides_au_poste_already_funded, ZERO)
+    base = max(case.operating_expenses - case.aides_au_poste_already_funded, ZERO)
     outcome.add(
-        f"Projet : {pct(p['rate'])} de {euros(case.operating_expenses)} moins "
-        f"{euros(case.aides_au_poste_already_funded)} d'aides au poste, plafond {euros(p['cap'])}",
-        min(amount, p["cap"]),
+        f"Projet : {pct(p['rate'])} de {euros(case.operating_expenses)} de dépenses de "
+        f"fonctionnement hors {euros(case.aides_au_poste_already_funded)} d'aides au poste "
+        f"déjà prises en charge, plafond {euros(p['cap'])}",
+        min(base * p["rate"], p["cap"]),
         ref="operating_expenses",
     )
     return outcome.finish()

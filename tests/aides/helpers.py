@@ -12,7 +12,8 @@ from aides.presets import PRESETS
 from aides.rules import RULES, clean, evaluate, parse_case
 from aides.rules import has_amount_rule as rule_has_amount
 
-CASES_FILE = Path(__file__).resolve().parents[3] / "shared" / "domain" / "aid-cases.json"
+# A copy of ../shared/domain/aid-cases.json, so that the repository stands alone.
+CASES_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "aid-cases.json"
 PRESETS_BY_CODE = {preset["code"]: preset for preset in PRESETS}
 SCHEME_CODES = tuple(PRESETS_BY_CODE)
 OUTPUT_KEYS = {"scheme", "eligible", "reasons", "excluded", "lines", "schedule", "total"}

@@ -340,3 +340,49 @@ def test_region_bound_staff_start_no_batch_over_other_regions_dossiers(
         response = client.post(start)
     assert response.status_code == 302
     assert Batch.objects.get().done == len(dossiers) + 1
+
+
+def test_a_corrected_rule_keeps_stored_computations_and_the_batch_reports_the_change(
+    monkeypatch,
+):
+    # Issue 14, item 17: the Midi-Pyrénées call once computed 50 % × expenses − post aids.
+    from aides.models import AidScheme
+    from aides.rules import aap_innovation
+    from aides.rules.result import ZERO, Outcome
+    from tests.aides.factories import CampaignFactory
+
+    def former_evaluate(case, p):
+        outcome = Outcome(case)
+        amount = case.operating_expenses * p["rate"] - case.aides_au_poste_already_funded
+        outcome.add("Projet", min(max(amount, ZERO), p["cap"]), ref="operating_expenses")
+        return outcome.finish()
+
+    campaign = CampaignFactory(scheme=AidScheme.objects.get(code="mp-aap-innovation"))
+    structure = StructureFactory(kind="EI")
+    director = MembershipFactory(structure=structure).user
+    dossier = services.dossier_create(actor=director, structure=structure, campaign=campaign)
+    data = {"operating_expenses": 32551, "aides_au_poste_already_funded": 5000}
+    with monkeypatch.context() as patched:
+        patched.setattr(aap_innovation, "evaluate", former_evaluate)
+        dossier = services.dossier_save_data(
+            actor=director, dossier=dossier, expected_version=dossier.version, data=data
+        )
+    stored = dossier.computation
+    assert stored.total == Decimal("11275.50")
+
+    out = StringIO()
+    call_command("compute_campaign", str(campaign.uuid), stdout=out)
+
+    stored.refresh_from_db()
+    assert stored.total == Decimal("11275.50") and stored.result["total"] == "11275.50"
+    dossier.refresh_from_db()
+    assert dossier.computation_id != stored.pk and dossier.computation.total == Decimal("13775.50")
+    batch = Batch.objects.get(campaign=campaign)
+    [item] = batch_changes(batch)
+    assert (item.previous_id, item.old_total, item.new_total) == (
+        stored.pk,
+        Decimal("11275.50"),
+        Decimal("13775.50"),
+    )
+    assert "1 montants modifiés" in out.getvalue()
+    assert f"{dossier.reference} {structure.name} : 11275.50 → 13775.50" in out.getvalue()

@@ -36,7 +36,7 @@ def simulate(monkeypatch, document):
 
 def test_the_cases_cover_every_scheme_with_an_amount_rule():
     # Guard: the file read is the contract's, not an empty or truncated copy.
-    assert len(CASES) == 22
+    assert len(CASES) == 23
     assert len({case["input"]["scheme"] for case in CASES}) == 10
 
 

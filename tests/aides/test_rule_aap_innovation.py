@@ -56,19 +56,20 @@ class TestAmount:
     @pytest.mark.parametrize(
         ("operating", "post_aids", "expected"),
         [
-            (30000, 4000, "11000.00"),  # 15 000 − 4 000
+            (30000, 4000, "13000.00"),  # 50 % × (30 000 − 4 000)
             ("12345.67", 0, "6172.84"),  # 6 172.835 → half-up
-            (10000, "4999.99", "0.01"),  # 5 000 − 4 999.99
+            (10000, "4999.99", "2500.01"),  # 50 % × 5 000.01 = 2 500.005 → half-up
             ("49999.98", 0, "24999.99"),
             (50000, 0, "25000.00"),  # the cap exactly
             ("50000.02", 0, "25000.00"),  # 25 000.01 → cap
-            (60000, 5000, "25000.00"),  # 30 000 − 5 000, the cap exactly
-            (70000, "10000.02", "24999.98"),  # 35 000 − 10 000.02, under the cap
-            (70000, 10000, "25000.00"),  # worked case: 25 000 → cap
+            (60000, 10000, "25000.00"),  # 50 % × 50 000, the cap exactly
+            (55000, "5000.04", "24999.98"),  # 50 % × 49 999.96, under the cap
+            (70000, 10000, "25000.00"),  # worked case: 30 000 → cap
+            (32551, 5000, "13775.50"),  # worked case: 50 % × 27 551 (not 16 275.50 − 5 000)
             (200000, 0, "25000.00"),
         ],
     )
-    def test_half_the_operating_expenses_less_post_aids_capped(
+    def test_half_the_operating_expenses_after_post_aids_capped(
         self, operating, post_aids, expected
     ):
         output = simulate(operating=operating, post_aids=post_aids)
@@ -76,12 +77,18 @@ class TestAmount:
         assert output["total"] == expected
         assert output["schedule"] == [{"year": 1, "amount": expected}]
 
+    def test_post_aids_leave_the_base_before_the_rate(self):
+        # 50 % × (expenses − post aids), not 50 % × expenses − post aids.
+        output = simulate(operating=20000, post_aids=8000)
+        assert output["total"] == "6000.00"
+        assert "hors 8\u202f000 € d'aides au poste" in output["lines"][0]["label"]
+
     @pytest.mark.parametrize(
         ("operating", "post_aids"),
-        [(10000, 5000), (10000, 8000), (0, 0), (0, 1000), (20000, 100000)],
+        [(10000, 10000), (10000, 12000), (0, 0), (0, 1000), (20000, 100000)],
     )
     def test_never_negative_nothing_left_is_refused(self, operating, post_aids):
-        # 50 % × operating − post aids ≤ 0: no line, so nothing to fund.
+        # Post aids at least the expenses: an empty base, so nothing to fund.
         output = simulate(operating=operating, post_aids=post_aids)
         assert_refused(output, "nothing_to_fund")
 

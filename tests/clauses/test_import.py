@@ -15,7 +15,7 @@ from clauses.import_marches import COLUMNS as MARCHES_COLUMNS
 from clauses.models import Buyer, Facilitator, HoursReport, ImportRun, Lot, Marche
 from iae_portal.audit.models import AuditEntry
 
-SAMPLES = settings.BASE_DIR.parent / "shared" / "domain" / "samples"
+SAMPLES = settings.BASE_DIR / "tests" / "fixtures" / "samples"  # copied from ../shared/domain
 MODELS = (Buyer, Facilitator, Marche, Lot, HoursReport)
 
 

@@ -16,7 +16,7 @@ from tests.structures.factories import StructureFactory
 from .factories import AccompanimentFactory, PrestationFactory, chargé, dla_of
 
 pytestmark = pytest.mark.django_db
-SAMPLE_CSV = settings.BASE_DIR.parent / "shared" / "domain" / "samples" / "dla-sample.csv"
+SAMPLE_CSV = settings.BASE_DIR / "tests" / "fixtures" / "samples" / "dla-sample.csv"
 
 
 def make_accompaniments(n, prefix="A"):

@@ -15,7 +15,7 @@ import dla.importer
 import structures.importers
 
 pytestmark = pytest.mark.django_db
-SAMPLES = settings.BASE_DIR.parent / "shared" / "domain" / "samples"
+SAMPLES = settings.BASE_DIR / "tests" / "fixtures" / "samples"  # copied from ../shared/domain
 WATCHED = [
     "structures.Structure",
     "structures.NetworkAffiliation",

@@ -15,7 +15,7 @@ from django.db import connection
 from clauses.models import HoursReport
 
 pytestmark = pytest.mark.django_db
-SAMPLES = settings.BASE_DIR.parent / "shared" / "domain" / "samples"
+SAMPLES = settings.BASE_DIR / "tests" / "fixtures" / "samples"  # copied from ../shared/domain
 
 
 def run(command, *args):

@@ -25,7 +25,7 @@ from tests.structures.factories import (
     make_siret,
 )
 
-SAMPLES = settings.BASE_DIR.parent / "shared" / "domain" / "samples"
+SAMPLES = settings.BASE_DIR / "tests" / "fixtures" / "samples"  # copied from ../shared/domain
 COLUMNS = [
     "siret",
     "name",
