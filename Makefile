@@ -31,9 +31,16 @@ setup: $(STAMP)
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py load_aid_schemes
 
+# The web server and a Celery worker together (a filesystem broker under var/broker/ when
+# CELERY_BROKER_URL is unset): Ctrl-C stops both. Background jobs of a non-interactive shell
+# ignore SIGINT, so the trap stops the worker (warm shutdown) when the server ends.
+WORKER_ARGS ?= --loglevel=INFO --concurrency=2 --without-gossip --without-mingle
+
 run: setup
 	$(PY) manage.py seed_demo
-	@echo "Serveur : http://$(HOST):$(PORT)/"
+	@echo "Serveur : http://$(HOST):$(PORT)/ — Ctrl-C arrête le serveur et le worker."
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(VENV)/bin/celery -A iae_portal worker $(WORKER_ARGS) & worker=$$!; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup

@@ -1,6 +1,7 @@
 """Settings for iae_portal, read from the environment.
 
-Local use needs no variable at all (SQLite under var/, eager Celery, console e-mail).
+Local use needs no variable at all (SQLite under var/, a Celery worker on a filesystem broker
+under var/broker/, console e-mail).
 Production is ``DJANGO_DEBUG=0``: it then requires ``DJANGO_SECRET_KEY`` and
 ``DJANGO_ALLOWED_HOSTS`` and turns on every transport and browser protection.
 """
@@ -118,7 +119,12 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "db.sqlite3",
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                # WAL: pages read while the worker writes a batch's progress.
+                "init_command": "PRAGMA journal_mode=WAL;",
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -230,9 +236,22 @@ if os.environ.get("DJANGO_CACHE_URL"):
         }
     }
 
-# Celery: with no broker configured, tasks run eagerly in the calling process.
+# Celery: Redis in production and CI. With no broker configured, a real worker still runs
+# (`make run` starts it), on kombu's filesystem transport under var/broker/: a broker that
+# needs no server. Eager tasks are for tests only (tests/conftest.py turns them on).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if not CELERY_BROKER_URL:
+    BROKER_DIR = VAR_DIR / "broker"
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # One folder in and out: producers (web, commands) and the worker share it.
+        "data_folder_in": str(BROKER_DIR / "queue"),
+        "data_folder_out": str(BROKER_DIR / "queue"),
+        "control_folder": str(BROKER_DIR / "control"),
+        "store_processed": False,
+    }
+    for folder in ("queue", "control"):
+        (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_SERIALIZER = "json"
