@@ -71,7 +71,7 @@ def test_bilan_page_shows_dla_bilan(client, instructeur):
     # The kinds, the networks, and one chart per mode with prestations.
     assert content.count("<svg") == 2 + sum(1 for themes in bilan["themes"].values() if themes)
     assert bilan["prestations"] == 3 and bilan["themes"]["collective"]
-    assert 'viewBox="0 0 480' in content  # not localized: no decimal comma in the geometry
+    assert 'viewBox="0 0 340 ' in content  # not localized: no decimal comma in the geometry
     assert "Bilan annuel SIAE des DLA — 2024</h1>" in content  # no thousands separator
     assert '<option value="2024" selected>2024</option>' in content
     # Restricted to one département.
