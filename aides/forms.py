@@ -121,12 +121,52 @@ class SimulationForm(forms.Form):
         return case | ({"team": team} if team else {}) | ({"flags": flags} if flags else {})
 
 
-class LineForm(forms.Form):
-    """A row of a section; ``fields`` (from the rule's layout) says which columns show."""
+class OfferedSelect(forms.Select):
+    """A select showing only the codes the scheme funds, and the row's own value when it is
+    another one (saved before, or typed elsewhere), marked so. The field keeps the whole
+    vocabulary's labels, so a saved value is always shown in French."""
 
-    def __init__(self, *args, fields=(), **kwargs):
+    def __init__(self, offered, attrs=None, choices=()):
+        super().__init__(attrs, choices)
+        self.offered = set(offered)
+
+    def create_option(self, name, value, label, selected, index, **kwargs):
+        if value not in self.offered and value != "" and selected:
+            label = f"{label} (non financé par ce dispositif)"
+        return super().create_option(name, value, label, selected, index, **kwargs)
+
+    def _shown(self, option):
+        return option["value"] in self.offered or option["value"] == "" or option["selected"]
+
+    def optgroups(self, name, value, attrs=None):
+        return [
+            (group, [o for o in options if self._shown(o)], index)
+            for group, options, index in super().optgroups(name, value, attrs)
+        ]
+
+
+class LineForm(forms.Form):
+    """A row of a section; ``fields`` (from the rule's layout) says which columns show and
+    ``accepts`` (``rules.accepted``) which codes of a column the scheme funds, in its words."""
+
+    def __init__(self, *args, fields=(), accepts=None, **kwargs):
         super().__init__(*args, **kwargs)
         _keep(self, self.expand(fields))
+        for name, offered in (accepts or {}).items():
+            if name in self.fields:
+                self._offer(self.fields[name], offered)
+
+    @staticmethod
+    def _offer(field, offered):
+        """The scheme's codes first, in its words; the rest of the vocabulary stays valid (a
+        line the scheme does not fund is an excluded line, not an error) but is not shown."""
+        labels = dict(field.choices)
+        words = [(code, wording or labels[code]) for code, wording in offered]
+        codes = {code for code, _ in words}
+        rest = [(code, label) for code, label in field.choices if code not in codes and code]
+        field.choices = BLANK + words + rest
+        field.widget = OfferedSelect([code for code, _ in words], field.widget.attrs)
+        field.widget.choices = field.choices
 
     @staticmethod
     def expand(fields):
@@ -208,8 +248,14 @@ SECTION_TITLES = {"positions": "Postes", "expenses": "Dépenses", "trainings": "
 DEFAULT_ROWS = 3
 
 
+def scheme_layout(scheme):
+    """The rule's ``FORM`` with what the scheme funds (``accepts``, from its current
+    parameters): what the simulator and the dossier form of ``scheme`` show."""
+    return {**scheme.rule.FORM, "accepts": rules.accepted(scheme.rule_kind, scheme.parameters())}
+
+
 def section_formsets(layout, data=None):
-    """One formset per section the rule uses, with its columns."""
+    """One formset per section the rule uses, with its columns and the codes it funds."""
     formsets = {}
     for section, form_class in SECTION_FORMS.items():
         if section in layout:
@@ -217,9 +263,58 @@ def section_formsets(layout, data=None):
                 form_class, extra=DEFAULT_ROWS, max_num=200, absolute_max=200
             )
             formsets[section] = FormSet(
-                data, prefix=section, form_kwargs={"fields": layout[section]}
+                data,
+                prefix=section,
+                form_kwargs={"fields": layout[section], "accepts": layout.get("accepts")},
             )
     return formsets
+
+
+class FilingForm(forms.Form):
+    """Carry a simulation into a new draft dossier: which structure, which open call (a
+    choice only when there are several), and the project's title. Its fields belong to
+    the simulation's form (``form="simulation"``), whose data the dossier receives."""
+
+    structure = forms.ChoiceField(label="Structure", required=False)
+    campaign = forms.ChoiceField(label="Appel à candidatures", required=False)
+    title = forms.CharField(
+        label="Intitulé du projet",
+        max_length=255,
+        required=False,
+        help_text="Facultatif : vous pourrez le modifier dans le dossier.",
+    )
+
+    def __init__(self, *args, structures, campaigns, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.structures = {s.siret: s for s in structures}
+        self.campaigns = {str(c.uuid): c for c, _ in campaigns}
+        self.fields["structure"].choices = [
+            (s.siret, f"{s.name} ({s.get_kind_display()})") for s in structures
+        ]
+        self.fields["campaign"].choices = [
+            (str(c.uuid), f"{label} (jusqu'au {c.closes_on:%d/%m/%Y})") for c, label in campaigns
+        ]
+        for field in self.fields.values():
+            field.widget.attrs["form"] = "simulation"
+        # A single choice is no choice: shown as a sentence, sent as it is.
+        self.only = {}
+        for name, options in (("structure", self.structures), ("campaign", self.campaigns)):
+            if len(options) == 1:
+                self.only[name] = self.fields[name].choices[0][1]
+                self.fields[name].widget = forms.HiddenInput(attrs={"form": "simulation"})
+                self.fields[name].initial = next(iter(options))
+
+    def _pick(self, name, options):
+        value = self.cleaned_data.get(name) or (next(iter(options)) if len(options) == 1 else "")
+        if value not in options:
+            raise forms.ValidationError("Choisissez dans la liste.")
+        return options[value]
+
+    def clean_structure(self):
+        return self._pick("structure", self.structures)
+
+    def clean_campaign(self):
+        return self._pick("campaign", self.campaigns)
 
 
 class SchemeForm(forms.Form):

@@ -90,8 +90,10 @@ PRESETS = (
         "de 26 ans, organisation proche de l'entreprise, complémentarité avec l'offre locale ; "
         "un ETP d'encadrement pour 8 personnes encadrées simultanément, 20 000 € par ETP ; "
         "formation externe : 50 %.",
-        "retained_reading": "ETP éligibles = min(ETP d'encadrement, personnes encadrées "
-        "simultanément / 8) ; montant = min(coût annuel, 20 000 € × ETP éligibles), une année.",
+        "retained_reading": "Postes financés : encadrants techniques et chargés d'insertion "
+        "(l'accompagnement social seul et les postes administratifs ne le sont pas). ETP "
+        "éligibles = min(ETP d'encadrement, personnes encadrées simultanément / 8) ; montant = "
+        "min(coût annuel, 20 000 € × ETP éligibles), une année.",
         "required_documents": ["statuts", "comptes", "rib", "fiches_postes", "devis_formation"],
     },
     {
@@ -123,8 +125,10 @@ PRESETS = (
         "50 %, 30 % du coût annuel (4 ans au plus) ; démarrage : 600 € par membre de l'équipe, "
         "chef inclus ; équipement : 20 % (50 % pour un ACI) des investissements, plafonnés à "
         "45 000 € sur les 4 ans.",
-        "retained_reading": "« Plafonnées » s'accorde avec « dépenses » : le plafond de 45 000 € "
-        "porte sur les dépenses (aide maximale 9 000 €, ou 22 500 € pour un ACI), en année 1.",
+        "retained_reading": "L'équipement est financé sur les dépenses d'investissement. "
+        "« Plafonnées » s'accorde avec « dépenses » : le plafond de 45 000 € porte sur les "
+        "dépenses (aide maximale 9 000 €, ou 22 500 € pour un ACI), en année 1. Seul le premier "
+        "poste de chef d'équipe est financé.",
         "required_documents": ["statuts", "comptes", "rib", "fiches_postes", "devis"],
     },
     {

@@ -2,27 +2,58 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from structures.models import Structure
 
-from . import perms, presenters, rules, services
+from . import catalogue, perms, presenters, rules, services
 from .forms import (
     SECTION_TITLES,
+    FilingForm,
     ParametersForm,
     SchemeForm,
     SimulationForm,
+    scheme_layout,
     section_formsets,
     with_extra_row,
 )
+from .forms_applicant import directed_structures
 from .messages import bad_input_text
-from .models import AidComputation, AidScheme, LetterSettings
+from .models import AidComputation, AidScheme, Campaign, LetterSettings
+from .views_applicant import step_url
+
+
+def _region_context(schemes, region):
+    """The region filter of the catalogue and the simulator: its choices with their counts."""
+    return {
+        "region": region,
+        "region_name": catalogue.region_names().get(region),
+        "region_choices": catalogue.region_choices(schemes, region),
+    }
 
 
 def scheme_list(request):
-    schemes = AidScheme.objects.active().order_by("origin_region", "name")
-    return render(request, "aides/scheme_list.html", {"schemes": schemes})
+    """The public catalogue, filtered by region (the visitor's by default); under each
+    scheme, its calls not closed yet, by their own name and dates."""
+    current = Campaign.objects.filter(closes_on__gte=timezone.localdate()).order_by(
+        "opens_on", "name"
+    )
+    schemes = list(
+        AidScheme.objects.active()
+        .prefetch_related(Prefetch("campaigns", queryset=current, to_attr="open_campaigns"))
+        .order_by("name")
+    )
+    region = catalogue.chosen_region(request)
+    shown = catalogue.in_region(schemes, region)
+    rows = [
+        (scheme, [(catalogue.campaign_label(c), c) for c in scheme.open_campaigns])
+        for scheme in shown
+    ]
+    context = {"schemes": shown, "rows": rows, **_region_context(schemes, region)}
+    return render(request, "aides/scheme_list.html", context)
 
 
 def scheme_detail(request, code):
@@ -32,6 +63,8 @@ def scheme_detail(request, code):
         "version": scheme.current_version,
         "parameters": presenters.parameter_rows(scheme),
         "documents": presenters.document_labels(scheme.required_documents),
+        "funded": catalogue.funded(scheme),
+        "region_name": catalogue.region_names().get(catalogue.region_code(scheme)),
         "can_change": perms.can_change_scheme(request.user),
     }
     if perms.can_view_scheme_history(request.user):
@@ -99,17 +132,81 @@ def _structure_for(request):
     return structure
 
 
+def _filing_form(request, scheme, structure, kind):
+    """The form carrying an eligible simulation into a new draft dossier, when the user
+    directs a structure of the simulated kind and a call of the scheme is open; else None."""
+    if not request.user.is_authenticated or kind not in scheme.eligible_kinds:
+        return None
+    structures = [
+        s
+        for s in directed_structures(request.user).select_related("department")
+        if s.kind == kind and (structure is None or s.pk == structure.pk)
+    ]
+    structures = [s for s in structures if perms.can_create_dossier(request.user, s)]
+    today = timezone.localdate()
+    campaigns = list(
+        scheme.campaigns.filter(opens_on__lte=today, closes_on__gte=today).order_by(
+            "closes_on", "name"
+        )
+    )
+    if not structures or not campaigns:
+        return None
+    data = request.POST if "deposer" in request.POST else None
+    return FilingForm(
+        data,
+        structures=structures,
+        campaigns=[(c, catalogue.campaign_label(c)) for c in campaigns],
+        prefix="depot",
+    )
+
+
+def _file(request, scheme, filing, case):
+    """Create the pre-filled draft (the dossier service); its first step, or None."""
+    try:
+        dossier = services.dossier_create(
+            actor=request.user,
+            structure=filing.cleaned_data["structure"],
+            campaign=filing.cleaned_data["campaign"],
+            title=filing.cleaned_data["title"] or scheme.name,
+            data=case,
+        )
+    except (services.TransitionRefused, rules.BadInput) as error:
+        filing.add_error(
+            None, bad_input_text(error) if isinstance(error, rules.BadInput) else str(error)
+        )
+        return None
+    messages.success(
+        request,
+        f"Le dossier {dossier.reference} a été créé avec les éléments de la simulation : "
+        "vérifiez-les, puis complétez le dossier.",
+    )
+    return redirect(step_url(dossier, "donnees"))
+
+
 def simulator(request):
-    """Public: pick a scheme, fill only what its rule uses, read the answer in French."""
-    schemes = list(AidScheme.objects.active().with_current_version().order_by("name"))
-    by_code = {scheme.code: scheme for scheme in schemes}
+    """Public: pick a scheme (the visitor's region first), fill only what its rule uses,
+    read the answer in French; a director carries an eligible answer into a new dossier."""
+    every = list(AidScheme.objects.active().with_current_version().order_by("name"))
+    by_code = {scheme.code: scheme for scheme in every}
     scheme = by_code.get(request.GET.get("dispositif", ""))
+    if scheme is not None and "region" not in request.GET:
+        region = catalogue.region_code(scheme) or catalogue.ALL
+    else:
+        region = catalogue.chosen_region(request)
+    schemes = catalogue.in_region(every, region)
+    if scheme is not None and scheme not in schemes:
+        schemes.append(scheme)
     structure = _structure_for(request)
-    context = {"schemes": schemes, "scheme": scheme, "structure": structure}
+    context = {
+        "schemes": schemes,
+        "scheme": scheme,
+        "structure": structure,
+        **_region_context(every, region),
+    }
     if scheme is None:
         return render(request, "aides/simulator.html", context)
 
-    layout = scheme.rule.FORM
+    layout = scheme_layout(scheme)
     data = None
     if request.method == "POST":
         adding = request.POST.get("add_row")
@@ -128,17 +225,26 @@ def simulator(request):
         case = form.case_data()
         for name, formset in formsets.items():
             case[name] = [f.item() for f in formset if f.has_changed()]
+        filing = None
         try:
-            if structure is not None:
+            if structure is not None and "deposer" not in request.POST:
                 computation = services.computation_record(
                     actor=request.user, scheme=scheme, data=case, structure=structure
                 )
                 result, context["computation"] = computation.result, computation
-            else:
+            else:  # a dossier's data is computed and kept by the dossier itself
                 result = scheme.compute_amount(case).to_dict()
             context["result"] = presenters.explained(result, scheme.parameters())
         except rules.BadInput as error:
             form.add_error(None, bad_input_text(error))
+        else:
+            if result["eligible"]:
+                filing = _filing_form(request, scheme, structure, form.cleaned_data["kind"])
+        if filing is not None and filing.is_bound and filing.is_valid():
+            response = _file(request, scheme, filing, case)
+            if response is not None:
+                return response
+        context["filing"] = filing
     return render(request, "aides/simulator.html", context)
 
 

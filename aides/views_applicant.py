@@ -17,7 +17,7 @@ from iae_portal.users.enums import Role
 
 from . import perms, presenters, rules, services
 from .enums import DossierState
-from .forms import SECTION_TITLES, with_extra_row
+from .forms import SECTION_TITLES, scheme_layout, with_extra_row
 from .forms_applicant import (
     DocumentForm,
     DossierCreateForm,
@@ -147,7 +147,7 @@ def _posted(post):
 
 
 def _data_forms(dossier, data=None):
-    layout, kind = dossier.scheme.rule.FORM, dossier.structure.kind
+    layout, kind = scheme_layout(dossier.scheme), dossier.structure.kind
     if data is not None:
         return (
             DossierHeadForm(data),

@@ -41,6 +41,7 @@ __all__ = [
     "RULES",
     "BadInput",
     "ParameterError",
+    "accepted",
     "clean",
     "evaluate",
     "has_amount_rule",
@@ -57,6 +58,23 @@ def clean_parameters(rule_kind, raw):
     if check is not None:
         check(values)
     return values
+
+
+def accepted(rule_kind, parameters):
+    """What a rule kind funds, for each line field that names it (``role``, ``category``,
+    ``function``, ``type``): ``{field: [(code, wording or None)]}``, in the rule's order.
+
+    A rule module declares ``ACCEPTS``: per field, either ``{code: wording}`` (the scheme's
+    words, ``None`` for the vocabulary's label) or the name of the parameter that lists the
+    codes (a region may change it). A field it does not name takes every code."""
+    return {
+        field: (
+            [(code, None) for code in parameters[declared]]
+            if isinstance(declared, str)
+            else list(declared.items())
+        )
+        for field, declared in getattr(RULES[rule_kind], "ACCEPTS", {}).items()
+    }
 
 
 def has_amount_rule(rule_kind):

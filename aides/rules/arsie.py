@@ -36,6 +36,7 @@ PARAMETERS = (
     Param("bonus_eco_responsible", AMOUNT, "0", "Bonification projet éco-responsable (€, appliquée par l'instructeur)"),
 )  # fmt: skip
 FORM = {"expenses": ("category", "amount")}
+ACCEPTS = {"category": {code: label for code, (label, _, _) in MODALITIES.items()}}
 FEASIBILITY = ("etude_faisabilite_interne", "etude_faisabilite_externe")
 
 

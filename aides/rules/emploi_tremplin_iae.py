@@ -31,6 +31,7 @@ PARAMETERS = (
     Param("ei_rq_max_posts", COUNT, 5, "EI et RQ : nombre maximal de postes"),
 )  # fmt: skip
 FORM = {"positions": ("role", "etp", "annual_cost", "contract", "rsa_socle", "criteria")}
+ACCEPTS = {"role": {"insertion": "Poste d'insertion"}}
 
 
 def _insertion_posts(outcome, case):

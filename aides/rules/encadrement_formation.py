@@ -32,6 +32,7 @@ FORM = {
     "team": ("simultaneous_insertion", "insertion_in_action", "young_share"),
     "flags": ("enterprise_like_organisation", "complementarity"),
 }
+ACCEPTS = {"role": "supervision_roles", "type": "training_types"}  # read from the parameters
 
 
 def evaluate(case, p):

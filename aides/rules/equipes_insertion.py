@@ -47,6 +47,10 @@ FORM = {
     "expenses": ("category", "amount"),
     "team": ("members_count", "members_etp", "half_time_count", "contrats_aides_count"),
 }
+ACCEPTS = {
+    "role": {"chef_equipe": "Chef d'équipe à temps plein"},
+    "category": {"investissement": "Investissement en équipement"},
+}
 
 
 def check_parameters(values):

@@ -25,6 +25,7 @@ FORM = {
     "positions": ("role", "etp", "annual_cost", "contract", "function"),
     "flags": ("grouped_structures", "beneficiary_contribution", "new_function"),
 }
+ACCEPTS = {"role": {"fonction_mutualisee": "Fonction mutualisée"}, "function": "functions"}
 
 
 def evaluate(case, p):

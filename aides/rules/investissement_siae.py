@@ -22,6 +22,7 @@ PARAMETERS = (
 )
 FORM = {"expenses": ("category", "amount", "waste_sorting"), "flags": ("cofinancing",)}
 LABELS = {"materiel": "Matériel et aménagements", "immobilier": "Immobilier"}
+ACCEPTS = {"category": LABELS}
 
 
 def evaluate(case, p):

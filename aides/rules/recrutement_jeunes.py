@@ -25,6 +25,8 @@ FORM = {
     "positions": ("role", "etp", "annual_cost", "contract", "contract_months", "holder"),
     "flags": ("crepi",),
 }
+# The post's role is no criterion of this scheme: every hire is an insertion post.
+ACCEPTS = {"role": {"insertion": "Jeune recruté"}}
 
 
 def _hire_refusal(case, position, p):

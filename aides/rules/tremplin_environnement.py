@@ -32,6 +32,8 @@ FORM = {
     "flags": ("environment_sector",),
 }
 ROLE_LABELS = {"encadrement": "Poste d'encadrement", "execution": "Poste d'exécution"}
+# What the scheme funds, in its words: the form offers these and nothing else.
+ACCEPTS = {"role": ROLE_LABELS, "category": {"equipement": "Équipement (investissement ponctuel)"}}
 
 
 def check_parameters(values):

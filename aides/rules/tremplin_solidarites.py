@@ -23,6 +23,7 @@ FORM = {
     "positions": ("role", "etp", "annual_cost", "contract"),
     "trainings": ("cost", "provider_is_employer", "requested_at_hiring"),
 }
+ACCEPTS = {"role": {"insertion": "Poste d'insertion"}}
 
 
 def evaluate(case, p):

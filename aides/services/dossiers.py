@@ -53,8 +53,10 @@ def _compare_and_set(dossier, expected_version, states, **fields):
 
 
 @transaction.atomic
-def dossier_create(*, actor, structure, campaign, title=""):
-    """A draft dossier of ``structure`` for ``campaign``, by one of its directors."""
+def dossier_create(*, actor, structure, campaign, title="", data=None):
+    """A draft dossier of ``structure`` for ``campaign``, by one of its directors; ``data``
+    (the simulate contract's input, such as a simulation carried over) pre-fills it and is
+    computed at once, as ``dossier_save_data`` does (raises ``rules.BadInput``)."""
     if not perms.can_create_dossier(actor, structure):
         raise PermissionDenied
     if not campaign.is_open:
@@ -74,6 +76,10 @@ def dossier_create(*, actor, structure, campaign, title=""):
     audit_record(
         actor=actor, action="dossier.create", obj=dossier, changes={"state": [None, dossier.state]}
     )
+    if data is not None:
+        dossier = dossier_save_data(
+            actor=actor, dossier=dossier, expected_version=dossier.version, data=data
+        )
     return dossier
 
 
