@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: setup run test test-e2e lint format check-deploy bench bench-db bench-quick bench-load clean
+.PHONY: setup run test test-e2e test-crawl-large lint format check-deploy bench bench-db bench-quick bench-load clean
 
 # Python ≥ 3.12: $PYTHON if given, else python3.13/python3.12 on the PATH or under pyenv.
 PYTHON_BIN := $(shell \
@@ -54,6 +54,11 @@ $(AXE_JS):
 
 test-e2e: setup $(AXE_JS)
 	$(VENV)/bin/pytest -m e2e -n 0 tests/e2e
+
+# The crawler (tests/e2e/test_crawler.py) over a larger demo: 2,000 structures.
+CRAWL_STRUCTURES ?= 2000
+test-crawl-large: setup $(AXE_JS)
+	IAE_CRAWL_STRUCTURES=$(CRAWL_STRUCTURES) $(VENV)/bin/pytest -m e2e -n 0 tests/e2e/test_crawler.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
