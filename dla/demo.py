@@ -14,7 +14,7 @@ from structures.demo_data import BATCH_SIZE, DEPARTMENT_CODES
 from structures.enums import SIAE_KINDS
 
 from .enums import AccompanimentState, Milestone, Mode, Prescriber, ProviderKind, Theme
-from .followups import add_months
+from .followups import add_months, opens_on
 from .models import (
     Accompaniment,
     Dla,
@@ -137,7 +137,8 @@ def seed(rng, *, structures, year=None):
             )
             links.append(beneficiaries)
     demo.accompaniments = Accompaniment.objects.bulk_create(accompaniments, batch_size=BATCH_SIZE)
-    # The closed ones had their contact at 6 months.
+    # The closed ones had their contact at 6 months (when it could take place before the
+    # closing: from 30 days before it was due, dla.followups).
     FollowUp.objects.bulk_create(
         [
             FollowUp(
@@ -149,7 +150,7 @@ def seed(rng, *, structures, year=None):
                 jobs_created=rng.randint(0, 3),
             )
             for a, p in zip(demo.accompaniments, prestations, strict=True)
-            if a.closed_on
+            if a.closed_on and opens_on(p.end_date, Milestone.SIX) <= a.closed_on
         ],
         batch_size=BATCH_SIZE,
     )

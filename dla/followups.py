@@ -1,12 +1,14 @@
 """When the follow-up contacts are due (dla.md, step 5: contacts at 6, 12 and 24 months).
 
 The contact at N months is due N months after the end of the accompaniment's last
-prestation. It is listed from ``DUE_NOTICE`` before that day until it is recorded, or until
-a later contact is (once the 12-month contact is recorded, the 6-month one is moot).
-Closed accompaniments, and those without prestations, owe nothing.
+prestation (the engineering, step 4, which the follow-up of step 5 comes after). It may be
+recorded from ``DUE_NOTICE`` before that day (``opens_on``: the service refuses an earlier
+contact date), and it is listed from that same day until it is recorded, or until a later
+contact is (once the 12-month contact is recorded, the 6-month one is moot). Closed
+accompaniments, and those without prestations, owe nothing.
 
-The list filter and the home page use the same rule: ``due_condition`` in the database,
-``due_milestones`` on the rows it returned.
+The list filter, the home page and the service use the same rule: ``due_condition`` in the
+database, ``due_milestones`` on the rows it returned, ``opens_on`` for one contact.
 """
 
 import calendar
@@ -33,6 +35,28 @@ def add_months(day, months):
     )
 
 
+def due_on(last_end, months):
+    """The day the contact at ``months`` is due."""
+    return add_months(last_end, months)
+
+
+def opens_on(last_end, months):
+    """The first day the contact at ``months`` may take place: ``DUE_NOTICE`` before it is
+    due."""
+    return due_on(last_end, months) - DUE_NOTICE
+
+
+def schedule(last_end):
+    """``[(milestone, due date, first possible day)]`` of every contact (none without an
+    end)."""
+    if last_end is None:
+        return []
+    return [
+        (Milestone(months), due_on(last_end, months), opens_on(last_end, months))
+        for months in Milestone.values
+    ]
+
+
 def latest_end(limit, months):
     """The latest end date whose contact at ``months`` falls on or before ``limit`` (the
     inverse of ``add_months``, which clamping makes non-trivial near the end of February)."""
@@ -57,13 +81,10 @@ def due_condition(today):
 def due_milestones(last_end, latest_recorded, today):
     """``[(milestone, due date)]`` due by ``today`` + ``DUE_NOTICE``, after the latest
     recorded contact (``latest_recorded``: a milestone or ``None``)."""
-    if last_end is None:
-        return []
-    limit = today + DUE_NOTICE
     return [
-        (Milestone(months), add_months(last_end, months))
-        for months in Milestone.values
-        if months > (latest_recorded or 0) and add_months(last_end, months) <= limit
+        (milestone, due)
+        for milestone, due, opens in schedule(last_end)
+        if milestone > (latest_recorded or 0) and opens <= today
     ]
 
 

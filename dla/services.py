@@ -10,12 +10,13 @@ from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from aides.uploads import sniff
 from iae_portal.audit.services import audit_record, diff
 
-from . import perms
+from . import followups, perms
 from .enums import STATE_ORDER, AccompanimentState, Mode
 from .models import (
     Accompaniment,
@@ -338,14 +339,25 @@ def accompaniment_add_deliverables(*, actor, prestation, files):
 @transaction.atomic
 def accompaniment_follow_up(*, actor, accompaniment, milestone, contact_date, **values):
     """Records (or corrects) the contact at ``milestone`` months (step 5), once a prestation
-    is recorded: ``values`` are the fields of ``FollowUp`` (what was implemented, outcomes)."""
+    is recorded: ``values`` are the fields of ``FollowUp`` (what was implemented, outcomes).
+    The contact is due ``milestone`` months after the end of the last prestation, and takes
+    place from ``followups.DUE_NOTICE`` before (``followups.opens_on``), never earlier."""
     accompaniment = _locked(actor, accompaniment)
-    if not accompaniment.prestations.exists():
+    last_end = accompaniment.prestations.aggregate(last=Max("end_date"))["last"]
+    if last_end is None:
         raise StepRefused(
             "Le suivi commence après l'ingénierie : enregistrez d'abord une prestation."
         )
     _not_future(contact_date, "contact_date", "La date du contact")
     _not_before_request(accompaniment, contact_date, "contact_date", "Le contact")
+    if contact_date < (opens := followups.opens_on(last_end, milestone)):
+        raise StepRefused(
+            f"Le suivi à {milestone} mois est possible à partir du {opens:%d/%m/%Y} : "
+            f"il est dû le {followups.due_on(last_end, milestone):%d/%m/%Y}, {milestone} mois "
+            f"après la fin de la dernière prestation ({last_end:%d/%m/%Y}), et se fait au plus "
+            f"tôt {followups.DUE_NOTICE.days} jours avant.",
+            field="contact_date",
+        )
     follow_up = FollowUp.objects.filter(accompaniment=accompaniment, milestone=milestone).first()
     follow_up = follow_up or FollowUp(accompaniment=accompaniment, milestone=milestone)
     changes = _write(follow_up, {"contact_date": contact_date, **values})

@@ -7,12 +7,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from iae_portal.audit.services import audit_entries_for
 from structures.models import Structure
 
-from . import perms, services
+from . import followups, perms, services
 from .enums import STATE_ORDER, AccompanimentState, Milestone
 from .forms_steps import (
     CloseForm,
@@ -125,7 +126,7 @@ def _forms(accompaniment, open_steps, bound):
         ),
         "plan": lambda: PlanForm(recorded=_one_to_one_cached(accompaniment, "plan")),
         "prestation": lambda: PrestationForm(accompaniment=accompaniment),
-        "follow_up": lambda: FollowUpForm(initial=_next_follow_up(accompaniment)),
+        "follow_up": lambda: FollowUpForm(initial={"milestone": _next_follow_up(accompaniment)}),
         "close": lambda: CloseForm(),
     }
     forms = {step: make() for step, make in makers.items() if step in open_steps}
@@ -133,10 +134,40 @@ def _forms(accompaniment, open_steps, bound):
     return forms
 
 
+def _last_end(accompaniment):
+    """The end of the last prestation, read from the prefetched rows."""
+    return max((p.end_date for p in accompaniment.prestations.all()), default=None)
+
+
+def _schedule(accompaniment):
+    """When each follow-up contact is due and may be recorded (``dla.followups``), with the
+    contact recorded for it, if any."""
+    today = timezone.localdate()
+    recorded = {f.milestone: f for f in accompaniment.follow_ups.all()}
+    latest = max(recorded, default=0)
+    return [
+        {
+            "milestone": milestone,
+            "due_on": due,
+            "opens_on": opens,
+            "recorded": recorded.get(milestone),
+            "moot": milestone < latest,  # a later contact is recorded
+            "open": opens <= today,
+            "overdue": due < today,
+        }
+        for milestone, due, opens in followups.schedule(_last_end(accompaniment))
+    ]
+
+
 def _next_follow_up(accompaniment):
-    recorded = {f.milestone for f in accompaniment.follow_ups.all()}
-    pending = [m for m in Milestone.values if m not in recorded]
-    return {"milestone": pending[0] if pending else Milestone.values[-1]}
+    """The contact the form offers first: the one the chargé's home lists (the latest that
+    may be recorded, after the latest recorded), else the next to come."""
+    recorded = max((f.milestone for f in accompaniment.follow_ups.all()), default=0)
+    due = followups.due_milestones(_last_end(accompaniment), recorded, timezone.localdate())
+    if due:
+        return due[-1][0]
+    later = [row["milestone"] for row in _schedule(accompaniment) if row["milestone"] > recorded]
+    return later[0] if later else recorded or Milestone.SIX
 
 
 def _history(accompaniment):
@@ -173,6 +204,9 @@ def _render(request, accompaniment, bound=None, *, status=200):
         "structures": accompaniment.beneficiary_structures(),
         "prestations": prestations,
         "follow_ups": accompaniment.follow_ups.all(),
+        "schedule": _schedule(accompaniment),
+        "last_end": _last_end(accompaniment),
+        "follow_up_notice": followups.DUE_NOTICE.days,
         "diagnostic": _one_to_one_cached(accompaniment, "diagnostic"),
         "plan": _one_to_one_cached(accompaniment, "plan"),
         "steps": steps,

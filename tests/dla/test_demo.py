@@ -2,8 +2,10 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Max
 
 from dla.bilan import dla_bilan
+from dla.followups import opens_on
 from dla.models import (
     Accompaniment,
     Dla,
@@ -48,6 +50,11 @@ def test_seed_demo_creates_dla_data_deterministically(client):
     # The closed ones had their 6-month contact; the others are waiting for theirs.
     closed = Accompaniment.objects.filter(state="clos")
     assert closed.exists() and FollowUp.objects.count() == closed.count()
+    # Each took place when the service would accept it: from 30 days before it was due.
+    for follow_up in FollowUp.objects.select_related("accompaniment"):
+        last_end = follow_up.accompaniment.prestations.aggregate(m=Max("end_date"))["m"]
+        assert opens_on(last_end, follow_up.milestone) <= follow_up.contact_date
+        assert follow_up.contact_date <= follow_up.accompaniment.closed_on
     assert "Suivis à faire" in client.get("/").content.decode()
 
     before = snapshot()
