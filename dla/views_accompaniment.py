@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from iae_portal.audit.services import audit_entries_for
 from structures.models import Structure
+from structures.perms import visible_structures
 
 from . import followups, perms, services
 from .enums import STATE_ORDER, AccompanimentState, Milestone
@@ -170,6 +171,15 @@ def _next_follow_up(accompaniment):
     return later[0] if later else recorded or Milestone.SIX
 
 
+def _viewable_structures(user, accompaniment, structures):
+    """The ids of the page's structures ``user`` may open (``structures.perms``), in one
+    query: the others are named without a link."""
+    named = {s.pk for s in structures}
+    for prestation in accompaniment.prestations.all():
+        named.update(s.pk for s in prestation.beneficiaries.all())
+    return set(visible_structures(user).filter(pk__in=named).values_list("pk", flat=True))
+
+
 def _history(accompaniment):
     entries = list(audit_entries_for(accompaniment)[:HISTORY])
     for entry in entries:
@@ -199,9 +209,12 @@ def _render(request, accompaniment, bound=None, *, status=200):
         }
         for code, state, label in STEPS
     ]
+    structures = accompaniment.beneficiary_structures()
     context = {
         "accompaniment": accompaniment,
-        "structures": accompaniment.beneficiary_structures(),
+        "structures": structures,
+        "viewable_structures": _viewable_structures(user, accompaniment, structures),
+        "can_use_list": perms.can_use_dla_pages(user),
         "prestations": prestations,
         "follow_ups": accompaniment.follow_ups.all(),
         "schedule": _schedule(accompaniment),
