@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class AidesConfig(AppConfig):
     name = "aides"
     verbose_name = "Aides régionales"
+
+    def ready(self):
+        # Its sections of the structure page and of the home page (iae_portal.sections).
+        from . import sections
+
+        sections.register()

@@ -76,6 +76,37 @@ def can_view_dossier(user, dossier):
     return False
 
 
+def can_view_structure_dossiers(user, structure):
+    """The structure page's dossiers: for staff in scope and the structure's members (the
+    structure-level twin of ``can_view_dossier``)."""
+    from structures.models import Membership
+
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_admin:
+        return True
+    if user.is_regional_staff:
+        return user.region_id is None or structure.department.region_id == user.region_id
+    if user.role == Role.SIAE:
+        return Membership.objects.filter(
+            user=user, structure_id=structure.pk, is_active=True
+        ).exists()
+    return False
+
+
+def structure_dossiers(user, structure):
+    """The dossiers of ``structure`` its page lists to ``user``: those ``user`` may open,
+    drafts to the structure's members only (staff meet a dossier once it is deposited, as
+    in the queue)."""
+    from .enums import DossierState
+    from .models import Dossier
+
+    dossiers = Dossier.objects.visible_to(user).filter(structure=structure)
+    if user.role != Role.SIAE:
+        dossiers = dossiers.exclude(state=DossierState.BROUILLON)
+    return dossiers
+
+
 def is_dossier_staff(user, dossier):
     """Staff who see internal comments and the instruction's opinion."""
     return (user.is_admin or user.is_regional_staff) and can_view_dossier(user, dossier)

@@ -6,6 +6,7 @@ class StructuresConfig(AppConfig):
     verbose_name = "Structures"
 
     def ready(self):
-        from . import signals
+        from . import sections, signals
 
         signals.connect()
+        sections.register()

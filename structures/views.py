@@ -7,10 +7,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from aides import perms as aides_perms
 from iae_portal.audit.services import audit_entries_for
 from iae_portal.charts import bar_chart
 from iae_portal.pagination import PAGE_SIZES, page_size
+from iae_portal.sections import structure_page
 
 from . import perms, services
 from .filters import StructureFilter
@@ -82,12 +82,9 @@ def structure_detail(request, siret):
         "projects": ProjectMember.objects.filter(structure=structure).select_related("project"),
         "can_edit": perms.can_edit_structure(request.user, structure),
         "can_manage_members": perms.can_manage_members(request.user, structure),
-        "computations": (
-            structure.aid_computations.select_related("scheme", "version")[:10]
-            if can_view_members
-            else None
-        ),
-        "can_simulate": aides_perms.can_simulate_for(request.user, structure),
+        # What other apps show of the structure (aid dossiers, DLA, clauses), each to those
+        # its perms.py allows: they register their sections in iae_portal.sections.
+        "page_sections": structure_page.render(request, structure),
         "history": (
             audit_entries_for(structure)[:20]
             if request.user.is_regional_staff or request.user.is_admin

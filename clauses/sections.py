@@ -1,0 +1,177 @@
+"""What the clauses app shows on pages of the core and of structures, through the
+registries of ``iae_portal.sections``: the insertion hours a structure delivered, and on the
+home page the lots whose hours a facilitator has to report, the contracts of the clause
+officer. Registered by ``ClausesConfig.ready()``."""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.db.models import Exists, OuterRef, Prefetch, Sum
+from django.db.models.functions import ExtractYear
+from django.urls import reverse
+from django.utils import timezone
+
+from iae_portal.sections import counter, home_page, structure_page
+from iae_portal.users.enums import Role
+from structures import perms as structure_perms
+from structures.models import Department
+
+from . import perms
+from .enums import RESERVED_TO, Clause
+from .models import Facilitator, HoursReport, Lot
+from .querysets import behind_lot_ids, with_realised
+
+LOTS_SHOWN = 50
+
+
+# -- The structure page ------------------------------------------------------------------
+
+
+def structure_section(request, structure):
+    """The insertion hours ``structure`` delivered as an SIAE, per lot and year (totals
+    only: no participant reference), for those ``perms.can_view_structure_hours`` allows;
+    the contract links only for those who may open it."""
+    user = request.user
+    if not perms.can_view_structure_hours(user, structure):
+        return None
+    rows = list(
+        perms.structure_hours(structure)
+        .annotate(year=ExtractYear("period"))
+        .values(
+            "year",
+            "lot__marche__uuid",
+            "lot__marche__ref",
+            "lot__marche__buyer__name",
+            "lot__ref",
+            "lot__object",
+        )
+        .annotate(hours=Sum("hours"))
+        .order_by("-year", "lot__marche__ref", "lot__ref")
+    )
+    readable = set(
+        perms.visible_marches(user)
+        .filter(uuid__in={row["lot__marche__uuid"] for row in rows})
+        .values_list("uuid", flat=True)
+    )
+    years = {}
+    for row in rows:
+        row["readable"] = row["lot__marche__uuid"] in readable
+        years[row["year"]] = years.get(row["year"], 0) + row["hours"]
+    return {
+        "rows": rows,
+        "years": sorted(years.items(), reverse=True),
+        "total": sum(years.values(), 0),
+    }
+
+
+# -- Home pages --------------------------------------------------------------------------
+
+
+def month_to_report(today):
+    """The month whose hours are due now: the last full month."""
+    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+def hours_due_section(request):
+    """The lots with a clause a facilitator follows, running during the last full month,
+    whose hours of that month are not reported yet."""
+    month = month_to_report(timezone.localdate())
+    month_end = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+    reported = HoursReport.objects.filter(lot=OuterRef("pk"), period=month)
+    candidates = (
+        perms.followed_lots(request.user)
+        .exclude(clause=Clause.NONE)
+        # Execution lasts 12 months from notification (rules.execution_period): a lower
+        # bound a little wider, the exact end checked below.
+        .filter(
+            marche__notification_date__lte=month_end,
+            marche__notification_date__gt=month - datetime.timedelta(days=400),
+        )
+        .exclude(Exists(reported))
+        .select_related("marche__buyer")
+        .order_by("marche__notification_date", "marche__ref", "ref")
+    )
+    lots = [lot for lot in candidates if lot.execution_period()[1] >= month]
+    return {"month": month, "lots": lots[:LOTS_SHOWN], "more": len(lots) > LOTS_SHOWN}
+
+
+def facilitator_lots_section(request):
+    """The facilitators the user works for with the départements they cover, the lots they
+    follow with their realised hours, and the SIAE able to answer a reserved lot."""
+    user = request.user
+    facilitators = (
+        Facilitator.objects.filter(memberships__user=user, memberships__is_active=True)
+        .prefetch_related(Prefetch("departments", Department.objects.select_related("region")))
+        .order_by("name")
+    )
+    lots = with_realised(
+        perms.followed_lots(user)
+        .select_related("marche__buyer")
+        .order_by("-marche__notification_date", "marche__ref", "ref")
+    )[:LOTS_SHOWN]
+    kinds = sorted(RESERVED_TO[Clause.MARCHE_RESERVE])
+    siae = structure_perms.visible_structures(user).filter(kind__in=kinds).count()
+    url = f"{reverse('structures:list')}?{urlencode({'kind': kinds}, doseq=True)}"
+    return {
+        "facilitators": facilitators,
+        "lots": lots,
+        "siae": counter(
+            siae,
+            "SIAE pouvant répondre aux marchés réservés",
+            "SIAE pouvant répondre aux marchés réservés",
+            url,
+        ),
+    }
+
+
+def officer_section(request):
+    """The clause officer (staff): contracts, those with a lot behind schedule, hours of the
+    year; each count links to the contracts list filtered on it."""
+    user = request.user
+    today = timezone.localdate()
+    marches = perms.visible_marches(user)
+    behind = (
+        Lot.objects.filter(pk__in=behind_lot_ids(Lot.objects.filter(marche__in=marches), today))
+        .values("marche_id")
+        .distinct()
+        .count()
+    )
+    url = reverse("clauses:list")
+    hours = perms.visible_hours(user).filter(period__year=today.year).aggregate(h=Sum("hours"))
+    return {
+        "counters": [
+            counter(marches.count(), "marché", "marchés", url),
+            counter(
+                behind,
+                "marché avec un lot en retard (plus de 20 points)",
+                "marchés avec un lot en retard (plus de 20 points)",
+                f"{url}?behind=true",
+            ),
+        ],
+        "year": today.year,
+        "hours": hours["h"] or 0,
+        "can_bilan": perms.can_view_bilan(user),
+        "can_import": perms.can_import(user),
+    }
+
+
+def register():
+    structure_page.register(
+        "clauses.hours", None, "clauses/_structure_hours.html", structure_section, order=30
+    )
+    home_page.register(
+        "clauses.hours_due",
+        Role.FACILITATEUR,
+        "clauses/_home_hours_due.html",
+        hours_due_section,
+        order=10,
+    )
+    home_page.register(
+        "clauses.lots",
+        Role.FACILITATEUR,
+        "clauses/_facilitator_lots.html",
+        facilitator_lots_section,
+        order=20,
+    )
+    home_page.register("clauses.officer", perms.is_clause_officer, "clauses/_home_officer.html",
+                       officer_section, order=40)  # fmt: skip
