@@ -121,14 +121,16 @@ def _open_steps(accompaniment, recorded):
 
 def _forms(accompaniment, open_steps, bound):
     makers = {
-        "request": lambda: RequestForm(recorded=accompaniment),
+        "request": lambda: RequestForm(recorded=accompaniment, prefix="request"),
         "diagnostic": lambda: DiagnosticForm(
-            recorded=_one_to_one_cached(accompaniment, "diagnostic")
+            recorded=_one_to_one_cached(accompaniment, "diagnostic"), prefix="diagnostic"
         ),
-        "plan": lambda: PlanForm(recorded=_one_to_one_cached(accompaniment, "plan")),
-        "prestation": lambda: PrestationForm(accompaniment=accompaniment),
-        "follow_up": lambda: FollowUpForm(initial={"milestone": _next_follow_up(accompaniment)}),
-        "close": lambda: CloseForm(),
+        "plan": lambda: PlanForm(recorded=_one_to_one_cached(accompaniment, "plan"), prefix="plan"),
+        "prestation": lambda: PrestationForm(accompaniment=accompaniment, prefix="prestation"),
+        "follow_up": lambda: FollowUpForm(
+            initial={"milestone": _next_follow_up(accompaniment)}, prefix="follow_up"
+        ),
+        "close": lambda: CloseForm(prefix="close"),
     }
     forms = {step: make() for step, make in makers.items() if step in open_steps}
     forms.update((step, form) for step, form in bound.items() if step in makers)
@@ -289,7 +291,9 @@ def step(request, uuid, step):
         request,
         uuid,
         step,
-        form_class(request.POST, request.FILES),
+        # Each step's form has its step as prefix: several share field names (``days``…)
+        # on one page, and each id must be unique there.
+        form_class(request.POST, request.FILES, prefix=step),
         lambda a, form: service(actor=request.user, accompaniment=a, **form.service_kwargs()),
     )
 

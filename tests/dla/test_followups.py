@@ -193,7 +193,12 @@ def test_an_early_contact_comes_back_on_the_form_with_a_french_error(client, use
     client.force_login(user)
     url = reverse("dla:step_follow_up", args=[accompaniment.uuid])
     response = client.post(
-        url, {"milestone": "6", "contact_date": "2024-06-01", "implemented": "Rien encore."}
+        url,
+        {
+            "follow_up-milestone": "6",
+            "follow_up-contact_date": "2024-06-01",
+            "follow_up-implemented": "Rien encore.",
+        },
     )
     assert response.status_code == 400
     form = response.context["forms"]["follow_up"]

@@ -42,12 +42,15 @@ def step_url(name, accompaniment):
     return reverse(f"dla:step_{name}", args=[accompaniment.uuid])
 
 
-def form_data(values):
-    return {k: ("" if v is None else v) for k, v in values.items()}
+def form_data(values, step):
+    """What the page's form of ``step`` posts: its fields carry the step as prefix."""
+    return {f"{step}-{k}": ("" if v is None else v) for k, v in values.items()}
 
 
 def diagnostic_data(**overrides):
-    return form_data({**DIAGNOSTIC, "date": DIAGNOSTIC["date"].isoformat(), **overrides})
+    return form_data(
+        {**DIAGNOSTIC, "date": DIAGNOSTIC["date"].isoformat(), **overrides}, "diagnostic"
+    )
 
 
 def test_chargé_records_the_diagnostic_from_the_page(client, user, acc):
@@ -88,7 +91,7 @@ def test_invalid_step_comes_back_with_errors_next_to_fields(client, user, acc):
 
 def test_a_step_out_of_order_is_refused_on_the_page(client, user, acc):
     client.force_login(user)
-    data = form_data(PLAN)
+    data = form_data(PLAN, "plan")
     response = client.post(step_url("plan", acc), data)
     assert response.status_code == 400
     assert "Enregistrez d&#x27;abord le diagnostic partagé" in response.content.decode()
@@ -173,11 +176,10 @@ def test_chargé_cannot_log_a_request_at_another_dla(client, user, structure_a):
 
 def prestation_data(structures, **overrides):
     values = prestation_values(**overrides)
-    data = form_data(values)
-    data["start_date"] = values["start_date"].isoformat()
-    data["end_date"] = values["end_date"].isoformat()
-    data["beneficiaries"] = "\n".join(s.siret for s in structures)
-    return data
+    values["start_date"] = values["start_date"].isoformat()
+    values["end_date"] = values["end_date"].isoformat()
+    values["beneficiaries"] = "\n".join(s.siret for s in structures)
+    return form_data(values, "prestation")
 
 
 def test_add_a_collective_prestation_with_a_deliverable(client, user, structure_a):
@@ -187,7 +189,7 @@ def test_add_a_collective_prestation_with_a_deliverable(client, user, structure_
     content = client.get(accompaniment.get_absolute_url()).content.decode()
     assert 'id="dla-providers"' in content
     data = prestation_data([structure_a, other], mode="collective")
-    data["files"] = SimpleUploadedFile("livrable.pdf", PDF)
+    data["prestation-files"] = SimpleUploadedFile("livrable.pdf", PDF)
     response = client.post(step_url("prestation", accompaniment), data)
     assert response.status_code == 302, response.context["forms"]["prestation"].errors
     prestation = Prestation.objects.get()
@@ -205,7 +207,7 @@ def test_a_bad_deliverable_is_reported_next_to_the_field(client, user, structure
     accompaniment = accompaniment_at("plan", user, [structure_a])
     client.force_login(user)
     data = prestation_data([structure_a])
-    data["files"] = SimpleUploadedFile("rapport.pdf", b"GIF89a not accepted")
+    data["prestation-files"] = SimpleUploadedFile("rapport.pdf", b"GIF89a not accepted")
     response = client.post(step_url("prestation", accompaniment), data)
     assert response.status_code == 400
     errors = response.context["forms"]["prestation"].errors["files"]
@@ -239,12 +241,12 @@ def test_follow_up_then_closing_from_the_page(client, user, structure_a):
     response = client.post(
         step_url("follow_up", accompaniment),
         {
-            "milestone": "12",
-            "contact_date": "2025-06-02",
-            "implemented": "Nouveau tableau de bord.",
-            "jobs_kept": "12",
-            "jobs_created": "",  # blank: none
-            "entity_created": "on",
+            "follow_up-milestone": "12",
+            "follow_up-contact_date": "2025-06-02",
+            "follow_up-implemented": "Nouveau tableau de bord.",
+            "follow_up-jobs_kept": "12",
+            "follow_up-jobs_created": "",  # blank: none
+            "follow_up-entity_created": "on",
         },
     )
     assert response.status_code == 302
@@ -255,11 +257,12 @@ def test_follow_up_then_closing_from_the_page(client, user, structure_a):
         False,
     )
     assert (follow_up.jobs_kept, follow_up.jobs_created) == (12, 0)
-    response = client.post(step_url("close", accompaniment), {"closed_on": "2025-06-03"})
+    response = client.post(step_url("close", accompaniment), {"close-closed_on": "2025-06-03"})
     assert response.status_code == 400
     assert "summary" in response.context["forms"]["close"].errors
     response = client.post(
-        step_url("close", accompaniment), {"closed_on": "2025-06-03", "summary": "Terminé."}
+        step_url("close", accompaniment),
+        {"close-closed_on": "2025-06-03", "close-summary": "Terminé."},
     )
     assert response.status_code == 302
     response = client.get(accompaniment.get_absolute_url())
