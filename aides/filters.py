@@ -7,21 +7,39 @@ from django.db.models import Case, F, IntegerField, Q, When
 from structures.enums import StructureKind
 from structures.models import Department
 
-from .enums import DossierState
+from .enums import DossierState as S
 from .forms_staff import assignable_instructors
 from .models import AidScheme, Campaign, Dossier
+from .workflow import TERMINAL
 
 UNASSIGNED = "aucun"
-QUEUE_STATES = [(value, label) for value, label in DossierState.choices if value != "brouillon"]
+# The queue holds deposited dossiers: the work still to do, then the closed ones.
+QUEUE_STATES = [
+    ("À traiter", [(v, label) for v, label in S.choices if v != S.BROUILLON and v not in TERMINAL]),
+    ("Clos", [(v, label) for v, label in S.choices if v in TERMINAL]),
+]
+# Urgency: first the dossiers awaiting the instruction or the decision (the council acts,
+# before a commission), then the decided ones whose payments follow their yearly schedule,
+# then the closed ones; within each, the oldest deposit first (first come, first served).
+# Oldest deposit alone would open the list on dossiers decided a year ago that wait for
+# next year's payment.
+FOLLOW_UP = (S.NOTIFIE, S.EN_PAIEMENT)
+URGENCY_RANK = Case(
+    When(state__in=FOLLOW_UP, then=1),
+    When(state__in=TERMINAL, then=2),
+    default=0,
+    output_field=IntegerField(),
+)
 
 # The workflow's order, not the alphabet of the codes.
 STATE_RANK = Case(
-    *[When(state=value, then=rank) for rank, value in enumerate(DossierState.values)],
+    *[When(state=value, then=rank) for rank, value in enumerate(S.values)],
     output_field=IntegerField(),
 )
 # Every sort ends on the reference (unique), so pages never overlap nor skip a dossier; empty
 # amounts and dates go last on every database.
 SORTS = {
+    "urgency": (URGENCY_RANK.asc(), F("submitted_at").asc(nulls_last=True), "reference"),
     "submitted": (F("submitted_at").asc(nulls_last=True), "reference"),
     "-submitted": (F("submitted_at").desc(nulls_last=True), "-reference"),
     "reference": ("reference",),
@@ -33,6 +51,7 @@ SORTS = {
     "-updated": ("-updated_at", "-reference"),
 }
 SORT_LABELS = {
+    "urgency": "Urgence",
     "submitted": "Date de dépôt (plus ancien d'abord)",
     "-submitted": "Date de dépôt (plus récent d'abord)",
     "reference": "Référence (croissante)",
@@ -43,12 +62,31 @@ SORT_LABELS = {
     "-requested": "Montant demandé (décroissant)",
     "-updated": "Dernière modification",
 }
-DEFAULT_SORT = "submitted"
+DEFAULT_SORT = "urgency"
 
 
 class QueueFilter(django_filters.FilterSet):
-    """``user`` narrows the départements and instructors offered to their region."""
+    """``user`` narrows the départements and instructors offered to their region. The
+    fields' order is the form's: the states first (the filter most used), the long list of
+    structure kinds last."""
 
+    # No DISTINCT (django-filter's default for several values): the state is the dossier's
+    # own column and the kind its structure's, so no row can come twice, and a DISTINCT over
+    # every selected column costs seconds on a large queue.
+    state = django_filters.MultipleChoiceFilter(
+        label="État",
+        choices=QUEUE_STATES,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
+    )
+    closed = django_filters.BooleanFilter(
+        label="Inclure les dossiers clos",
+        label_suffix="",
+        method="filter_closed",
+        widget=forms.CheckboxInput,
+        help_text="Refusés, irrecevables, retirés, classés sans suite ou soldés ; "
+        "sans effet quand des états sont cochés.",
+    )
     q = django_filters.CharFilter(label="Référence, structure ou SIRET", method="filter_q")
     scheme = django_filters.ModelChoiceFilter(
         label="Dispositif",
@@ -63,27 +101,11 @@ class QueueFilter(django_filters.FilterSet):
         queryset=Campaign.objects.all(),
         empty_label="Tous",
     )
-    # No DISTINCT (django-filter's default for several values): the state is the dossier's
-    # own column and the kind its structure's, so no row can come twice, and a DISTINCT over
-    # every selected column costs seconds on a large queue.
-    state = django_filters.MultipleChoiceFilter(
-        label="État",
-        choices=QUEUE_STATES,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
-        distinct=False,
-    )
     department = django_filters.ModelChoiceFilter(
         label="Département",
         field_name="structure__department",
         queryset=Department.objects.all(),
         empty_label="Tous",
-    )
-    kind = django_filters.MultipleChoiceFilter(
-        label="Type de structure",
-        field_name="structure__kind",
-        choices=StructureKind.choices,
-        distinct=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
     )
     instructor = django_filters.ChoiceFilter(
         label="Instructeur", method="filter_instructor", empty_label="Tous"
@@ -105,6 +127,16 @@ class QueueFilter(django_filters.FilterSet):
         choices=list(SORT_LABELS.items()),
         method="filter_sort",
         empty_label=None,
+        initial=DEFAULT_SORT,
+        help_text="Urgence : les dossiers à instruire ou à décider d'abord, puis ceux en "
+        "paiement, chaque fois du plus ancien dépôt au plus récent.",
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        label="Type de structure",
+        field_name="structure__kind",
+        choices=StructureKind.choices,
+        distinct=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
@@ -138,12 +170,26 @@ class QueueFilter(django_filters.FilterSet):
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS[DEFAULT_SORT]))
 
-    @property
-    def qs(self):
-        queryset = super().qs
-        if not self.form.cleaned_data.get("sort"):
+    def filter_closed(self, queryset, name, value):
+        return queryset  # read by filter_queryset, with the states ticked
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        # The work to do unless closed dossiers are asked for, or states ticked (which may
+        # be closed ones).
+        if not data.get("state") and not data.get("closed"):
+            queryset = queryset.exclude(state__in=TERMINAL)
+        if not data.get("sort"):
             queryset = queryset.order_by(*SORTS[DEFAULT_SORT])
         return queryset
+
+    @property
+    def shows_closed(self):
+        """Whether closed dossiers may be listed (asked for, or states ticked)."""
+        self.errors  # noqa: B018 -- validates the form
+        data = self.form.cleaned_data
+        return bool(data.get("state") or data.get("closed"))
 
     @property
     def filtered_campaign(self):

@@ -74,6 +74,7 @@ def queue(request):
             "export_query": _query_without(request, "page", "per_page", "tout"),
             "here_query": _query_without(request, "tout"),
             "select_all": request.GET.get("tout") == "1",
+            "shows_closed": filterset.shows_closed,
             "selectable": can_assign(user) or can_vote(user),
             "campaign": campaign,
             "assign_form": BulkAssignForm(user=user) if can_assign(user) else None,

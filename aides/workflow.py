@@ -69,6 +69,8 @@ COMPUTABLE = frozenset({S.BROUILLON, S.DEPOSE, S.EN_INSTRUCTION, S.COMPLEMENT_DE
 # States with an award letter: staff have it once voted, the applicant once notified.
 LETTER_STATES = frozenset({S.VOTE, S.NOTIFIE, S.EN_PAIEMENT, S.SOLDE})
 APPLICANT_LETTER_STATES = LETTER_STATES - {S.VOTE}
+# Closed: states no transition leaves (refused, inadmissible, withdrawn, closed, settled).
+TERMINAL = frozenset(S) - {source for t in TRANSITIONS.values() for source in t.sources}
 
 
 def available(state, actors):
