@@ -19,7 +19,7 @@ from .models import Commission, Dossier
 from .workflow import APPLICANT_EDITABLE
 
 STRUCTURE_DOSSIERS_SHOWN = 25
-TODO_SHOWN = 20
+TAKE_UP_SHOWN = 20
 COMMISSIONS_SHOWN = 5
 
 # The states of a dossier the council still works on, and those of a granted aid.
@@ -172,16 +172,16 @@ def applicant_section(request):
     the way to their structures' dossiers."""
     user = request.user
     directed = directed_structures(user)
-    todo = list(
+    take_up = list(
         Dossier.objects.filter(structure__in=directed, state__in=APPLICANT_EDITABLE)
         .select_related("structure", "campaign__scheme")
         .defer("data")
         # The corrections asked first: the instruction waits for them.
-        .order_by(CORRECTIONS_FIRST, "-state_changed_at", "-pk")[: TODO_SHOWN + 1]
+        .order_by(CORRECTIONS_FIRST, "-state_changed_at", "-pk")[: TAKE_UP_SHOWN + 1]
     )
     return {
-        "todo": todo[:TODO_SHOWN],
-        "more": len(todo) > TODO_SHOWN,
+        "take_up": take_up[:TAKE_UP_SHOWN],
+        "more": len(take_up) > TAKE_UP_SHOWN,
         "directs": directed.exists(),
     }
 

@@ -37,6 +37,7 @@ COUNT_LINK = re.compile(
     r'<a href="(?P<href>[^"]+)"[^>]*>\s*<strong>(?P<n>[\d\s\u202f\u00a0]+)</strong>'
 )
 PLACEHOLDERS = ("apparaîtront ici", "à venir", "bientôt", "todo", "lorem")
+PLACEHOLDER_TEXT = re.compile(r"apparaîtr|à venir|bientôt|\bTODO\b|lorem", re.IGNORECASE)
 
 
 def count_links(content):
@@ -113,6 +114,19 @@ def test_the_facilitators_structure_count_is_that_of_its_list(client, demo):
     assert links, "the facilitator's home links to the SIAE able to answer"
     for url, count in links:
         assert rows_behind(client, url) == count
+
+
+def test_no_template_holds_a_placeholder_text(settings):
+    """Nothing promises content « to come »: a page shows what exists, or says there is none."""
+    from pathlib import Path
+
+    found = []
+    for directory in settings.TEMPLATES[0]["DIRS"]:
+        for path in Path(directory).rglob("*.html"):
+            for number, line in enumerate(path.read_text().splitlines(), 1):
+                if PLACEHOLDER_TEXT.search(line):
+                    found.append(f"{path.name}:{number}")
+    assert found == []
 
 
 # -- Staff ---------------------------------------------------------------------------------
@@ -251,7 +265,7 @@ def test_the_director_sees_the_dossiers_to_take_up(client, instructeur, director
     draft = submitted(structure_a, director_a, campaign, to=S.BROUILLON)
     waiting = submitted(structure_a, director_a, campaign)
     content = home(client, director_a)
-    section = content.split('id="todo-title"')[1].split("</section>")[0]
+    section = content.split('id="take-up-title"')[1].split("</section>")[0]
     assert complement.reference in section and draft.reference in section
     assert waiting.reference not in section
     edit = reverse("aides:dossier_edit", args=[complement.uuid])
@@ -260,7 +274,7 @@ def test_the_director_sees_the_dossiers_to_take_up(client, instructeur, director
     # An employee of the structure reads, but has nothing to take up.
     employee = MembershipFactory(structure=structure_a, role="salarie").user
     content = home(client, employee)
-    assert 'id="todo-title"' not in content
+    assert 'id="take-up-title"' not in content
     assert reverse("aides:dossier_edit", args=[draft.uuid]) not in content
 
 
