@@ -354,6 +354,8 @@ def _letters_step(batch, chunk_size=LETTER_CHUNK):
                 field.save(
                     f"{batch.uuid}/{kind}-{dossier.reference}.pdf", ContentFile(pdf), save=False
                 )
+        except letters.LetterNotReady as error:  # its commission has not met yet
+            item.error = error.message
         except Exception as error:  # one letter failing must not stop the others
             logger.exception("Letter of %s failed", dossier.reference)
             item.error = f"{type(error).__name__}: {error}"

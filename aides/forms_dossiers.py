@@ -1,6 +1,7 @@
 """Forms of the dossier pages: one per transition that asks for more than a comment."""
 
 from django import forms
+from django.utils import timezone
 
 from .enums import Opinion
 from .models import Commission
@@ -47,14 +48,28 @@ class InstructForm(TransitionForm):
 
 
 class CommissionForm(TransitionForm):
-    commission = forms.ModelChoiceField(label="Commission", queryset=Commission.objects.none())
+    commission = forms.ModelChoiceField(
+        label="Commission",
+        queryset=Commission.objects.none(),
+        error_messages={
+            "invalid_choice": "Choisissez une commission de cet appel à candidatures qui "
+            "s'est déjà tenue."
+        },
+    )
     deliberation_number = forms.CharField(label="Numéro de délibération", max_length=64)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commission"].queryset = Commission.objects.filter(
-            campaign=self.dossier.campaign_id
-        )
+        # Only commissions that have met may decide (the service checks it too).
+        of_campaign = Commission.objects.filter(campaign=self.dossier.campaign_id)
+        field = self.fields["commission"]
+        field.queryset = of_campaign.filter(date__lte=timezone.localdate())
+        if not field.queryset.exists():
+            coming = of_campaign.filter(date__gt=timezone.localdate()).first()
+            field.help_text = (
+                "Aucune commission de cet appel à candidatures ne s'est encore tenue"
+                + (f" (prochaine : {coming.date:%d/%m/%Y})." if coming else ".")
+            )
 
 
 class VoteForm(CommissionForm):

@@ -5,6 +5,7 @@ import uuid
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from iae_portal.users.enums import REGIONAL_WRITER_ROLES
 
@@ -85,7 +86,8 @@ class BulkVoteForm(BulkForm):
         empty_label="Choisir une commission",
         error_messages={
             "required": "Choisissez la commission qui a voté.",
-            "invalid_choice": "Choisissez une commission de l'appel à candidatures filtré.",
+            "invalid_choice": "Choisissez une commission de l'appel à candidatures filtré qui "
+            "s'est déjà tenue.",
         },
     )
     deliberation_number = forms.CharField(
@@ -97,7 +99,10 @@ class BulkVoteForm(BulkForm):
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         if campaign is not None:
-            self.fields["commission"].queryset = Commission.objects.filter(campaign=campaign)
+            # Only commissions that have met may decide (the service checks it too).
+            self.fields["commission"].queryset = Commission.objects.filter(
+                campaign=campaign, date__lte=timezone.localdate()
+            )
 
 
 class CampaignForm(forms.ModelForm):

@@ -70,7 +70,26 @@ def long_date(day):
     return "1er" + text[1:] if day.day == 1 else text
 
 
+class LetterNotReady(Exception):
+    """The letter would cite a deliberation dated after the letter itself."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def not_ready_reason(dossier):
+    """Why the letters of ``dossier`` cannot be written today, or ``None``: a letter is
+    dated the day it is written and never cites a later deliberation."""
+    if dossier.commission_id and not dossier.commission.has_met:
+        return dossier.commission.not_met_message
+    return None
+
+
 def letter_context(dossier, letter_settings):
+    reason = not_ready_reason(dossier)
+    if reason:
+        raise LetterNotReady(reason)
     instalments = list(dossier.instalments.order_by("year"))
     commission_date = dossier.commission.date if dossier.commission_id else None
     return {

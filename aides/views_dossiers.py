@@ -61,7 +61,13 @@ def _context(request, dossier, forms=None):
         "letters": (
             list(letters.KINDS.items())
             if dossier.state in (LETTER_STATES if staff else APPLICANT_LETTER_STATES)
+            and not letters.not_ready_reason(dossier)
             else []
+        ),
+        "letters_not_ready": (
+            letters.not_ready_reason(dossier)
+            if dossier.state in (LETTER_STATES if staff else APPLICANT_LETTER_STATES)
+            else None
         ),
     }
 
@@ -178,7 +184,11 @@ def dossier_letter(request, uuid, kind):
     allowed_states = LETTER_STATES if staff else APPLICANT_LETTER_STATES
     if dossier.state not in allowed_states:
         raise PermissionDenied
-    pdf = letters.render_letter_pdf(kind, dossier, LetterSettings.current())
+    try:
+        pdf = letters.render_letter_pdf(kind, dossier, LetterSettings.current())
+    except letters.LetterNotReady as error:
+        messages.error(request, error.message)
+        return redirect(dossier)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{kind}-{dossier.reference}.pdf"'
     return response

@@ -71,6 +71,18 @@ class Commission(models.Model):
     def __str__(self):
         return self.label or f"Commission du {self.date:%d/%m/%Y}"
 
+    @property
+    def has_met(self):
+        """Its day has come: only then may its decisions be recorded and cited."""
+        return self.date <= timezone.localdate()
+
+    @property
+    def not_met_message(self):
+        return (
+            f"La commission du {self.date:%d/%m/%Y} ne s'est pas encore tenue : sa décision "
+            "ne peut être enregistrée, ni citée dans un courrier, qu'à partir de cette date."
+        )
+
 
 class Dossier(models.Model):
     """An application of one structure to one campaign, moved by ``workflow`` transitions.

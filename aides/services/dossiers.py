@@ -210,6 +210,9 @@ def _commission_fields(dossier, payload):
         commission is not None and commission.campaign_id == dossier.campaign_id,
         "Choisissez une commission de cet appel à candidatures.",
     )
+    # A decision is the commission's: it cannot be recorded before the commission has met
+    # (its letter would cite a deliberation dated after the letter).
+    _require(commission.has_met, commission.not_met_message)
     number = (payload.get("deliberation_number") or "").strip()
     _require(number, "Indiquez le numéro de délibération.")
     return {"commission": commission, "deliberation_number": number}

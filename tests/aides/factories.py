@@ -30,7 +30,8 @@ class CommissionFactory(factory.django.DjangoModelFactory):
         model = Commission
 
     campaign = factory.SubFactory(CampaignFactory)
-    date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=60))
+    # Held a week ago: a decision is recorded only once its commission has met.
+    date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=7))
 
 
 CA_DATA = {

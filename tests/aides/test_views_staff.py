@@ -358,10 +358,14 @@ def test_bulk_vote_needs_the_filtered_campaigns_commission(
     assert client.get(QUEUE).context["vote_form"] is None  # no campaign filtered
     data = {"action": "vote", "deliberation_number": "CP-1", "dossier": ticked(ready)}
     _, messages = post(client, QUEUE, {**data, "commission": "2026-06-15"})
-    assert messages == ["Choisissez une commission de l'appel à candidatures filtré."]
+    assert messages == [
+        "Choisissez une commission de l'appel à candidatures filtré qui s'est déjà tenue."
+    ]
     url = f"{QUEUE}?campaign={campaign.uuid}"
     _, messages = post(client, url, {**data, "commission": f"{other.date}"})
-    assert messages == ["Choisissez une commission de l'appel à candidatures filtré."]
+    assert messages == [
+        "Choisissez une commission de l'appel à candidatures filtré qui s'est déjà tenue."
+    ]
     _, messages = post(client, url, {**data, "commission": "2026-06-15", "dossier": "x"})
     assert messages == ["La sélection de dossiers est invalide : rechargez la page."]
     assert Dossier.objects.get(pk=ready.pk).state == S.INSTRUIT
