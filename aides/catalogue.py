@@ -7,6 +7,7 @@ region of 2016 it lies in (Grand Est), so a council finds its own schemes.
 """
 
 import functools
+import unicodedata
 from collections import Counter
 
 from localflavor.fr.fr_department import DEPARTMENT_CHOICES_PER_REGION
@@ -91,7 +92,15 @@ def region_choices(schemes, chosen):
 
 
 def in_region(schemes, code):
-    return [s for s in schemes if region_code(s) == code] if code else list(schemes)
+    """The schemes of region ``code`` (every one for ``ALL``), in alphabetical order."""
+    shown = [s for s in schemes if region_code(s) == code] if code else schemes
+    return sorted(shown, key=lambda scheme: _alphabetical(scheme.name))
+
+
+def _alphabetical(text):
+    """« Équipes » among the E, not after Z."""
+    letters = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in letters if not unicodedata.combining(c))
 
 
 def campaign_label(campaign):

@@ -272,8 +272,8 @@ def section_formsets(layout, data=None):
 
 class FilingForm(forms.Form):
     """Carry a simulation into a new draft dossier: which structure, which open call (a
-    choice only when there are several), and the project's title. Its fields belong to
-    the simulation's form (``form="simulation"``), whose data the dossier receives."""
+    choice only when there are several), and the project's title. Its page form also
+    carries the simulation's data as it was computed, which the dossier receives."""
 
     structure = forms.ChoiceField(label="Structure", required=False)
     campaign = forms.ChoiceField(label="Appel à candidatures", required=False)
@@ -294,14 +294,12 @@ class FilingForm(forms.Form):
         self.fields["campaign"].choices = [
             (str(c.uuid), f"{label} (jusqu'au {c.closes_on:%d/%m/%Y})") for c, label in campaigns
         ]
-        for field in self.fields.values():
-            field.widget.attrs["form"] = "simulation"
         # A single choice is no choice: shown as a sentence, sent as it is.
         self.only = {}
         for name, options in (("structure", self.structures), ("campaign", self.campaigns)):
             if len(options) == 1:
                 self.only[name] = self.fields[name].choices[0][1]
-                self.fields[name].widget = forms.HiddenInput(attrs={"form": "simulation"})
+                self.fields[name].widget = forms.HiddenInput()
                 self.fields[name].initial = next(iter(options))
 
     def _pick(self, name, options):

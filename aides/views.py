@@ -189,14 +189,16 @@ def simulator(request):
     every = list(AidScheme.objects.active().with_current_version().order_by("name"))
     by_code = {scheme.code: scheme for scheme in every}
     scheme = by_code.get(request.GET.get("dispositif", ""))
+    structure = _structure_for(request)
     if scheme is not None and "region" not in request.GET:
         region = catalogue.region_code(scheme) or catalogue.ALL
+    elif structure is not None and "region" not in request.GET:
+        region = structure.department.region_id
     else:
         region = catalogue.chosen_region(request)
     schemes = catalogue.in_region(every, region)
-    if scheme is not None and scheme not in schemes:
-        schemes.append(scheme)
-    structure = _structure_for(request)
+    if scheme not in schemes:
+        scheme = None  # another region was just chosen: pick among its schemes
     context = {
         "schemes": schemes,
         "scheme": scheme,
@@ -244,7 +246,18 @@ def simulator(request):
             response = _file(request, scheme, filing, case)
             if response is not None:
                 return response
-        context["filing"] = filing
+        if filing is not None:
+            # The filing form sends again the data as it was computed, not later edits.
+            context["filing"], context["carried"] = (
+                filing,
+                [
+                    (name, value)
+                    for name in request.POST
+                    if name not in ("csrfmiddlewaretoken", "deposer")
+                    and not name.startswith("depot-")
+                    for value in request.POST.getlist(name)
+                ],
+            )
     return render(request, "aides/simulator.html", context)
 
 

@@ -48,7 +48,7 @@ FORM = {
     "team": ("members_count", "members_etp", "half_time_count", "contrats_aides_count"),
 }
 ACCEPTS = {
-    "role": {"chef_equipe": "Chef d'équipe à temps plein"},
+    "role": {"chef_equipe": "Chef d'équipe"},
     "category": {"investissement": "Investissement en équipement"},
 }
 

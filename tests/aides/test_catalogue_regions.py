@@ -111,6 +111,14 @@ def test_the_simulator_offers_the_schemes_of_the_visitor_s_region(client, direct
     response = client.get(SIMULATOR, {"dispositif": "idf-arsie"})
     assert response.context["scheme"].code == "idf-arsie"
     assert codes(response) == {"idf-arsie", "idf-emploi-tremplin-iae"}
+    # For a structure, its region comes first, whoever simulates.
+    client.force_login(UserFactory(email="national@example.org", role="admin"))
+    response = client.get(SIMULATOR, {"structure": director_a.memberships.get().structure.siret})
+    assert codes(response) == {"ca-equipes-insertion"}
+    # Choosing another region is choosing among its schemes.
+    response = client.get(SIMULATOR, {"dispositif": "idf-arsie", "region": "44"})
+    assert response.context["scheme"] is None
+    assert codes(response) == {"ca-equipes-insertion"}
 
 
 def test_campaign_label_keeps_a_name_that_does_not_repeat_the_scheme():

@@ -99,7 +99,7 @@ def test_the_simulator_offers_equipes_insertion_only_what_it_funds_in_its_words(
     ]
     assert options(content, "positions-0-role") == [
         ("", "—"),
-        ("chef_equipe", "Chef d'équipe à temps plein"),
+        ("chef_equipe", "Chef d'équipe"),
     ]
 
 
@@ -177,7 +177,7 @@ def test_equipes_insertion_page_speaks_of_the_investment_it_funds(client):
     scheme = AidScheme.objects.get(code="ca-equipes-insertion")
     page = html.unescape(client.get(scheme.get_absolute_url()).content.decode())
     assert "Investissement en équipement" in page
-    assert "Chef d'équipe à temps plein" in page
+    assert "Chef d'équipe" in page
 
 
 # -- Carrying a simulation into a new dossier ---------------------------------------------
@@ -197,6 +197,8 @@ def test_a_director_carries_a_simulation_into_a_prefilled_draft(client, director
     client.force_login(director_a)
     page = html.unescape(_simulate(client).content.decode())
     assert CARRY in page
+    # Its own form sends the data as computed (an Enter in the simulation never files).
+    assert '<input type="hidden" name="expenses-0-amount" value="60000">' in page
 
     response = _simulate(client, deposer="1")
     dossier = Dossier.objects.get()
