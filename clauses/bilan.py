@@ -3,7 +3,8 @@
 ``clauses_bilan(year)`` is shared by the ``clauses_bilan`` command, the API and the web
 report; ``breakdowns(year)`` adds the web report's tables (per buyer, per facilitator, per
 SIAE kind) over the same contracts and hours. Both run a fixed number of aggregate
-queries, whatever the number of contracts.
+queries, whatever the number of contracts. Given ``lots`` (a facilitator's, from
+``perms.bilan_lots``), both count those lots only, their contracts and their hours.
 """
 
 from decimal import Decimal
@@ -17,20 +18,25 @@ from .enums import Clause, MarcheType
 from .models import Buyer, Facilitator, HoursReport, Lot, Marche
 
 
-def _year(year):
+def _year(year, scope=None):
     """The contracts of ``year`` (notified in it), their lots with a clause, and the hours
-    reported on their lots, whatever the month reported."""
+    reported on their lots, whatever the month reported; only those of the lots ``scope``
+    when given."""
     marches = Marche.objects.filter(notification_date__year=year)
     lots = Lot.objects.filter(marche__notification_date__year=year).exclude(clause=Clause.NONE)
     reports = HoursReport.objects.filter(lot__marche__notification_date__year=year)
+    if scope is not None:
+        marches = marches.filter(pk__in=scope.values("marche_id"))
+        lots = lots.filter(pk__in=scope.values("pk"))
+        reports = reports.filter(lot__in=scope.values("pk"))
     return marches, lots, reports
 
 
-def _contract_figures(year, group):
+def _contract_figures(year, group, scope=None):
     """``{value of the contracts' `group` field: {marches, marches_with_clause,
     hours_required, hours_realised}}``, for the groups having contracts in ``year``."""
-    marches, lots, reports = _year(year)
-    with_clause = Lot.objects.filter(marche=OuterRef("pk")).exclude(clause=Clause.NONE)
+    marches, lots, reports = _year(year, scope)
+    with_clause = lots.filter(marche=OuterRef("pk"))
     counts = (
         marches.annotate(has_clause=Exists(with_clause))
         .values_list(group)
@@ -55,13 +61,14 @@ def _contract_figures(year, group):
     }
 
 
-def clauses_bilan(year):
+def clauses_bilan(year, *, lots=None):
     """``{"year", "by_type", "participants", "hours_by_modality", "hours_by_public"}``.
 
     The contracts of ``year`` are those notified in it; hours are the reported hours on
     their lots, whatever the month reported. Hours are ints when whole; shares are rounded
-    half-up on the exact quotient (1/16 gives 0.063, where the float would give 0.062)."""
-    figures = _contract_figures(year, "type")
+    half-up on the exact quotient (1/16 gives 0.063, where the float would give 0.062).
+    ``lots``: count only those lots (and their contracts)."""
+    figures = _contract_figures(year, "type", lots)
     empty = {"marches": 0, "marches_with_clause": 0, "hours_required": 0, "hours_realised": 0}
     by_type = {}
     for marche_type in MarcheType.values:
@@ -73,7 +80,7 @@ def clauses_bilan(year):
             "hours_required": row["hours_required"],
             "hours_realised": row["hours_realised"],
         }
-    _, _, reports = _year(year)
+    _, _, reports = _year(year, lots)
     return {
         "year": year,
         "by_type": by_type,
@@ -83,7 +90,7 @@ def clauses_bilan(year):
     }
 
 
-def breakdowns(year):
+def breakdowns(year, *, lots=None):
     """The web report's tables for ``year``, as lists of dicts (aggregates only: numbers of
     participants, never their references):
 
@@ -92,9 +99,11 @@ def breakdowns(year):
       ``lots``, ``hours_required``, ``hours_realised``, ``participants`` and ``territory``
       (the codes of the départements it covers); lots without facilitator under ``None``;
     - ``siae_kinds``: the hours delivered through an SIAE, per kind of structure, with the
-      number of SIAE; the hours without SIAE (direct hires, training) under ``None``."""
-    _, lots, reports = _year(year)
-    buyers = _contract_figures(year, "buyer")
+      number of SIAE; the hours without SIAE (direct hires, training) under ``None``.
+
+    ``lots``: count only those lots (and their contracts)."""
+    buyers = _contract_figures(year, "buyer", lots)
+    _, lots, reports = _year(year, lots)
     names = {b.pk: b for b in Buyer.objects.filter(pk__in=list(buyers))}
     buyer_rows = sorted(
         ({"buyer": names[pk], **row} for pk, row in buyers.items()),

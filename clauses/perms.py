@@ -8,19 +8,24 @@ decides, for views and templates.
   the yearly bilan and its export (aggregates only: never more than pseudonymous
   references leave the portal); instructeurs, chefs de service and administrators import
   and set the hours a lot requires;
+- facilitators also read the yearly bilan (aggregates only) of the lots they follow and of
+  the lots executed in the départements they cover (``bilan_lots``);
 - the SIAE able to answer a reserved lot: whoever may see the lot, among the structures
   they may see (``structures.perms.visible_structures``);
 - SIAE directors: the hours their structure delivered (on the structure's page);
 - anyone else: nothing (views answer 404 for an object, 403 for a page).
 """
 
+from django.db.models import Q
+
 from iae_portal.users.enums import Role
 from structures import perms as structure_perms
 from structures.enums import MembershipRole
-from structures.models import Membership
+from structures.models import Department, Membership
 
 from .enums import RESERVED_TO
-from .models import HoursReport, Lot, Marche
+from .models import Facilitator, HoursReport, Lot, Marche
+from .querysets import executed_in
 
 
 def _active(user):
@@ -93,7 +98,27 @@ def can_view_candidates(user, lot):
 
 
 def can_view_bilan(user):
-    return is_clause_officer(user)
+    """The yearly bilan and its CSV: the clause officer's of every lot, a facilitator's of
+    ``bilan_lots`` (aggregates only, as for the officer)."""
+    return is_clause_officer(user) or is_facilitator(user)
+
+
+def followed_facilitators(user):
+    """The facilitators ``user`` actively works for."""
+    if not is_facilitator(user):
+        return Facilitator.objects.none()
+    return Facilitator.objects.filter(memberships__user=user, memberships__is_active=True)
+
+
+def bilan_lots(user):
+    """The lots whose figures make ``user``'s yearly bilan: ``None`` for every lot (the
+    clause officer); for a facilitator, the lots of the facilitators they work for and the
+    lots executed in the départements these cover (``Lot.execution_departments``)."""
+    if is_clause_officer(user):
+        return None
+    facilitators = followed_facilitators(user)
+    covered = Department.objects.filter(clause_facilitators__in=facilitators).values("code")
+    return Lot.objects.filter(Q(facilitator__in=facilitators) | executed_in(covered))
 
 
 def can_import(user):

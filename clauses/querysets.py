@@ -5,6 +5,7 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
     IntegerField,
     OuterRef,
     Q,
@@ -16,7 +17,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from .enums import RESERVED_TO, Clause
-from .models import HoursReport, Lot
+from .models import Facilitator, HoursReport, Lot
 
 HOURS = DecimalField(max_digits=12, decimal_places=2)
 
@@ -29,6 +30,19 @@ def _total(queryset, aggregate, output_field):
         Subquery(grouped.annotate(total=aggregate).values("total")[:1], output_field=output_field),
         Value(0),
         output_field=output_field,
+    )
+
+
+def executed_in(codes, prefix=""):
+    """``Q`` of the lots executed in one of the départements ``codes`` (a list, or a
+    queryset of codes), as ``Lot.execution_departments``: the contract's département when
+    recorded, else the territory of the lot's facilitator (``prefix`` reaches the lot from
+    another model)."""
+    covered = Facilitator.departments.through.objects.filter(
+        facilitator_id=OuterRef(f"{prefix}facilitator_id"), department_id__in=codes
+    )
+    return Q(**{f"{prefix}marche__department_id__in": codes}) | (
+        Q(**{f"{prefix}marche__department__isnull": True}) & Exists(covered)
     )
 
 

@@ -1,30 +1,48 @@
 """The yearly bilan as a web report (clauses_bilan's figures, the breakdowns per buyer,
-facilitator and SIAE kind, charts) and its CSV exports."""
-
-import csv
+facilitator and SIAE kind, charts) and its CSV exports, for people: French labels where
+the command and the API give clauses.md's keys. A facilitator's bilan counts the lots of
+``perms.bilan_lots``."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
-from django.http import HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from iae_portal.bilans import flatten
+from iae_portal.bilans import people_csv, percent
 from iae_portal.charts import hbar_chart
 
 from . import perms
 from .bilan import breakdowns, clauses_bilan
-from .enums import MarcheType, Modality
+from .enums import BuyerKind, MarcheType, Modality, PublicCategory
 from .models import Marche
 
 
 def _bilan_year(request):
-    try:
-        return int(request.GET["year"])
-    except (KeyError, ValueError):
+    """The year asked (``?year=``), else the latest year with contracts; 404 for what is
+    not a year, rather than another year's figures under its name."""
+    value = request.GET.get("year", "")
+    if not value:
         latest = Marche.objects.aggregate(latest=Max("notification_date"))["latest"]
         return latest.year if latest else timezone.localdate().year
+    if not (value.isascii() and value.isdigit() and 1000 <= int(value) <= 9999):
+        raise Http404
+    return int(value)
+
+
+def _labelled(hours, vocabulary):
+    """``[(label, hours)]`` of a ``{code: hours}`` figure, in the vocabulary's order."""
+    return [(label, hours[code]) for code, label in vocabulary.choices if code in hours]
+
+
+def _scope(user):
+    """``(lots, facilitators)``: the lots of ``user``'s bilan (``None``: every lot) and, for
+    a facilitator, whose lots and territory they are."""
+    lots = perms.bilan_lots(user)
+    if lots is None:
+        return None, []
+    return lots, list(perms.followed_facilitators(user).prefetch_related("departments"))
 
 
 @login_required
@@ -32,17 +50,21 @@ def bilan(request):
     if not perms.can_view_bilan(request.user):
         raise PermissionDenied
     year = _bilan_year(request)
-    figures = clauses_bilan(year)
-    tables = breakdowns(year)
+    lots, facilitators = _scope(request.user)
+    figures = clauses_bilan(year, lots=lots)
+    tables = breakdowns(year, lots=lots)
     types = dict(MarcheType.choices)
-    modalities = dict(Modality.choices)
     type_rows = [(types[code], row) for code, row in figures["by_type"].items()]
+    modalities = _labelled(figures["hours_by_modality"], Modality)
+    publics = _labelled(figures["hours_by_public"], PublicCategory)
     return render(
         request,
         "clauses/bilan.html",
         {
             "year": year,
             "bilan": figures,
+            "scoped": lots is not None,
+            "facilitators": facilitators,
             "type_rows": type_rows,
             "type_chart": hbar_chart(
                 [(label, row["hours_realised"]) for label, row in type_rows],
@@ -55,11 +77,12 @@ def bilan(request):
                 unit=" %",
             ),
             "modality_chart": hbar_chart(
-                [(modalities[k], v) for k, v in figures["hours_by_modality"].items()],
-                label=f"Heures réalisées par modalité ({year})",
-                unit=" h",
+                modalities, label=f"Heures réalisées par modalité ({year})", unit=" h"
             ),
-            "publics": figures["hours_by_public"],
+            "publics": publics,
+            "public_chart": hbar_chart(
+                publics, label=f"Heures réalisées par public ({year})", unit=" h"
+            ),
             "tables": tables,
             "buyer_chart": hbar_chart(
                 [(row["buyer"].name, row["hours_realised"]) for row in tables["buyers"]],
@@ -83,20 +106,46 @@ def bilan(request):
     )
 
 
-# ``?tableau=``: the web report's tables, as (header, row → cells)
+def _figure_rows(bilan):
+    """``clauses_bilan``'s figures as ``(label, value)`` rows a person reads."""
+    rows = [("Année", bilan["year"])]
+    types = dict(MarcheType.choices)
+    for code, row in bilan["by_type"].items():
+        name = types[code]
+        rows += [
+            (f"{name} — marchés notifiés", row["marches"]),
+            (f"{name} — marchés avec clause", row["marches_with_clause"]),
+            (f"{name} — part des marchés avec clause (%)", percent(row["share_with_clause"])),
+            (f"{name} — heures exigées", row["hours_required"]),
+            (f"{name} — heures réalisées", row["hours_realised"]),
+        ]
+    rows.append(("Participants distincts", bilan["participants"]))
+    rows += [
+        (f"Heures par modalité — {label}", hours)
+        for label, hours in _labelled(bilan["hours_by_modality"], Modality)
+    ]
+    rows += [
+        (f"Heures par public — {label}", hours)
+        for label, hours in _labelled(bilan["hours_by_public"], PublicCategory)
+    ]
+    return rows
+
+
+# ``?tableau=``: the web report's tables, as (key in ``breakdowns``, header, row → cells)
 CSV_TABLES = {
     "acheteurs": (
+        "buyers",
         [
-            "acheteur",
-            "type_acheteur",
-            "marches",
-            "marches_avec_clause",
-            "heures_exigees",
-            "heures_realisees",
+            "Acheteur",
+            "Type d'acheteur",
+            "Marchés",
+            "Marchés avec clause",
+            "Heures exigées",
+            "Heures réalisées",
         ],
         lambda r: [
             r["buyer"].name,
-            r["buyer"].kind,
+            BuyerKind(r["buyer"].kind).label,
             r["marches"],
             r["marches_with_clause"],
             r["hours_required"],
@@ -104,17 +153,18 @@ CSV_TABLES = {
         ],
     ),
     "facilitateurs": (
+        "facilitators",
         [
-            "facilitateur",
-            "departements",
-            "lots",
-            "heures_exigees",
-            "heures_realisees",
-            "participants",
+            "Facilitateur",
+            "Départements couverts",
+            "Lots suivis",
+            "Heures exigées",
+            "Heures réalisées",
+            "Participants",
         ],
         lambda r: [
-            r["facilitator"] or "",
-            " ".join(r["territory"]),
+            str(r["facilitator"] or "Sans facilitateur"),
+            ", ".join(r["territory"]),
             r["lots"],
             r["hours_required"],
             r["hours_realised"],
@@ -122,30 +172,25 @@ CSV_TABLES = {
         ],
     ),
     "siae": (
-        ["type_siae", "siae", "heures_realisees"],
-        lambda r: [r["kind"] or "sans_siae", r["siae"], r["hours"]],
+        "siae_kinds",
+        ["Type de SIAE", "SIAE", "Heures réalisées"],
+        lambda r: [r["label"], r["siae"], r["hours"]],
     ),
 }
-CSV_TABLE_KEYS = {"acheteurs": "buyers", "facilitateurs": "facilitators", "siae": "siae_kinds"}
 
 
 @login_required
 def bilan_csv(request):
-    """The bilan as ``key,value`` rows, or one of the report's tables (``?tableau=``):
-    aggregates only, never a participant."""
+    """The bilan as ``Indicateur;Valeur`` rows, or one of the report's tables
+    (``?tableau=``): aggregates only, never a participant."""
     if not perms.can_view_bilan(request.user):
         raise PermissionDenied
     year = _bilan_year(request)
+    lots, _ = _scope(request.user)
     table = request.GET.get("tableau")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    suffix = f"-{table}" if table in CSV_TABLES else ""
-    response["Content-Disposition"] = f'attachment; filename="bilan-clauses-{year}{suffix}.csv"'
-    writer = csv.writer(response)
     if table in CSV_TABLES:
-        header, cells = CSV_TABLES[table]
-        writer.writerow(header)
-        writer.writerows(cells(row) for row in breakdowns(year)[CSV_TABLE_KEYS[table]])
-        return response
-    writer.writerow(["indicateur", "valeur"])
-    writer.writerows(flatten(clauses_bilan(year)))
-    return response
+        key, header, cells = CSV_TABLES[table]
+        rows = [cells(row) for row in breakdowns(year, lots=lots)[key]]
+        return people_csv(f"bilan-clauses-{year}-{table}.csv", header, rows)
+    rows = _figure_rows(clauses_bilan(year, lots=lots))
+    return people_csv(f"bilan-clauses-{year}.csv", ["Indicateur", "Valeur"], rows)

@@ -10,19 +10,15 @@ from iae_portal.api.scope import client_of, restrict
 
 from .. import perms
 from ..enums import BuyerKind, Clause, MarcheType, Modality, Procedure, PublicCategory
-from ..models import Facilitator, HoursReport, Lot, Marche
+from ..models import HoursReport, Lot, Marche
+from ..querysets import executed_in
 from .serializers import parse_period
 
 
 def lot_in_department(code, prefix=""):
     """As ``Lot.execution_departments``: the contract's département when recorded, else the
     territory of the lot's facilitator (``prefix`` reaches the lot from another model)."""
-    covered = Facilitator.departments.through.objects.filter(
-        facilitator_id=OuterRef(f"{prefix}facilitator_id"), department_id=code
-    )
-    return Q(**{f"{prefix}marche__department_id": code}) | (
-        Q(**{f"{prefix}marche__department__isnull": True}) & Exists(covered)
-    )
+    return executed_in([code], prefix)
 
 
 def marche_in_department(code):

@@ -183,8 +183,10 @@ def _check_same_line(report, lot, period, line):
     tags=["clauses"],
     summary="Bilan annuel des clauses sociales",
     description="Les chiffres de `python manage.py clauses_bilan --year Y --format json`, "
-    "clés comprises (clauses.md) : marchés notifiés dans l'année. Pour les clients sans "
-    "restriction qui voient tous les marchés (agents de la région) ; 403 sinon.",
+    "clés comprises (clauses.md) : marchés notifiés dans l'année. Les agents de la région "
+    "et leurs clients sans restriction ont le bilan de tous les lots ; un facilitateur (ou "
+    "le client `--facilitator`), celui des lots qu'il suit et des lots exécutés dans les "
+    "départements qu'il couvre ; 403 pour les autres.",
     parameters=[
         OpenApiParameter(
             "year", int, required=True, description="Année de notification des marchés."
@@ -196,5 +198,7 @@ class BilanView(APIView):
     def get(self, request):
         client = client_of(request)
         if not perms.can_view_bilan(request.user) or (client and client.restriction):
-            raise PermissionDenied("Le bilan est réservé aux clients qui voient tous les marchés.")
-        return Response(clauses_bilan(query_year(request)))
+            raise PermissionDenied(
+                "Le bilan est réservé aux agents de la région et aux facilitateurs."
+            )
+        return Response(clauses_bilan(query_year(request), lots=perms.bilan_lots(request.user)))

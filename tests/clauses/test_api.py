@@ -10,6 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from clauses import perms
+from clauses.bilan import clauses_bilan
 from clauses.models import HoursReport, Marche
 from iae_portal.api.models import ApiClient
 from iae_portal.audit.models import AuditEntry
@@ -295,10 +297,18 @@ def test_bilan_needs_a_year(read_api, query):
     assert [e["field"] for e in response.json()["errors"]] == ["year"]
 
 
-def test_bilan_is_for_clients_that_see_every_contract(make_token, plie):
-    for restriction in ({"department": "54"}, {"facilitator": plie}):
-        api = bearer(make_token("read", **restriction)[1])
-        assert api.get("/api/v1/clauses/bilan/?year=2011").status_code == 403
+def test_bilan_is_for_the_clause_officer_and_facilitators(make_token, plie):
+    import_samples()
+    api = bearer(make_token("read", department="54")[1])
+    assert api.get("/api/v1/clauses/bilan/?year=2011").status_code == 403
+    # A facilitator's client: the bilan of its lots and territory, with the command's keys.
+    api = bearer(make_token("read", facilitator=plie)[1])
+    response = api.get("/api/v1/clauses/bilan/?year=2011")
+    assert response.status_code == 200
+    assert response.json().keys() == command_json(2011).keys()
+    assert response.json() == json.loads(
+        json.dumps(clauses_bilan(2011, lots=perms.bilan_lots(plie.memberships.get().user)))
+    )
 
 
 def test_api_token_creates_a_facilitators_client(plie):

@@ -63,8 +63,9 @@ api:dossier-documents       z    POST   401  404  404  404  404  404  404  404  
 
 # Social clauses: the clause officer reads everything, facilitators (and their clients)
 # the lots they follow, directors the hours their structure delivered; only the
-# facilitator of the lot reports hours.
-api:clauses-bilan           -    GET    401  403  403  403  ok   ok   ok   403  403  403  403  ok   ok   ok   403  403  403  403
+# facilitator of the lot reports hours. The bilan: the clause officer's of every lot, a
+# facilitator's (and its client's) of its lots and territory.
+api:clauses-bilan           -    GET    401  403  403  403  ok   ok   ok   403  403  ok   ok   ok   ok   ok   403  403  403  ok
 api:clauses-marche-list     a    GET    401  out  out  out  in   in   in   out  out  in   out  in   in   in   in   out  out  in
 api:clauses-marche-list     b    GET    401  out  out  out  in   in   in   out  out  out  in   in   in   in   out  out  out  out
 api:clauses-marche-detail   a    GET    401  404  404  404  ok   ok   ok   404  404  ok   404  ok   ok   ok   ok   404  404  ok

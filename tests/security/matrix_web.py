@@ -182,11 +182,12 @@ dla:step_close                  b         POST      log  404  404  403  403  403
 dla:step_close                  z         POST      log  404  404  404  404  404  404  404  404  404  404  ok
 
 # Social clauses: the clause officer (staff, administrators) sees every contract,
-# facilitators the lots they follow and report their hours; nobody else.
+# facilitators the lots they follow and report their hours, and read the bilan of their
+# lots and territory; nobody else.
 clauses:list                    a         GET       log  403  403  403  in   in   in   403  403  in   out  in
 clauses:list                    b         GET       log  403  403  403  in   in   in   403  403  out  in   in
-clauses:bilan                   -         GET       log  403  403  403  ok   ok   ok   403  403  403  403  ok
-clauses:bilan_csv               -         GET       log  403  403  403  ok   ok   ok   403  403  403  403  ok
+clauses:bilan                   -         GET       log  403  403  403  ok   ok   ok   403  403  ok   ok   ok
+clauses:bilan_csv               -         GET       log  403  403  403  ok   ok   ok   403  403  ok   ok   ok
 clauses:import                  -         GET+POST  log  403  403  403  ok   ok   403  403  403  403  403  ok
 clauses:detail                  a         GET       log  404  404  404  ok   ok   ok   404  404  ok   404  ok
 clauses:detail                  b         GET       log  404  404  404  ok   ok   ok   404  404  404  ok   ok
