@@ -162,15 +162,22 @@ def test_a_saved_line_the_scheme_does_not_fund_stays_shown_as_such(client, direc
     assert "Équipement" in html.unescape(summary) and ">equipement<" not in summary
 
 
-@pytest.mark.parametrize("preset", [p for p in PRESETS if p["rule_kind"] != "manual"])
+@pytest.mark.parametrize(
+    "preset", [p for p in PRESETS if hasattr(rules.RULES[p["rule_kind"]], "ACCEPTS")]
+)
 def test_the_scheme_page_names_what_the_simulator_offers(client, preset):
     scheme = AidScheme.objects.get(code=preset["code"])
     page = html.unescape(client.get(scheme.get_absolute_url()).content.decode())
     simulator = client.get(SIMULATOR, {"dispositif": scheme.code}).content.decode()
-    for field, prefix in (("role", "positions-0-"), ("category", "expenses-0-")):
-        if f'name="{prefix}{field}"' in simulator:
-            for _, label in options(simulator, prefix + field)[1:]:
-                assert label in page, (field, label)
+    offered = [
+        label
+        for field in ("positions-0-role", "positions-0-function", "expenses-0-category")
+        if f'name="{field}"' in simulator
+        for _, label in options(simulator, field)[1:]
+    ]
+    assert offered
+    for label in offered:
+        assert label in page, label
 
 
 def test_equipes_insertion_page_speaks_of_the_investment_it_funds(client):
