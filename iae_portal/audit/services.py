@@ -36,4 +36,6 @@ def diff(before, after):
 def _plain(value):
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]  # a list stays a list, not its repr
     return str(value)

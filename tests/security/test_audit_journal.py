@@ -3,7 +3,9 @@ and the journal page is read-only, filtered, paginated and shown only to those w
 for the council's decisions."""
 
 import datetime
+import re
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -218,3 +220,199 @@ def test_the_journal_is_paginated_with_constant_queries(
             response = client.get(JOURNAL, {"per_page": 25, "page": 2})
         assert len(response.context["page"].object_list) == 25
         assert response.context["page"].paginator.count == size
+
+
+# -- What a person reads: French words, never the recorded codes --------------------------
+
+CODE = re.compile(
+    r"^(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+"  # snake_case
+    r"|[a-z_]+\.[a-z_]+"  # dotted event names
+    r"|None|True|False)$"
+)
+
+
+class _Text(HTMLParser):
+    """The text a person reads on the page (no markup, no script)."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self._skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("script", "style")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def visible_text(content):
+    parser = _Text()
+    parser.feed(content)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def codes_in(text):
+    """Internal codes a person would read: snake_case, dotted names, Python reprs."""
+    found = set()
+    if re.search(r"\[\s*'", text):
+        found.add("python list")
+    for token in text.split():
+        if "@" in token or "://" in token or re.search(r"\.(pdf|csv|png|jpe?g)$", token):
+            continue  # e-mail addresses, links, file names
+        token = token.strip(".,;:()«»[]'\"")
+        if CODE.match(token):
+            found.add(token)
+    return found
+
+
+@pytest.fixture
+def walked_accompaniment(admin_user):
+    """A DLA accompaniment walked through every step by a named chargée de mission."""
+    from dla import services as dla_services
+    from tests.dla.factories import (
+        DIAGNOSTIC,
+        FOLLOW_UP,
+        PLAN,
+        chargé,
+        open_accompaniment,
+        prestation_values,
+    )
+
+    user = chargé("camille.martin@example.org", "54")
+    user.first_name, user.last_name = "Camille", "Martin"
+    user.save()
+    structures = [Structure.objects.create(**s) for s in _structures(2)]
+    accompaniment = open_accompaniment(user, structures, urgent=True)
+    dla_services.accompaniment_diagnose(actor=user, accompaniment=accompaniment, **DIAGNOSTIC)
+    dla_services.accompaniment_plan(actor=user, accompaniment=accompaniment, **PLAN)
+    dla_services.accompaniment_add_prestation(
+        actor=user,
+        accompaniment=accompaniment,
+        beneficiaries=structures,
+        **prestation_values(mode="collective", theme="strategie_consolidation"),
+    )
+    dla_services.accompaniment_follow_up(
+        actor=user,
+        accompaniment=accompaniment,
+        milestone=6,
+        contact_date=datetime.date(2024, 12, 2),
+        **FOLLOW_UP,
+    )
+    dla_services.accompaniment_close(
+        actor=user,
+        accompaniment=accompaniment,
+        closed_on=datetime.date(2025, 1, 6),
+        summary="Plan d'action engagé.",
+    )
+    return accompaniment
+
+
+def _structures(count):
+    from tests.structures.factories import StructureFactory
+
+    return [
+        {
+            field: getattr(s, field)
+            for field in ("siret", "name", "kind", "legal_form", "department_id")
+        }
+        for s in StructureFactory.build_batch(count)
+    ]
+
+
+def test_the_journal_shows_a_dla_accompaniment_in_french(client, admin_user, walked_accompaniment):
+    client.force_login(admin_user)
+    response = client.get(JOURNAL, {"per_page": 50})
+    text = visible_text(response.content.decode())
+    for code in ("closed_on", "ingenierie_individuelle", "strategie_consolidation", "dla.close"):
+        assert code not in text
+    assert "['salaries', 'conseil']" not in text
+    for words in (
+        "Clôture",  # the action dla.close
+        "Clos le : 06/01/2025",  # closed_on, a date in French
+        "Modalité : Ingénierie individuelle",  # a choice's label (a new value alone)
+        "Participants : Salariés et Conseil d'administration",  # a list, joined in French
+        "Nouvelle activité : Non → Oui",  # a boolean
+        "État : Suivi → Clos",
+        "Thème : Stratégie de consolidation",
+        "Coût (€) : 3 000,00",  # a decimal in French
+        "Date du contact : 02/12/2024",
+        "Camille Martin",  # the actor's full name
+    ):
+        assert words in text.replace("\u202f", " ").replace("\xa0", " "), words
+    assert codes_in(text) == set()
+
+
+def test_no_code_in_the_journal_of_every_app(
+    client, admin_user, walked_accompaniment, director_a, structure_a, chef_service, instructeur
+):
+    """Entries as the services of every app write them, read as a person reads them."""
+    from clauses import services as clauses_services
+    from iae_portal.api import services as api_services
+    from tests.aides.factories import CampaignFactory, CommissionFactory, move
+    from tests.clauses.factories import LotFactory
+
+    scheme = AidScheme.objects.get(code="pc-emplois-tremplin-environnement")
+    aides_services.scheme_parameters_change(
+        actor=chef_service,
+        scheme=scheme,
+        values={**scheme.parameters(), "equipment_cap": Decimal("5000")},
+        reason="délibération 2026-12",
+    )
+    structure_services.structure_update(
+        actor=instructeur,
+        structure=structure_a,
+        data={"name": "Chantier A bis", "legal_form": "scop"},
+        networks=["chantier_ecole"],
+    )
+    structure_services.membership_add(
+        actor=director_a,
+        structure=structure_a,
+        user=UserFactory(email="salarie@example.org"),
+        role=MembershipRole.SALARIE,
+    )
+    campaign = CampaignFactory()
+    dossier = aides_services.dossier_create(
+        actor=director_a, structure=structure_a, campaign=campaign
+    )
+    aides_services.dossier_save_data(
+        actor=director_a, dossier=dossier, expected_version=dossier.version, data=CA_DATA
+    )
+    for kind in campaign.scheme.required_documents:
+        aides_services.document_add(
+            actor=director_a, dossier=dossier, kind=kind, upload=pdf_upload(f"{kind}.pdf")
+        )
+    move(dossier, director_a, "submit")
+    move(dossier, instructeur, "start_instruction")
+    move(dossier, instructeur, "instruct", opinion="favorable")
+    CommissionFactory(campaign=campaign)
+    clauses_services.lot_set_hours(actor=admin_user, lot=LotFactory(), hours=Decimal("1200"))
+    api_services.api_client_create(actor=admin_user, name="Outil du réseau", scope="read")
+    client.force_login(admin_user)
+    response = client.get(JOURNAL, {"per_page": 100})
+    text = visible_text(response.content.decode())
+    assert codes_in(text) == set()
+    assert response.context["page"].paginator.count > 15
+
+
+def test_values_read_in_french_whatever_their_age():
+    from dla.models import Accompaniment
+    from iae_portal.audit.labels import action_label, field_label, value_label
+    from structures.models import YearlyFigures
+
+    # A list recorded as its Python repr (entries written before lists were kept as lists).
+    assert value_label(Accompaniment, "participants", "['salaries', 'conseil']") == (
+        "Salariés et Conseil d'administration"
+    )
+    assert value_label(Accompaniment, "participants", ["reseaux"]) == "Réseaux"
+    assert value_label(Accompaniment, "method", "ingenierie_collective") == "Ingénierie collective"
+    assert value_label(YearlyFigures, "year", 2025) == "2025"  # a year is never grouped
+    assert value_label(Accompaniment, "urgent", False) == "Non"
+    assert value_label(Accompaniment, "closed_on", None) == "—"
+    assert field_label(Structure, "department_id") == "Département"
+    assert field_label(Structure, "convention.ACI-54-1.end_date").endswith(" ACI-54-1 : fin")
+    assert action_label("dla.follow_up") == "Contact de suivi"
+    assert action_label("an_app.unknown") == "Modification"  # never the code

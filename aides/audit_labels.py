@@ -1,0 +1,72 @@
+"""What the journal says of the aid schemes', campaigns' and dossiers' entries
+(``iae_portal.audit.labels``): action names, and the schemes' parameters, which are no
+model field."""
+
+from iae_portal.audit.labels import register
+
+from . import enums
+from .rules import RULES, params
+from .workflow import TRANSITIONS
+
+# Codes a parameter may list (criteria, contracts, roles, expense categories…).
+CODE_LABELS = {
+    code: label
+    for choices in (
+        enums.Criterion,
+        enums.Contract,
+        enums.PositionRole,
+        enums.PositionFunction,
+        enums.ExpenseCategory,
+        enums.TrainingType,
+        enums.RateMode,
+    )
+    for code, label in choices.choices
+}
+
+register(
+    actions={
+        "aides.parameters": "Nouveaux paramètres du dispositif",
+        "aides.scheme": "Textes du dispositif",
+        "aides.batch": "Calcul des montants de l'appel à candidatures",
+        "aides.letters": "Courriers de la commission",
+        "campaign.create": "Création de l'appel à candidatures",
+        "dossier.create": "Création du dossier",
+        "dossier.data": "Saisie du dossier",
+        "dossier.document": "Pièce justificative déposée",
+        "dossier.document_replace": "Pièce justificative remplacée",
+        "dossier.document_remove": "Pièce justificative retirée",
+        "dossier.payment": "Versement",
+        "dossier.assign": "Attribution à un instructeur",
+        **{f"dossier.{name}": t.label for name, t in TRANSITIONS.items()},
+    },
+)
+# A parameter's label is its rule kind's; the few names two kinds share have close labels.
+register(
+    model="aides.aidscheme",
+    fields={p.name: p.label for rule in reversed(RULES.values()) for p in rule.PARAMETERS},
+    values={
+        p.name: {code: CODE_LABELS[code] for code in p.choices if code in CODE_LABELS}
+        for rule in RULES.values()
+        for p in rule.PARAMETERS
+        if p.choices
+    },
+    numbers={
+        p.name
+        for rule in RULES.values()
+        for p in rule.PARAMETERS
+        if p.kind in (params.RATE, params.RATES, params.AMOUNT, params.AMOUNTS, params.NUMBER)
+    },
+)
+register(
+    model="aides.campaign",
+    fields={"commissions": "Dates des commissions", "scheme": "Dispositif"},
+)
+register(
+    model="aides.dossier",
+    fields={
+        "computed_total": "Montant calculé (€)",
+        "document": "Pièce",
+        "batch": "Traitement",
+        "version": "Version des paramètres",
+    },
+)

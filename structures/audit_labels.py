@@ -1,0 +1,20 @@
+"""What the journal says of the structures' entries (``iae_portal.audit.labels``)."""
+
+from iae_portal.audit.labels import register
+
+from .enums import Network
+
+register(
+    actions={
+        "structure.create": "Création de la structure",
+        "structure.update": "Modification de la structure",
+        "structure.networks": "Réseaux de la structure",
+        "structure.convention": "Conventionnement",
+        "structure.figures": "Chiffres annuels",
+        "structure.membership": "Rattachement d'une personne",
+        "structure.import": "Import de structures",
+    },
+    model="structures.structure",
+    fields={"networks": "Réseaux", "convention": "Conventionnement"},
+    values={"networks": Network.choices},
+)
