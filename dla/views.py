@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from aides.letters import html_to_pdf, long_date
-from iae_portal.bilans import write_csv
+from iae_portal.bilans import people_csv, percent
 from iae_portal.charts import hbar_chart
 from iae_portal.pagination import PAGE_SIZES, page_size
 from structures.enums import StructureKind
@@ -159,10 +159,60 @@ def bilan_pdf(request):
     return response
 
 
+def _figure_rows(report, department):
+    """``dla_bilan``'s figures as ``(label, value)`` rows a person reads (the command keeps
+    dla.md's keys); shares as percentages."""
+    kinds, themes = dict(StructureKind.choices), dict(Theme.choices)
+    modes = {Mode.INDIVIDUELLE: "individuelles", Mode.COLLECTIVE: "collectives"}
+    rows = [("Année", report["year"])]
+    if department:
+        rows.append(("Département", f"{department.code} — {department.name}"))
+    rows += [
+        ("Prestations avec au moins une SIAE bénéficiaire", report["prestations"]),
+        ("SIAE bénéficiaires", report["siae_beneficiaries"]),
+        ("Bénéficiaires de toutes sortes", report["all_beneficiaries"]),
+        (
+            "Part des SIAE parmi les bénéficiaires (%)",
+            percent(report["siae_share_of_beneficiaries"]),
+        ),
+    ]
+    rows += [
+        (f"Part des prestations {modes[mode]} (%)", percent(value))
+        for mode, value in report["mode_shares"].items()
+    ]
+    rows += [
+        (f"Part des SIAE bénéficiaires par type — {kinds[kind]} (%)", percent(value))
+        for kind, value in report["siae_kind_shares"].items()
+    ]
+    rows += [
+        (f"Thèmes des prestations {modes[mode]} — {themes[theme]} (%)", percent(value))
+        for mode, shares in report["themes"].items()
+        for theme, value in shares.items()
+    ]
+    rows.append(
+        ("SIAE adhérentes d'au moins un réseau (%)", percent(report["network_affiliated_share"]))
+    )
+    for key, verb in (
+        ("prescribed_by_network_share", "prescrites"),
+        ("network_provider_share", "réalisées"),
+    ):
+        rows += [
+            (f"Prestations {modes[mode]} {verb} par un réseau (%)", percent(value))
+            for mode, value in report[key].items()
+        ]
+    rows += [
+        ("Salariés permanents des SIAE bénéficiaires", report["permanents"]),
+        ("Salariés en insertion des SIAE bénéficiaires", report["insertion_employees"]),
+    ]
+    return rows
+
+
 @login_required
 def bilan_csv(request):
-    _, year, departments = _bilan_request(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="bilan-dla-{year}.csv"'
-    write_csv(response, dla_bilan(year, departments=departments))
-    return response
+    """The bilan as ``Indicateur;Valeur`` rows in French, for French Excel."""
+    form, year, departments = _bilan_request(request)
+    code = form.cleaned_data["department"]
+    department = Department.objects.get(code=code) if code else None
+    suffix = f"-{code}" if code else ""
+    rows = _figure_rows(dla_bilan(year, departments=departments), department)
+    return people_csv(f"bilan-dla-{year}{suffix}.csv", ["Indicateur", "Valeur"], rows)

@@ -95,9 +95,12 @@ def test_bilan_csv(client, instructeur):
     response = client.get(reverse("dla:bilan_csv"), {"year": 2024})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["key", "value"]
-    assert rows[1:] == [[k, str(v)] for k, v in flatten(dla_bilan(2024))]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    # For people: French labels (test_views_bilan.py); the command keeps dla.md's keys.
+    assert rows[0] == ["Indicateur", "Valeur"]
+    bilan = dla_bilan(2024)
+    assert dict(rows[1:])["SIAE bénéficiaires"] == str(bilan["siae_beneficiaries"])
+    assert len(rows) - 1 == len(flatten(bilan))
 
 
 def upload(client, content, name="dla.csv"):
