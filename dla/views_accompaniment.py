@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from iae_portal.audit import labels as audit_labels
 from iae_portal.audit.services import audit_entries_for
 from structures.models import Structure
 from structures.perms import visible_structures
@@ -47,15 +48,6 @@ SAVED = {
     "close": "Accompagnement clos.",
 }
 HISTORY = 20
-ACTIONS = {
-    "dla.request": "demande",
-    "dla.diagnostic": "diagnostic partagé",
-    "dla.plan": "plan d'accompagnement",
-    "dla.prestation": "prestation ajoutée",
-    "dla.deliverable": "livrables ajoutés",
-    "dla.follow_up": "suivi",
-    "dla.close": "clôture",
-}
 
 
 def _accompaniment(request, uuid):
@@ -185,7 +177,8 @@ def _viewable_structures(user, accompaniment, structures):
 def _history(accompaniment):
     entries = list(audit_entries_for(accompaniment)[:HISTORY])
     for entry in entries:
-        entry.label = ACTIONS.get(entry.action, entry.action)
+        entry.label = audit_labels.action_label(entry.action)
+        entry.actor_name = audit_labels.actor_name(entry)
     return entries
 
 
