@@ -349,3 +349,12 @@ def test_list_of_a_chargé_new_requests_first_constant_queries(
     assert "demande du 20/01/2024" in response.content.decode()
     response = client.get(reverse("dla:list"), {"state": "demande"})
     assert list(response.context["page"].object_list) == [request]
+
+
+def test_the_history_names_the_author_and_the_step(client, user, acc):
+    client.force_login(user)
+    client.post(step_url("diagnostic", acc), diagnostic_data())
+    content = client.get(acc.get_absolute_url()).content.decode()
+    history = content[content.index('id="history-title"') :]
+    assert f"{user.get_full_name()} : Diagnostic partagé" in history
+    assert user.email not in history and "dla.diagnostic" not in history
