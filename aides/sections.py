@@ -200,5 +200,6 @@ def register():
         commissions_section,
         order=20,
     )
-    home_page.register("aides.applicant", Role.SIAE, "aides/_home_applicant.html",
-                       applicant_section, order=20)  # fmt: skip
+    home_page.register(
+        "aides.applicant", Role.SIAE, "aides/_home_applicant.html", applicant_section, order=20
+    )

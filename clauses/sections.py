@@ -95,15 +95,20 @@ def hours_due_section(request):
     return {"month": month, "lots": lots[:LOTS_SHOWN], "more": len(lots) > LOTS_SHOWN}
 
 
-def facilitator_lots_section(request):
-    """The facilitators the user works for with the départements they cover, the lots they
-    follow with their realised hours, and the SIAE able to answer a reserved lot."""
-    user = request.user
+def territory_section(request):
+    """The facilitators the user works for, with the départements they cover."""
     facilitators = (
-        Facilitator.objects.filter(memberships__user=user, memberships__is_active=True)
+        Facilitator.objects.filter(memberships__user=request.user, memberships__is_active=True)
         .prefetch_related(Prefetch("departments", Department.objects.select_related("region")))
         .order_by("name")
     )
+    return {"facilitators": facilitators}
+
+
+def facilitator_lots_section(request):
+    """The lots a facilitator follows with their realised hours, and the SIAE able to
+    answer a reserved lot."""
+    user = request.user
     lots = with_realised(
         perms.followed_lots(user)
         .select_related("marche__buyer")
@@ -113,7 +118,6 @@ def facilitator_lots_section(request):
     siae = structure_perms.visible_structures(user).filter(kind__in=kinds).count()
     url = f"{reverse('structures:list')}?{urlencode({'kind': kinds}, doseq=True)}"
     return {
-        "facilitators": facilitators,
         "lots": lots,
         "siae": counter(
             siae,
@@ -173,5 +177,17 @@ def register():
         facilitator_lots_section,
         order=20,
     )
-    home_page.register("clauses.officer", perms.is_clause_officer, "clauses/_home_officer.html",
-                       officer_section, order=40)  # fmt: skip
+    home_page.register(
+        "clauses.territory",
+        Role.FACILITATEUR,
+        "clauses/_home_territory.html",
+        territory_section,
+        order=40,
+    )
+    home_page.register(
+        "clauses.officer",
+        perms.is_clause_officer,
+        "clauses/_home_officer.html",
+        officer_section,
+        order=40,
+    )

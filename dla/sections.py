@@ -140,5 +140,6 @@ def register():
     home_page.register(
         "dla.requests", Role.DLA, "dla/_home_requests.html", requests_section, order=10
     )
-    home_page.register("dla.follow_ups", Role.DLA, "dla/_follow_ups_due.html",
-                       follow_ups_section, order=20)  # fmt: skip
+    home_page.register(
+        "dla.follow_ups", Role.DLA, "dla/_follow_ups_due.html", follow_ups_section, order=20
+    )

@@ -59,5 +59,10 @@ def register():
     home_page.register(
         "structures.mine", Role.SIAE, "structures/_home_member.html", member_section, order=10
     )
-    home_page.register("structures.directory", DIRECTORY_ROLES,
-                       "structures/_home_directory.html", directory_section, order=50)  # fmt: skip
+    home_page.register(
+        "structures.directory",
+        DIRECTORY_ROLES,
+        "structures/_home_directory.html",
+        directory_section,
+        order=50,
+    )

@@ -99,6 +99,9 @@ def test_the_employee_reads_the_dossiers_without_acting(client, employee_a, stru
     content = section(page(client, employee_a, structure_a), "dossiers-title")
     assert dossiers["instruit"].get_absolute_url() in content
     assert reverse("aides:dossier_create") not in content
+    # The correction is the director's to send, not the employee's.
+    assert "à vous de répondre" not in text(content)
+    assert "Complément demandé à la direction" in text(content)
 
 
 def test_directory_readers_see_no_dossier(client, facilitator, structure_a, dossiers):
