@@ -111,10 +111,11 @@ def seed(rng, *, structures, today=None):
         FacilitatorMembership.objects.create(user=user, facilitator=demo.facilitators[0])
     year = today.year - 1
     drafts = [_marche(rng, index, year, demo.buyers) for index in range(CONTRACTS)]
-    demo.marches = Marche.objects.bulk_create([m for m, _ in drafts], batch_size=BATCH_SIZE)
     lots = []
-    for marche, (_, clause_chance) in zip(demo.marches, drafts, strict=True):
+    for marche, clause_chance in drafts:
+        # Before the contracts are written: each takes the sum of its lots as its amount.
         lots.extend(_lots(rng, marche, clause_chance, demo.facilitators))
+    demo.marches = Marche.objects.bulk_create([m for m, _ in drafts], batch_size=BATCH_SIZE)
     demo.lots = Lot.objects.bulk_create(lots, batch_size=BATCH_SIZE)
     siae = [s for s in structures if s.kind in SIAE_KINDS]
     reports = [r for lot in demo.lots if lot.has_clause for r in _reports(rng, lot, siae, today)]

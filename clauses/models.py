@@ -1,6 +1,7 @@
 """Public contracts with social clauses: ../shared/domain/clauses.md."""
 
 import uuid
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -170,6 +171,14 @@ class Marche(models.Model):
 
     def __str__(self):
         return self.ref
+
+    def amount_shown(self):
+        """``(amount, from_lots)``: the contract's own amount excl. VAT, else (0, as a file
+        may leave it) the sum of its lots' amounts."""
+        if self.amount_ht:
+            return self.amount_ht, False
+        total = self.lots.aggregate(total=models.Sum("amount_ht"))["total"]
+        return total or Decimal(0), True
 
 
 class Lot(HoursFactors):

@@ -112,10 +112,19 @@ def marche_detail(request, uuid):
     ):
         by_lot[report.lot_id]["reports"].append(report)
     start, end = rows[0]["lot"].execution_period() if rows else (None, None)
+    amount, amount_from_lots = marche.amount_shown()
     return render(
         request,
         "clauses/marche_detail.html",
-        {"marche": marche, "rows": rows, "start": start, "end": end, "today": today},
+        {
+            "marche": marche,
+            "amount": amount,
+            "amount_from_lots": amount_from_lots,
+            "rows": rows,
+            "start": start,
+            "end": end,
+            "today": today,
+        },
     )
 
 

@@ -2,6 +2,7 @@ import datetime
 import random
 
 import pytest
+from django.db.models import Sum
 
 from clauses import demo
 from clauses.models import FacilitatorMembership, HoursReport, Lot, Marche
@@ -26,3 +27,9 @@ def test_seed_is_deterministic_and_reset_empties(django_assert_max_num_queries):
     assert not Marche.objects.exists() and not Lot.objects.exists()
     demo.seed(random.Random(1), structures=structures, today=TODAY)
     assert sorted(HoursReport.objects.values_list("participant_ref", "period", "hours")) == snapshot
+
+
+def test_every_demo_contract_has_the_amount_of_its_lots():
+    demo.seed(random.Random(2), structures=[], today=TODAY)
+    amounts = Marche.objects.annotate(lots_total=Sum("lots__amount_ht"))
+    assert all(m.amount_ht == m.lots_total > 0 for m in amounts)

@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -398,3 +399,20 @@ def test_facilitator_home_lists_territory_and_followed_lots_and_nav_marks_the_se
     assert "54 Meurthe-et-Moselle, 88 Vosges" in content
     content = client.get(reverse("clauses:list")).content.decode()
     assert f'href="{reverse("clauses:list")}" aria-current="page"' in content
+
+
+# -- The contract's amount (issue 14, item 10)
+
+
+def test_a_contract_without_its_own_amount_shows_the_sum_of_its_lots(client, instructeur):
+    lot = LotFactory(marche__amount_ht=0, amount_ht=1_000_000)
+    LotFactory(marche=lot.marche, amount_ht=280_000, clause="none")
+    content = get(client, instructeur, "clauses:detail", lot.marche.uuid).content.decode()
+    assert not re.search(r"(?<![\d\u00a0\u202f ])0,00", content)  # no « 0,00 € »
+    assert "1\u00a0280\u00a0000,00&nbsp;€ HT (somme des lots)" in content
+
+
+def test_a_contract_with_its_own_amount_shows_it(client, instructeur):
+    lot = LotFactory(marche__amount_ht=1_500_000, amount_ht=1_000_000)
+    content = get(client, instructeur, "clauses:detail", lot.marche.uuid).content.decode()
+    assert "1\u00a0500\u00a0000,00&nbsp;€ HT</dd>" in content and "somme des lots" not in content
