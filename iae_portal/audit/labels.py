@@ -257,7 +257,10 @@ def changes(entry):
     for key, change in recorded.items():
         pair = change if isinstance(change, list | tuple) and len(change) == 2 else [None, change]
         before, after = (value_label(model, _field_key(key), side) for side in pair)
-        rows.append(Change(field_label(model, key), before, after, pair[0] in (None, "", [])))
+        created = pair[0] in (None, "", [])
+        if created and after == EMPTY:
+            continue  # a field left blank at creation says nothing
+        rows.append(Change(field_label(model, key), before, after, created))
     return rows
 
 
