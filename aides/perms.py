@@ -118,6 +118,38 @@ def can_edit_dossier(user, dossier):
     return dossier.state in APPLICANT_EDITABLE and APPLICANT in dossier_actors(user, dossier)
 
 
+# -- Supporting documents: a wrong one is replaced (or removed from a draft), never deleted;
+# the former ones stay in the history staff see.
+
+
+def visible_documents(user, dossier):
+    """The queryset twin of ``can_view_document``: a dossier's documents ``user`` sees."""
+    documents = dossier.documents.all()
+    return documents if is_dossier_staff(user, dossier) else documents.current()
+
+
+def can_view_document(user, document):
+    """Current documents: whoever sees the dossier; replaced or removed ones: staff."""
+    dossier = document.dossier
+    if not can_view_dossier(user, dossier):
+        return False
+    return document.is_current or is_dossier_staff(user, dossier)
+
+
+def can_replace_document(user, document):
+    """A current document, while the applicant may change the dossier (draft, correction
+    requested)."""
+    return document.is_current and can_edit_dossier(user, document.dossier)
+
+
+def can_remove_document(user, document):
+    """A current document of a draft: once deposited, the instruction has seen each
+    document, which may then be replaced (on a correction request) but not taken away."""
+    from .enums import DossierState
+
+    return document.dossier.state == DossierState.BROUILLON and can_replace_document(user, document)
+
+
 def can_create_dossier(user, structure):
     from structures.perms import is_director_of
 

@@ -33,6 +33,14 @@ def dossier_or_404(request, uuid):
     return dossier
 
 
+def _documents(user, dossier):
+    documents = list(perms.visible_documents(user, dossier).select_related("replaced_by"))
+    return {
+        "documents": [d for d in documents if d.is_current],
+        "former_documents": [d for d in documents if not d.is_current],
+    }
+
+
 def _context(request, dossier, forms=None):
     actors = perms.dossier_actors(request.user, dossier)
     staff = perms.is_dossier_staff(request.user, dossier)
@@ -49,7 +57,8 @@ def _context(request, dossier, forms=None):
         )
         if result
         else None,
-        "documents": dossier.documents.select_related("uploaded_by"),
+        # Staff also see the replaced or removed documents, marked, after the current ones.
+        **_documents(request.user, dossier),
         "missing": presenters.document_labels(services.dossiers.missing_documents(dossier)),
         "comments": dossier.comments.select_related("author").filter(
             **({} if staff else {"internal": False})
@@ -136,7 +145,7 @@ def document_download(request, uuid):
     document = get_object_or_404(
         DossierDocument.objects.select_related("dossier__structure__department"), uuid=uuid
     )
-    if not perms.can_view_dossier(request.user, document.dossier):
+    if not perms.can_view_document(request.user, document):
         raise Http404
     response = FileResponse(
         document.file.open("rb"),

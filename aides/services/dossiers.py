@@ -1,4 +1,5 @@
-"""The dossier's services: create, fill, attach documents, move through the workflow, pay.
+"""The dossier's services: create, fill, move through the workflow, pay (documents:
+``documents``).
 
 Every write of a dossier is a compare-and-set on its ``version``: of two people acting at
 once on the same dossier, one succeeds and the other gets ``DossierChanged`` (reload), so
@@ -7,7 +8,6 @@ fires them and their preconditions, writes the audit entry and the notifications
 """
 
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -19,8 +19,7 @@ from iae_portal.audit.services import audit_record, diff
 
 from .. import perms
 from ..enums import DocumentKind, DossierState
-from ..models import Dossier, DossierComment, DossierDocument, Instalment
-from ..uploads import sniff
+from ..models import Dossier, DossierComment, Instalment
 from ..workflow import APPLICANT_EDITABLE, TRANSITIONS
 from .notifications import applicants_of, notify
 from .schemes import computation_record, jsonable
@@ -114,45 +113,10 @@ def dossier_save_data(*, actor, dossier, expected_version, data, title=None, req
 
 
 def missing_documents(dossier):
-    """Required kinds of documents the dossier does not have yet."""
-    present = set(dossier.documents.values_list("kind", flat=True))
+    """Required kinds of documents the dossier does not have yet (replaced or removed ones
+    do not count)."""
+    present = set(dossier.documents.current().values_list("kind", flat=True))
     return [kind for kind in dossier.campaign.scheme.required_documents if kind not in present]
-
-
-@transaction.atomic
-def document_add(*, actor, dossier, kind, upload):
-    """Attach a supporting document (checked by content: PDF, JPEG, PNG; 10 MB)."""
-    if not perms.can_edit_dossier(actor, dossier):
-        raise PermissionDenied
-    content_type, extension = sniff(upload)
-    # A document changes the dossier: only while it is still editable, and it bumps the
-    # version (forms opened before must be reloaded).
-    _compare_and_set(dossier, dossier.version, APPLICANT_EDITABLE)
-    original = PurePath(upload.name).name
-    upload.name = f"piece{extension}"
-    document = DossierDocument.objects.create(
-        dossier=dossier,
-        kind=kind,
-        file=upload,
-        original_name=original[:255],
-        content_type=content_type,
-        size=upload.size,
-        uploaded_by=actor,
-    )
-    audit_record(
-        actor=actor,
-        action="dossier.document",
-        obj=dossier,
-        changes={"document": [None, f"{DocumentKind(kind).label} : {original}"]},
-    )
-    if dossier.state == DossierState.COMPLEMENT_DEMANDE:
-        _notify(
-            dossier,
-            "documents",
-            staff=True,
-            intro=f"Une pièce a été déposée : {DocumentKind(kind).label}.",
-        )
-    return document
 
 
 # -- Transitions ----------------------------------------------------------------------------

@@ -416,3 +416,23 @@ def test_values_read_in_french_whatever_their_age():
     assert field_label(Structure, "convention.ACI-54-1.end_date").endswith(" ACI-54-1 : fin")
     assert action_label("dla.follow_up") == "Contact de suivi"
     assert action_label("an_app.unknown") == "Modification"  # never the code
+
+
+def test_an_objects_history_reads_the_same_through_the_template_filters(director_a, structure_a):
+    from django.template import Context, Template
+
+    entry = audit_record(
+        actor=director_a,
+        action="structure.update",
+        obj=structure_a,
+        changes={"legal_form": ["association", "scop"], "department_id": ["54", "57"]},
+    )
+    html = Template(
+        "{% load audit_labels %}{{ entry|audit_actor }} — {{ entry|audit_action }} : "
+        "{% for c in entry|audit_changes %}{{ c.label }} : {{ c.before }} → {{ c.after }}; "
+        "{% endfor %}"
+    ).render(Context({"entry": entry}))
+    assert html == (
+        f"{director_a.get_full_name()} — Modification de la structure : "
+        "Forme juridique : Association → SCOP; Département : 54 → 57; "
+    ).replace("'", "&#x27;")
