@@ -208,8 +208,10 @@ def section_table(formset):
 # -- Supporting documents ------------------------------------------------------------------
 
 
-class DocumentForm(forms.Form):
-    kind = forms.ChoiceField(label="Type de pièce")
+class DocumentFileForm(forms.Form):
+    """A file, checked by content in the service (``uploads.sniff``): the replacement of
+    a document."""
+
     file = forms.FileField(
         label="Fichier",
         help_text="PDF, JPEG ou PNG, 10 Mo au plus : le contenu du fichier est vérifié.",
@@ -217,6 +219,13 @@ class DocumentForm(forms.Form):
             attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
         ),
     )
+
+
+class DocumentForm(DocumentFileForm):
+    """A new document: its kind, then its file."""
+
+    kind = forms.ChoiceField(label="Type de pièce")
+    field_order = ["kind", "file"]
 
     def __init__(self, *args, required_kinds, missing_kinds=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -241,7 +241,7 @@ def _documents_step(request, dossier, step):
                 f"Pièce ajoutée : {document.get_kind_display()} — {document.original_name}.",
             )
             return redirect(step_url(dossier, step))
-    documents = list(dossier.documents.select_related("uploaded_by"))
+    documents = list(dossier.documents.current().select_related("uploaded_by"))
     labels = dict(zip(required, presenters.document_labels(required), strict=True))
     return _render_step(
         request,
@@ -254,6 +254,8 @@ def _documents_step(request, dossier, step):
             ],
             "other_documents": [d for d in documents if d.kind not in required],
             "missing": presenters.document_labels(missing),
+            # A wrong document: replaced while editable, removed from a draft only.
+            "can_remove": dossier.state == DossierState.BROUILLON,
         },
     )
 
@@ -298,7 +300,7 @@ def _submit_step(request, dossier, step):
                 if formset.initial
             ],
             "result": _explained(dossier),
-            "documents": dossier.documents.all(),
+            "documents": dossier.documents.current(),
             "problems": [
                 (text, step_url(dossier, fix) if fix else None, link)
                 for text, fix, link in _submit_problems(dossier)

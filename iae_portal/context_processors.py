@@ -18,6 +18,7 @@ NAV_SECTIONS = {
     "my_dossiers": "dossiers",
     "dossier_create": "dossiers",
     "dossier_edit": "dossiers",
+    "document_replace": "dossiers",
     "simulator": "simulator",
     "notifications": "notifications",
     "login": "login",

@@ -113,7 +113,12 @@ class DossierSerializer(serializers.ModelSerializer):
     voted_amount = serializers.SerializerMethodField(
         help_text="Montant voté (pour le demandeur : une fois la décision notifiée)."
     )
-    documents = DocumentSerializer(many=True, read_only=True)
+    documents = DocumentSerializer(
+        many=True,
+        read_only=True,
+        source="current_documents",
+        help_text="Pièces actuelles (une pièce remplacée ou retirée n'en fait plus partie).",
+    )
 
     class Meta:
         model = Dossier

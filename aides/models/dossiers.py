@@ -174,6 +174,12 @@ class Dossier(models.Model):
             "structure": {"kind": self.structure.kind},
         }
 
+    @property
+    def current_documents(self):
+        """Its documents neither replaced nor removed, read from the prefetched
+        ``documents`` when they are."""
+        return [document for document in self.documents.all() if document.is_current]
+
 
 def document_path(instance, filename):
     # A random name with the extension of the detected type; the original name is kept in
@@ -181,7 +187,17 @@ def document_path(instance, filename):
     return f"dossiers/{instance.dossier.uuid}/{uuid.uuid4().hex}{Path(filename).suffix}"
 
 
+class DossierDocumentQuerySet(models.QuerySet):
+    def current(self):
+        """The documents the dossier is made of: neither replaced nor removed."""
+        return self.filter(removed_at__isnull=True)
+
+
 class DossierDocument(models.Model):
+    """A supporting document. A wrong one is replaced or removed, never deleted: it stays,
+    marked (``removed_at``, and for a replacement the new document), in the history staff
+    see; the applicant sees the current ones (``services.documents``)."""
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField("pièce", max_length=32, choices=DocumentKind.choices)
@@ -193,17 +209,45 @@ class DossierDocument(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField("retirée ou remplacée le", null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    replaced_by = models.OneToOneField(
+        "self",
+        verbose_name="remplacée par",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaces",
+    )
+
+    objects = DossierDocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "pièce justificative"
         verbose_name_plural = "pièces justificatives"
         ordering = ["kind", "-uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(replaced_by__isnull=True) | Q(removed_at__isnull=False),
+                name="document_replaced_is_removed",
+            ),
+            models.CheckConstraint(
+                condition=Q(removed_at__isnull=True) | Q(removed_by__isnull=False),
+                name="document_removed_by_someone",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.original_name}"
 
     def get_absolute_url(self):
         return reverse("aides:document_download", args=[self.uuid])
+
+    @property
+    def is_current(self):
+        return self.removed_at is None
 
 
 class DossierComment(models.Model):

@@ -2,11 +2,11 @@
 an audit entry, side effects on commit)."""
 
 from .campaigns import campaign_create
+from .documents import document_add, document_remove, document_replace
 from .dossiers import (
     DossierChanged,
     TransitionRefused,
     comment_add,
-    document_add,
     dossier_create,
     dossier_save_data,
     dossier_transition,
@@ -31,6 +31,8 @@ __all__ = [
     "comment_add",
     "computation_record",
     "document_add",
+    "document_remove",
+    "document_replace",
     "dossier_create",
     "dossier_save_data",
     "dossier_transition",

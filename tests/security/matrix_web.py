@@ -102,6 +102,13 @@ aides:dossier_comment           z         POST      log  404  404  404  404  404
 aides:document_download         a         GET       log  ok   ok   404  ok   ok   ok   404  404  404  404  ok
 aides:document_download         b         GET       log  404  404  ok   ok   ok   ok   404  404  404  404  ok
 aides:document_download         z         GET       log  404  404  404  404  404  404  404  404  404  404  ok
+# A draft's document: its directors replace or remove it (staff and employees read it).
+aides:document_replace          a         GET+POST  log  ok   403  404  403  403  403  404  404  404  404  403
+aides:document_replace          b         GET+POST  log  404  404  ok   403  403  403  404  404  404  404  403
+aides:document_replace          z         GET+POST  log  404  404  404  404  404  404  404  404  404  404  403
+aides:document_remove           a         POST      log  ok   403  404  403  403  403  404  404  404  404  403
+aides:document_remove           b         POST      log  404  404  ok   403  403  403  404  404  404  404  403
+aides:document_remove           z         POST      log  404  404  404  404  404  404  404  404  404  404  403
 aides:dossier_letter            a         GET       log  ok   ok   404  ok   ok   ok   404  404  404  404  ok
 aides:dossier_letter            b         GET       log  404  404  ok   ok   ok   ok   404  404  404  404  ok
 aides:dossier_letter            z         GET       log  404  404  404  404  404  404  404  404  404  404  ok
@@ -270,6 +277,12 @@ WEB_TARGETS = {
     ),
     "aides:document_download": lambda w, v: Target(
         kwargs={"uuid": w.deposited[v].documents.first().uuid}
+    ),
+    "aides:document_replace": lambda w, v: Target(
+        kwargs={"uuid": w.draft[v].documents.first().uuid}
+    ),
+    "aides:document_remove": lambda w, v: Target(
+        kwargs={"uuid": w.draft[v].documents.first().uuid}
     ),
     "aides:dossier_letter": lambda w, v: Target(
         kwargs={"uuid": w.notified[v].uuid, "kind": "notification"}

@@ -25,7 +25,9 @@ pytestmark = pytest.mark.django_db
 # Every form or API serializer of the portal that takes a file, by module: a new one must be
 # added here (and to the tests below) or this test fails.
 UPLOAD_FORMS = {
-    "aides.forms_applicant": {"DocumentForm"},
+    # DocumentFileForm: a document's replacement, through the same sniffing service
+    # (tests/aides/test_document_replace.py).
+    "aides.forms_applicant": {"DocumentForm", "DocumentFileForm"},
     # The API's document upload goes through the same service (aides.services.document_add,
     # which sniffs); its own tests live with the API.
     "aides.api.serializers": {"DocumentUploadSerializer"},
