@@ -168,7 +168,8 @@ class Browser:
 
 
 class _Options(HTMLParser):
-    """The values offered by each ``<select>`` of a page (empty values left out)."""
+    """The values offered by each ``<select>`` and each list of boxes to tick of a page
+    (empty values left out)."""
 
     def __init__(self):
         super().__init__()
@@ -180,6 +181,8 @@ class _Options(HTMLParser):
             self._select = attrs.get("name")
         elif tag == "option" and self._select and attrs.get("value"):
             self.options[self._select].append(attrs["value"])
+        elif tag == "input" and attrs.get("type") == "checkbox" and attrs.get("value"):
+            self.options[attrs.get("name")].append(attrs["value"])
 
     def handle_endtag(self, tag):
         if tag == "select":

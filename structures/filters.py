@@ -25,7 +25,7 @@ SORT_LABELS = {
 class StructureFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Nom, commune ou SIRET", method="filter_q")
     kind = django_filters.MultipleChoiceFilter(
-        label="Type", choices=StructureKind.choices, widget=forms.SelectMultiple(attrs={"size": 4})
+        label="Type", choices=StructureKind.choices, widget=forms.CheckboxSelectMultiple
     )
     department = django_filters.ModelChoiceFilter(
         label="Département", queryset=Department.objects.all(), empty_label="Tous"

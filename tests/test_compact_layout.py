@@ -65,6 +65,9 @@ def test_list_filters_are_closed_and_summarised(client, instructeur):
     summary = block[block.index("<summary>") : block.index("</summary>")]
     assert "(2)" in summary
     assert "« Saulnois »" in summary and "Atelier et chantier d&#x27;insertion" in summary
+    # Several kinds are ticked, not Ctrl-clicked.
+    assert '<select name="kind"' not in block
+    assert 'type="checkbox" name="kind" value="ACI" id="id_kind_0" checked' in block
 
 
 def test_queue_filters_summary_names_values_not_codes(client, instructeur, grand_est):

@@ -226,6 +226,9 @@ def test_select_options_reads_each_select_of_a_form():
         "state": ["depose", "instruit"],
         "sort": ["reference"],
     }
+    boxes = """<input type="checkbox" name="kind" value="ACI"><input type="checkbox"
+    name="kind" value="EI" checked><input type="checkbox" name="closed">"""
+    assert load_users.select_options(boxes) == {"kind": ["ACI", "EI"]}
 
 
 def test_user_mix_gives_the_api_share_to_directors_without_the_api():
