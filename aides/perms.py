@@ -102,7 +102,7 @@ def structure_dossiers(user, structure):
     from .models import Dossier
 
     dossiers = Dossier.objects.visible_to(user).filter(structure=structure)
-    if user.role != Role.SIAE:
+    if user.is_authenticated and user.role != Role.SIAE:
         dossiers = dossiers.exclude(state=DossierState.BROUILLON)
     return dossiers
 

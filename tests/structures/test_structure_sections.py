@@ -112,6 +112,38 @@ def test_directory_readers_see_no_dossier(client, facilitator, structure_a, doss
         assert dossiers["instruit"].reference not in content
 
 
+def test_the_structure_predicate_and_queryset_of_dossiers_agree(
+    structure_a, director_a, director_b, employee_a, instructeur, lecteur, admin_user, dossiers
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    from aides import perms
+    from structures.models import Region
+
+    users = [
+        AnonymousUser(),
+        director_a,
+        director_b,
+        employee_a,
+        MembershipFactory(structure=structure_a, is_active=False).user,
+        instructeur,
+        lecteur,
+        admin_user,
+        UserFactory(role=Role.INSTRUCTEUR, region=Region.objects.get(code="11")),
+        UserFactory(role=Role.DLA),
+        UserFactory(role=Role.FACILITATEUR),
+    ]
+    for user in users:
+        listed = set(perms.structure_dossiers(user, structure_a))
+        opened = {d for d in dossiers.values() if perms.can_view_dossier(user, d)}
+        if perms.can_view_structure_dossiers(user, structure_a):
+            # Everything listed may be opened; only drafts are kept from staff.
+            assert listed <= opened and {d.state for d in opened - listed} <= {"brouillon"}, user
+            assert listed, user
+        else:
+            assert listed == set() and opened == set(), user
+
+
 def test_dla_accompaniments_of_the_structure_for_those_allowed(
     client, director_a, employee_a, instructeur, facilitator, structure_a, structure_b
 ):
