@@ -88,6 +88,15 @@ def _percent_chart(shares, labels, *, label):
     return hbar_chart(points, label=label, unit=" %") if points else None
 
 
+def _department_shown(form, departments):
+    """The code of the département the bilan is of: the one chosen, or the only one the
+    user may read (a chargé of one DLA); empty for several."""
+    chosen = form.cleaned_data["department"]
+    if chosen:
+        return chosen
+    return departments[0] if departments and len(departments) == 1 else ""
+
+
 def _bilan_context(request):
     form, year, departments = _bilan_request(request)
     report = dla_bilan(year, departments=departments)
@@ -99,7 +108,7 @@ def _bilan_context(request):
         "form": form,
         "bilan": report,
         "query": query.urlencode(),
-        "department": form.cleaned_data["department"],
+        "department": _department_shown(form, departments),
         "kind_rows": [(kinds[k], v) for k, v in report["siae_kind_shares"].items()],
         "theme_rows": [
             (label, [(themes[t], v) for t, v in report["themes"][mode].items()])
@@ -211,7 +220,7 @@ def _figure_rows(report, department):
 def bilan_csv(request):
     """The bilan as ``Indicateur;Valeur`` rows in French, for French Excel."""
     form, year, departments = _bilan_request(request)
-    code = form.cleaned_data["department"]
+    code = _department_shown(form, departments)
     department = Department.objects.get(code=code) if code else None
     suffix = f"-{code}" if code else ""
     rows = _figure_rows(dla_bilan(year, departments=departments), department)

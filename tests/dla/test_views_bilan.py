@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from tests.structures.factories import StructureFactory
 
-from .factories import AccompanimentFactory, PrestationFactory, dla_of
+from .factories import AccompanimentFactory, PrestationFactory, chargé, dla_of
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,8 @@ CODE = re.compile(r"\b[a-z]+(?:[_.][a-z]+)+\b")
 @pytest.fixture
 def year_2026():
     """Three prestations of 2026 in 54 (two individual, one collective) for an ACI and an
-    EI, one of 2025."""
+    EI, one of 2025; the DLA of 57 has none."""
+    dla_of("57")
     aci, ei = StructureFactory(kind="ACI"), StructureFactory(kind="EI")
     for n, (mode, theme, year) in enumerate(
         [
@@ -93,3 +94,14 @@ def test_the_command_keeps_dla_md_keys(year_2026):
     assert lines[0] == "key,value"
     assert "siae_beneficiaries,2" in lines and "mode_shares.individuelle,0.667" in lines
     assert "themes.collective.mutualisation,1.0" in lines
+
+
+def test_a_chargés_files_name_their_dla(client, year_2026):
+    client.force_login(chargé("dla.57@example.org", "57"))
+    response = client.get(reverse("dla:bilan_csv"), {"year": 2026})
+    assert 'filename="bilan-dla-2026-57.csv"' in response["Content-Disposition"]
+    values = dict(rows(response)[1:])
+    assert values["Département"] == "57 — Moselle"
+    assert values["Prestations avec au moins une SIAE bénéficiaire"] == "0"
+    response = client.get(reverse("dla:bilan_pdf"), {"year": 2026})
+    assert 'filename="bilan-dla-2026-57.pdf"' in response["Content-Disposition"]
