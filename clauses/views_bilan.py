@@ -63,6 +63,7 @@ def bilan(request):
         {
             "year": year,
             "bilan": figures,
+            "has_marches": any(row["marches"] for _, row in type_rows),
             "scoped": lots is not None,
             "facilitators": facilitators,
             "type_rows": type_rows,
