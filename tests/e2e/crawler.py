@@ -23,7 +23,9 @@ on every page opened. Downloads (CSV, XLSX, PDF, ZIP) are fetched for their stat
 import json
 import re
 import sys
+import time
 from collections import Counter, deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
@@ -50,8 +52,9 @@ HTML = "text/html"
 
 # --- What a person must never read -----------------------------------------------------
 PLACEHOLDERS = re.compile(
-    r"apparaîtr(?:ont|a) ici|à venir|bientôt disponible|lorem ipsum|\bTODO\b|\bFIXME\b|"
-    r"en construction|\bplaceholder\b",
+    r"apparaîtr(?:ont|a) ici|bientôt disponible|prochainement disponible|lorem ipsum|"
+    r"\bTODO\b|\bFIXME\b|en construction|\bplaceholder\b|"
+    r"(?:page|fonctionnalité|section|contenu|rubrique|module)s?\s+(?:(?:est|sont)\s+)?à venir",
     re.IGNORECASE,
 )
 EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|\b[\w-]+\.(?:fr|org|com|net|eu)\b")
@@ -65,11 +68,17 @@ PYTHON_REPR = re.compile(r"\[['\"]|['\"]\]|\{['\"]|\bNone\b|\bTrue\b|\bFalse\b|D
 # Separators within one line only: table cells are tab-separated in innerText.
 AMOUNT = re.compile(r"(?<![\w,.])(\d+(?:[\u00a0\u202f .,]\d+)*)[\u00a0\u202f ]?(?:k|M|Md)?€")
 FRENCH_AMOUNT = re.compile(r"^\d{1,3}(?:[\u00a0\u202f ]\d{3})*(?:,\d+)?$")
-# "2 025": a year (2010-2039) with a thousands separator, unless a unit follows: "2 030 heures"
-# is a quantity.
+# "2 025": a year (2010-2039) with a thousands separator. Hours or counts read the same
+# ("2 016" hours in a table), so only where a year is expected: after a word such as
+# « bilan », « année », « en », « du » on the same line, or right after a cell « Année ».
 LOCALISED_YEAR = re.compile(
     r"(?<![\d,\u00a0\u202f])2[\u00a0\u202f ]0[1-3]\d(?![\d,])"
     r"(?![\u00a0\u202f ]?(?:€|%|h\b|heures?|structures?|dossiers?|lignes?|personnes?|salariés?|ETP|jours?))"
+)
+YEAR_CONTEXT = re.compile(
+    r"\b(?:bilan|ann[ée]es?|exercice|en|de|du|au|depuis|pour|appel|campagne|programme|"
+    r"millésime)\b",
+    re.IGNORECASE,
 )
 LOCALISED_NUMBER_IN_URL = re.compile(r"\d(?:%C2%A0|%E2%80%AF|\u00a0|\u202f|%20|\+)\d")
 
@@ -94,6 +103,7 @@ class Crawl:
     opened: int = 0
     fetched: int = 0
     shapes: Counter = field(default_factory=Counter)
+    seconds: Counter = field(default_factory=Counter)
 
     def add(self, url, kind, detail, via=""):
         self.findings.append(Finding(self.who, url, kind, str(detail)[:400], via))
@@ -143,8 +153,22 @@ def text_findings(text):
         if not FRENCH_AMOUNT.match(match.group(1).strip()):
             found.append(("montant mal formaté", context(text, match)))
     for match in LOCALISED_YEAR.finditer(text):
-        found.append(("année avec séparateur", context(text, match)))
+        if expects_a_year(text, match.start()):
+            found.append(("année avec séparateur", context(text, match)))
     return found
+
+
+def expects_a_year(text, position):
+    """Whether the words before ``position`` (same line or cell, else the cell before) call
+    for a year."""
+    segments = re.split(r"[\t\n]", text[max(position - 200, 0) : position])
+    if YEAR_CONTEXT.search(segments[-1]):
+        return True
+    return (
+        len(segments) > 1
+        and segments[-1] == ""
+        and bool(YEAR_CONTEXT.fullmatch(segments[-2].strip()))
+    )
 
 
 def context(text, match, width=40):
@@ -161,7 +185,9 @@ PAGE_FACTS = """() => {
     return {caption: (t.caption ? t.caption.innerText : t.innerText).slice(0, 60),
             width: t.scrollWidth, box: box.clientWidth};
   });
-  return {text: document.body.innerText, ids, links, tables,
+  // Text shown as code on purpose (a file's column names, a command) is not an internal code.
+  const code = Array.from(document.querySelectorAll('code, kbd, samp')).map(e => e.innerText);
+  return {text: document.body.innerText, code, ids, links, tables,
           scroll: document.documentElement.scrollWidth, viewport: window.innerWidth};
 }"""
 
@@ -170,7 +196,16 @@ class Crawler:
     """Crawls one person's reachable pages in a browser ``context`` (already logged in)."""
 
     def __init__(
-        self, context, base, who, *, axe_js=None, max_pages=150, per_shape=2, screenshots=None
+        self,
+        context,
+        base,
+        who,
+        *,
+        axe_js=None,
+        max_pages=150,
+        per_shape=2,
+        checked_per_shape=25,
+        screenshots=None,
     ):
         self.context = context
         self.page = context.new_page()
@@ -178,6 +213,10 @@ class Crawler:
         self.axe_js = axe_js
         self.max_pages = max_pages
         self.per_shape = per_shape
+        # Links beyond the pages opened are fetched for their status, up to this many of a
+        # shape: a link to an object its reader may not open differs by object, not shape.
+        self.checked_per_shape = checked_per_shape
+        self.checked = Counter()
         self.screenshots = screenshots
         self.crawl = Crawl(who)
         self.console = []
@@ -202,14 +241,18 @@ class Crawler:
         if LOCALISED_NUMBER_IN_URL.search(url):
             crawl.add(url, "nombre localisé dans un lien", url, via)
         if not open_it:
-            response = self.context.request.get(url, max_redirects=5)
-            crawl.fetched += 1
-            self.check_status(url, response.status, via)
+            self.checked[page_shape] += 1
+            if self.checked[page_shape] <= self.checked_per_shape:
+                with self.timed("fetch"):
+                    response = self.context.request.get(url, max_redirects=5)
+                crawl.fetched += 1
+                self.check_status(url, response.status, via)
             return []
         crawl.shapes[page_shape] += 1
         first_of_shape = crawl.shapes[page_shape] == 1
         self.console.clear()
-        response = self.fetch_in_page(url)
+        with self.timed("open"):
+            response = self.fetch_in_page(url)
         if response is None:  # a download
             return []
         status, content_type = response
@@ -217,7 +260,10 @@ class Crawler:
             return []
         crawl.opened += 1
         facts = self.page.evaluate(PAGE_FACTS)
-        for kind, detail in text_findings(facts["text"]):
+        text = facts["text"]
+        for shown_as_code in sorted(facts["code"], key=len, reverse=True):
+            text = text.replace(shown_as_code, " ") if shown_as_code.strip() else text
+        for kind, detail in text_findings(text):
             crawl.add(url, kind, detail, via)
         duplicates = [i for i, n in Counter(facts["ids"]).items() if n > 1]
         if duplicates:
@@ -225,14 +271,24 @@ class Crawler:
         for message in self.console:
             crawl.add(url, "erreur dans la console", message, via)
         if first_of_shape:
-            self.check_layout(url, facts, via)
-            self.check_axe(url, via)
+            with self.timed("layout"):
+                self.check_layout(url, facts, via)
+            with self.timed("axe"):
+                self.check_axe(url, via)
         links = []
         for href in facts["links"]:
             link = normalise(self.base, href, url)
             if link:
                 links.append(link)
         return links
+
+    @contextmanager
+    def timed(self, what):
+        start = time.monotonic()
+        try:
+            yield
+        finally:
+            self.crawl.seconds[what] += time.monotonic() - start
 
     def fetch_in_page(self, url):
         try:
@@ -362,6 +418,7 @@ def main(argv):
                         "opened": crawl.opened,
                         "fetched": crawl.fetched,
                         "findings": len(crawl.findings),
+                        "seconds": {k: round(v, 1) for k, v in crawl.seconds.items()},
                     }
                 )
             )

@@ -26,7 +26,8 @@ def kinds(text):
         ("Cofinancement : True", "représentation Python"),
         ("Date : None", "représentation Python"),
         ("Les dossiers d'aide de la structure apparaîtront ici.", "texte provisoire"),
-        ("Cette page est à venir.", "texte provisoire"),
+        ("Cette fonctionnalité est à venir.", "texte provisoire"),
+        ("Le bilan 2\u202f025 des clauses", "année avec séparateur"),
     ],
 )
 def test_flags_what_a_person_must_not_read(text, kind):
@@ -47,6 +48,8 @@ def test_flags_what_a_person_must_not_read(text, kind):
         "Écrire à directeur@demo.iae.fr ou voir https://portail.example.org/a_b",
         "Télécharger courriers-2026-11-09.zip et lettre.pdf",
         "Réserve : non",
+        f"Lot 4\t2{NNBSP}016\t1{NNBSP}980",  # hours in a table
+        "Suivi à 12 mois : possible à partir du 28/12/2026 — à venir",
     ],
 )
 def test_lets_right_text_through(text):
