@@ -1,44 +1,15 @@
 """Every id of the DLA pages is unique, so that each label points to its own field (issue 14,
 item 12): the accompaniment page holds one form per step, with fields of the same name."""
 
-from collections import Counter
-from html.parser import HTMLParser
-
 import pytest
 from django.urls import reverse
 
+from tests.html_checks import assert_unique_ids
 from tests.structures.factories import StructureFactory
 
 from .factories import accompaniment_at, chargé
 
 pytestmark = pytest.mark.django_db
-
-
-class _Ids(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.ids, self.label_targets = Counter(), []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if attrs.get("id"):
-            self.ids[attrs["id"]] += 1
-        if tag == "label" and attrs.get("for"):
-            self.label_targets.append(attrs["for"])
-
-
-def parsed(content):
-    parser = _Ids()
-    parser.feed(content)
-    return parser
-
-
-def assert_unique_ids(content):
-    parser = parsed(content)
-    assert {i: n for i, n in parser.ids.items() if n > 1} == {}
-    # Every label points to an element of the page.
-    assert [t for t in parser.label_targets if t not in parser.ids] == []
-    return parser
 
 
 @pytest.fixture
