@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from . import views
 from .users import throttling
+from .users.forms import LoginForm
 
 admin.site.site_header = "Administration du portail IAE"
 admin.site.site_title = "Portail IAE"
@@ -11,7 +12,11 @@ admin.site.site_title = "Portail IAE"
 urlpatterns = [
     path("", views.home, name="home"),
     path(
-        "connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
+        "connexion/",
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=LoginForm
+        ),
+        name="login",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(

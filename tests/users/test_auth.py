@@ -36,7 +36,29 @@ def test_wrong_password_gives_french_error(client):
         reverse("login"), {"username": "marie.dupont@example.org", "password": "faux"}
     )
     assert response.status_code == 200
-    assert "Saisissez" in response.content.decode()
+    page = " ".join(response.content.decode().split())
+    message = (
+        "L'adresse e-mail ou le mot de passe est incorrect. Vérifiez-les : les majuscules "
+        "comptent dans le mot de passe."
+    )
+    assert page.replace("&#x27;", "'").count(message) == 1  # once, in French
+    assert "Saisissez un adresse" not in page
+
+
+def test_a_refused_form_says_its_error_once(rf):
+    # The shared form template: non-field errors above the fields, not again among them.
+    from django import forms
+    from django.template.loader import render_to_string
+
+    class Form(forms.Form):
+        name = forms.CharField(label="Nom")
+
+        def clean(self):
+            raise forms.ValidationError("Cette action n'est pas possible.")
+
+    html = render_to_string("includes/form.html", {"form": Form({"name": "x"})})
+    assert html.count("Cette action n&#x27;est pas possible.") == 1
+    assert '<label for="id_name">Nom' in html
 
 
 def test_create_user_normalises_email():
