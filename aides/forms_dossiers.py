@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from .enums import Opinion
 from .models import Commission
+from .presenters import money
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 
@@ -44,7 +45,7 @@ class InstructForm(TransitionForm):
         computed = self.dossier.computation.total if self.dossier.computation_id else None
         if computed is not None:
             self.fields["proposed_amount"].initial = computed
-            self.fields["proposed_amount"].help_text = f"Montant calculé : {computed} €."
+            self.fields["proposed_amount"].help_text = f"Montant calculé : {money(computed)}."
 
 
 class CommissionForm(TransitionForm):

@@ -150,6 +150,19 @@ def can_remove_document(user, document):
     return document.dossier.state == DossierState.BROUILLON and can_replace_document(user, document)
 
 
+def can_comment_dossier(user, dossier):
+    """Messages on a dossier: its actors (applicant, instruction, chef); readers (élus,
+    employees) read them."""
+    return bool(dossier_actors(user, dossier))
+
+
+def can_comment_internally(user, dossier):
+    """Internal comments, which the applicant never reads: the instruction and the chef."""
+    from .workflow import CHEF, INSTRUCTOR
+
+    return bool(dossier_actors(user, dossier) & {INSTRUCTOR, CHEF})
+
+
 def can_create_dossier(user, structure):
     from structures.perms import is_director_of
 

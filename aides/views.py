@@ -71,7 +71,11 @@ def scheme_detail(request, code):
         versions = list(scheme.versions.select_related("created_by").order_by("number"))
         spec = scheme.rule.PARAMETERS
         context["versions"] = [
-            (v, presenters.version_changes(spec, versions[i - 1].values if i else None, v.values))
+            (
+                v,
+                presenters.version_changes(spec, versions[i - 1].values if i else None, v.values),
+                presenters.person_label(v.created_by) if v.created_by_id else None,
+            )
             for i, v in enumerate(versions)
         ][::-1]
     return render(request, "aides/scheme_detail.html", context)

@@ -41,6 +41,18 @@ def _documents(user, dossier):
     }
 
 
+def _comments(dossier, staff):
+    """The messages its reader may read, each author named with their role (never their
+    address)."""
+    comments = list(
+        dossier.comments.select_related("author").filter(**({} if staff else {"internal": False}))
+    )
+    person = presenters.People(dossier)
+    for comment in comments:
+        comment.author_label = person(comment.author)
+    return comments
+
+
 def _context(request, dossier, forms=None):
     actors = perms.dossier_actors(request.user, dossier)
     staff = perms.is_dossier_staff(request.user, dossier)
@@ -60,13 +72,14 @@ def _context(request, dossier, forms=None):
         # Staff also see the replaced or removed documents, marked, after the current ones.
         **_documents(request.user, dossier),
         "missing": presenters.document_labels(services.dossiers.missing_documents(dossier)),
-        "comments": dossier.comments.select_related("author").filter(
-            **({} if staff else {"internal": False})
-        ),
-        "comment_form": CommentForm(),
+        "comments": _comments(dossier, staff),
+        "comment_form": CommentForm() if perms.can_comment_dossier(request.user, dossier) else None,
+        "can_comment_internally": perms.can_comment_internally(request.user, dossier),
         "instalments": dossier.instalments.all(),
         "payment_form": PaymentForm() if actors & {"instructor", "chef"} else None,
-        "history": audit_entries_for(dossier) if staff else None,
+        "history": presenters.dossier_history(
+            audit_entries_for(dossier).order_by("at", "pk"), dossier, staff=staff
+        ),
         "letters": (
             list(letters.KINDS.items())
             if dossier.state in (LETTER_STATES if staff else APPLICANT_LETTER_STATES)
@@ -111,7 +124,7 @@ def dossier_transition(request, uuid, name):
         except services.TransitionRefused as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"{transition.label} : c'est fait.")
+            messages.success(request, transition.done)
             return redirect(dossier)
     elif not transition.actors & perms.dossier_actors(request.user, dossier):
         raise PermissionDenied

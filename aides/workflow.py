@@ -16,7 +16,8 @@ APPLICANT, INSTRUCTOR, CHEF = "applicant", "instructor", "chef"
 @dataclass(frozen=True)
 class Transition:
     name: str
-    label: str
+    label: str  # the button: what the actor does
+    done: str  # the sentence once done: success message, history, notifications
     sources: tuple
     target: str
     actors: frozenset
@@ -28,20 +29,20 @@ class Transition:
 TRANSITIONS = {
     t.name: t
     for t in (
-        Transition("submit", "Déposer le dossier", (S.BROUILLON,), S.DEPOSE, frozenset({APPLICANT}), notify_applicant=True, notify_instructor=True),
-        Transition("start_instruction", "Commencer l'instruction", (S.DEPOSE,), S.EN_INSTRUCTION, frozenset({INSTRUCTOR, CHEF}), notify_applicant=True),
-        Transition("request_documents", "Demander un complément", (S.DEPOSE, S.EN_INSTRUCTION), S.COMPLEMENT_DEMANDE, frozenset({INSTRUCTOR, CHEF}), comment_required=True),
-        Transition("resubmit", "Renvoyer le dossier complété", (S.COMPLEMENT_DEMANDE,), S.EN_INSTRUCTION, frozenset({APPLICANT}), notify_instructor=True),
-        Transition("instruct", "Rendre l'avis d'instruction", (S.EN_INSTRUCTION,), S.INSTRUIT, frozenset({INSTRUCTOR, CHEF}), notify_applicant=False),
-        Transition("reopen", "Reprendre l'instruction", (S.INSTRUIT,), S.EN_INSTRUCTION, frozenset({INSTRUCTOR, CHEF}), comment_required=True, notify_applicant=False),
-        Transition("vote", "Enregistrer le vote de la commission", (S.INSTRUIT,), S.VOTE, frozenset({CHEF})),
-        Transition("refuse", "Enregistrer le refus de la commission", (S.INSTRUIT,), S.REFUSE, frozenset({CHEF}), comment_required=True),
-        Transition("notify", "Notifier la décision", (S.VOTE,), S.NOTIFIE, frozenset({INSTRUCTOR, CHEF})),
-        Transition("start_payment", "Premier versement", (S.NOTIFIE,), S.EN_PAIEMENT, frozenset({INSTRUCTOR, CHEF})),
-        Transition("settle", "Solder le dossier", (S.EN_PAIEMENT,), S.SOLDE, frozenset({INSTRUCTOR, CHEF})),
-        Transition("declare_inadmissible", "Déclarer irrecevable", (S.DEPOSE, S.EN_INSTRUCTION, S.COMPLEMENT_DEMANDE), S.IRRECEVABLE, frozenset({INSTRUCTOR, CHEF}), comment_required=True),
-        Transition("withdraw", "Retirer le dossier", (S.BROUILLON, S.DEPOSE, S.EN_INSTRUCTION, S.COMPLEMENT_DEMANDE, S.INSTRUIT), S.RETIRE, frozenset({APPLICANT}), notify_instructor=True),
-        Transition("close", "Classer sans suite", (S.DEPOSE, S.EN_INSTRUCTION, S.COMPLEMENT_DEMANDE, S.INSTRUIT), S.SANS_SUITE, frozenset({INSTRUCTOR, CHEF}), comment_required=True),
+        Transition("submit", "Déposer le dossier", "Le dossier a été déposé.", (S.BROUILLON,), S.DEPOSE, frozenset({APPLICANT}), notify_applicant=True, notify_instructor=True),
+        Transition("start_instruction", "Commencer l'instruction", "L'instruction du dossier a commencé.", (S.DEPOSE,), S.EN_INSTRUCTION, frozenset({INSTRUCTOR, CHEF}), notify_applicant=True),
+        Transition("request_documents", "Demander un complément", "Un complément a été demandé.", (S.DEPOSE, S.EN_INSTRUCTION), S.COMPLEMENT_DEMANDE, frozenset({INSTRUCTOR, CHEF}), comment_required=True),
+        Transition("resubmit", "Renvoyer le dossier complété", "Le dossier complété a été renvoyé.", (S.COMPLEMENT_DEMANDE,), S.EN_INSTRUCTION, frozenset({APPLICANT}), notify_instructor=True),
+        Transition("instruct", "Rendre l'avis d'instruction", "L'avis d'instruction a été rendu.", (S.EN_INSTRUCTION,), S.INSTRUIT, frozenset({INSTRUCTOR, CHEF}), notify_applicant=False),
+        Transition("reopen", "Reprendre l'instruction", "L'instruction a été reprise.", (S.INSTRUIT,), S.EN_INSTRUCTION, frozenset({INSTRUCTOR, CHEF}), comment_required=True, notify_applicant=False),
+        Transition("vote", "Enregistrer le vote de la commission", "Le vote de la commission a été enregistré.", (S.INSTRUIT,), S.VOTE, frozenset({CHEF})),
+        Transition("refuse", "Enregistrer le refus de la commission", "Le refus de la commission a été enregistré.", (S.INSTRUIT,), S.REFUSE, frozenset({CHEF}), comment_required=True),
+        Transition("notify", "Notifier la décision", "La décision a été notifiée.", (S.VOTE,), S.NOTIFIE, frozenset({INSTRUCTOR, CHEF})),
+        Transition("start_payment", "Premier versement", "Le premier versement a été payé.", (S.NOTIFIE,), S.EN_PAIEMENT, frozenset({INSTRUCTOR, CHEF})),
+        Transition("settle", "Solder le dossier", "Le dossier a été soldé.", (S.EN_PAIEMENT,), S.SOLDE, frozenset({INSTRUCTOR, CHEF})),
+        Transition("declare_inadmissible", "Déclarer irrecevable", "Le dossier a été déclaré irrecevable.", (S.DEPOSE, S.EN_INSTRUCTION, S.COMPLEMENT_DEMANDE), S.IRRECEVABLE, frozenset({INSTRUCTOR, CHEF}), comment_required=True),
+        Transition("withdraw", "Retirer le dossier", "Le dossier a été retiré.", (S.BROUILLON, S.DEPOSE, S.EN_INSTRUCTION, S.COMPLEMENT_DEMANDE, S.INSTRUIT), S.RETIRE, frozenset({APPLICANT}), notify_instructor=True),
+        Transition("close", "Classer sans suite", "Le dossier a été classé sans suite.", (S.DEPOSE, S.EN_INSTRUCTION, S.COMPLEMENT_DEMANDE, S.INSTRUIT), S.SANS_SUITE, frozenset({INSTRUCTOR, CHEF}), comment_required=True),
     )
 }  # fmt: skip
 

@@ -278,7 +278,7 @@ def _move(dossier, transition, *, actor, expected_version, comment="", **payload
             dossier,
             transition.name,
             staff=True,
-            intro=f"{transition.label} : le dossier est maintenant « {dossier.get_state_display()} ».",
+            intro=f"{transition.done} Il est maintenant « {dossier.get_state_display()} ».",
             comment=comment,
         )
     return dossier
@@ -425,9 +425,8 @@ def dossiers_vote(*, actor, items, commission, deliberation_number):
 @transaction.atomic
 def comment_add(*, actor, dossier, body, internal=False):
     """A message to the other side, or (staff only) an internal comment."""
-    actors = perms.dossier_actors(actor, dossier)
-    staff = bool(actors & {"instructor", "chef"})
-    if not actors or (internal and not staff):
+    staff = perms.can_comment_internally(actor, dossier)
+    if not perms.can_comment_dossier(actor, dossier) or (internal and not staff):
         raise PermissionDenied
     body = (body or "").strip()
     _require(body, "Le message est vide.")

@@ -212,3 +212,24 @@ def test_an_added_row_left_empty_does_not_block_the_simulation(client):
     data["positions-TOTAL_FORMS"] = "3"
     result = client.post(url, data).context["result"]
     assert result["total"] == "106650.00"
+
+
+def test_the_parameter_history_shows_only_what_changed_and_who_by_name(client, chef_service):
+    client.force_login(chef_service)
+    scheme = AidScheme.objects.get(code="ca-equipes-insertion")
+    url = reverse("aides:scheme_parameters", args=[scheme.code])
+    form = client.get(url).context["form"]
+    data = {name: field.initial for name, field in form.fields.items() if name != "reason"}
+    data.update(startup_per_member="700", reason="Délibération 2026-77")
+    assert client.post(url, data).status_code == 302
+    page = client.get(reverse("aides:scheme_detail", args=[scheme.code]))
+    [(version, changes, _), _] = page.context["versions"]
+    assert version.number == 2
+    assert [label for label, _, _ in changes] == [
+        {p.name: p.label for p in scheme.rule.PARAMETERS}["startup_per_member"]
+    ]
+    text = html.unescape(page.content.decode())
+    history = text[text.index("Historique des paramètres") :]
+    assert "600 € → 700 €" in history.replace("\u202f", " ")
+    assert chef_service.email not in history
+    assert f"{chef_service.get_full_name()} (chef de service, Conseil régional)" in history
