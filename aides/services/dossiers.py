@@ -20,6 +20,7 @@ from iae_portal.audit.services import audit_record, diff
 from .. import perms
 from ..enums import DocumentKind, DossierState
 from ..models import Dossier, DossierComment, Instalment
+from ..presenters import money
 from ..workflow import APPLICANT_EDITABLE, TRANSITIONS
 from .notifications import applicants_of, notify
 from .schemes import computation_record, jsonable
@@ -355,7 +356,7 @@ def instalment_pay(*, actor, instalment, paid_on, reference):
         changes={
             f"versement année {instalment.year}": [
                 None,
-                f"{instalment.amount} € le {paid_on:%d/%m/%Y} ({reference})",
+                f"{money(instalment.amount)} le {paid_on:%d/%m/%Y} ({reference})",
             ]
         },
     )

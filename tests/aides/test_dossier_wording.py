@@ -152,3 +152,10 @@ def test_document_replacements_read_as_sentences():
         "Une pièce a été remplacée : Devis, devis-faux.pdf par devis-signe.pdf.",
         [],
     )
+
+
+def test_the_payment_is_recorded_with_its_amount_in_french(lived):
+    from iae_portal.audit.models import AuditEntry
+
+    entry = AuditEntry.objects.get(action="dossier.payment", object_id=str(lived.uuid))
+    assert normalise(entry.changes["versement année 1"][1]) == "55 900,00 € le 01/12/2026 (M-1)"
