@@ -5,8 +5,13 @@ from django.utils import timezone
 from structures.models import Department
 
 from .enums import Clause, MarcheType
-from .models import Buyer, Facilitator, Lot
+from .models import Buyer, Facilitator, Lot, Marche
 from .querysets import behind_lot_ids
+
+
+def notification_years():
+    years = Marche.objects.dates("notification_date", "year", order="DESC")
+    return [(str(day.year), str(day.year)) for day in years]
 
 
 class MarcheFilter(django_filters.FilterSet):
@@ -19,8 +24,14 @@ class MarcheFilter(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(
         label="Type de marché", choices=MarcheType.choices, empty_label="Tous"
     )
-    year = django_filters.NumberFilter(
-        label="Année de notification", field_name="notification_date", lookup_expr="year"
+    # The years with contracts, as text: a number field would show « 2 025 » in the summary
+    # of the filters applied.
+    year = django_filters.ChoiceFilter(
+        label="Année de notification",
+        choices=notification_years,
+        field_name="notification_date",
+        lookup_expr="year",
+        empty_label="Toutes",
     )
     clause = django_filters.ChoiceFilter(
         label="Clause", choices=Clause.choices, method="filter_clause", empty_label="Toutes"

@@ -416,3 +416,13 @@ def test_a_contract_with_its_own_amount_shows_it(client, instructeur):
     lot = LotFactory(marche__amount_ht=1_500_000, amount_ht=1_000_000)
     content = get(client, instructeur, "clauses:detail", lot.marche.uuid).content.decode()
     assert "1\u00a0500\u00a0000,00&nbsp;€ HT</dd>" in content and "somme des lots" not in content
+
+
+def test_the_year_filter_of_the_list_is_shown_as_a_year(client, instructeur, lot):
+    content = get(client, instructeur, "clauses:list", year=2025).content.decode()
+    assert not re.search(r"\b2[\s\u00a0\u202f]025\b", content)
+    assert "2025" in content
+    assert get(client, instructeur, "clauses:list", year=2025).context["page"].paginator.count == 1
+    LotFactory(marche__notification_date=datetime.date(2024, 5, 1))
+    assert get(client, instructeur, "clauses:list", year=2024).context["page"].paginator.count == 1
+    assert get(client, instructeur, "clauses:list").context["page"].paginator.count == 2
