@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -194,7 +196,8 @@ def lot_candidates(request, uuid):
         {
             "lot": lot,
             "departments": departments,
-            "filter": {"form": form},
+            # What includes/filter_form.html reads of a FilterSet (iae_portal.filtering).
+            "filter": SimpleNamespace(form=form, is_bound=form.is_bound, errors=form.errors),
             "page": page,
             "page_sizes": PAGE_SIZES,
             "query": query.urlencode(),
