@@ -86,6 +86,15 @@ def not_ready_reason(dossier):
     return None
 
 
+def in_sentence(title):
+    """``"La Présidente du Conseil régional"`` → ``"la Présidente…"`` inside a sentence (a
+    leading article only: a person's name keeps its capital)."""
+    head, space, rest = title.partition(" ")
+    if head in ("La", "Le", "Les") or head.startswith("L'") or head.startswith("L’"):
+        return head[0].lower() + head[1:] + space + rest
+    return title
+
+
 def letter_context(dossier, letter_settings):
     reason = not_ready_reason(dossier)
     if reason:
@@ -97,6 +106,7 @@ def letter_context(dossier, letter_settings):
         "structure": dossier.structure,
         "scheme": dossier.campaign.scheme,
         "settings": letter_settings,
+        "signatory_in_sentence": in_sentence(letter_settings.signatory_name),
         "today": long_date(timezone.localdate()),
         "commission_date": long_date(commission_date) if commission_date else "",
         "amount": euros(dossier.voted_amount or 0),

@@ -38,7 +38,7 @@ TRANSITIONS = {
         Transition("vote", "Enregistrer le vote de la commission", "Le vote de la commission a été enregistré.", (S.INSTRUIT,), S.VOTE, frozenset({CHEF})),
         Transition("refuse", "Enregistrer le refus de la commission", "Le refus de la commission a été enregistré.", (S.INSTRUIT,), S.REFUSE, frozenset({CHEF}), comment_required=True),
         Transition("notify", "Notifier la décision", "La décision a été notifiée.", (S.VOTE,), S.NOTIFIE, frozenset({INSTRUCTOR, CHEF})),
-        Transition("start_payment", "Premier versement", "Le premier versement a été payé.", (S.NOTIFIE,), S.EN_PAIEMENT, frozenset({INSTRUCTOR, CHEF})),
+        Transition("start_payment", "Premier versement", "Le dossier est passé en paiement.", (S.NOTIFIE,), S.EN_PAIEMENT, frozenset({INSTRUCTOR, CHEF})),
         Transition("settle", "Solder le dossier", "Le dossier a été soldé.", (S.EN_PAIEMENT,), S.SOLDE, frozenset({INSTRUCTOR, CHEF})),
         Transition("declare_inadmissible", "Déclarer irrecevable", "Le dossier a été déclaré irrecevable.", (S.DEPOSE, S.EN_INSTRUCTION, S.COMPLEMENT_DEMANDE), S.IRRECEVABLE, frozenset({INSTRUCTOR, CHEF}), comment_required=True),
         Transition("withdraw", "Retirer le dossier", "Le dossier a été retiré.", (S.BROUILLON, S.DEPOSE, S.EN_INSTRUCTION, S.COMPLEMENT_DEMANDE, S.INSTRUIT), S.RETIRE, frozenset({APPLICANT}), notify_instructor=True),

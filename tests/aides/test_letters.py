@@ -160,3 +160,24 @@ def test_staff_configure_the_letterhead_and_signatory(
     )
     text = normalise(text)
     assert "Région Grand Est" in text and "Franck Leroy" in text and "Strasbourg, le" in text
+
+
+@pytest.mark.parametrize(
+    ("title", "in_text"),
+    [
+        ("La Présidente du Conseil régional", "la Présidente du Conseil régional"),
+        ("L'élu délégué", "l'élu délégué"),
+        ("Marie Dupont", "Marie Dupont"),
+        ("Laure Martin", "Laure Martin"),
+    ],
+)
+def test_the_signatory_inside_a_sentence_loses_only_a_leading_articles_capital(title, in_text):
+    assert letters.in_sentence(title) == in_text
+
+
+@pytest.mark.django_db
+def test_the_convention_names_the_signatory_as_a_sentence_does(draft_voted):
+    settings = LetterSettings.current()
+    settings.signatory_name = "La Présidente du Conseil régional"
+    html = letters.render_letter_html("convention", draft_voted, settings)
+    assert "représentée par la Présidente du Conseil régional" in html
