@@ -54,13 +54,17 @@ def _text(field, value):
 
 def active_filters(filterset):
     """``[(label, value text or None)]`` of what a bound ``filterset`` applies, in the form's
-    order; empty values, boxes left unticked and defaults are not filters."""
-    if filterset is None or not filterset.is_bound:
+    order; empty values, boxes left unticked and defaults are not filters. A page without a
+    FilterSet may give anything holding its ``form`` (an object or a dict)."""
+    form = getattr(filterset, "form", None)
+    if form is None and isinstance(filterset, dict):
+        form = filterset.get("form")
+    if form is None or not form.is_bound:
         return []
-    filterset.errors  # noqa: B018 -- validates the form
-    cleaned = getattr(filterset.form, "cleaned_data", {})
+    form.errors  # noqa: B018 -- validates the form
+    cleaned = getattr(form, "cleaned_data", {})
     active = []
-    for name, field in filterset.form.fields.items():
+    for name, field in form.fields.items():
         value = cleaned.get(name)
         if value is None or value is False or value in ("", [], ()):
             continue

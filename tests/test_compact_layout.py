@@ -91,3 +91,20 @@ def test_filters_with_an_error_stay_open(client, instructeur):
     block = filters_block(response.content.decode())
     assert block.startswith('<details class="filters card" open>')
     assert "Certains filtres sont invalides" in block
+
+
+def test_the_summary_reads_a_bare_form_too():
+    """A page may give the shared filter form a plain form instead of a FilterSet."""
+    from django import forms
+
+    from iae_portal.filtering import active_filters
+
+    class Search(forms.Form):
+        q = forms.CharField(label="Nom", required=False)
+        year = forms.IntegerField(label="Année", required=False)
+
+    assert active_filters({"form": Search({"q": "Saulnois", "year": ""})}) == [
+        ("Nom", "« Saulnois »")
+    ]
+    assert active_filters({"form": Search()}) == [] and active_filters(None) == []
+    assert active_filters({"form": Search({"year": "douze"})}) == []  # invalid: left out
