@@ -103,5 +103,7 @@ def test_a_chargés_files_name_their_dla(client, year_2026):
     values = dict(rows(response)[1:])
     assert values["Département"] == "57 — Moselle"
     assert values["Prestations avec au moins une SIAE bénéficiaire"] == "0"
+    page = client.get(reverse("dla:bilan"), {"year": 2026}).content.decode()
+    assert "DLA du département 57" in page
     response = client.get(reverse("dla:bilan_pdf"), {"year": 2026})
     assert 'filename="bilan-dla-2026-57.pdf"' in response["Content-Disposition"]
