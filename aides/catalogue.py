@@ -103,18 +103,6 @@ def _alphabetical(text):
     return "".join(c for c in letters if not unicodedata.combining(c))
 
 
-def campaign_label(campaign):
-    """A call's own name, without the scheme's name that calls often start with
-    (« Équipes d'insertion — appel 2026 » under its scheme reads « appel 2026 »)."""
-    name = campaign.name.strip()
-    scheme_name = campaign.scheme.name.strip()
-    if _key(name).startswith(_key(scheme_name)):
-        rest = name[len(scheme_name) :].lstrip(" —–-:,·").strip()
-        if rest:
-            return rest[0].upper() + rest[1:]
-    return name
-
-
 def funded(scheme):
     """``[(title, [wording])]``: what the scheme funds, in its words, as the forms offer it."""
     rows = []

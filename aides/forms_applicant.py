@@ -48,7 +48,7 @@ class StructureChoiceField(forms.ModelChoiceField):
 
 class CampaignChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.scheme.name} — {obj.name} (jusqu'au {obj.closes_on:%d/%m/%Y})"
+        return f"{obj.scheme.name} — {obj.label_under_scheme} (jusqu'au {obj.closes_on:%d/%m/%Y})"
 
 
 class DossierCreateForm(forms.Form):

@@ -49,8 +49,7 @@ def scheme_list(request):
     region = catalogue.chosen_region(request)
     shown = catalogue.in_region(schemes, region)
     rows = [
-        (scheme, [(catalogue.campaign_label(c), c) for c in scheme.open_campaigns])
-        for scheme in shown
+        (scheme, [(c.label_under_scheme, c) for c in scheme.open_campaigns]) for scheme in shown
     ]
     context = {"schemes": shown, "rows": rows, **_region_context(schemes, region)}
     return render(request, "aides/scheme_list.html", context)
@@ -159,7 +158,7 @@ def _filing_form(request, scheme, structure, kind):
     return FilingForm(
         data,
         structures=structures,
-        campaigns=[(c, catalogue.campaign_label(c)) for c in campaigns],
+        campaigns=[(c, c.label_under_scheme) for c in campaigns],
         prefix="depot",
     )
 

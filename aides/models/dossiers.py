@@ -13,6 +13,10 @@ from ..workflow import APPLICANT_LABELS
 from .schemes import MONEY, AidComputation, AidScheme
 
 
+def _folded(name):
+    return name.casefold().replace("’", "'")
+
+
 class Campaign(models.Model):
     """A call for applications of one scheme: its dates, envelope and commissions."""
 
@@ -45,6 +49,17 @@ class Campaign(models.Model):
 
     def get_absolute_url(self):
         return reverse("aides:campaign_dashboard", args=[self.uuid])
+
+    @property
+    def label_under_scheme(self):
+        """The call's own name where its scheme's name is shown beside it: calls often start
+        with it (« Équipes d'insertion — appel 2026 » under its scheme reads « Appel 2026 »)."""
+        name, scheme_name = self.name.strip(), self.scheme.name.strip()
+        if _folded(name).startswith(_folded(scheme_name)):
+            rest = name[len(scheme_name) :].lstrip(" —–-:,·").strip()
+            if rest:
+                return rest[0].upper() + rest[1:]
+        return name
 
     def is_open_on(self, day):
         return self.opens_on <= day <= self.closes_on

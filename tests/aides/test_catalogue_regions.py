@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from aides import catalogue
 from aides.models import AidScheme
-from tests.aides.factories import CampaignFactory
+from tests.aides.factories import CampaignFactory, move
 from tests.structures.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +123,26 @@ def test_the_simulator_offers_the_schemes_of_the_visitor_s_region(client, direct
 
 def test_campaign_label_keeps_a_name_that_does_not_repeat_the_scheme():
     campaign = CampaignFactory(name="Appel à projets 2026")
-    assert catalogue.campaign_label(campaign) == "Appel à projets 2026"
-    campaign.name = "Équipes d'insertion"
-    assert catalogue.campaign_label(campaign) == "Équipes d'insertion"
+    assert campaign.label_under_scheme == "Appel à projets 2026"
+    campaign.name = campaign.scheme.name
+    assert campaign.label_under_scheme == campaign.scheme.name  # nothing else to show
+    campaign.name = f"{campaign.scheme.name.upper()} — appel 2027"
+    assert campaign.label_under_scheme == "Appel 2027"
+
+
+@pytest.mark.parametrize("who", ["director", "instructeur"])
+def test_pages_name_the_call_without_repeating_its_scheme(client, draft, instructeur, who):
+    draft.campaign.name = f"{draft.campaign.scheme.name} — appel 2026"
+    draft.campaign.save()
+    move(draft, draft.structure.memberships.get().user, "submit")
+    user = draft.structure.memberships.get().user if who == "director" else instructeur
+    client.force_login(user)
+    pages = [draft.get_absolute_url()]
+    pages.append(reverse("aides:my_dossiers") if who == "director" else reverse("aides:queue"))
+    for url in pages:
+        text = html.unescape(client.get(url).content.decode())
+        scheme = draft.campaign.scheme.name
+        assert "Appel 2026" in text, url
+        # Beside the scheme's name, the call's own name only.
+        assert f"{scheme} · {scheme}" not in text, url
+        assert f'<span class="muted">{scheme} — appel 2026' not in text, url
