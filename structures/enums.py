@@ -25,6 +25,23 @@ class StructureKind(models.TextChoices):
     COLLECTIF = "COLLECTIF", "Collectif"
 
 
+# Kinds whose code is the acronym people use (« ACI · 67 »); the others are named in words.
+KINDS_KNOWN_BY_ACRONYM = frozenset(
+    {
+        StructureKind.ACI,
+        StructureKind.AI,
+        StructureKind.EI,
+        StructureKind.ETTI,
+        StructureKind.EITI,
+        StructureKind.GEIQ,
+        StructureKind.EPCI,
+        StructureKind.CREPI,
+        StructureKind.EA,
+        StructureKind.ESAT,
+        StructureKind.PTCE,
+    }
+)
+
 SIAE_KINDS = frozenset(
     {
         StructureKind.ACI,

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..enums import (
+    KINDS_KNOWN_BY_ACRONYM,
     SIAE_KINDS,
     ConventionKind,
     FiguresSource,
@@ -79,6 +80,14 @@ class Structure(models.Model):
 
     def get_absolute_url(self):
         return reverse("structures:detail", args=[self.siret])
+
+    @property
+    def kind_short(self):
+        """The kind as a short column shows it: its acronym when people use one (ACI, EI…),
+        else its name (« Association », « Régie de quartier ou de territoire »)."""
+        if self.kind in KINDS_KNOWN_BY_ACRONYM:
+            return self.kind
+        return self.get_kind_display()
 
     @property
     def siren(self):

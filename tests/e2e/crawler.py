@@ -59,6 +59,7 @@ PLACEHOLDERS = re.compile(
 )
 EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|\b[\w-]+\.(?:fr|org|com|net|eu)\b")
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+UPPER_SNAKE = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")  # PORTEUR_PROJET
 # A dotted code such as ``dossier.submit``; file names and domains are not codes.
 DOTTED = re.compile(r"\b[a-z][a-z_]*\.[a-z][a-z_]+\b")
 FILE_EXTENSIONS = {"pdf", "csv", "xlsx", "zip", "png", "jpg", "jpeg", "json", "txt", "svg", "xls"}
@@ -140,7 +141,7 @@ def text_findings(text):
     for match in PLACEHOLDERS.finditer(text):
         found.append(("texte provisoire", context(text, match)))
     readable = EMAIL_OR_URL.sub(" ", text)
-    for match in SNAKE.finditer(readable):
+    for match in [*SNAKE.finditer(readable), *UPPER_SNAKE.finditer(readable)]:
         found.append(("code interne", context(readable, match)))
     for match in DOTTED.finditer(readable):
         if match.group().rsplit(".", 1)[1] not in FILE_EXTENSIONS:

@@ -22,6 +22,7 @@ def kinds(text):
         ("dossier.submit : brouillon → depose", "code interne"),
         ("∅ → brouillon", "codes reliés par une flèche"),
         ("Champ modifié : closed_on", "code interne"),
+        ("Type : PORTEUR_PROJET", "code interne"),
         ("Thèmes : ['salaries', 'conseil']", "représentation Python"),
         ("Cofinancement : True", "représentation Python"),
         ("Date : None", "représentation Python"),

@@ -159,3 +159,17 @@ def test_department_codes_of_each_region_are_those_in_the_database():
         assert set(department_codes(region.code)) == stored, region.code
     assert department_codes("44") == ("08", "10", "51", "52", "54", "55", "57", "67", "68", "88")
     assert department_codes("00") == ()
+
+
+@pytest.mark.parametrize(
+    ("kind", "shown"),
+    [
+        ("ACI", "ACI"),
+        ("ETTI", "ETTI"),
+        ("ASSOCIATION", "Association"),
+        ("RESEAU", "Réseau de l'IAE"),
+        ("PORTEUR_PROJET", "Porteur de projet (structure en création)"),
+    ],
+)
+def test_kind_short_is_the_acronym_people_use_or_the_name(kind, shown):
+    assert Structure(kind=kind).kind_short == shown
