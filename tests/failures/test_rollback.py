@@ -5,6 +5,7 @@ e-mails scheduled after commit all go, or none does."""
 import pytest
 from django.core import mail
 
+from aides import services
 from aides.models import DossierComment, Instalment, Notification
 from aides.services import dossiers as dossier_services
 from iae_portal.audit.models import AuditEntry
@@ -88,7 +89,7 @@ def test_a_bulk_vote_keeps_each_dossier_whole(
         actor=director, dossier=other, expected_version=other.version, data=CA_DATA
     )
     for kind in other.campaign.scheme.required_documents:
-        dossier_services.document_add(
+        services.document_add(
             actor=director, dossier=other, kind=kind, upload=pdf_upload(f"{kind}.pdf")
         )
     move(other, director, "submit")

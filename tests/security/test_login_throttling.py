@@ -34,7 +34,7 @@ def test_five_failures_lock_the_account_out_with_a_french_page(client, marie, se
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         response = attempt(client, marie.email, "mauvais")
         assert response.status_code == 200
-        assert "mot de passe valides" in response.content.decode()
+        assert "mot de passe est incorrect" in response.content.decode()
     response = attempt(client, marie.email, "mauvais")
     assert response.status_code == 429
     page = response.content.decode()

@@ -80,10 +80,10 @@ def test_password_reset_sends_a_french_mail(client):
 @pytest.mark.parametrize(
     ("role", "marker"),
     [
-        (Role.INSTRUCTEUR, "Structures par type"),
-        (Role.CHEF_SERVICE, "Structures par type"),
-        (Role.LECTEUR, "Structures par type"),
-        (Role.ADMIN, "Structures par type"),
+        (Role.INSTRUCTEUR, "Dossiers d'aide à traiter"),
+        (Role.CHEF_SERVICE, "Dossiers d'aide à traiter"),
+        (Role.LECTEUR, "Les chiffres clés"),
+        (Role.ADMIN, "Dossiers d'aide à traiter"),
         (Role.SIAE, "Mes structures"),
         (Role.DLA, "chargés de mission DLA"),
         (Role.FACILITATEUR, "facilitateurs des clauses sociales"),
