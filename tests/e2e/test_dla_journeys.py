@@ -40,7 +40,9 @@ def test_chargé_logs_a_request_saves_the_diagnostic_and_reads_the_bilan(journey
     assert accompaniment.dla.department.code == "54"
 
     page.locator("#id_diagnostic-date").fill(today.isoformat())
-    page.locator("#id_diagnostic-situation").fill("Trésorerie tendue, conventionnement à renouveler.")
+    page.locator("#id_diagnostic-situation").fill(
+        "Trésorerie tendue, conventionnement à renouveler."
+    )
     page.locator("#id_diagnostic-objectives").fill("Consolider le modèle économique.")
     page.locator("#id_diagnostic-priorities").fill("Tableau de bord financier.")
     page.get_by_label("Salariés", exact=True).check()
