@@ -20,11 +20,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
 
+from iae_portal.audit.models import AuditEntry
 from iae_portal.users.enums import Role
 from iae_portal.users.models import User
 from structures.demo_data import BATCH_SIZE, REGION_CODE
@@ -66,6 +68,7 @@ from .models import (
 )
 from .services import jsonable
 from .services.dossiers import split_voted
+from .workflow import APPLICANT, TRANSITIONS
 
 
 @dataclass
@@ -115,6 +118,7 @@ class _Row:
     documents: list
     comments: list
     instalments: list
+    history: list  # (at, actor, action, changes, reason) as the services would have written
 
 
 def seed(rng, *, structures, today=None, dossiers=None):
@@ -139,6 +143,7 @@ def seed(rng, *, structures, today=None, dossiers=None):
     _bulk(AidComputation, [row.computation for row in rows if row.computation])
     demo.dossiers = _bulk(Dossier, [row.dossier for row in rows])
     _stamp(rows)
+    _history_entries(rows)
     _write_pdfs()
     demo.documents = _bulk(DossierDocument, [d for row in rows for d in row.documents])
     demo.comments = _bulk(DossierComment, [c for row in rows for c in row.comments])
@@ -161,6 +166,28 @@ def _stamp(rows):
         )  # fmt: skip
     for row in rows:
         row.dossier.created_at, row.dossier.updated_at = row.created_at, row.updated_at
+        row.dossier.reference = f"{row.dossier.campaign.opens_on.year}-{row.dossier.pk:06d}"
+
+
+def _history_entries(rows):
+    """The audit entries of each dossier's path, so that its history reads as if the people
+    of the demo had walked it through the services."""
+    dossier_type = ContentType.objects.get_for_model(Dossier)
+
+    def entry(row, at, actor, action, changes, reason):
+        return AuditEntry(
+            at=at,
+            actor=actor,
+            actor_label=actor.email if actor else "système",
+            action=action,
+            object_type=dossier_type,
+            object_id=str(row.dossier.uuid),
+            object_repr=str(row.dossier)[:255],
+            changes=changes,
+            reason=reason,
+        )
+
+    _bulk(AuditEntry, [entry(row, *event) for row in rows for event in row.history])
 
 
 def reset():
@@ -409,15 +436,38 @@ def _dossier(rng, plan, staff, now, today):
         instalment.dossier = dossier
         instalment.paid_by = (instructor or staff["chef"]) if instalment.paid_on else None
     until = dossier.submitted_at or max([data_at, *times])
+    documents = _documents(rng, plan, dossier, drafted, created_at, until)
+    comments = _comments(rng, dossier, zip(steps, times, strict=True), instructor, staff)
     return _Row(
         dossier=dossier,
         computation=computation,
         created_at=created_at,
         updated_at=max([data_at, *times]),
-        documents=_documents(rng, plan, dossier, drafted, created_at, until),
-        comments=_comments(rng, dossier, zip(steps, times, strict=True), instructor, staff),
+        documents=documents,
+        comments=comments,
         instalments=instalments,
+        history=_history(plan, steps, times, created_at, instructor, staff, comments),
     )
+
+
+def _history(plan, steps, times, created_at, instructor, staff, comments):
+    """``[(at, actor, action, changes, reason)]``: the creation, then each step by whom the
+    workflow lets fire it, with the reason given to the applicant when there was one."""
+    reasons = {comment.created_at: comment.body for comment in comments}
+    history = [(created_at, plan.applicant, "dossier.create", {"state": [None, S.BROUILLON]}, "")]
+    state = S.BROUILLON
+    for step, at in zip(steps, times, strict=True):
+        transition = TRANSITIONS[step]
+        if APPLICANT in transition.actors:
+            actor = plan.applicant
+        elif step in ("vote", "refuse"):
+            actor = staff["chef"]
+        else:
+            actor = instructor or staff["chef"]
+        changes = {"state": [state, transition.target]}
+        history.append((at, actor, f"dossier.{step}", changes, reasons.get(at, "")))
+        state = transition.target
+    return history
 
 
 def _instalments(rng, state, output, voted, notified, today):

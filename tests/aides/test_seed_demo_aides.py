@@ -5,6 +5,7 @@ import random
 from collections import Counter
 from decimal import Decimal
 from io import StringIO
+from itertools import pairwise
 
 import pytest
 from django.core.files.storage import default_storage
@@ -17,6 +18,7 @@ from aides import demo
 from aides.enums import DossierState as S
 from aides.models import AidComputation, Campaign, Dossier, DossierDocument, Instalment
 from aides.workflow import TRANSITIONS
+from iae_portal.audit.models import AuditEntry
 from iae_portal.users.enums import REGIONAL_WRITER_ROLES
 from iae_portal.users.models import User
 
@@ -195,3 +197,21 @@ def test_voted_amount_is_split_like_the_services_do():
     assert [year for year, _ in split] == [1, 2]
     assert sum(amount for _, amount in split) == Decimal("50000.00")
     assert demo.split_voted([], Decimal("1200.00")) == [(1, Decimal("1200.00"))]
+
+
+def test_demo_dossiers_have_the_history_of_their_path(seeded, client):
+    """Each demo dossier's history starts at its creation and ends in its state, each step
+    by a person the workflow lets fire it; its page tells it in words."""
+    walked = Dossier.objects.exclude(state=S.BROUILLON).select_related("campaign")[:40]
+    for dossier in walked:
+        entries = list(AuditEntry.objects.filter(object_id=str(dossier.uuid)).order_by("at", "pk"))
+        assert entries[0].action == "dossier.create"
+        states = [entry.changes["state"] for entry in entries]
+        assert all(before[1] == after[0] for before, after in pairwise(states))
+        assert states[-1][1] == dossier.state
+        assert all(entry.actor is not None for entry in entries)
+        assert [entry.at for entry in entries] == sorted(entry.at for entry in entries)
+    client.force_login(User.objects.get(email="instructeur@demo.iae.fr"))
+    page = client.get(walked[0].get_absolute_url()).content.decode()
+    assert "Aucune étape enregistrée" not in page
+    assert "Le dossier a été déposé." in page
