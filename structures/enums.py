@@ -25,23 +25,6 @@ class StructureKind(models.TextChoices):
     COLLECTIF = "COLLECTIF", "Collectif"
 
 
-# Kinds whose code is the acronym people use (« ACI · 67 »); the others are named in words.
-KINDS_KNOWN_BY_ACRONYM = frozenset(
-    {
-        StructureKind.ACI,
-        StructureKind.AI,
-        StructureKind.EI,
-        StructureKind.ETTI,
-        StructureKind.EITI,
-        StructureKind.GEIQ,
-        StructureKind.EPCI,
-        StructureKind.CREPI,
-        StructureKind.EA,
-        StructureKind.ESAT,
-        StructureKind.PTCE,
-    }
-)
-
 SIAE_KINDS = frozenset(
     {
         StructureKind.ACI,
@@ -53,6 +36,16 @@ SIAE_KINDS = frozenset(
         StructureKind.RQ,
     }
 )
+
+# Kinds whose code is the acronym people use (« ACI · 67 »); the others are named in words
+# (« Régie de quartier ou de territoire », « Association »).
+KINDS_KNOWN_BY_ACRONYM = (SIAE_KINDS - {StructureKind.RQ}) | {
+    StructureKind.EPCI,
+    StructureKind.CREPI,
+    StructureKind.EA,
+    StructureKind.ESAT,
+    StructureKind.PTCE,
+}
 
 
 class ConventionKind(models.TextChoices):

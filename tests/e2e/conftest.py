@@ -19,26 +19,13 @@ import pytest
 from django.conf import settings
 
 from tests.aides.conftest import campaign, commission, draft  # noqa: F401 (dossier fixtures)
+from tests.e2e.crawler import AXE_OPTIONS, BLOCKING_IMPACTS, CHROMIUM, CHROMIUM_FLAGS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 AXE = Path(
     os.environ.get("IAE_AXE_JS", settings.BASE_DIR / "var/e2e/node_modules/axe-core/axe.min.js")
 )
 SCREENSHOTS = settings.BASE_DIR / "var" / "screenshots"
 PASSWORD = "motdepasse-de-test"  # tests/structures/factories.UserFactory's
-# WCAG 2.1 A and AA rules; what is "serious" or "critical" fails the journey.
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-BLOCKING_IMPACTS = {"serious", "critical"}
 
 
 @pytest.fixture(scope="session")
