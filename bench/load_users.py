@@ -263,18 +263,19 @@ def user_mix(total, api_available):
     return counts
 
 
-async def run_user(browser, kind, *, deadline, login=None, token=None):
+async def run_user(browser, kind, *, deadline, login=None, token=None, rounds=None):
     """Log in (people) then repeat the scenario of ``kind`` until ``deadline`` (a
-    ``time.monotonic()`` value). Returns the number of scenario rounds."""
+    ``time.monotonic()`` value), or ``rounds`` times whatever the time (``deadline`` None).
+    Returns the number of scenario rounds."""
     if login is not None and not await browser.login(*login):
         return 0
     state = {"token": token}
-    rounds = 0
+    done = 0
     browser.deadline = deadline
-    while not browser.expired:
+    while (done < rounds) if rounds is not None else not browser.expired:
         await SCENARIOS[kind](browser, state)
-        rounds += 1
-    return rounds
+        done += 1
+    return done
 
 
 async def run_load(
@@ -284,12 +285,14 @@ async def run_load(
     duration,
     think,
     forwarded_https,
+    rounds=None,
     login_concurrency=2,
     meter=None,
     seed=2026,
 ):
     """Every user logs in (``login_concurrency`` at a time; the ``login`` figures, apart),
-    then all run for ``duration`` seconds. ``users`` is ``[(kind, login or None, token or
+    then all run for ``duration`` seconds (or each its scenario ``rounds`` times, however long
+    that takes: ``duration`` None). ``users`` is ``[(kind, login or None, token or
     None)]``; ``meter`` (``start()``, ``stop()`` giving a dict) measures the run only.
     Returns the ``Recorder`` of the logins and that of the run, and the run's figures: its
     wall time, the client's CPU share and the meter's."""
@@ -323,10 +326,10 @@ async def run_load(
         if meter is not None:
             meter.start()
         cpu, start = time.process_time(), time.monotonic()
-        deadline = start + duration
+        deadline = start + duration if duration is not None else None
         await asyncio.gather(
             *(
-                run_user(browser, kind, deadline=deadline, token=token)
+                run_user(browser, kind, deadline=deadline, token=token, rounds=rounds)
                 for browser, (kind, _, token) in zip(browsers, users, strict=True)
             )
         )
