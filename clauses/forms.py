@@ -3,6 +3,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 
 from iae_portal.forms import CsvUploadField
 from structures.enums import StructureKind
@@ -209,7 +210,11 @@ class LotHoursForm(forms.Form):
         for name in FACTORS:
             default = getattr(self.buyer, name)
             if default is not None:
-                shown = f"{default * 100:g} %" if name in self.PERCENT_FIELDS else f"{default} €"
+                shown = (
+                    f"{number_format(_plain(default * 100), force_grouping=True)}\u00a0%"
+                    if name in self.PERCENT_FIELDS
+                    else f"{number_format(default, 2, force_grouping=True)}\u00a0€"
+                )
                 self.fields[name].help_text = f"Vide : valeur de l'acheteur ({shown})."
             else:
                 self.fields[name].help_text = "L'acheteur n'a pas de valeur par défaut."
@@ -243,3 +248,8 @@ class LotHoursForm(forms.Form):
         if self.cleaned_data["method"] == self.TYPE:
             return {"hours": self.cleaned_data["hours"]}
         return {"factors": self.factors}
+
+
+def _plain(value):
+    """A Decimal without trailing zeros nor exponent (7.500 → 7.5, 40.0 → 40)."""
+    return value.quantize(1) if value == value.to_integral() else value.normalize()

@@ -1,6 +1,7 @@
 """The hours a lot requires, computed (clauses.md: amount × labour share × insertion rate /
 hourly cost, rounded to the hour) or typed, by the clause officer."""
 
+import html
 from decimal import Decimal
 
 import pytest
@@ -117,3 +118,17 @@ def test_the_contract_page_links_to_the_form_for_writers_only(client, instructeu
         client.force_login(user)
         content = client.get(reverse("clauses:detail", args=[lot.marche.uuid])).content.decode()
         assert (url in content) is shown
+
+
+def test_the_buyers_defaults_are_shown_in_french(client, instructeur):
+    lot = LotFactory(
+        marche__buyer__labour_share=Decimal("0.4"),
+        marche__buyer__insertion_rate=Decimal("0.075"),
+        marche__buyer__hourly_cost=Decimal("1032.5"),
+    )
+    client.force_login(instructeur)
+    page = client.get(reverse("clauses:lot_hours", args=[lot.uuid])).content.decode()
+    page = html.unescape(page)
+    assert "valeur de l'acheteur (1\u00a0032,50\u00a0€)" in page
+    assert "valeur de l'acheteur (7,5\u00a0%)" in page
+    assert "valeur de l'acheteur (40\u00a0%)" in page
