@@ -21,7 +21,8 @@ from iae_portal.users.enums import Role
 from structures import services as structure_services
 from structures.enums import MembershipRole
 from structures.models import Structure
-from tests.aides.factories import CA_DATA, CampaignFactory, CommissionFactory, move, pdf_upload
+from tests.aides.dossier_paths import dossier_at
+from tests.aides.factories import CampaignFactory, CommissionFactory, move
 from tests.structures.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,19 +53,13 @@ def test_a_dossiers_life_is_journalled_with_states_and_amounts(
     director_a, structure_a, instructeur, chef_service
 ):
     campaign = CampaignFactory()
-    dossier = aides_services.dossier_create(
-        actor=director_a, structure=structure_a, campaign=campaign
+    dossier = dossier_at(
+        "instruit",
+        structure=structure_a,
+        director=director_a,
+        campaign=campaign,
+        instructeur=instructeur,
     )
-    aides_services.dossier_save_data(
-        actor=director_a, dossier=dossier, expected_version=dossier.version, data=CA_DATA
-    )
-    for kind in campaign.scheme.required_documents:
-        aides_services.document_add(
-            actor=director_a, dossier=dossier, kind=kind, upload=pdf_upload(f"{kind}.pdf")
-        )
-    move(dossier, director_a, "submit")
-    move(dossier, instructeur, "start_instruction")
-    move(dossier, instructeur, "instruct", opinion="favorable")
     commission = CommissionFactory(campaign=campaign)
     move(dossier, chef_service, "vote", commission=commission, deliberation_number="CP-2026-7")
     (submit,) = entries("dossier.submit", dossier)
@@ -352,7 +347,7 @@ def test_no_code_in_the_journal_of_every_app(
     """Entries as the services of every app write them, read as a person reads them."""
     from clauses import services as clauses_services
     from iae_portal.api import services as api_services
-    from tests.aides.factories import CampaignFactory, CommissionFactory, move
+    from tests.aides.factories import CampaignFactory, CommissionFactory
     from tests.clauses.factories import LotFactory
 
     scheme = AidScheme.objects.get(code="pc-emplois-tremplin-environnement")
@@ -375,19 +370,13 @@ def test_no_code_in_the_journal_of_every_app(
         role=MembershipRole.SALARIE,
     )
     campaign = CampaignFactory()
-    dossier = aides_services.dossier_create(
-        actor=director_a, structure=structure_a, campaign=campaign
+    dossier_at(
+        "instruit",
+        structure=structure_a,
+        director=director_a,
+        campaign=campaign,
+        instructeur=instructeur,
     )
-    aides_services.dossier_save_data(
-        actor=director_a, dossier=dossier, expected_version=dossier.version, data=CA_DATA
-    )
-    for kind in campaign.scheme.required_documents:
-        aides_services.document_add(
-            actor=director_a, dossier=dossier, kind=kind, upload=pdf_upload(f"{kind}.pdf")
-        )
-    move(dossier, director_a, "submit")
-    move(dossier, instructeur, "start_instruction")
-    move(dossier, instructeur, "instruct", opinion="favorable")
     CommissionFactory(campaign=campaign)
     clauses_services.lot_set_hours(actor=admin_user, lot=LotFactory(), hours=Decimal("1200"))
     api_services.api_client_create(actor=admin_user, name="Outil du réseau", scope="read")
