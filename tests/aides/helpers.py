@@ -12,7 +12,7 @@ from aides.presets import PRESETS
 from aides.rules import RULES, clean, evaluate, parse_case
 from aides.rules import has_amount_rule as rule_has_amount
 
-# A copy of ../shared/domain/aid-cases.json, so that the repository stands alone.
+# A copy of the shared domain file aid-cases.json, so that the repository stands alone.
 CASES_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "aid-cases.json"
 PRESETS_BY_CODE = {preset["code"]: preset for preset in PRESETS}
 SCHEME_CODES = tuple(PRESETS_BY_CODE)

@@ -17,7 +17,9 @@ from dla.models import Accompaniment, Dla, Prestation, Provider, StructureStaffC
 from iae_portal.audit.models import AuditEntry
 from structures.models import NetworkAffiliation, Structure
 
-SAMPLES = settings.BASE_DIR / "tests" / "fixtures" / "samples"  # copied from ../shared/domain
+SAMPLES = (
+    settings.BASE_DIR / "tests" / "fixtures" / "samples"
+)  # copied from the shared domain samples
 SAMPLE_CSV = SAMPLES / "dla-sample.csv"
 
 pytestmark = pytest.mark.django_db

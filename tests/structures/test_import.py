@@ -25,7 +25,9 @@ from tests.structures.factories import (
     make_siret,
 )
 
-SAMPLES = settings.BASE_DIR / "tests" / "fixtures" / "samples"  # copied from ../shared/domain
+SAMPLES = (
+    settings.BASE_DIR / "tests" / "fixtures" / "samples"
+)  # copied from the shared domain samples
 COLUMNS = [
     "siret",
     "name",

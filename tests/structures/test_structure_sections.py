@@ -171,27 +171,14 @@ def test_clause_hours_per_lot_and_year(
     client, director_a, employee_a, instructeur, facilitator, structure_a
 ):
     lot = LotFactory(ref="L7", object="Espaces verts", marche=MarcheFactory(ref="M-METZ"))
-    HoursReportFactory(
-        lot=lot,
-        siae=structure_a,
-        modality=SUBCONTRACTED,
-        period=datetime.date(2025, 4, 1),
-        hours=1200,
-    )
-    HoursReportFactory(
-        lot=lot,
-        siae=structure_a,
-        modality=SUBCONTRACTED,
-        period=datetime.date(2025, 5, 1),
-        hours=34.5,
-    )
-    HoursReportFactory(
-        lot=lot,
-        siae=structure_a,
-        modality=SUBCONTRACTED,
-        period=datetime.date(2026, 1, 1),
-        hours=10,
-    )
+    for period, hours in [((2025, 4, 1), 1200), ((2025, 5, 1), 34.5), ((2026, 1, 1), 10)]:
+        HoursReportFactory(
+            lot=lot,
+            siae=structure_a,
+            modality=SUBCONTRACTED,
+            period=datetime.date(*period),
+            hours=hours,
+        )
     HoursReportFactory(lot=lot, period=datetime.date(2025, 4, 1), hours=999)  # no SIAE
     for user in (director_a, instructeur):
         content = section(page(client, user, structure_a), "clauses-title")
