@@ -105,6 +105,8 @@ TEMPLATES = [
                 "iae_portal.context_processors.portal",
                 "aides.context_processors.notifications",
             ],
+            # The core's tags (``iae_portal`` is not an app, its templatetags are not found).
+            "libraries": {"tables": "iae_portal.templatetags.tables"},
         },
     },
 ]

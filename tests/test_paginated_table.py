@@ -1,0 +1,50 @@
+"""``{% paginated_table %}``: one page of a list as a table in its labelled scrolling box, the
+pagination below; the list pages use it instead of each writing the box, the caption and the
+pagination again."""
+
+import re
+
+import pytest
+from django.core.paginator import Paginator
+from django.template import engines
+from django.urls import reverse
+
+from iae_portal.users.enums import Role
+from tests.structures.factories import StructureFactory, UserFactory
+
+TABLE = (
+    '{% load tables %}{% paginated_table "Marchés" compact=compact %}'
+    "<tbody>{% for n in page.object_list %}<tr><td>{{ n }}</td></tr>{% endfor %}</tbody>"
+    "{% endpaginated_table %}"
+)
+
+
+def render(number, *, compact=False):
+    page = Paginator(range(1, 8), 3).page(number)
+    return engines["django"].from_string(TABLE).render({"page": page, "compact": compact})
+
+
+def test_the_table_is_in_its_box_named_with_the_page_and_paginated():
+    html = render(2)
+    box = re.search(
+        r'<div class="table-scroll" tabindex="0" role="region" aria-label="([^"]+)">', html
+    )
+    assert box and box.group(1) == "Marchés, page 2 (défilement horizontal)"
+    assert '<caption class="sr-only">Marchés, page 2</caption>' in html
+    assert "<tr><td>4</td></tr><tr><td>5</td></tr><tr><td>6</td></tr>" in html
+    assert html.index("</table>") < html.index('<nav class="pagination"')
+    assert "Page 2 sur 3" in html and "page=1" in html and "page=3" in html
+    assert '<table class="table">' in html
+
+
+def test_a_compact_table():
+    assert '<table class="table table-compact">' in render(1, compact=True)
+
+
+@pytest.mark.django_db
+def test_a_list_page_goes_through_it(client, grand_est):
+    StructureFactory.create_batch(2)
+    client.force_login(UserFactory(role=Role.INSTRUCTEUR))
+    html = client.get(reverse("structures:list")).content.decode()
+    assert 'aria-label="Structures, page 1 (défilement horizontal)"' in html
+    assert '<caption class="sr-only">Structures, page 1</caption>' in html
