@@ -8,7 +8,7 @@ from structures.enums import StructureKind
 from structures.models import Department
 
 from .enums import DossierState as S
-from .forms_staff import assignable_instructors
+from .forms.staff import assignable_instructors
 from .models import AidScheme, Campaign, Dossier
 from .workflow import TERMINAL
 

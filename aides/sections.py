@@ -14,7 +14,7 @@ from structures import perms as structure_perms
 
 from . import perms
 from .enums import DossierState as S
-from .forms_applicant import directed_structures
+from .forms.applicant import directed_structures
 from .models import Commission, Dossier
 from .workflow import APPLICANT_EDITABLE
 

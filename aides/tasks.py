@@ -5,23 +5,11 @@ import logging
 from celery import shared_task
 from django.core.mail import send_mail
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from .models import Notification
+from .services.batch import BatchBusy, batch_run
 
 logger = logging.getLogger(__name__)
-
-
-def enqueue_quietly(task, *args):
-    """Queue ``task``; when the broker (or, tasks running eagerly, the mail server) cannot be
-    reached, log it and go on: this runs after a transaction committed, and the web answer
-    must not turn into an error for what is already saved. Returns whether it was queued."""
-    try:
-        task.delay(*args)
-    except (OperationalError, OSError):
-        logger.exception("Cannot queue %s", task.name)
-        return False
-    return True
 
 
 @shared_task(acks_late=True)
@@ -37,8 +25,6 @@ def send_notification_emails(notification_ids):
 def run_batch(self, batch_id):
     """Thin wrapper: ``batch.batch_run`` is idempotent, so a redelivered message is safe;
     while another runner holds the batch, try again when its lease expires."""
-    from .batch import BatchBusy, batch_run
-
     try:
         batch_run(batch_id)
     except BatchBusy as busy:

@@ -31,8 +31,8 @@ def lower_bound(campaign):
     from django.utils import timezone
 
     from aides import rules
-    from aides.batch import point_dossiers_to
     from aides.models import AidComputation, Dossier
+    from aides.services.batch import point_dossiers_to
     from iae_portal.bulk import bulk_insert
 
     scheme = campaign.scheme
@@ -151,7 +151,7 @@ def main():
     django_setup()
     from django.db import connection
 
-    from aides.batch import batch_run, batch_start
+    from aides.services.batch import batch_run, batch_start
 
     remove_bench_campaigns()
     campaign = seed_campaign(args.dossiers)

@@ -95,11 +95,12 @@ def main():
 
     from aides import letters
     from aides.models import LetterSettings
+    from iae_portal import pdf
 
     dossier = voted_dossier()
     letter_settings = LetterSettings.current()
     html = letters.render_letter_html("notification", dossier, letter_settings)
-    base_url = letters.STATIC_ROOT.as_uri() + "/"
+    base_url = pdf.STATIC_ROOT.as_uri() + "/"
     letters.render_letter_pdf("notification", dossier, letter_settings)  # warm caches
     HTML(string=html, base_url=base_url).write_pdf()
 

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from aides.uploads import sniff
 from iae_portal.audit.services import audit_record, diff
+from iae_portal.uploads import sniff
 
 from . import followups, perms
 from .enums import STATE_ORDER, AccompanimentState, Mode

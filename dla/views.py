@@ -8,10 +8,10 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from aides.letters import html_to_pdf, long_date
 from iae_portal.bilans import people_csv, percent
 from iae_portal.charts import hbar_chart
 from iae_portal.pagination import PAGE_SIZES, page_size
+from iae_portal.pdf import html_to_pdf, long_date
 from structures.enums import StructureKind
 from structures.models import Department
 

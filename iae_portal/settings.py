@@ -265,7 +265,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # WeasyPrint's memory grows with each render: recycle worker processes.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD", 50))
 CELERY_TIMEZONE = TIME_ZONE
-# Dossiers a batch reads and writes at once (aides.batch).
+# Dossiers a batch reads and writes at once (aides.services.batch).
 IAE_BATCH_CHUNK = int(os.environ.get("IAE_BATCH_CHUNK", 500))
 
 # REST API (/api/v1/, iae_portal.api): Bearer tokens of API clients or the browser session.

@@ -21,7 +21,7 @@ WORKER_FLAGS = ["--pool=solo", "--loglevel=WARNING", "--without-gossip", "--with
 # Started in another process as the web process would: queued after commit, not run here.
 START_BATCH = """
 import json
-from aides.batch import batch_start
+from aides.services.batch import batch_start
 from aides.models import Campaign, Dossier
 from aides.workflow import COMPUTABLE
 from django.db.models import Count, Q

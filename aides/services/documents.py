@@ -14,11 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from iae_portal.audit.services import audit_record
+from iae_portal.uploads import sniff
 
 from .. import perms
 from ..enums import DocumentKind, DossierState
 from ..models import DossierDocument
-from ..uploads import sniff
 from ..workflow import APPLICANT_EDITABLE
 from .dossiers import TransitionRefused, _compare_and_set, _notify
 

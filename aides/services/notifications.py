@@ -2,7 +2,10 @@
 
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 
+from iae_portal.queue import enqueue_quietly
+from iae_portal.users.models import User
 from structures.enums import MembershipRole
 
 from ..models import Notification
@@ -10,8 +13,6 @@ from ..models import Notification
 
 def applicants_of(dossier):
     """Who hears about a dossier on the applicant's side: the structure's active directors."""
-    from iae_portal.users.models import User
-
     return list(
         User.objects.filter(
             is_active=True,
@@ -34,10 +35,8 @@ def notify(users, *, dossier, subject, template, context=None):
     ids = [n.pk for n in notifications]
 
     def send():
-        from ..tasks import enqueue_quietly, send_notification_emails
-
         # Unsent e-mails keep ``emailed_at`` empty; the notification is on the portal anyway.
-        enqueue_quietly(send_notification_emails, ids)
+        enqueue_quietly("aides.tasks.send_notification_emails", ids)
 
     transaction.on_commit(send)
     return notifications
@@ -45,8 +44,6 @@ def notify(users, *, dossier, subject, template, context=None):
 
 def notifications_mark_read(*, user, ids=None):
     """Mark ``user``'s unread notifications read (only ``ids`` when given); returns how many."""
-    from django.utils import timezone
-
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=ids)

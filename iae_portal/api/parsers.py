@@ -1,5 +1,5 @@
 """Multipart uploads through the portal's own guards (``iae_portal.uploads``): a file
-name carrying a path is marked (``upload.had_path``) for ``aides.uploads.sniff`` to refuse."""
+name carrying a path is marked (``upload.had_path``) for ``iae_portal.uploads.sniff`` to refuse."""
 
 from django.conf import settings
 from django.http.multipartparser import MultiPartParserError

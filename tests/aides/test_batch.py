@@ -7,11 +7,17 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Q
 
-from aides import batch as batch_module
 from aides import services
-from aides.batch import BatchAlreadyRunning, BatchBusy, batch_changes, batch_run, batch_start
 from aides.enums import DossierState as S
 from aides.models import AidComputation, Batch, BatchItem, BatchState, Dossier
+from aides.services import batch as batch_module
+from aides.services.batch import (
+    BatchAlreadyRunning,
+    BatchBusy,
+    batch_changes,
+    batch_run,
+    batch_start,
+)
 from tests.aides.factories import CA_DATA
 from tests.structures.factories import MembershipFactory, StructureFactory
 
@@ -186,7 +192,7 @@ def test_letters_of_a_commission_one_pdf_each_and_a_zip(draft_voted, commission,
     import io
     import zipfile
 
-    from aides.batch import letters_start
+    from aides.services.batch import letters_start
 
     batch = letters_start(actor=chef_service, commission=commission, enqueue=False)
     assert batch.total == 1

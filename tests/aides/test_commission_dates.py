@@ -156,8 +156,8 @@ def test_the_letter_link_says_why_instead_of_citing_a_later_date(
 
 
 def test_the_letters_batch_reports_the_letter_it_cannot_write(voted_then_moved, chef_service):
-    from aides.batch import batch_run, letters_start
     from aides.models import BatchItem
+    from aides.services.batch import batch_run, letters_start
 
     batch = letters_start(actor=chef_service, commission=voted_then_moved.commission, enqueue=False)
     batch_run(batch.pk)

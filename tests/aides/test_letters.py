@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from aides import letters
 from aides.enums import DossierState as S
 from aides.models import LetterSettings
+from iae_portal import pdf
 
 
 def pdf_text(pdf):
@@ -82,18 +83,18 @@ def test_the_fetcher_fetches_nothing_outside_static():
         <img src="http://127.0.0.1:9/x"><img src="http://127.0.0.1:{listener.port}/x">
         <img src="file:///etc/passwd"><img src="../../../../etc/passwd">
         <img src="letters/letterhead.svg"></body></html>"""
-        fetcher = letters.StaticOnlyFetcher()
-        pdf = letters.html_to_pdf(html, fetcher)
+        fetcher = pdf.StaticOnlyFetcher()
+        document = pdf.html_to_pdf(html, fetcher)
     finally:
         listener.close()
-    assert pdf.startswith(b"%PDF-")
+    assert document.startswith(b"%PDF-")
     assert listener.connections == 0
     assert "http://127.0.0.1:9/x" in fetcher.refused
     assert f"http://127.0.0.1:{listener.port}/x" in fetcher.refused
     assert "file:///etc/passwd" in fetcher.refused
     assert any(url.endswith("/etc/passwd") and "static" not in url for url in fetcher.refused)
     assert not any("letter.css" in url or "letterhead.svg" in url for url in fetcher.refused)
-    assert b"root:" not in pdf
+    assert b"root:" not in document
 
 
 @pytest.mark.django_db
@@ -119,8 +120,8 @@ def test_user_text_is_escaped_and_fetches_nothing(draft_voted, django_capture_on
     html = letters.render_letter_html("notification", draft_voted, LetterSettings.current())
     assert '<img src="http://127.0.0.1:9/x">' not in html
     assert "&lt;img src=" in html
-    fetcher = letters.StaticOnlyFetcher()
-    letters.html_to_pdf(html, fetcher)
+    fetcher = pdf.StaticOnlyFetcher()
+    pdf.html_to_pdf(html, fetcher)
     assert fetcher.refused == []  # escaped, so never even asked for
 
 

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db import connection
 
 from aides import services
-from aides.batch import batch_start
 from aides.models import Batch, BatchState
+from aides.services.batch import batch_start
 from iae_portal.celery import app
 from tests.aides.factories import CA_DATA, CampaignFactory
 from tests.structures.factories import MembershipFactory, StructureFactory

@@ -173,17 +173,17 @@ def test_bilan_pdf_through_the_letters_pipeline(client, instructeur, director_a)
 
 
 def test_bilan_pdf_fetches_nothing_outside_static(client, instructeur, monkeypatch):
-    """The letters' fetcher is the one used: a user-typed name cannot make it fetch."""
-    from aides import letters
+    """The core's restricted fetcher is the one used: a user-typed name cannot make it fetch."""
+    from iae_portal import pdf
 
     fetchers = []
-    original = letters.StaticOnlyFetcher
+    original = pdf.StaticOnlyFetcher
 
     def spy(*args, **kwargs):
         fetchers.append(original(*args, **kwargs))
         return fetchers[-1]
 
-    monkeypatch.setattr(letters, "StaticOnlyFetcher", spy)
+    monkeypatch.setattr(pdf, "StaticOnlyFetcher", spy)
     make_accompaniments(2)
     client.force_login(instructeur)
     assert client.get(reverse("dla:bilan_pdf"), {"year": 2024}).status_code == 200

@@ -27,11 +27,11 @@ pytestmark = pytest.mark.django_db
 UPLOAD_FORMS = {
     # DocumentFileForm: a document's replacement, through the same sniffing service
     # (tests/aides/test_document_replace.py).
-    "aides.forms_applicant": {"DocumentForm", "DocumentFileForm"},
+    "aides.forms.applicant": {"DocumentForm", "DocumentFileForm"},
     # The API's document upload goes through the same service (aides.services.document_add,
     # which sniffs); its own tests live with the API.
     "aides.api.serializers": {"DocumentUploadSerializer"},
-    # DLA deliverables, sniffed by aides.uploads.sniff in dla.services (tests with dla).
+    # DLA deliverables, sniffed by iae_portal.uploads.sniff in dla.services (tests with dla).
     "dla.forms_steps": {"PrestationForm", "DeliverableForm"},
     "structures.forms": {"StructureImportForm"},
     "dla.forms": {"DlaImportForm"},

@@ -1,8 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from aides.batch import BatchAlreadyRunning, batch_changes, batch_run, batch_start
 from aides.models import Campaign
+from aides.services.batch import BatchAlreadyRunning, batch_changes, batch_run, batch_start
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 """The applicant's changes to a document already attached: replace it (draft or correction
-requested) or remove it (draft). Attaching is the documents step of ``views_applicant``;
+requested) or remove it (draft). Attaching is the documents step of ``views.applicant``;
 nothing is deleted (``services.documents``)."""
 
 from django.contrib import messages
@@ -9,10 +9,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import perms, services
-from .forms_applicant import DocumentFileForm
-from .models import DossierDocument
-from .views_applicant import step_url
+from .. import perms, services
+from ..forms.applicant import DocumentFileForm
+from ..models import DossierDocument
+from .applicant import step_url
 
 
 def _document_or_404(request, uuid):

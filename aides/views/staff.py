@@ -16,12 +16,12 @@ from django.utils import timezone
 from iae_portal.charts import hbar_chart
 from iae_portal.pagination import PAGE_SIZES, page_size
 
-from . import exports, services
-from .enums import DossierState as S
-from .filters import QueueFilter
-from .forms_staff import BulkAssignForm, BulkVoteForm, CampaignForm
-from .models import Campaign, Dossier, Instalment
-from .perms import can_assign, can_manage_campaigns, can_view_queue, can_vote
+from .. import exports, services
+from ..enums import DossierState as S
+from ..filters import QueueFilter
+from ..forms.staff import BulkAssignForm, BulkVoteForm, CampaignForm
+from ..models import Campaign, Dossier, Instalment
+from ..perms import can_assign, can_manage_campaigns, can_view_queue, can_vote
 
 
 def _staff_only(request):

@@ -7,9 +7,9 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import perms
-from .batch import BatchAlreadyRunning, batch_changes, batch_start, letters_start
-from .models import Batch, BatchState, Campaign, Commission
+from .. import perms
+from ..models import Batch, BatchState, Campaign, Commission
+from ..services.batch import BatchAlreadyRunning, batch_changes, batch_start, letters_start
 
 
 def _staff_writer(request):

@@ -9,10 +9,10 @@ from django.views.decorators.http import require_POST
 
 from iae_portal.audit.services import audit_entries_for
 
-from . import letters, perms, presenters, services
-from .forms_dossiers import CommentForm, PaymentForm, transition_form
-from .models import Dossier, DossierDocument, Instalment, LetterSettings
-from .workflow import APPLICANT_LETTER_STATES, LETTER_STATES, TRANSITIONS, available
+from .. import letters, perms, presenters, services
+from ..forms.dossiers import CommentForm, PaymentForm, transition_form
+from ..models import Dossier, DossierDocument, Instalment, LetterSettings
+from ..workflow import APPLICANT_LETTER_STATES, LETTER_STATES, TRANSITIONS, available
 
 SYSTEM_TRANSITIONS = {"start_payment", "settle"}  # fired by payments, not by a button
 

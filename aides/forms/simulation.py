@@ -6,8 +6,8 @@ from django import forms
 
 from structures.enums import StructureKind
 
-from . import rules
-from .enums import (
+from .. import rules
+from ..enums import (
     Contract,
     Criterion,
     DocumentKind,
@@ -17,7 +17,7 @@ from .enums import (
     RateMode,
     TrainingType,
 )
-from .rules import params as P
+from ..rules import params as P
 
 KIND_CHOICES = [(code, StructureKind(code).label) for code in rules.case.KINDS]
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}

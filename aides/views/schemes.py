@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from structures.models import Structure
 
-from . import catalogue, perms, presenters, rules, services
-from .forms import (
+from .. import catalogue, perms, presenters, rules, services
+from ..forms.applicant import directed_structures
+from ..forms.simulation import (
     SECTION_TITLES,
     FilingForm,
     ParametersForm,
@@ -20,10 +21,9 @@ from .forms import (
     section_formsets,
     with_extra_row,
 )
-from .forms_applicant import directed_structures
-from .messages import bad_input_text
-from .models import AidComputation, AidScheme, Campaign, LetterSettings
-from .views_applicant import step_url
+from ..messages import bad_input_text
+from ..models import AidComputation, AidScheme, Campaign, LetterSettings
+from .applicant import step_url
 
 
 def _region_context(schemes, region):

@@ -2,7 +2,7 @@
 each save on their own (data, documents, submission), follow dossiers and notifications.
 
 Moving a dossier (submit, resubmit, withdraw) is done by the shared
-``views_dossiers.dossier_transition``; these pages only show its buttons.
+``views.dossiers.dossier_transition``; these pages only show its buttons.
 """
 
 from django.contrib import messages
@@ -15,10 +15,9 @@ from django.urls import reverse
 
 from iae_portal.users.enums import Role
 
-from . import perms, presenters, rules, services
-from .enums import DossierState
-from .forms import SECTION_TITLES, scheme_layout, with_extra_row
-from .forms_applicant import (
+from .. import perms, presenters, rules, services
+from ..enums import DossierState
+from ..forms.applicant import (
     DocumentForm,
     DossierCreateForm,
     DossierDataForm,
@@ -30,14 +29,15 @@ from .forms_applicant import (
     section_table,
     summary_rows,
 )
-from .forms_dossiers import transition_form
-from .messages import bad_input_text
-from .models import Dossier, Notification
-from .rules.result import euros
-from .services.dossiers import missing_documents
-from .services.notifications import notifications_mark_read
-from .views_dossiers import dossier_or_404
-from .workflow import APPLICANT_EDITABLE, TRANSITIONS
+from ..forms.dossiers import transition_form
+from ..forms.simulation import SECTION_TITLES, scheme_layout, with_extra_row
+from ..messages import bad_input_text
+from ..models import Dossier, Notification
+from ..rules.result import euros
+from ..services.dossiers import missing_documents
+from ..services.notifications import notifications_mark_read
+from ..workflow import APPLICANT_EDITABLE, TRANSITIONS
+from .dossiers import dossier_or_404
 
 STEPS = (
     ("donnees", "Données du projet"),

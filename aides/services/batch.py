@@ -27,11 +27,20 @@ from django.utils import timezone
 from iae_portal import fastjson
 from iae_portal.audit.services import audit_record
 from iae_portal.bulk import QueryDuringCopy, bulk_insert, bulk_inserter
+from iae_portal.queue import enqueue
 
-from . import rules
-from .models import AidComputation, Batch, BatchItem, BatchKind, BatchState, Dossier
-from .models.batches import ACTIVE_BATCH_STATES
-from .workflow import COMPUTABLE, LETTER_STATES
+from .. import letters, rules
+from ..models import (
+    AidComputation,
+    Batch,
+    BatchItem,
+    BatchKind,
+    BatchState,
+    Dossier,
+    LetterSettings,
+)
+from ..models.batches import ACTIVE_BATCH_STATES
+from ..workflow import COMPUTABLE, LETTER_STATES
 
 logger = logging.getLogger(__name__)
 LEASE = datetime.timedelta(minutes=2)
@@ -79,10 +88,8 @@ def batch_start(*, actor, campaign, enqueue=True):
 
 
 def _enqueue(batch_id):
-    from .tasks import run_batch
-
     try:
-        run_batch.delay(batch_id)
+        enqueue("aides.tasks.run_batch", batch_id)
     except Exception as error:  # the broker is down: say so, do not leave a pending batch
         logger.exception("Cannot queue computation batch %s", batch_id)
         Batch.objects.filter(pk=batch_id, state=BatchState.PENDING).update(
@@ -333,9 +340,6 @@ def _voted(commission):
 
 
 def _letters_step(batch, chunk_size=LETTER_CHUNK):
-    from . import letters
-    from .models import LetterSettings
-
     pending = (
         _voted(batch.commission)
         .exclude(Exists(BatchItem.objects.filter(batch=batch, dossier=OuterRef("pk"))))

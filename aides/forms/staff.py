@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from iae_portal.users.enums import REGIONAL_WRITER_ROLES
 
-from .models import AidScheme, Campaign, Commission
+from ..models import AidScheme, Campaign, Commission
 
 MAX_SELECTION = 100  # the largest page of the queue
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

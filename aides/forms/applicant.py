@@ -10,9 +10,9 @@ from django.utils import formats, timezone
 from structures.enums import MembershipRole
 from structures.models import Structure
 
-from .enums import DocumentKind
-from .forms import MONEY, SECTION_FORMS, SimulationForm, section_formsets
-from .models import Campaign, ParameterVersion
+from ..enums import DocumentKind
+from ..models import Campaign, ParameterVersion
+from .simulation import MONEY, SECTION_FORMS, SimulationForm, section_formsets
 
 
 def directed_structures(user):
@@ -209,7 +209,7 @@ def section_table(formset):
 
 
 class DocumentFileForm(forms.Form):
-    """A file, checked by content in the service (``uploads.sniff``): the replacement of
+    """A file, checked by content in the service (``iae_portal.uploads.sniff``): the replacement of
     a document."""
 
     file = forms.FileField(

@@ -3,9 +3,9 @@
 from django import forms
 from django.utils import timezone
 
-from .enums import Opinion
-from .models import Commission
-from .presenters import money
+from ..enums import Opinion
+from ..models import Commission
+from ..presenters import money
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 
