@@ -6,15 +6,13 @@ accompaniment locked, moves the state forward (never back) and leaves an audit e
 A step the state does not allow raises ``StepRefused`` with a French message.
 """
 
-from pathlib import PurePath
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from iae_portal.audit.services import audit_record, diff
-from iae_portal.uploads import sniff
+from iae_portal.uploads import uploaded
 
 from . import followups, perms
 from .enums import STATE_ORDER, AccompanimentState, Mode
@@ -237,32 +235,20 @@ def _provider(name, kind):
 
 
 def _checked(files):
-    """``[(upload, content type, extension)]``, every file checked by content first."""
+    """The fields of each deliverable, every file checked by content before any is kept."""
     checked = []
     for upload in files:
         try:
-            content_type, extension = sniff(upload)
+            checked.append(uploaded(upload, "livrable"))
         except ValidationError as error:
             raise StepRefused(f"{upload.name} : {error.messages[0]}", field="files") from None
-        checked.append((upload, content_type, extension))
     return checked
 
 
 def _store(actor, prestation, checked):
-    names = []
-    for upload, content_type, extension in checked:
-        original = PurePath(upload.name).name[:255]
-        upload.name = f"livrable{extension}"
-        Deliverable.objects.create(
-            prestation=prestation,
-            file=upload,
-            original_name=original,
-            content_type=content_type,
-            size=upload.size,
-            uploaded_by=actor,
-        )
-        names.append(original)
-    return names
+    for fields in checked:
+        Deliverable.objects.create(prestation=prestation, uploaded_by=actor, **fields)
+    return [fields["original_name"] for fields in checked]
 
 
 @transaction.atomic

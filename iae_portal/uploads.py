@@ -10,11 +10,15 @@ form could refuse it.
 """
 
 import html
+import uuid
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler
+from django.db import models
 from django.http.multipartparser import MultiPartParser
+from django.utils import timezone
 
 
 class RequestSizeLimitHandler(FileUploadHandler):
@@ -97,3 +101,42 @@ def sniff(upload):
         "ne correspond à aucun de ces formats.",
         code="type",
     )
+
+
+def random_name(folder, filename):
+    """Where an upload is stored: ``folder`` and a random name with the extension of the
+    detected type; the original name is kept in the row, never on disk."""
+    return f"{folder}/{uuid.uuid4().hex}{PurePath(filename).suffix}"
+
+
+class UploadedDocument(models.Model):
+    """What every uploaded file keeps: its original name, its sniffed type, its size, who
+    sent it and when. A concrete model adds its ``file`` (with its own folder) and what the
+    document belongs to, and is created with ``**uploaded(upload, stem)``."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    original_name = models.CharField("nom du fichier", max_length=255)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField("taille (octets)")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+def uploaded(upload, stem):
+    """The fields of an ``UploadedDocument`` for ``upload``, checked by ``sniff`` (raises
+    its French ``ValidationError``); the file is renamed ``stem`` + the detected extension
+    before the storage gives it its random name."""
+    content_type, extension = sniff(upload)
+    original = PurePath(upload.name).name[:255]
+    upload.name = f"{stem}{extension}"
+    return {
+        "file": upload,
+        "original_name": original,
+        "content_type": content_type,
+        "size": upload.size,
+    }

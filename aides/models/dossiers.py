@@ -1,11 +1,12 @@
 import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+
+from iae_portal.uploads import UploadedDocument, random_name
 
 from ..enums import DocumentKind, DossierState, Opinion
 from ..querysets import DossierQuerySet
@@ -197,9 +198,7 @@ class Dossier(models.Model):
 
 
 def document_path(instance, filename):
-    # A random name with the extension of the detected type; the original name is kept in
-    # the row, never on disk.
-    return f"dossiers/{instance.dossier.uuid}/{uuid.uuid4().hex}{Path(filename).suffix}"
+    return random_name(f"dossiers/{instance.dossier.uuid}", filename)
 
 
 class DossierDocumentQuerySet(models.QuerySet):
@@ -208,22 +207,14 @@ class DossierDocumentQuerySet(models.QuerySet):
         return self.filter(removed_at__isnull=True)
 
 
-class DossierDocument(models.Model):
+class DossierDocument(UploadedDocument):
     """A supporting document. A wrong one is replaced or removed, never deleted: it stays,
     marked (``removed_at``, and for a replacement the new document), in the history staff
     see; the applicant sees the current ones (``services.documents``)."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField("pièce", max_length=32, choices=DocumentKind.choices)
     file = models.FileField(upload_to=document_path, max_length=255)
-    original_name = models.CharField("nom du fichier", max_length=255)
-    content_type = models.CharField(max_length=64)
-    size = models.PositiveIntegerField("taille (octets)")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
     removed_at = models.DateTimeField("retirée ou remplacée le", null=True, blank=True)
     removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

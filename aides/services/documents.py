@@ -7,14 +7,12 @@ replaces it), so that staff keep in the dossier's history what the instruction m
 seen, while the applicant's pages show the current documents only (``perms``).
 """
 
-from pathlib import PurePath
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from iae_portal.audit.services import audit_record
-from iae_portal.uploads import sniff
+from iae_portal.uploads import uploaded
 
 from .. import perms
 from ..enums import DocumentKind, DossierState
@@ -31,20 +29,10 @@ def _label(kind, name):
 
 def _store(*, actor, dossier, kind, upload):
     """Check ``upload`` and keep it under a random name (the original name in the row)."""
-    content_type, extension = sniff(upload)
+    fields = uploaded(upload, "piece")
     # Only while the applicant may change the dossier, and the version moves on.
     _compare_and_set(dossier, dossier.version, APPLICANT_EDITABLE)
-    original = PurePath(upload.name).name
-    upload.name = f"piece{extension}"
-    return DossierDocument.objects.create(
-        dossier=dossier,
-        kind=kind,
-        file=upload,
-        original_name=original[:255],
-        content_type=content_type,
-        size=upload.size,
-        uploaded_by=actor,
-    )
+    return DossierDocument.objects.create(dossier=dossier, kind=kind, uploaded_by=actor, **fields)
 
 
 def _tell_instructor(dossier, text):

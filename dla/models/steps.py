@@ -3,13 +3,12 @@ accompaniment"): the shared diagnostic, the support plan, the deliverables of th
 engineering and the follow-up contacts."""
 
 import uuid
-from pathlib import Path
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+
+from iae_portal.uploads import UploadedDocument, random_name
 
 from ..enums import DiagnosticParticipant, Milestone, PlanMethod
 from .core import Accompaniment, Prestation, Provider
@@ -115,26 +114,16 @@ class FollowUp(models.Model):
 
 
 def deliverable_path(instance, filename):
-    # A random name with the extension of the detected type; the original name stays in the
-    # row, never on disk (as for the dossiers' documents).
-    return f"dla/{instance.prestation.uuid}/{uuid.uuid4().hex}{Path(filename).suffix}"
+    return random_name(f"dla/{instance.prestation.uuid}", filename)
 
 
-class Deliverable(models.Model):
+class Deliverable(UploadedDocument):
     """A file a prestation delivered (report, action plan…): PDF, JPEG or PNG."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     prestation = models.ForeignKey(
         Prestation, on_delete=models.CASCADE, related_name="deliverables"
     )
     file = models.FileField(upload_to=deliverable_path, max_length=255)
-    original_name = models.CharField("nom du fichier", max_length=255)
-    content_type = models.CharField(max_length=64)
-    size = models.PositiveIntegerField("taille (octets)")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = "livrable"
