@@ -7,6 +7,9 @@ class StructuresConfig(AppConfig):
 
     def ready(self):
         from . import sections, signals
+        from .api import client_kinds
 
         signals.connect()
         sections.register()
+        # The API clients tied to a département or a structure (iae_portal.api.scope_kinds).
+        client_kinds.register()

@@ -14,8 +14,9 @@ An app registers its models in ``<app>/api/deletions.py`` (found at start-up by
 - ``object_id``: the identifier the API exposes (the ``uuid`` by default);
 - ``scope``: what the object belonged to, kept in the tombstone: ``department`` (code),
   ``structure`` (uuid), ``dla`` (the DLA's département code); the region follows from the
-  département. A list of values (an object of several départements, or any other kind such
-  as ``facilitator``) is kept in the tombstone's ``scopes``, matched by ``scoped_to``;
+  département (through the lookup an app gives ``register_regions``). A list of values (an
+  object of several départements, or any other kind such as ``facilitator``) is kept in the
+  tombstone's ``scopes``, matched by ``scoped_to``;
 - ``restrict``: for each client restriction kind, whether it narrows this type
   (``True``: compare with the tombstone's column; ``False``: not narrowed, as the
   resource's ``scope_paths`` maps it to ``None``); a kind left out hides the type from
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.db.models.signals import post_delete, pre_delete
 
+from . import scope_kinds
 from .models import Deletion
 
 REGISTRY = {}
@@ -114,11 +116,19 @@ def _record(sender, instance, **kwargs):
     )
 
 
-def _regions(departments):
-    from structures.models import Department
+_REGIONS = []
 
-    codes = Department.objects.filter(pk__in=list(departments)).values_list("region_id", flat=True)
-    return sorted(set(codes))
+
+def register_regions(lookup):
+    """``lookup(department codes) → region codes``: the app that knows the départements
+    registers it, so a tombstone keeps the region(s) of its département(s)."""
+    _REGIONS[:] = [lookup]
+
+
+def _regions(departments):
+    if not _REGIONS:
+        return []
+    return sorted(set(_REGIONS[0](list(departments))))
 
 
 def visible_deletions(user, client):
@@ -151,13 +161,8 @@ def _restriction_q(registration, client):
 
 
 def _column_value(kind, value):
-    """The client's restriction value as the tombstone stores it."""
-    if kind == "structure":
-        from structures.models import Structure
-
-        return str(Structure.objects.filter(pk=value).values_list("uuid", flat=True).first())
-    if kind == "dla":
-        from dla.models import Dla
-
-        return Dla.objects.filter(pk=value).values_list("department_id", flat=True).first()
-    return value
+    """The client's restriction value as the tombstone stores it (``scope_kinds``)."""
+    declared = scope_kinds.get(kind)
+    if declared is None or declared.tombstone is None:
+        return value
+    return declared.tombstone(value)

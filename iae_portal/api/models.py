@@ -7,10 +7,13 @@ import operator
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from . import scope_kinds
 
 
 class ApiScope(models.TextChoices):
@@ -118,27 +121,35 @@ class ApiClient(models.Model):
     def can_write(self):
         return self.scope == ApiScope.WRITE
 
-    @property
-    def restriction(self):
-        """``(kind, value)`` with kind ``department`` (code), ``structure`` (pk) or ``dla``
-        (pk), or ``None`` for a client that sees all its account may see."""
-        for kind in ("department", "structure", "dla"):
-            value = getattr(self, f"{kind}_id")
+    def _tie(self):
+        """``(kind, value)``: the scope kind (``scope_kinds``) of the one object the client is
+        tied to and that object's id, or ``None``. A client tied by a field whose kind no app
+        registered fails rather than seeing everything."""
+        for field in self._meta.concrete_fields:
+            if not field.is_relation or field.name == "user":
+                continue
+            value = getattr(self, field.attname)
             if value is not None:
+                kind = scope_kinds.get(field.name)
+                if kind is None:
+                    raise ImproperlyConfigured(f"No API scope kind registered for {field.name!r}")
                 return kind, value
         return None
 
     @property
+    def restriction(self):
+        """``(kind, value)`` for a kind that narrows what the client sees (``department``
+        (code), ``structure`` (pk) or ``dla`` (pk)), or ``None`` for a client that sees all
+        its account may see (a facilitator's client included)."""
+        tie = self._tie()
+        if tie is None or not tie[0].restricts:
+            return None
+        return tie[0].name, tie[1]
+
+    @property
     def restriction_label(self):
-        if self.department_id:
-            return f"département {self.department_id}"
-        if self.structure_id:
-            return f"structure {self.structure.siret}"
-        if self.dla_id:
-            return f"DLA {self.dla.department_id}"
-        if self.facilitator_id:
-            return f"facilitateur {self.facilitator.name}"
-        return "tout"
+        tie = self._tie()
+        return tie[0].label(getattr(self, tie[0].name)) if tie is not None else "tout"
 
 
 class Deletion(models.Model):

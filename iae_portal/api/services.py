@@ -9,6 +9,7 @@ from iae_portal.audit.services import audit_record
 from iae_portal.users.enums import Role
 from iae_portal.users.models import User
 
+from . import scope_kinds
 from .models import ApiClient, ApiScope, hash_token
 
 TOKEN_PREFIX = "iae_"
@@ -19,44 +20,39 @@ def new_token():
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
-def _service_role(scope, *, structure, dla, facilitator=None):
-    """The role the client's account plays, so the apps' perms.py apply unchanged: a
-    structure's client is one of its members (a director when it writes), a DLA's client a
-    chargé de mission, a facilitator's client one of its members, any other client regional
-    staff (instructeur when it writes)."""
-    writes = scope == ApiScope.WRITE
-    if structure is not None:
-        return Role.SIAE
-    if dla is not None:
-        return Role.DLA
-    if facilitator is not None:
-        return Role.FACILITATEUR
-    return Role.INSTRUCTEUR if writes else Role.LECTEUR
+def _service_role(scope, kind):
+    """The role the client's account plays, so the apps' perms.py apply unchanged: the one
+    its kind declares (a structure's client is one of its members, a DLA's client a chargé
+    de mission, a facilitator's client one of its members), any other client regional staff
+    (instructeur when it writes)."""
+    if kind is not None and kind.role is not None:
+        return kind.role
+    return Role.INSTRUCTEUR if scope == ApiScope.WRITE else Role.LECTEUR
 
 
 @transaction.atomic
-def api_client_create(
-    *, actor, name, scope, department=None, structure=None, dla=None, facilitator=None
-):
+def api_client_create(*, actor, name, scope, **restriction):
     """Create a client and return ``(client, token)``; the token is shown once, only its
-    hash is stored."""
-    from structures.enums import MembershipRole
-    from structures.services import membership_add
-
-    if sum(x is not None for x in (department, structure, dla, facilitator)) > 1:
-        raise ValueError("Une seule restriction : département, structure, DLA ou facilitateur.")
+    hash is stored. ``restriction``: at most one object, under its kind's name
+    (``department=``, ``structure=``, ``dla=``, ``facilitator=``: see ``scope_kinds``)."""
+    unknown = sorted(set(restriction) - {kind.name for kind in scope_kinds.kinds()})
+    if unknown:
+        raise TypeError(f"api_client_create() got unknown restriction kinds: {unknown}")
+    chosen = [(scope_kinds.get(k), obj) for k, obj in restriction.items() if obj is not None]
+    if len(chosen) > 1:
+        raise ValueError(f"Une seule restriction : {scope_kinds.nouns()}.")
     if scope not in ApiScope.values:
         raise ValueError(f"Portée inconnue : {scope}")
+    kind, obj = chosen[0] if chosen else (None, None)
     token = new_token()
-    region = department.region if department is not None else None
     user = User.objects.create_user(
         email=f"api-{secrets.token_hex(6)}@{SERVICE_EMAIL_DOMAIN}",
         password=None,
         first_name="Client API",
         last_name=name[:150],
-        role=_service_role(scope, structure=structure, dla=dla, facilitator=facilitator),
-        region=region,
+        role=_service_role(scope, kind),
         organisation=name[:200],
+        **(kind.account(obj) if kind is not None and kind.account is not None else {}),
     )
     client = ApiClient.objects.create(
         name=name,
@@ -64,18 +60,10 @@ def api_client_create(
         token_hash=hash_token(token),
         token_prefix=token[: len(TOKEN_PREFIX) + 6],
         user=user,
-        department=department,
-        structure=structure,
-        dla=dla,
-        facilitator=facilitator,
+        **({kind.name: obj} if kind is not None else {}),
     )
-    if structure is not None:
-        role = MembershipRole.DIRECTEUR if scope == ApiScope.WRITE else MembershipRole.SALARIE
-        membership_add(actor=actor, structure=structure, user=user, role=role)
-    if dla is not None:
-        _join_dla(user, dla)
-    if facilitator is not None:
-        _join_facilitator(user, facilitator)
+    if kind is not None and kind.joined is not None:
+        kind.joined(actor=actor, user=user, obj=obj, scope=scope)
     audit_record(
         actor=actor,
         action="api_client.create",
@@ -89,20 +77,6 @@ def api_client_create(
     return client, token
 
 
-def _join_dla(user, dla):
-    from dla.models import DlaMembership
-
-    DlaMembership.objects.update_or_create(user=user, dla=dla, defaults={"is_active": True})
-
-
-def _join_facilitator(user, facilitator):
-    from clauses.models import FacilitatorMembership
-
-    FacilitatorMembership.objects.update_or_create(
-        user=user, facilitator=facilitator, defaults={"is_active": True}
-    )
-
-
 @transaction.atomic
 def api_client_revoke(*, actor, client, reason=""):
     """Revoke a client for good: its token stops working, its account is deactivated."""
@@ -112,7 +86,9 @@ def api_client_revoke(*, actor, client, reason=""):
     client.revoked_at = timezone.now()
     client.save(update_fields=["revoked_at"])
     User.objects.filter(pk=client.user_id).update(is_active=False)
-    _leave_structures(actor, client.user, reason)
+    for kind in scope_kinds.kinds():  # whatever its account joined, whichever its kind
+        if kind.left is not None:
+            kind.left(actor=actor, user=client.user, reason=reason)
     audit_record(
         actor=actor,
         action="api_client.revoke",
@@ -121,14 +97,6 @@ def api_client_revoke(*, actor, client, reason=""):
         reason=reason,
     )
     return client
-
-
-def _leave_structures(actor, user, reason):
-    from structures.models import Membership
-    from structures.services import membership_deactivate
-
-    for membership in Membership.objects.filter(user=user, is_active=True):
-        membership_deactivate(actor=actor, membership=membership, reason=reason)
 
 
 def client_for_token(token):

@@ -2,10 +2,10 @@
 
 from django.db.models import Q
 
-from iae_portal.api.deletions import register
+from iae_portal.api.deletions import register, register_regions
 
 from .. import perms
-from ..models import Structure
+from ..models import Department, Structure
 
 
 def structure_audience(user):
@@ -27,3 +27,11 @@ register(
     restrict={"department": True, "structure": True, "dla": False},
     audience=structure_audience,
 )
+
+
+def _regions(codes):
+    """The regions of the départements ``codes``, kept in tombstones with them."""
+    return Department.objects.filter(pk__in=codes).values_list("region_id", flat=True)
+
+
+register_regions(_regions)

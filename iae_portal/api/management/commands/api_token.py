@@ -2,6 +2,7 @@ import uuid
 
 from django.core.management.base import BaseCommand, CommandError
 
+from iae_portal.api import scope_kinds
 from iae_portal.api.models import ApiClient, ApiScope
 from iae_portal.api.services import api_client_create, api_client_revoke
 
@@ -18,12 +19,8 @@ class Command(BaseCommand):
         create.add_argument("--name", required=True, help="nom du client (outil partenaire)")
         create.add_argument("--scope", required=True, choices=ApiScope.values)
         restriction = create.add_mutually_exclusive_group()
-        restriction.add_argument("--department", metavar="CODE", help="un seul département")
-        restriction.add_argument("--structure", metavar="SIRET", help="une seule structure")
-        restriction.add_argument("--dla", metavar="CODE", help="un seul DLA (son département)")
-        restriction.add_argument(
-            "--facilitator", metavar="NOM", help="pour un facilitateur (ses lots, ses heures)"
-        )
+        for kind in scope_kinds.kinds():  # registered by the apps (--department, --dla…)
+            restriction.add_argument(kind.option, metavar=kind.metavar, help=kind.help)
         actions.add_parser("list", help="liste les clients")
         revoke = actions.add_parser("revoke", help="révoque un client")
         revoke.add_argument("client", help="nom ou UUID du client")
@@ -32,25 +29,17 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         getattr(self, f"_{action}")(**options)
 
-    def _create(self, *, name, scope, department, structure, dla, facilitator, **options):
-        from clauses.models import Facilitator
-        from dla.models import Dla
-        from structures.models import Department, Structure
-
+    def _create(self, *, name, scope, **options):
         name = name.strip()
         if not name:
             raise CommandError("--name : le nom est obligatoire.")
         if ApiClient.objects.filter(name=name, revoked_at__isnull=True).exists():
             raise CommandError(f"--name : un client actif s'appelle déjà « {name} ».")
         restriction = {}
-        if department:
-            restriction["department"] = self._get(Department, "--department", code=department)
-        if structure:
-            restriction["structure"] = self._get(Structure, "--structure", siret=structure)
-        if dla:
-            restriction["dla"] = self._get(Dla, "--dla", department_id=dla)
-        if facilitator:
-            restriction["facilitator"] = self._get(Facilitator, "--facilitator", name=facilitator)
+        for kind in scope_kinds.kinds():
+            value = options.get(kind.name)
+            if value:
+                restriction[kind.name] = self._find(kind, value)
         client, token = api_client_create(actor=None, name=name, scope=scope, **restriction)
         self.stdout.write(
             f"Client « {client.name} » créé ({client.get_scope_display().lower()}, "
@@ -58,16 +47,16 @@ class Command(BaseCommand):
         )
         self.stdout.write(token)
 
-    def _get(self, model, option, **lookup):
-        try:
-            return model.objects.get(**lookup)
-        except model.DoesNotExist:
-            raise CommandError(f"{option} : {next(iter(lookup.values()))} introuvable.") from None
+    def _find(self, kind, value):
+        found = kind.find(value)
+        if found is None:
+            raise CommandError(f"{kind.option} : {value} introuvable.")
+        return found
 
     def _list(self, **options):
-        clients = ApiClient.objects.select_related("structure", "dla", "facilitator").order_by(
-            "name", "created_at"
-        )
+        clients = ApiClient.objects.select_related(
+            "department", "structure", "dla", "facilitator"
+        ).order_by("name", "created_at")
         for client in clients:
             state = f"révoqué le {client.revoked_at:%d/%m/%Y}" if client.revoked_at else "actif"
             used = f"{client.last_used_at:%d/%m/%Y %H:%M}" if client.last_used_at else "jamais"
