@@ -55,3 +55,44 @@ def test_a_section_renders_its_template_as_html():
 
 def test_counter_is_singular_for_zero_and_one():
     assert [counter(n, "lot", "lots", "/")["label"] for n in (0, 1, 2)] == ["lot", "lot", "lots"]
+
+
+def test_an_app_adds_a_section_to_the_structure_page_without_touching_structures(
+    client, settings, instructeur, director_a, structure_a
+):
+    """A section registered from outside ``structures/`` (here, a test's own template and
+    context) shows on the structure page to those it applies to, and to no one else."""
+    from pathlib import Path
+
+    from iae_portal.sections import structure_page
+
+    templates = Path(__file__).parent / "fixtures" / "templates"
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], templates]}
+    ]
+    structure_page.register(
+        "plugin",
+        who=lambda user: user.role == Role.INSTRUCTEUR,
+        template="plugin/structure_section.html",
+        context=lambda request, structure: {"note": f"{structure.siret[:3]} vue par le greffon"},
+        order=1,
+    )
+    try:
+        client.force_login(instructeur)
+        page = client.get(f"/structures/{structure_a.siret}/").content.decode()
+        assert "Section d'une application de test" in page
+        assert f"{structure_a.siret[:3]} vue par le greffon" in page
+        # Sections come in their order: this one (order 1) before the aid dossiers (10).
+        assert page.index('id="plugin-title"') < page.index('id="dossiers-title"')
+        client.force_login(director_a)
+        assert (
+            "Section d'une application de test"
+            not in client.get(f"/structures/{structure_a.siret}/").content.decode()
+        )
+    finally:
+        structure_page.unregister("plugin")
+    client.force_login(instructeur)
+    assert (
+        "Section d'une application de test"
+        not in client.get(f"/structures/{structure_a.siret}/").content.decode()
+    )
