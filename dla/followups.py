@@ -17,7 +17,7 @@ import functools
 import operator
 from dataclasses import dataclass
 
-from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 
 from .enums import Milestone
 
@@ -66,14 +66,14 @@ def latest_end(limit, months):
     return day
 
 
-def due_condition(today):
-    """A ``Q`` on accompaniments annotated with ``last_end``: some contact is due."""
-    from .models import FollowUp
-
+def due_condition(today, follow_ups):
+    """A ``Q`` on accompaniments annotated with ``last_end``: some contact is due.
+    ``follow_ups``: the recorded contacts (``FollowUp.objects``; the models hand it over, this
+    module imports none of them)."""
     limit = today + DUE_NOTICE
     conditions = []
     for months in Milestone.values:
-        recorded = FollowUp.objects.filter(accompaniment_id=OuterRef("pk"), milestone__gte=months)
+        recorded = follow_ups.filter(accompaniment_id=OuterRef("pk"), milestone__gte=months)
         conditions.append(Q(last_end__lte=latest_end(limit, months)) & ~Exists(recorded))
     return functools.reduce(operator.or_, conditions)
 
@@ -115,17 +115,9 @@ class DueFollowUp:
 def follow_ups_due(accompaniments, today, *, limit=None):
     """``DueFollowUp`` rows of ``accompaniments`` (a queryset), oldest engineering first,
     ``limit`` at most; a bounded number of queries (the structures are prefetched)."""
-    from .models import FollowUp
-
-    latest = (
-        FollowUp.objects.filter(accompaniment_id=OuterRef("pk"))
-        .values("accompaniment_id")
-        .annotate(top=Max("milestone"))
-        .values("top")
-    )
     rows = (
         accompaniments.follow_up_due(today)
-        .annotate(latest_follow_up=Subquery(latest))
+        .with_latest_follow_up()
         .select_related("dla__department")
         .prefetch_related("structures", "prestations__beneficiaries")
         .order_by("last_end", "ref")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from structures.models import Department, Structure
 
 from ..enums import AccompanimentState, Mode, Prescriber, ProviderKind, Requester, Theme
+from ..followups import due_condition
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -98,14 +99,31 @@ class AccompanimentQuerySet(models.QuerySet):
             last_end=models.Subquery(last.order_by("-end_date").values("end_date")[:1])
         )
 
+    def _follow_ups(self):
+        """The follow-up contacts (``FollowUp``, declared in ``steps``, which imports this
+        module), reached through the accompaniments' relation to them."""
+        return self.model._meta.get_field("follow_ups").related_model.objects
+
     def follow_up_due(self, today):
         """The open accompaniments with a follow-up due by ``today`` + ``DUE_NOTICE``: see
         ``dla.followups``."""
-        from ..followups import due_condition
-
         return (
-            self.with_last_end().exclude(state=AccompanimentState.CLOS).filter(due_condition(today))
+            self.with_last_end()
+            .exclude(state=AccompanimentState.CLOS)
+            .filter(due_condition(today, self._follow_ups()))
         )
+
+    def with_latest_follow_up(self):
+        """Annotates ``latest_follow_up``: the milestone of the latest recorded contact (or
+        ``None``), as a subquery."""
+        latest = (
+            self._follow_ups()
+            .filter(accompaniment_id=models.OuterRef("pk"))
+            .values("accompaniment_id")
+            .annotate(top=models.Max("milestone"))
+            .values("top")
+        )
+        return self.annotate(latest_follow_up=models.Subquery(latest))
 
 
 class Accompaniment(models.Model):
