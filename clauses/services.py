@@ -8,6 +8,7 @@ from django.db import transaction
 
 from iae_portal.audit.services import audit_record, diff
 
+from . import perms
 from .enums import ImportKind
 from .import_heures import import_heures
 from .import_marches import import_marches
@@ -47,8 +48,6 @@ def hours_report(*, actor, lot, period, lines):
     A line is keyed like an ``import_heures`` row (participant, modality, SIAE): a known
     line takes the new public and hours, as a re-import would; lines not in the report are
     left alone. One audit entry on the lot records the month and the totals."""
-    from . import perms  # perms imports the models; keep the service importable from them
-
     if not perms.can_report_hours(actor, lot):
         raise PermissionDenied
     result = HoursReportResult()
@@ -101,8 +100,6 @@ def lot_set_hours(*, actor, lot, hours=None, factors=None):
     ``insertion_rate``, ``hourly_cost``; ``None`` for the buyer's default) with
     ``rules.hours_from_amount``. A later ``import_marches`` of the lot sets the file's
     hours again. One audit entry on the lot with what changed."""
-    from . import perms
-
     if not perms.can_edit_lot_hours(actor, lot):
         raise PermissionDenied
     typed = hours is not None
