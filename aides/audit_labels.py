@@ -5,7 +5,7 @@ model field."""
 from iae_portal.audit.labels import register
 
 from . import enums
-from .rules import RULES, params
+from .rules import RULES, parameter_labels, params
 from .workflow import TRANSITIONS
 
 # Codes a parameter may list (criteria, contracts, roles, expense categories…).
@@ -27,6 +27,7 @@ register(
     actions={
         "aides.parameters": "Nouveaux paramètres du dispositif",
         "aides.scheme": "Textes du dispositif",
+        "aides.scheme_create": "Création du dispositif",
         "aides.batch": "Calcul des montants de l'appel à candidatures",
         "aides.letters": "Courriers de la commission",
         "campaign.create": "Création de l'appel à candidatures",
@@ -40,10 +41,10 @@ register(
         **{f"dossier.{name}": t.label for name, t in TRANSITIONS.items()},
     },
 )
-# A parameter's label is its rule kind's; the few names two kinds share have close labels.
+# A parameter's label is its rule kind's (the most general where kinds share a name).
 register(
     model="aides.aidscheme",
-    fields={p.name: p.label for rule in reversed(RULES.values()) for p in rule.PARAMETERS},
+    fields=parameter_labels(),
     values={
         p.name: {code: CODE_LABELS[code] for code in p.choices if code in CODE_LABELS}
         for rule in RULES.values()

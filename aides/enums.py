@@ -1,22 +1,6 @@
 from django.db import models
 
 
-class RuleKind(models.TextChoices):
-    """One pure module per kind in ``aides/rules/``."""
-
-    TREMPLIN_ENVIRONNEMENT = "tremplin_environnement", "Emplois tremplins (taux par poste)"
-    TREMPLIN_SOLIDARITES = "tremplin_solidarites", "Aide au poste forfaitaire et formation"
-    EMPLOI_TREMPLIN_IAE = "emploi_tremplin_iae", "Aide au poste selon critères prioritaires"
-    FONCTIONS_MUTUALISEES = "fonctions_mutualisees", "Fonctions mutualisées"
-    RECRUTEMENT_JEUNES = "recrutement_jeunes", "Recrutement de jeunes (éligibilité seule)"
-    ENCADREMENT_FORMATION = "encadrement_formation", "Encadrement et formation"
-    ARSIE = "arsie", "Taux et plafonds par modalité"
-    EQUIPES_INSERTION = "equipes_insertion", "Équipes d'insertion"
-    INVESTISSEMENT_SIAE = "investissement_siae", "Investissement plafonné"
-    AAP_INNOVATION = "aap_innovation", "Appel à projets (fonctionnement)"
-    MANUAL = "manual", "Montant fixé par les services"
-
-
 class DocumentKind(models.TextChoices):
     """Supporting documents a scheme may require."""
 

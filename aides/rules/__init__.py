@@ -1,52 +1,145 @@
 """Pure rule modules, one per rule kind: plain data in, a ``Result`` out, no database.
 
-``evaluate(rule_kind, data, parameters)`` checks the input against the simulate contract,
-then applies the rule with the scheme's parameters (typed by ``params.clean``).
+A rule kind declares itself in its own module of this package, which the registry finds
+(``RULES``, by scanning the package): adding a rule kind is adding a module and its tests,
+with no list, enum or migration to edit. A rule module declares:
+
+- ``KIND``: its code (lower-case letters, digits and ``_``, at most 32 characters), stored
+  on the schemes of that kind; ``LABEL``: what it computes, in French, for the staff;
+- ``PARAMETERS``: its ``params.Param``, each with its default, checked by ``params.clean``;
+  optionally ``check_parameters(values)`` for the checks across parameters;
+- ``FORM``: the input sections and fields it reads (what the simulator and the dossier ask);
+- optionally ``ACCEPTS``: what it funds, per line field (see ``accepted``);
+- optionally ``REASONS`` and ``EXCLUSIONS``: its own codes in French (why an application
+  is refused, why a line is left out), beside the shared ones of ``common``;
+- optionally ``HAS_AMOUNT_RULE = False`` when staff set the amount;
+- ``evaluate(case, parameters)``: the ``Result``.
+
+``evaluate(rule_kind, data, parameters)`` applies a kind's rule to a parsed case with the
+scheme's parameters (typed by ``params.clean``).
 """
 
-from . import (
-    aap_innovation,
-    arsie,
-    emploi_tremplin_iae,
-    encadrement_formation,
-    equipes_insertion,
-    fonctions_mutualisees,
-    investissement_siae,
-    manual,
-    recrutement_jeunes,
-    tremplin_environnement,
-    tremplin_solidarites,
-)
+import importlib
+import pkgutil
+import re
+import unicodedata
+
+from . import common
 from .case import BadInput, parse_case
 from .params import ParameterError, clean
 
-RULES = {
-    module.KIND: module
-    for module in (
-        tremplin_environnement,
-        tremplin_solidarites,
-        emploi_tremplin_iae,
-        fonctions_mutualisees,
-        recrutement_jeunes,
-        encadrement_formation,
-        arsie,
-        equipes_insertion,
-        investissement_siae,
-        aap_innovation,
-        manual,
-    )
-}
+REQUIRED = ("KIND", "LABEL", "PARAMETERS", "FORM", "evaluate")
+KIND_CODE = re.compile(r"[a-z][a-z0-9_]{0,31}")  # AidScheme.rule_kind holds 32 characters
 
 __all__ = [
+    "EXCLUSION_TEXTS",
+    "REASON_TEXTS",
     "RULES",
     "BadInput",
+    "DeclarationError",
     "ParameterError",
     "accepted",
     "clean",
+    "clean_parameters",
+    "discover",
     "evaluate",
     "has_amount_rule",
+    "kind_choices",
+    "parameter_labels",
     "parse_case",
 ]
+
+
+class DeclarationError(Exception):
+    """A rule module that does not declare what a rule kind must (raised at import)."""
+
+
+def check_declaration(module):
+    """``module`` declares a rule kind completely and consistently, or ``DeclarationError``."""
+    name = module.__name__
+    missing = [attribute for attribute in REQUIRED if not hasattr(module, attribute)]
+    if missing:
+        raise DeclarationError(f"{name} declares a KIND but not {', '.join(missing)}")
+    if not isinstance(module.KIND, str) or not KIND_CODE.fullmatch(module.KIND):
+        raise DeclarationError(
+            f"{name}: KIND {module.KIND!r} is not a code (a-z, 0-9, _; at most 32)"
+        )
+    if not isinstance(module.LABEL, str) or not module.LABEL.strip():
+        raise DeclarationError(f"{name}: LABEL is empty")
+    names = [param.name for param in module.PARAMETERS]
+    if len(set(names)) != len(names):
+        raise DeclarationError(f"{name}: two PARAMETERS share a name")
+    try:
+        values = clean(module.PARAMETERS, {})
+        check = getattr(module, "check_parameters", None)
+        if check is not None:
+            check(values)
+    except ParameterError as error:
+        raise DeclarationError(f"{name}: a default is refused ({error})") from error
+    for field, declared in getattr(module, "ACCEPTS", {}).items():
+        if isinstance(declared, str) and declared not in names:
+            raise DeclarationError(f"{name}: ACCEPTS[{field!r}] names no parameter")
+
+
+def discover(package=__name__, path=__path__):
+    """``{kind: module}`` of the rule modules of ``package`` (those declaring ``KIND``),
+    sorted by kind; each checked (``check_declaration``), no kind declared twice."""
+    found = {}
+    for info in sorted(pkgutil.iter_modules(path), key=lambda info: info.name):
+        module = importlib.import_module(f"{package}.{info.name}")
+        if not hasattr(module, "KIND"):
+            continue  # a shared piece (case, params, result, common)
+        check_declaration(module)
+        if module.KIND in found:
+            raise DeclarationError(
+                f"{module.__name__}: KIND {module.KIND!r} is already declared by "
+                f"{found[module.KIND].__name__}"
+            )
+        found[module.KIND] = module
+    return dict(sorted(found.items()))
+
+
+def merged_texts(modules, attribute, shared):
+    """The shared texts and each module's own (``attribute``): one text per code, a code
+    two modules word differently is a ``DeclarationError`` (the pages show one text)."""
+    texts = dict(shared)
+    for module in modules.values():
+        for code, text in getattr(module, attribute, {}).items():
+            if texts.setdefault(code, text) != text:
+                raise DeclarationError(
+                    f"{module.__name__}: {attribute}[{code!r}] is already worded {texts[code]!r}"
+                )
+    return texts
+
+
+RULES = discover()
+REASON_TEXTS = merged_texts(RULES, "REASONS", common.REASONS)
+EXCLUSION_TEXTS = merged_texts(RULES, "EXCLUSIONS", common.EXCLUSIONS)
+
+
+def kind_choices():
+    """``[(kind, label)]`` of the registered rule kinds, by label: the choices of a scheme's
+    rule kind (a callable, so a new kind needs no migration)."""
+    return sorted(((kind, module.LABEL) for kind, module in RULES.items()), key=_label_order)
+
+
+def _label_order(choice):
+    """French order: « Éligibilité » with the E's, not after the Z's."""
+    plain = unicodedata.normalize("NFKD", choice[1]).encode("ascii", "ignore").decode()
+    return plain.casefold(), choice[0]
+
+
+def parameter_labels():
+    """``{name: label}`` of every kind's parameters; where kinds share a name with their
+    own labels, the shortest (the most general: ``Taux`` rather than ``Taux des dépenses
+    de fonctionnement``), since a name alone does not say the kind."""
+    labels = {}
+    for module in RULES.values():
+        for param in module.PARAMETERS:
+            known = labels.get(param.name)
+            if known is None or (len(param.label), param.label) < (len(known), known):
+                labels[param.name] = param.label
+    return labels
 
 
 def clean_parameters(rule_kind, raw):

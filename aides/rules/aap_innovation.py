@@ -21,6 +21,10 @@ PARAMETERS = (
     Param("cap", AMOUNT, "25000", "Plafond (€)"),
 )  # fmt: skip
 FORM = {"operating": True, "flags": ("multi_structure_multi_department",)}
+# Its own codes in French (why an application is refused); the shared ones are in common.py.
+REASONS = {
+    "network_needs_several_structures": "Un réseau n'est éligible que pour une expérimentation menée par plusieurs structures dans plusieurs départements.",
+}  # fmt: skip
 
 
 def evaluate(case, p):

@@ -38,6 +38,11 @@ PARAMETERS = (
 FORM = {"expenses": ("category", "amount")}
 ACCEPTS = {"category": {code: label for code, (label, _, _) in MODALITIES.items()}}
 FEASIBILITY = ("etude_faisabilite_interne", "etude_faisabilite_externe")
+# Its own codes in French (why a line is left out); the shared ones are in common.py.
+EXCLUSIONS = {
+    "project_holder_feasibility_only": "un porteur de projet ne peut demander que des études de faisabilité",
+    "geiq_only": "le démarrage est réservé aux GEIQ",
+}  # fmt: skip
 
 
 def _refusal(case, expense, p):

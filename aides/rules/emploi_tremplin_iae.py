@@ -32,6 +32,12 @@ PARAMETERS = (
 )  # fmt: skip
 FORM = {"positions": ("role", "etp", "annual_cost", "contract", "rsa_socle", "criteria")}
 ACCEPTS = {"role": {"insertion": "Poste d'insertion"}}
+# Its own codes in French (why a line is left out); the shared ones are in common.py.
+EXCLUSIONS = {
+    "rsa_socle": "les postes occupés par un bénéficiaire du RSA socle sont exclus",
+    "etp_limit_reached": "le nombre maximal d'ETP aidés est atteint",
+    "post_limit_reached": "le nombre maximal de postes aidés est atteint",
+}  # fmt: skip
 
 
 def _insertion_posts(outcome, case):

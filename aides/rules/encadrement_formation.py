@@ -33,6 +33,16 @@ FORM = {
     "flags": ("enterprise_like_organisation", "complementarity"),
 }
 ACCEPTS = {"role": "supervision_roles", "type": "training_types"}  # read from the parameters
+# Its own codes in French (why an application is refused); the shared ones are in common.py.
+REASONS = {
+    "too_few_insertion_employees": "L'action ne compte pas assez de salariés en insertion.",
+    "young_share_too_low": "La part de jeunes de moins de 26 ans dans l'ACI est insuffisante.",
+    "not_enterprise_like": "Le travail doit être organisé au plus près de celui d'une entreprise.",
+    "no_complementarity": "L'action doit être complémentaire des outils présents sur le territoire.",
+}  # fmt: skip
+EXCLUSIONS = {
+    "training_type_not_eligible": "ce type de formation n'est pas éligible",
+}  # fmt: skip
 
 
 def evaluate(case, p):

@@ -51,6 +51,14 @@ ACCEPTS = {
     "role": {"chef_equipe": "Chef d'équipe"},
     "category": {"investissement": "Investissement en équipement"},
 }
+# Its own codes in French (why an application is refused); the shared ones are in common.py.
+REASONS = {
+    "no_full_time_leader": "Il faut un chef d'équipe à temps plein (le premier poste de chef d'équipe indiqué, à 1 ETP).",
+    "team_too_small": "L'équipe est trop petite : il faut au moins 4 ETP, ou 8 salariés à mi-temps, ou 6 contrats aidés.",
+}  # fmt: skip
+EXCLUSIONS = {
+    "post_not_funded": "seul le premier poste de chef d'équipe est financé",
+}  # fmt: skip
 
 
 def check_parameters(values):

@@ -26,6 +26,16 @@ FORM = {
     "flags": ("grouped_structures", "beneficiary_contribution", "new_function"),
 }
 ACCEPTS = {"role": {"fonction_mutualisee": "Fonction mutualisée"}, "function": "functions"}
+# Its own codes in French (why an application is refused); the shared ones are in common.py.
+REASONS = {
+    "not_grouped_structures": "Le poste doit être porté pour un groupe de structures (groupe ensemblier ou collectif de SIAE proches).",
+    "no_beneficiary_contribution": "Les structures bénéficiaires doivent apporter une contribution financière explicite.",
+    "not_new_function": "La fonction financée doit être nouvelle.",
+}  # fmt: skip
+EXCLUSIONS = {
+    "function_not_eligible": "cette fonction n'est pas éligible",
+    "etp_below_minimum": "le poste doit être au moins à mi-temps",
+}  # fmt: skip
 
 
 def evaluate(case, p):

@@ -23,6 +23,14 @@ PARAMETERS = (
 FORM = {"expenses": ("category", "amount", "waste_sorting"), "flags": ("cofinancing",)}
 LABELS = {"materiel": "Matériel et aménagements", "immobilier": "Immobilier"}
 ACCEPTS = {"category": LABELS}
+# Its own codes in French (why an application is refused); the shared ones are in common.py.
+REASONS = {
+    "no_cofinancing": "Le projet doit être cofinancé par d'autres financeurs publics et privés.",
+}  # fmt: skip
+EXCLUSIONS = {
+    "real_estate_aci_only": "l'immobilier n'est financé que pour les ACI",
+    "cap_reached": "le plafond de l'aide est déjà atteint par les lignes précédentes",
+}  # fmt: skip
 
 
 def evaluate(case, p):

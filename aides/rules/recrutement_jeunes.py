@@ -27,6 +27,14 @@ FORM = {
 }
 # The post's role is no criterion of this scheme: every hire is an insertion post.
 ACCEPTS = {"role": {"insertion": "Jeune recruté"}}
+# Its own codes in French (why a line is left out); the shared ones are in common.py.
+EXCLUSIONS = {
+    "age_unknown": "l'âge de la personne n'est pas indiqué",
+    "age_out_of_range": "la personne doit avoir entre 16 et 26 ans",
+    "holder_qualified": "la personne ne doit avoir ni diplôme ni qualification",
+    "not_qpv_or_zrr": "la personne doit habiter un quartier prioritaire ou une zone rurale",
+    "contract_too_short": "le CDD doit durer au moins 6 mois",
+}  # fmt: skip
 
 
 def _hire_refusal(case, position, p):

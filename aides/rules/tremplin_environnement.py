@@ -34,6 +34,10 @@ FORM = {
 ROLE_LABELS = {"encadrement": "Poste d'encadrement", "execution": "Poste d'exécution"}
 # What the scheme funds, in its words: the form offers these and nothing else.
 ACCEPTS = {"role": ROLE_LABELS, "category": {"equipement": "Équipement (investissement ponctuel)"}}
+# Its own codes in French (why an application is refused); the shared ones are in common.py.
+REASONS = {
+    "not_environment_sector": "Les postes doivent relever du secteur de l'environnement.",
+}  # fmt: skip
 
 
 def check_parameters(values):

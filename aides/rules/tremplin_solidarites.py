@@ -24,6 +24,10 @@ FORM = {
     "trainings": ("cost", "provider_is_employer", "requested_at_hiring"),
 }
 ACCEPTS = {"role": {"insertion": "Poste d'insertion"}}
+# Its own codes in French (why a line is left out); the shared ones are in common.py.
+EXCLUSIONS = {
+    "training_not_requested_at_hiring": "la formation doit être demandée à l'embauche",
+}  # fmt: skip
 
 
 def evaluate(case, p):
