@@ -13,6 +13,11 @@ def can_change_scheme(user):
     )
 
 
+def can_create_scheme(user):
+    """A new scheme of a registered rule kind (« Nouveau dispositif »): as for a change."""
+    return can_change_scheme(user)
+
+
 def can_view_scheme_history(user):
     return user.is_authenticated and (user.is_admin or user.is_regional_staff)
 
