@@ -6,12 +6,24 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import formats
 
+from iae_portal.users.enums import Role
+from iae_portal.users.models import User
 from structures.enums import StructureKind
+from structures.models import Membership
 
 from . import messages
-from .enums import Contract, Criterion, DocumentKind, PositionFunction, PositionRole, TrainingType
+from .enums import (
+    Contract,
+    Criterion,
+    DocumentKind,
+    DossierState,
+    PositionFunction,
+    PositionRole,
+    TrainingType,
+)
 from .rules import params as P
 from .rules.result import euros, pct
+from .workflow import APPLICANT_LABELS, TRANSITIONS
 
 CODE_LABELS = {}
 for enum in (Contract, Criterion, PositionFunction, PositionRole, TrainingType, StructureKind):
@@ -123,8 +135,6 @@ class People:
     address: the structure's members by their role in it, staff by theirs at the council."""
 
     def __init__(self, dossier):
-        from structures.models import Membership
-
         self.structure = dossier.structure
         self.roles = {
             m.user_id: m.get_role_display()
@@ -146,8 +156,6 @@ def person_label(user, *, recorded="", member=None):
     the account is gone."""
     if user is None:
         return "le portail" if recorded in ("", "système") else "un compte supprimé"
-    from iae_portal.users.enums import Role
-
     if user.role == Role.ADMIN or user.is_superuser:
         where = "administration du portail"
     elif user.role in STAFF_ROLE_WORDS:
@@ -163,8 +171,6 @@ def person_label(user, *, recorded="", member=None):
 def _assigned_to(value):
     """The recorded instructor (a name, or an address in older entries) as a name."""
     if value and "@" in value:
-        from iae_portal.users.models import User
-
         user = User.objects.filter(email=value).first()
         if user is None:
             return "un compte supprimé"
@@ -180,8 +186,6 @@ def _document(recorded):
 
 def _event(entry, *, staff):
     """``(sentence, details)`` of one entry, or ``None`` when its reader does not see it."""
-    from .workflow import TRANSITIONS
-
     action, changes = entry.action, entry.changes if isinstance(entry.changes, dict) else {}
     name = action.removeprefix("dossier.")
     after = {key: value[1] for key, value in changes.items() if isinstance(value, list)}
@@ -242,9 +246,6 @@ def dossier_history(entries, dossier, *, staff):
     an address), what happened in a sentence, the states by their labels (the applicant's
     for the applicant), and the reason when its reader may read it. Staff read every entry;
     the applicant their own work and the steps they are notified of."""
-    from .enums import DossierState
-    from .workflow import APPLICANT_LABELS, TRANSITIONS
-
     labels = dict(DossierState.choices) if staff else APPLICANT_LABELS
     person = People(dossier)
     events = []
