@@ -75,6 +75,10 @@ def test_the_scan_reads_every_package_and_skips_migrations():
     }
     assert "aides.rules.arsie" in graph.modules
     assert not [name for name in graph.modules if ".migrations" in name]
+    # An import between apps and one inside a package are both seen.
+    edges = graph.edges()
+    assert "structures.models" in edges["dla.models.core"]
+    assert "dla.models.core" in edges["dla.models.steps"]
 
 
 # --- each check can fail ----------------------------------------------------------------------
