@@ -1,28 +1,25 @@
-"""What the two CSV imports of ../shared/domain/clauses.md share: reading rows, parsing
-values with French messages, the result of an import.
+"""What the two CSV imports of ../shared/domain/clauses.md share: parsing values with
+French messages, the result of an import (the file is read by ``iae_portal.imports``).
 
 Line numbers are physical lines of the file (the header is line 1), as a spreadsheet shows.
 """
 
-import csv
 import datetime
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from structures.import_rows import RowError, decode, numbered_records, read_header
+from iae_portal.imports import ImportPlan, RowError, parse_date
 
-__all__ = ["ImportResult", "RowError", "decode", "read_records"]
+__all__ = ["ImportResult", "RowChecker"]
 
 CHUNK = 900  # every IN (...) stays under SQLite's historical 999 bound variables
 BATCH = 500
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 PERIOD = re.compile(r"(\d{4})-(\d{2})")
 
 
 @dataclass
-class ImportResult:
+class ImportResult(ImportPlan):
     """What an import did (or, with errors, refused to do: nothing is written then)."""
 
     errors: list[RowError] = field(default_factory=list)
@@ -31,46 +28,15 @@ class ImportResult:
     unchanged: int = 0
 
     @property
-    def is_valid(self):
-        return not self.errors
+    def has_changes(self):
+        return bool(self.created or self.updated)
 
     @property
     def summary(self):
-        lines = len({error.line for error in self.errors})
         return (
             f"{self.created} créé(s), {self.updated} mis à jour, {self.unchanged} inchangé(s), "
-            f"{lines} ligne(s) en erreur"
+            f"{self.error_line_count} ligne(s) en erreur"
         )
-
-
-def read_records(source, columns):
-    """``(records, errors)``: ``records`` is a list of ``(line, {column: stripped value})``
-    for every non-blank row of a UTF-8 CSV with a header naming all ``columns``."""
-    text, error = decode(source)
-    if error is not None:
-        return [], [error]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header, error = read_header(reader, columns)
-    if error is not None:
-        return [], [error]
-    index = {name: header.index(name) for name in columns}
-    records, errors = [], []
-    for line, record in numbered_records(reader, errors):
-        if len(record) > len(header) and any(v.strip() for v in record[len(header) :]):
-            errors.append(
-                RowError(
-                    line,
-                    None,
-                    f"La ligne compte {len(record)} valeurs pour {len(header)} colonnes.",
-                )
-            )
-            continue
-        values = {
-            name: record[position].strip() if position < len(record) else ""
-            for name, position in index.items()
-        }
-        records.append((line, values))
-    return records, errors
 
 
 class RowChecker:
@@ -133,14 +99,10 @@ class RowChecker:
         return int(value) if integer else value.quantize(Decimal("0.01"))
 
     def date(self, column):
-        raw = self.values[column]
-        try:
-            if ISO_DATE.fullmatch(raw):
-                return datetime.date.fromisoformat(raw)
-        except ValueError:
-            pass
-        self.error(column, f"Date invalide : « {raw} » (format attendu AAAA-MM-JJ).")
-        return None
+        date, reason = parse_date(self.values[column])
+        if reason:
+            self.error(column, reason)
+        return date
 
     def period(self, column):
         raw = self.values[column]

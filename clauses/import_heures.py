@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from iae_portal.imports import RowError, read_records
 from structures.models import Structure
 from structures.validators import normalize_siret
 
 from .enums import Clause, Modality, PublicCategory
-from .import_csv import BATCH, CHUNK, ImportResult, RowChecker, RowError, read_records
+from .import_csv import BATCH, CHUNK, ImportResult, RowChecker
 from .models import HoursReport, Lot, bulk_update_touching
 
 COLUMNS = (

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from iae_portal.imports import RowError, read_records
 from structures.validators import normalize_siret, validate_siret
 
 from .enums import BuyerKind, Clause, MarcheType, Procedure
-from .import_csv import BATCH, CHUNK, ImportResult, RowChecker, RowError, read_records
+from .import_csv import BATCH, CHUNK, ImportResult, RowChecker
 from .models import Buyer, Facilitator, Lot, Marche, bulk_update_touching
 
 COLUMNS = (

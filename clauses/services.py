@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from iae_portal.audit.services import audit_record, diff
+from iae_portal.imports import Importer, ImportRejected
 
 from . import perms
 from .enums import ImportKind
@@ -175,3 +176,17 @@ def clauses_import(*, actor, kind, content, name):
                 reason=result.summary,
             )
     return result
+
+
+class ClausesImport(Importer):
+    """The marchés or heures file (``kind``, an ``ImportKind``), for ``import_marches``,
+    ``import_heures`` and the upload page."""
+
+    def plan(self, content, *, kind, user=None):
+        return clauses_import_preview(kind=kind, content=content)
+
+    def apply(self, content, *, actor, name, kind, user=None):
+        result = clauses_import(actor=actor, kind=kind, content=content, name=name)
+        if result.errors:
+            raise ImportRejected(result)
+        return result

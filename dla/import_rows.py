@@ -5,22 +5,18 @@ prestation-level columns repeat and must agree, as must the structure-level colu
 SIRET seen on several rows. Line numbers are physical lines (the header is line 1).
 """
 
-import csv
-import datetime
-import io
-import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
+from iae_portal.imports import RowError, parse_date, read_records
 from structures.enums import Network, StructureKind
-from structures.import_rows import RowError, decode, numbered_records, read_header
 from structures.validators import normalize_siret, validate_siret
 
 from .enums import Mode, Prescriber, ProviderKind, Theme
 
-__all__ = ["COLUMNS", "PrestationRow", "RowError", "StructureRow", "decode", "read_rows"]
+__all__ = ["COLUMNS", "PrestationRow", "RowError", "StructureRow", "read_rows"]
 
 PRESTATION_COLUMNS = (
     "prestation_ref",
@@ -46,7 +42,6 @@ STRUCTURE_COLUMNS = (
     "structure_insertion_employees",
 )
 COLUMNS = PRESTATION_COLUMNS + STRUCTURE_COLUMNS
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 VOCABULARIES = {
     "mode": tuple(Mode.values),
     "theme": tuple(Theme.values),
@@ -93,33 +88,21 @@ class Row:
     structure: StructureRow
 
 
-def read_rows(text, departments):
-    """``(rows, errors)``: every valid row, and every error found in the file.
+def read_rows(source, departments):
+    """``(rows, errors)``: every valid row of a file (``str``, UTF-8 ``bytes`` or a file
+    object), and every error found in it, by line.
 
     ``departments`` is the set of known département codes."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header, error = read_header(reader, COLUMNS)
-    if error is not None:
-        return [], [error]
-    index = {}
-    for position, name in enumerate(header):
-        index.setdefault(name, position)
-
-    rows, errors = [], []
-    seen = _Seen()
-    for line, record in numbered_records(reader, errors):
-        raw = {name: _value(record, index, name) for name in COLUMNS}
+    records, errors = read_records(source, COLUMNS)
+    rows, seen = [], _Seen()
+    for line, raw in records:
         row_errors = []
-        if len(record) > len(header) and any(v.strip() for v in record[len(header) :]):
-            row_errors.append(
-                RowError(line, None, f"{len(record)} valeurs pour {len(header)} colonnes.")
-            )
         row = check_row(line, raw, departments, row_errors)
         row_errors += seen.check(line, raw)
         errors += row_errors
         if row is not None and not row_errors:
             rows.append(row)
-    return rows, errors
+    return rows, sorted(errors, key=lambda error: error.line)
 
 
 class _Seen:
@@ -183,11 +166,6 @@ def _normal(column, value):
     if column in ("dla_department", "structure_department"):
         return _department(value)
     return value
-
-
-def _value(record, index, column):
-    position = index[column]
-    return record[position].strip() if position < len(record) else ""
 
 
 def _department(value):
@@ -272,13 +250,10 @@ def check_row(line, raw, departments, errors):
 def _date(error, column, value):
     if not value:
         return None
-    try:
-        if ISO_DATE.fullmatch(value):
-            return datetime.date.fromisoformat(value)
-    except ValueError:
-        pass
-    error(column, f"Date invalide : « {value} » (format attendu AAAA-MM-JJ).")
-    return None
+    date, reason = parse_date(value)
+    if reason:
+        error(column, reason)
+    return date
 
 
 def _decimal(error, column, value, *, max_digits):

@@ -15,14 +15,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from iae_portal.audit.models import AuditEntry
+from iae_portal.imports import Importer, ImportPlan, ImportRejected
 from structures.enums import LegalForm, StructureKind
 from structures.models import Department, NetworkAffiliation, Structure
 
+from . import perms
 from .enums import AccompanimentState
-from .import_rows import PrestationRow, RowError, decode, read_rows
+from .import_rows import PrestationRow, RowError, read_rows
 from .models import Accompaniment, Dla, Prestation, Provider, StructureStaffCount
 
-__all__ = ["DlaImportPlan", "DlaImportRejected", "RowError", "apply_dla_import", "plan_dla_import"]
+__all__ = [
+    "DlaImport",
+    "DlaImportPlan",
+    "DlaImportRejected",
+    "RowError",
+    "apply_dla_import",
+    "plan_dla_import",
+]
 
 AUDIT_ACTION = "dla.import"
 CHUNK = 900  # under SQLite's historical limit of 999 bound variables
@@ -31,15 +40,15 @@ Beneficiary = Prestation.beneficiaries.through
 
 
 @dataclass
-class DlaImportPlan:
+class DlaImportPlan(ImportPlan):
     errors: list = field(default_factory=list)
     rows: list = field(default_factory=list, repr=False)
     counts: dict = field(default_factory=dict)  # "structures créées": 3, …
     applied: bool = False
 
     @property
-    def is_valid(self):
-        return not self.errors
+    def has_changes(self):
+        return any(self.counts.values())
 
     @property
     def summary(self):
@@ -50,19 +59,14 @@ class DlaImportPlan:
         return ", ".join(f"{label} : {n}" for label, n in done.items()) + verb
 
 
-class DlaImportRejected(Exception):
-    def __init__(self, plan):
-        self.plan = plan
-        super().__init__("Import refusé, rien n'a été enregistré.")
+class DlaImportRejected(ImportRejected):
+    """The file has errors: nothing was written."""
 
 
 def plan_dla_import(source):
     """Read and check a CSV file (``str``, UTF-8 ``bytes`` or file object); writes nothing."""
-    text, error = decode(source)
-    if error is not None:
-        return DlaImportPlan(errors=[error])
     departments = set(Department.objects.values_list("code", flat=True))
-    rows, errors = read_rows(text, departments)
+    rows, errors = read_rows(source, departments)
     plan = DlaImportPlan(errors=errors, rows=rows)
     if not errors:
         plan.counts = _Sync(rows, day=timezone.localdate(), lock=False).counts()
@@ -84,6 +88,30 @@ def apply_dla_import(plan, *, actor=None, file_name=""):
         if any(applied.counts.values()):
             _audit(applied, actor=actor, file_name=file_name)
     return applied
+
+
+class DlaImport(Importer):
+    """The prestations file, for ``import_dla`` and the upload page, where a chargé de
+    mission's lines for another DLA than theirs are refused."""
+
+    def plan(self, content, *, user=None):
+        plan = plan_dla_import(content)
+        allowed = None if user is None else perms.import_departments(user)
+        if allowed is not None:
+            plan.errors += [
+                RowError(
+                    row.line,
+                    "dla_department",
+                    "Vous n'êtes pas rattaché(e) au DLA du département "
+                    f"{row.prestation.dla_department}.",
+                )
+                for row in plan.rows
+                if row.prestation.dla_department not in allowed
+            ]
+        return plan
+
+    def apply(self, content, *, actor, name, user=None):
+        return apply_dla_import(self.plan(content, user=user), actor=actor, file_name=name)
 
 
 def _audit(plan, *, actor, file_name):

@@ -1,8 +1,8 @@
 """An uploaded file kept between the report shown to staff and their confirmation.
 
 The content waits in the session under a random token; the confirmation must bring the
-same token back, so a stale or forged confirmation writes nothing. Used by every import
-page (structures, DLA, clauses).
+same token back, so a stale or forged confirmation writes nothing. Used by the import
+pages (``iae_portal.imports.ImportView``).
 """
 
 import secrets

@@ -5,13 +5,13 @@ because the people who prepared the file read it; line numbers are physical line
 file (the header is line 1), so they match what a spreadsheet or an editor shows.
 """
 
-import csv
 import datetime
-import io
 import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+
+from iae_portal.imports import RowError, parse_date, read_records
 
 from .enums import ConventionKind, LegalForm, Network, StructureKind
 from .models import Convention, Structure
@@ -28,7 +28,6 @@ REQUIRED_COLUMNS = (
     "networks",
 )
 CONVENTION_COLUMNS = ("convention_number", "convention_start", "convention_end")
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 POSTAL_CODE = re.compile(r"\d{5}")
 # Enum ``values`` are rebuilt on each access: read them once.
 KINDS = tuple(StructureKind.values)
@@ -39,13 +38,6 @@ SIRET_MESSAGES = {
     "siret_format": "SIRET invalide : « {value} » ne compte pas exactement 14 chiffres.",
     "siret_checksum": "SIRET invalide (clé de contrôle) : {value}.",
 }
-
-
-@dataclass
-class RowError:
-    line: int
-    field: str | None
-    message: str
 
 
 @dataclass(frozen=True)
@@ -67,82 +59,18 @@ class StructureRow:
     convention: ConventionRow | None
 
 
-def decode(source):
-    """``(text, None)``, or ``(None, error)`` when bytes are not UTF-8 (a BOM is accepted)."""
-    if hasattr(source, "read"):
-        source = source.read()
-    if isinstance(source, bytes | bytearray):
-        try:
-            source = bytes(source).decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = source.count(b"\n", 0, exc.start) + 1
-            return None, RowError(
-                line,
-                None,
-                f"Le fichier n'est pas encodé en UTF-8 (premier caractère illisible ligne {line}) : "
-                "enregistrez-le au format « CSV UTF-8 » puis recommencez.",
-            )
-    return source.removeprefix("\ufeff"), None
+def read_rows(source, departments):
+    """Parse and check every row of a file (``str``, UTF-8 ``bytes`` or a file object);
+    ``departments`` is the set of known département codes.
 
-
-def numbered_records(reader, errors):
-    """``(line, record)`` for each record of a ``csv.reader`` past its header, ``line``
-    being the physical line where the record starts (a quoted value may span several);
-    blank records are skipped; an unreadable line adds a ``RowError`` and ends the file."""
-    next_line = reader.line_num + 1
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            errors.append(RowError(next_line, None, f"Ligne illisible : {exc}."))
-            return
-        line, next_line = next_line, reader.line_num + 1
-        if any(value.strip() for value in record):
-            yield line, record
-
-
-def read_header(reader, required):
-    """``(column names, lower-cased, None)`` from a ``csv.reader``'s first line, or
-    ``(None, RowError)`` when the file is empty, unreadable or lacks a ``required`` column."""
-    try:
-        header = next(reader)
-    except StopIteration:
-        return None, RowError(1, None, "Le fichier est vide.")
-    except csv.Error as exc:
-        return None, RowError(1, None, f"En-tête illisible : {exc}.")
-    columns = [name.strip().lower() for name in header]
-    missing = [name for name in required if name not in columns]
-    if not missing:
-        return columns, None
-    label = (
-        "Colonne obligatoire manquante" if len(missing) == 1 else "Colonnes obligatoires manquantes"
-    )
-    message = f"{label} : {', '.join(missing)}."
-    if len(header) == 1 and ";" in header[0]:
-        message += " Le séparateur de colonnes attendu est la virgule."
-    return None, RowError(1, None, message)
-
-
-def read_rows(text, departments):
-    """Parse and check every row; ``departments`` is the set of known département codes.
-
-    Returns ``(rows, errors)``: the valid rows, and every error found (a row with an error
-    is left out of ``rows``).
+    Returns ``(rows, errors)``: the valid rows, and every error found, by line (a row with an
+    error is left out of ``rows``).
     """
-    reader = csv.reader(io.StringIO(text, newline=""))
-    columns, error = read_header(reader, REQUIRED_COLUMNS)
-    if error is not None:
-        return [], [error]
-    index = {}
-    for position, name in enumerate(columns):
-        index.setdefault(name, position)
-
-    rows, errors, first_line_of = [], [], {}
-    for line, record in numbered_records(reader, errors):
-        row, row_errors = check_row(line, record, index, len(columns), departments)
-        siret = normalize_siret(_value(record, index, "siret"))
+    records, errors = read_records(source, REQUIRED_COLUMNS)
+    rows, first_line_of = [], {}
+    for line, values in records:
+        row, row_errors = check_row(line, values, departments)
+        siret = normalize_siret(values["siret"])
         if siret in first_line_of:
             row_errors.append(
                 RowError(line, "siret", f"SIRET {siret} déjà présent ligne {first_line_of[siret]}.")
@@ -152,28 +80,18 @@ def read_rows(text, departments):
         errors.extend(row_errors)
         if row is not None and not row_errors:
             rows.append(row)
-    return rows, errors
+    return rows, sorted(errors, key=lambda error: error.line)
 
 
-def _value(record, index, column):
-    position = index.get(column)
-    if position is None or position >= len(record):
-        return ""
-    return record[position].strip()
-
-
-def check_row(line, record, index, width, departments):
-    """``(StructureRow or None, errors)`` for one CSV record."""
+def check_row(line, values, departments):
+    """``(StructureRow or None, errors)`` for the ``values`` of one line (by column)."""
     errors = []
 
     def error(field, message):
         errors.append(RowError(line, field, message))
 
     def get(column):
-        return _value(record, index, column)
-
-    if any(value.strip() for value in record[width:]):
-        error(None, f"La ligne compte {len(record)} valeurs pour {width} colonnes.")
+        return values.get(column, "")
 
     siret = normalize_siret(get("siret"))
     if not siret:
@@ -280,13 +198,10 @@ def _date(error, column, value, *, required):
                 "La date de début de convention est obligatoire quand une convention est renseignée.",
             )
         return None
-    try:
-        if ISO_DATE.fullmatch(value):
-            return datetime.date.fromisoformat(value)
-    except ValueError:
-        pass
-    error(column, f"Date invalide : « {value} » (format attendu AAAA-MM-JJ).")
-    return None
+    date, reason = parse_date(value)
+    if reason:
+        error(column, reason)
+    return date
 
 
 def _check_length(error, column, value, model, field_name=None):

@@ -25,8 +25,9 @@ from django.utils import timezone
 
 from iae_portal.audit.models import AuditEntry
 from iae_portal.audit.services import diff
+from iae_portal.imports import Importer, ImportPlan, ImportRejected
 
-from .import_rows import RowError, StructureRow, decode, read_rows
+from .import_rows import RowError, StructureRow, read_rows
 from .models import Convention, Department, NetworkAffiliation, Structure
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "StructureChange",
     "StructureImportPlan",
     "StructureImportRejected",
+    "StructuresImport",
     "apply_structures_import",
     "plan_structures_import",
 ]
@@ -57,7 +59,7 @@ class StructureChange:
 
 
 @dataclass
-class StructureImportPlan:
+class StructureImportPlan(ImportPlan):
     """What an import does (``applied=False``: would do) to the structures of a file."""
 
     errors: list[RowError] = field(default_factory=list)
@@ -68,12 +70,8 @@ class StructureImportPlan:
     rows: list[StructureRow] = field(default_factory=list, repr=False)
 
     @property
-    def is_valid(self):
-        return not self.errors
-
-    @property
-    def error_line_count(self):
-        return len({error.line for error in self.errors})
+    def has_changes(self):
+        return bool(self.creates or self.updates)
 
     @property
     def summary(self):
@@ -94,25 +92,22 @@ class StructureImportPlan:
         return ", ".join(parts)
 
 
-class StructureImportRejected(Exception):
+class StructureImportRejected(ImportRejected):
     """The file has errors and the import is all-or-nothing: nothing was written."""
 
     def __init__(self, plan):
-        self.plan = plan
         super().__init__(
+            plan,
             f"Import refusé, rien n'a été enregistré : "
-            f"{_count(plan.error_line_count, 'ligne en erreur', 'lignes en erreur')}."
+            f"{_count(plan.error_line_count, 'ligne en erreur', 'lignes en erreur')}.",
         )
 
 
 def plan_structures_import(source):
     """Read and check a CSV file (``str``, UTF-8 ``bytes`` or a file object) and compare
     its rows with the database. Writes nothing."""
-    text, error = decode(source)
-    if error is not None:
-        return StructureImportPlan(errors=[error])
     departments = set(Department.objects.values_list("code", flat=True))
-    rows, errors = read_rows(text, departments)
+    rows, errors = read_rows(source, departments)
     plan, _ = _compare(rows, day=timezone.localdate(), lock=False)
     plan.errors = errors
     return plan
@@ -130,6 +125,23 @@ def apply_structures_import(plan, *, actor, partial=False, reason=""):
     result.errors = list(plan.errors)
     result.applied = True
     return result
+
+
+class StructuresImport(Importer):
+    """The structures file, for ``import_structures`` and the upload page. With ``partial``
+    its valid lines are written even if others are in error, unless none is valid."""
+
+    def plan(self, content, *, partial=False, user=None):
+        return plan_structures_import(content)
+
+    def refuses(self, plan, *, partial=False):
+        return bool(plan.errors) and (not partial or not plan.rows)
+
+    def apply(self, content, *, actor, name, partial=False, user=None):
+        plan = plan_structures_import(content)
+        if self.refuses(plan, partial=partial):
+            raise StructureImportRejected(plan)
+        return apply_structures_import(plan, actor=actor, partial=partial, reason=f"import {name}")
 
 
 class _Affiliation(NamedTuple):

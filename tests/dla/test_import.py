@@ -160,6 +160,21 @@ def test_disagreeing_prestation_column_names_the_earlier_line():
     assert "ligne 2" in plan.errors[0].message
 
 
+def test_a_line_with_too_many_values_is_left_out_with_the_shared_reason():
+    rows = sample_rows()
+    text = csv_text(rows).splitlines()
+    text[6] += ",de trop"  # line 7
+    plan = plan_dla_import("\n".join(text) + "\n")
+    assert [(e.line, e.field, e.message) for e in plan.errors] == [
+        (7, None, "La ligne compte 20 valeurs pour 19 colonnes.")
+    ]
+
+
+def test_command_names_a_missing_file(tmp_path):
+    with pytest.raises(CommandError, match=r"^Fichier introuvable : .*absent\.csv$"):
+        call_command("import_dla", str(tmp_path / "absent.csv"), stdout=io.StringIO())
+
+
 def test_command_rejects_a_bad_file(tmp_path):
     rows = sample_rows()
     rows[0]["mode"] = "solo"
