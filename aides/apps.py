@@ -7,6 +7,8 @@ class AidesConfig(AppConfig):
 
     def ready(self):
         # Its sections of the structure page and of the home page (iae_portal.sections).
-        from . import sections
+        from . import demo, sections
 
         sections.register()
+        # Its step of seed_demo (iae_portal.demo).
+        demo.register()

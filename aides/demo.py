@@ -26,6 +26,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
 
+from iae_portal import demo as demo_steps
 from iae_portal.audit.models import AuditEntry
 from iae_portal.users.enums import Role
 from iae_portal.users.models import User
@@ -642,3 +643,12 @@ def _pdf(text):
         xref,
     )
     return bytes(pdf)
+
+
+def _seed_step(run):
+    return seed(run.rng, structures=run.made["structures"]).summary()
+
+
+def register():
+    """A step of ``seed_demo`` after the structures; reset first (dossiers hang on them)."""
+    demo_steps.register("aides", seed=_seed_step, reset=reset, order=20, reset_order=10)

@@ -26,7 +26,6 @@ def seed_region(*, structures, dossiers, seed=2026):
     from aides.models import Dossier
     from iae_portal.users import demo as users_demo
     from structures import demo as structures_demo
-    from structures.demo_data import REGION_CODE
     from structures.models import Structure
 
     have = Structure.objects.count(), Dossier.objects.count()
@@ -40,7 +39,8 @@ def seed_region(*, structures, dossiers, seed=2026):
         users_demo.reset()
         structures_demo.reset()
         created = structures_demo.seed(rng, count=structures)
-        users_demo.seed(region_code=REGION_CODE, structures=created.structures)
+        users_demo.seed()
+        structures_demo.attach_accounts(created.structures)
         aides_demo.seed(rng, structures=created.structures, dossiers=dossiers)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # planner statistics, as a live database has

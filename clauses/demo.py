@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from iae_portal import demo as demo_steps
 from iae_portal.users.models import User
 from structures.demo_data import BATCH_SIZE
 from structures.enums import SIAE_KINDS
@@ -224,3 +225,13 @@ def _reports(rng, lot, siae, today):
 
 def _next_month(day):
     return datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _seed_step(run):
+    seed(run.rng, structures=run.made["structures"])
+    return []  # seed_demo prints no summary of the contracts
+
+
+def register():
+    """A step of ``seed_demo`` after the aid dossiers; reset before the structures."""
+    demo_steps.register("clauses", seed=_seed_step, reset=reset, order=30, reset_order=20)

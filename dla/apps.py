@@ -7,9 +7,11 @@ class DlaConfig(AppConfig):
 
     def ready(self):
         # Its sections of the structure page and of the home page (iae_portal.sections).
-        from . import sections
+        from . import demo, sections
         from .api import client_kinds
 
         sections.register()
         # The API clients tied to a DLA (iae_portal.api.scope_kinds).
         client_kinds.register()
+        # Its step of seed_demo (iae_portal.demo).
+        demo.register()

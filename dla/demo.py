@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from iae_portal import demo as demo_steps
 from iae_portal.users.models import User
 from structures.demo_data import BATCH_SIZE, DEPARTMENT_CODES
 from structures.enums import SIAE_KINDS
@@ -189,3 +190,12 @@ def reset():
     DlaMembership.objects.all().delete()
     Provider.objects.all().delete()
     Dla.objects.all().delete()
+
+
+def _seed_step(run):
+    return seed(run.rng, structures=run.made["structures"]).summary()
+
+
+def register():
+    """The last step of ``seed_demo``; reset before the structures."""
+    demo_steps.register("dla", seed=_seed_step, reset=reset, order=40, reset_order=30)

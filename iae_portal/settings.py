@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "iae_portal",
     "iae_portal.users",
     "iae_portal.audit",
     "iae_portal.api",

@@ -6,10 +6,12 @@ class StructuresConfig(AppConfig):
     verbose_name = "Structures"
 
     def ready(self):
-        from . import sections, signals
+        from . import demo, sections, signals
         from .api import client_kinds
 
         signals.connect()
         sections.register()
         # The API clients tied to a département or a structure (iae_portal.api.scope_kinds).
         client_kinds.register()
+        # Its step of seed_demo (iae_portal.demo).
+        demo.register()

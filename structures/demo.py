@@ -3,8 +3,8 @@
 Every function takes a ``random.Random``, so one seed rebuilds the same region. Rows are
 written with ``bulk_create`` (no query per row): 5,000 structures take seconds. The demo
 bypasses ``services.py`` on purpose: nobody acts, so there is nothing to audit, and a query
-per row would not scale. Other apps add a ``demo.py`` of the same shape, chained by the
-``seed_demo`` command.
+per row would not scale. Other apps add a ``demo.py`` of the same shape; each registers its
+step of the core's ``seed_demo`` (``iae_portal.demo``) from its ``AppConfig.ready()``.
 """
 
 import collections
@@ -15,6 +15,11 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.text import slugify
 from stdnum import luhn
+
+from iae_portal import demo as demo_steps
+from iae_portal.users.demo import DEMO_EMAILS
+from iae_portal.users.enums import REGIONAL_STAFF_ROLES
+from iae_portal.users.models import User
 
 from .demo_data import (
     BATCH_SIZE,
@@ -33,6 +38,7 @@ from .demo_data import (
     PHONE_AREAS,
     PROJECT_NAMES,
     QUARTERS,
+    REGION_CODE,
     SHARED_FUNCTIONS,
     STREETS,
     THEMES,
@@ -44,12 +50,15 @@ from .enums import (
     SIAE_KINDS,
     CollectiveProjectKind,
     ConventionKind,
+    MembershipRole,
     ProjectMemberRole,
+    StructureKind,
 )
 from .models import (
     CollectiveProject,
     Convention,
     Department,
+    Membership,
     NetworkAffiliation,
     ProjectMember,
     SharedPost,
@@ -121,6 +130,53 @@ def reset():
     """Delete every structure and collective project, with all that hangs on them."""
     CollectiveProject.objects.all().delete()  # first: members and posts protect structures
     Structure.objects.all().delete()
+
+
+# The demo accounts' memberships: the director runs the first ACI and the first AI, the
+# employee works in that ACI.
+DEMO_MEMBERS = (
+    ("directeur@demo.iae.fr", StructureKind.ACI, MembershipRole.DIRECTEUR),
+    ("directeur@demo.iae.fr", StructureKind.AI, MembershipRole.DIRECTEUR),
+    ("salarie@demo.iae.fr", StructureKind.ACI, MembershipRole.SALARIE),
+)
+
+
+def attach_accounts(structures):
+    """Give the demo accounts (``iae_portal.users.demo``) their place among ``structures``
+    (in creation order): regional staff the demo region, the members their structures."""
+    User.objects.filter(email__in=DEMO_EMAILS, role__in=REGIONAL_STAFF_ROLES).update(
+        region_id=REGION_CODE
+    )
+    users = User.objects.in_bulk([email for email, _, _ in DEMO_MEMBERS], field_name="email")
+    memberships = []
+    for email, kind, role in DEMO_MEMBERS:
+        structure = next((s for s in structures if s.kind == kind), None)
+        if structure is not None and email in users:
+            memberships.append(Membership(user=users[email], structure=structure, role=role))
+    return Membership.objects.bulk_create(memberships)
+
+
+def _seed_step(run):
+    created = seed(run.rng, count=run.size)
+    attach_accounts(created.structures)
+    run.made["structures"] = created.structures
+    return created.summary(run.today)
+
+
+def _logins():
+    """The structures of the demo accounts, for the logins table."""
+    names = {}
+    memberships = Membership.objects.filter(user__email__in=DEMO_EMAILS, is_active=True)
+    for membership in memberships.select_related("user", "structure"):
+        names.setdefault(membership.user.email, []).append(membership.structure.name)
+    return names
+
+
+def register():
+    """The first step of ``seed_demo`` (the others hang on the structures), reset last."""
+    demo_steps.register(
+        "structures", seed=_seed_step, reset=reset, order=10, reset_order=90, logins=_logins
+    )
 
 
 def kind_quotas(count):

@@ -4,10 +4,9 @@ from typing import NamedTuple
 
 from django.contrib.auth.hashers import make_password
 
-from structures.enums import MembershipRole, StructureKind
-from structures.models import Membership
+from iae_portal.demo import login_notes
 
-from .enums import REGIONAL_STAFF_ROLES, Role
+from .enums import Role
 from .models import User
 
 DEMO_PASSWORD = "demo-iae-2026"
@@ -53,38 +52,24 @@ def demo_users_exist():
     return User.objects.filter(email__in=DEMO_EMAILS).exists()
 
 
-def seed(*, region_code, structures):
-    """Create the demo accounts; the director runs the first ACI and the first AI of
-    ``structures`` (in creation order), the employee works in that ACI."""
+def seed():
+    """Create the demo accounts. The apps' demo steps (``iae_portal.demo``) give them their
+    place: regional staff their region, the director the first ACI and the first AI, the
+    employee that ACI, the DLA chargé a DLA, the facilitator a facilitator."""
     password = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow on purpose
-    users = User.objects.bulk_create(
+    return User.objects.bulk_create(
         User(
             email=demo.email,
             first_name=demo.first_name,
             last_name=demo.last_name,
             role=demo.role,
             organisation=demo.organisation,
-            region_id=region_code if demo.role in REGIONAL_STAFF_ROLES else None,
             is_staff=demo.role == Role.ADMIN,
             is_superuser=demo.role == Role.ADMIN,
             password=password,
         )
         for demo in DEMO_USERS
     )
-    by_email = {user.email: user for user in users}
-    first_aci = next((s for s in structures if s.kind == StructureKind.ACI), None)
-    first_ai = next((s for s in structures if s.kind == StructureKind.AI), None)
-    memberships = [
-        Membership(user=by_email[email], structure=structure, role=role)
-        for email, structure, role in (
-            ("directeur@demo.iae.fr", first_aci, MembershipRole.DIRECTEUR),
-            ("directeur@demo.iae.fr", first_ai, MembershipRole.DIRECTEUR),
-            ("salarie@demo.iae.fr", first_aci, MembershipRole.SALARIE),
-        )
-        if structure is not None
-    ]
-    Membership.objects.bulk_create(memberships)
-    return users
 
 
 def reset():
@@ -92,17 +77,13 @@ def reset():
 
 
 def logins():
-    """``[(e-mail, rôle, mot de passe, ce qu'il voit)]`` for the demo accounts, naming the
-    structures of the SIAE members."""
-    structures = {}
-    for membership in Membership.objects.filter(
-        user__email__in=DEMO_EMAILS, is_active=True
-    ).select_related("user", "structure"):
-        structures.setdefault(membership.user.email, []).append(membership.structure.name)
+    """``[(e-mail, rôle, mot de passe, ce qu'il voit)]`` for the demo accounts, naming what
+    they belong to (the structures of the SIAE members, from the apps' demo steps)."""
+    notes = login_notes()
     rows = []
     for demo in DEMO_USERS:
         sees = demo.sees
-        if structures.get(demo.email):
-            sees += " : " + ", ".join(f"« {name} »" for name in sorted(structures[demo.email]))
+        if notes.get(demo.email):
+            sees += " : " + ", ".join(f"« {name} »" for name in sorted(notes[demo.email]))
         rows.append((demo.email, Role(demo.role).label, DEMO_PASSWORD, sees))
     return rows

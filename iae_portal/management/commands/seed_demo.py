@@ -5,12 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from aides import demo as aides_demo
-from clauses import demo as clauses_demo
-from dla import demo as dla_demo
+from iae_portal import demo
 from iae_portal.users import demo as users_demo
-from structures import demo as structures_demo
-from structures.demo_data import REGION_CODE
 
 SEED = 2026
 
@@ -53,23 +49,20 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             if reset:
-                # Dependents first: later apps' demo data goes before the structures.
-                aides_demo.reset()
-                clauses_demo.reset()
-                dla_demo.reset()
+                # Dependents first (iae_portal.demo: each app's reset_order), the accounts
+                # last: every app's demo data may hang on them.
+                for step in demo.reset_steps():
+                    step.reset()
                 users_demo.reset()
-                structures_demo.reset()
             elif users_demo.demo_users_exist():
                 self.stdout.write("Données de démonstration déjà présentes.")
                 self._write_logins()
                 return
-            rng = random.Random(SEED)
-            created = structures_demo.seed(rng, count=structures)
-            users = users_demo.seed(region_code=REGION_CODE, structures=created.structures)
-            aides = aides_demo.seed(rng, structures=created.structures)
-            clauses_demo.seed(rng, structures=created.structures)
-            dla = dla_demo.seed(rng, structures=created.structures)
-        for line in [*created.summary(timezone.localdate()), *aides.summary(), *dla.summary()]:
+            # The accounts first: each app's step gives them their place in it.
+            users = users_demo.seed()
+            run = demo.DemoRun(rng=random.Random(SEED), size=structures, today=timezone.localdate())
+            lines = [line for step in demo.steps() for line in step.seed(run) or ()]
+        for line in lines:
             self.stdout.write(f"- {line}")
         self.stdout.write(f"- Comptes de démonstration : {len(users)}")
         self.stdout.write(self.style.SUCCESS("Données de démonstration créées."))
