@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from iae_portal.admin import ReadOnlyAdmin
+
 from .models import Buyer, Facilitator, FacilitatorMembership, HoursReport, ImportRun, Lot, Marche
 
 
@@ -69,16 +71,7 @@ class HoursReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(ReadOnlyAdmin):
     list_display = ["at", "kind", "file_name", "actor", "created", "updated", "unchanged"]
     list_filter = ["kind"]
     list_select_related = ["actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

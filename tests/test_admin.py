@@ -1,4 +1,5 @@
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
@@ -19,3 +20,14 @@ def test_every_registered_model_has_a_working_admin_list(client, admin_user):
 def test_non_staff_cannot_open_the_admin(client, instructeur):
     client.force_login(instructeur)
     assert client.get(reverse("admin:index")).status_code == 302
+
+
+@pytest.mark.parametrize("label", ["audit.AuditEntry", "clauses.ImportRun"])
+def test_records_only_their_services_write_are_read_only(rf, admin_user, label):
+    model_admin = admin.site._registry[apps.get_model(label)]
+    request = rf.get("/")
+    request.user = admin_user
+    assert model_admin.has_view_permission(request)
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)
