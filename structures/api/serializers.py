@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from ..enums import Network
 from ..models import Convention, Department, NetworkAffiliation, Structure, YearlyFigures
-from ..services import FIGURES_FIELDS
+from ..services import FIGURES_FIELDS, STRUCTURE_FIELDS
 
 
 class ConventionSerializer(serializers.ModelSerializer):
@@ -205,18 +205,9 @@ class StructureWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Structure
+        # The fields the services write (``department`` by its code), as the form does.
         fields = [
-            "siret",
-            "name",
-            "kind",
-            "legal_form",
-            "address",
-            "postal_code",
-            "city",
-            "department",
-            "activity",
-            "email",
-            "phone",
+            *(name.removesuffix("_id") for name in STRUCTURE_FIELDS),
             "networks",
             "external_id",
         ]
