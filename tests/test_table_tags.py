@@ -1,6 +1,6 @@
-"""``{% paginated_table %}``: one page of a list as a table in its labelled scrolling box, the
-pagination below; the list pages use it instead of each writing the box, the caption and the
-pagination again."""
+"""``{% scroll_table %}``: a table in its labelled scrolling box; ``{% paginated_table %}``: one
+page of a list as such a table, the pagination below. The pages use them instead of each
+writing the box, the caption and the pagination again."""
 
 import re
 
@@ -35,6 +35,20 @@ def test_the_table_is_in_its_box_named_with_the_page_and_paginated():
     assert html.index("</table>") < html.index('<nav class="pagination"')
     assert "Page 2 sur 3" in html and "page=1" in html and "page=3" in html
     assert '<table class="table">' in html
+
+
+def test_a_table_in_its_box_with_its_own_caption():
+    html = (
+        engines["django"]
+        .from_string(
+            '{% load tables %}{% scroll_table "Suivis à faire" caption="Les plus anciens d\'abord" %}'
+            "<tbody><tr><td>1</td></tr></tbody>{% endscroll_table %}"
+        )
+        .render({})
+    )
+    assert 'aria-label="Suivis à faire (défilement horizontal)"' in html
+    assert '<caption class="sr-only">Les plus anciens d\'abord</caption>' in html
+    assert "<tbody><tr><td>1</td></tr></tbody>" in html and "pagination" not in html
 
 
 def test_a_compact_table():
