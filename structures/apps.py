@@ -7,11 +7,13 @@ class StructuresConfig(AppConfig):
 
     def ready(self):
         from . import demo, sections, signals
-        from .api import client_kinds
+        from .api import client_kinds, routes
 
         signals.connect()
         sections.register()
         # The API clients tied to a département or a structure (iae_portal.api.scope_kinds).
         client_kinds.register()
+        # Its resources of /api/v1/ (iae_portal.api.routes).
+        routes.register()
         # Its step of seed_demo (iae_portal.demo).
         demo.register()

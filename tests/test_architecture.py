@@ -2,6 +2,7 @@
 ``tests.architecture`` on the project and, to prove each check can fail, on small synthetic
 packages written in ``tmp_path``."""
 
+import ast
 from pathlib import Path
 from textwrap import dedent
 
@@ -79,6 +80,42 @@ def test_the_scan_reads_every_package_and_skips_migrations():
     edges = graph.edges()
     assert "structures.models" in edges["dla.models.core"]
     assert "dla.models.core" in edges["dla.models.steps"]
+
+
+def test_the_core_imports_no_domain_app_outside_urls_and_settings():
+    """``iae_portal/`` (migrations included) imports none of ``structures``, ``aides``,
+    ``dla``, ``clauses``, neither at module level nor inside a function nor by a dotted
+    path given to ``import_module``/``import_string``, except in ``iae_portal/urls.py`` and
+    ``iae_portal/settings.py``: the apps plug in through its registries (issue 15)."""
+    domain_apps = {"structures", "aides", "dla", "clauses"}
+    core = ROOT / "iae_portal"
+    wiring = {core / "urls.py", core / "settings.py"}
+    found = []
+    for path in sorted(core.rglob("*.py")):
+        if path in wiring:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            elif (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", getattr(node.func, "attr", None))
+                in {"import_module", "import_string", "__import__"}
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                names = [node.args[0].value]
+            else:
+                continue
+            found += [
+                f"{path.relative_to(ROOT)}:{node.lineno}: {name}"
+                for name in names
+                if name.split(".")[0] in domain_apps
+            ]
+    assert not found, report(found)
 
 
 # --- each check can fail ----------------------------------------------------------------------
