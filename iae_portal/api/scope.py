@@ -1,5 +1,6 @@
 """What an API client may see: the apps' querysets for its account, narrowed by its
-restriction (one département, one structure, one DLA).
+restriction (one département, one structure, one DLA: the kinds the apps register in
+``scope_kinds``).
 
 A resource declares ``scope_paths``: for each restriction kind, the ORM path to compare
 with the client's value (``department`` → a département code, ``structure`` → a
@@ -11,8 +12,6 @@ a resource every client sees (the schemes' catalogue).
 """
 
 from .models import ApiClient
-
-RESTRICTION_KINDS = ("department", "structure", "dla")
 
 
 def client_of(request):
