@@ -50,7 +50,8 @@ register(
         for rule in RULES.values()
         for p in rule.PARAMETERS
         if p.choices
-    },
+    }
+    | {"required_documents": enums.DocumentKind.choices},  # a JSON list, no field choices
     numbers={
         p.name
         for rule in RULES.values()

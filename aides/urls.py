@@ -8,6 +8,7 @@ urlpatterns = [
     path("", schemes.scheme_list, name="scheme_list"),
     path("simulateur/", schemes.simulator, name="simulator"),
     path("courriers/parametres/", schemes.letter_settings, name="letter_settings"),
+    path("dispositifs/nouveau/", schemes.scheme_create, name="scheme_create"),
     path("calculs/<uuid:uuid>/", schemes.computation_detail, name="computation_detail"),
     path("dossiers/<uuid:uuid>/", dossiers.dossier_detail, name="dossier_detail"),
     path(

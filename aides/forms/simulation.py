@@ -1,4 +1,4 @@
-"""The simulator's form (only the fields a scheme's rule uses) and the parameters form."""
+"""The simulator's form and the dossier's data: only the fields a scheme's rule uses."""
 
 from decimal import Decimal
 
@@ -10,14 +10,12 @@ from .. import rules
 from ..enums import (
     Contract,
     Criterion,
-    DocumentKind,
     ExpenseCategory,
     PositionFunction,
     PositionRole,
     RateMode,
     TrainingType,
 )
-from ..rules import params as P
 
 KIND_CHOICES = [(code, StructureKind(code).label) for code in rules.case.KINDS]
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
@@ -313,107 +311,6 @@ class FilingForm(forms.Form):
 
     def clean_campaign(self):
         return self._pick("campaign", self.campaigns)
-
-
-class SchemeForm(forms.Form):
-    """The descriptive fields of a scheme that staff edit."""
-
-    name = forms.CharField(label="Nom", max_length=255)
-    description = forms.CharField(
-        label="Description", widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-    legal_basis_reference = forms.CharField(
-        label="Délibération (référence)", max_length=120, required=False
-    )
-    legal_basis_date = forms.DateField(
-        label="Délibération (date)",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    required_documents = forms.MultipleChoiceField(
-        label="Pièces justificatives",
-        choices=DocumentKind.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    budget_envelope = forms.DecimalField(label="Enveloppe budgétaire (€)", required=False, **MONEY)
-    active_from = forms.DateField(
-        label="Ouvert à partir du",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    active_until = forms.DateField(
-        label="Ouvert jusqu'au",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("active_from"), cleaned.get("active_until")
-        if start and end and end < start:
-            self.add_error("active_until", "La fin doit être postérieure au début.")
-        return cleaned
-
-
-class ParametersForm(forms.Form):
-    """One field per parameter of the rule kind, plus the mandatory reason of the change."""
-
-    reason = forms.CharField(
-        label="Motif de la modification",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Par exemple : délibération n° 2026-123 du 12 novembre 2026.",
-    )
-
-    def __init__(self, *args, rule_kind, current, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.rule_kind = rule_kind
-        spec = self.spec = rules.RULES[rule_kind].PARAMETERS
-        fields = {}
-        for param in spec:
-            value = current[param.name]
-            if param.kind in (P.KIND_LIST, P.CODES):
-                choices = KIND_CHOICES if param.kind == P.KIND_LIST else _code_choices(param)
-                fields[param.name] = forms.MultipleChoiceField(
-                    label=param.label,
-                    choices=choices,
-                    initial=list(value),
-                    required=False,
-                    widget=forms.CheckboxSelectMultiple,
-                )
-            else:
-                help_text = {
-                    P.RATE: "Taux entre 0 et 1 (0,25 pour 25 %).",
-                    P.RATES: "Taux séparés par des points-virgules, année par année (0,25 ; 0,20).",
-                    P.AMOUNTS: "Montants séparés par des points-virgules.",
-                }.get(param.kind, "")
-                initial = (
-                    " ; ".join(_fr(v) for v in value) if param.kind in P.LIST_KINDS else _fr(value)
-                )
-                fields[param.name] = forms.CharField(
-                    label=param.label, initial=initial, help_text=help_text
-                )
-        self.fields = {**fields, "reason": self.fields["reason"]}
-
-    def clean(self):
-        cleaned = super().clean()
-        values = {name: cleaned[name] for name in (p.name for p in self.spec) if name in cleaned}
-        try:
-            self.parameters = rules.clean_parameters(self.rule_kind, values)
-        except rules.ParameterError as error:
-            self.add_error(error.name, error.message)
-        return cleaned
-
-
-def _fr(value):
-    return str(value).replace(".", ",")
-
-
-def _code_choices(param):
-    labels = {}
-    for enum in (Contract, Criterion, PositionFunction, PositionRole, TrainingType):
-        labels.update(enum.choices)
-    return [(code, labels.get(code, code)) for code in param.choices]
 
 
 def with_extra_row(post, section):

@@ -1,13 +1,16 @@
-"""Changes to aid schemes: parameters (a new version each time) and recorded computations."""
+"""Aid schemes: a new one (of a registered rule kind), changes to its texts and parameters
+(a new version each time), and recorded computations."""
 
 from decimal import Decimal
 
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from iae_portal.audit.services import audit_record, diff
 
-from .. import rules
+from .. import perms, rules
+from ..enums import DocumentKind
 from ..models import AidComputation, AidScheme, ParameterVersion
 from ..presets import PRESETS
 
@@ -72,6 +75,64 @@ def scheme_update(*, actor, scheme, data):
         scheme.save()
         audit_record(actor=actor, action="aides.scheme", obj=scheme, changes=changes)
     return changes
+
+
+# What a new scheme names once and for all, then the texts any scheme has.
+CREATE_FIELDS = (
+    "code",
+    "origin_region",
+    "rule_kind",
+    "source_text",
+    "retained_reading",
+    *SCHEME_FIELDS,
+)
+
+
+def scheme_create(*, actor, data, parameters, reason):
+    """A new scheme of a registered rule kind, with version 1 of its parameters: data, not
+    code (its simulator, dossiers, batches and letters work at once).
+
+    ``data``: the fields of ``CREATE_FIELDS``; ``parameters``: raw or typed values of the
+    kind's parameters (the missing ones take the kind's defaults). Raises
+    ``ValidationError`` (by field, in French: duplicate or malformed code, unknown rule
+    kind, dates out of order…) or ``rules.ParameterError``; ``PermissionDenied`` for whom
+    ``perms.can_create_scheme`` refuses."""
+    if not perms.can_create_scheme(actor):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": "Indiquez le motif (la délibération qui fixe ces paramètres)."}
+        )
+    try:
+        with transaction.atomic():
+            return _scheme_create(actor, data, parameters, reason)
+    except IntegrityError:  # the same code created at the same moment by someone else
+        raise ValidationError(
+            {"code": "Un dispositif porte déjà ce code : choisissez-en un autre."}
+        ) from None
+
+
+def _scheme_create(actor, data, parameters, reason):
+    scheme = AidScheme(**{field: data[field] for field in CREATE_FIELDS if field in data})
+    scheme.full_clean()  # the rule kind among the registered ones (the field's choices)
+    if set(scheme.required_documents) - set(DocumentKind.values):
+        raise ValidationError({"required_documents": "Pièce justificative inconnue."})
+    spec = scheme.rule.PARAMETERS
+    values = rules.params.to_json(spec, rules.clean_parameters(scheme.rule_kind, parameters))
+    scheme.save()
+    ParameterVersion.objects.create(
+        scheme=scheme, number=1, values=values, created_by=actor, reason=reason
+    )
+    after = {field: jsonable(getattr(scheme, field)) for field in CREATE_FIELDS}
+    audit_record(
+        actor=actor,
+        action="aides.scheme_create",
+        obj=scheme,
+        changes=diff({}, {**after, **values}),
+        reason=reason,
+    )
+    return scheme
 
 
 @transaction.atomic

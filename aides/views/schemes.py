@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,11 +11,10 @@ from structures.models import Structure
 
 from .. import catalogue, perms, presenters, rules, services
 from ..forms.applicant import directed_structures
+from ..forms.schemes import ParametersForm, SchemeCreateForm, SchemeForm
 from ..forms.simulation import (
     SECTION_TITLES,
     FilingForm,
-    ParametersForm,
-    SchemeForm,
     SimulationForm,
     scheme_layout,
     section_formsets,
@@ -23,6 +22,7 @@ from ..forms.simulation import (
 )
 from ..messages import bad_input_text
 from ..models import AidComputation, AidScheme, Campaign, LetterSettings
+from ..services.schemes import scheme_create as create_scheme
 from .applicant import step_url
 
 
@@ -51,7 +51,12 @@ def scheme_list(request):
     rows = [
         (scheme, [(c.label_under_scheme, c) for c in scheme.open_campaigns]) for scheme in shown
     ]
-    context = {"schemes": shown, "rows": rows, **_region_context(schemes, region)}
+    context = {
+        "schemes": shown,
+        "rows": rows,
+        "can_create": perms.can_create_scheme(request.user),
+        **_region_context(schemes, region),
+    }
     return render(request, "aides/scheme_list.html", context)
 
 
@@ -122,6 +127,106 @@ def scheme_edit(request, code):
         "aides/scheme_form.html",
         {"scheme": scheme, "form": form, "title": "Modifier le dispositif"},
     )
+
+
+# The two steps of « Nouveau dispositif », on one address (``etape`` of the POST).
+TEXTS, PARAMETERS, CREATE, BACK = "texte", "parametres", "creer", "retour"
+
+
+@login_required
+def scheme_create(request):
+    """« Nouveau dispositif » (chef de service, admin): its code, texts and rule kind
+    among the registered ones, then that kind's parameters (its defaults to start with)
+    and their reason, which make version 1. Nothing is written before the last step; the
+    first step's answers travel with the second (hidden), checked again on creation."""
+    if not perms.can_create_scheme(request.user):
+        raise PermissionDenied
+    posted = request.method == "POST"
+    step = request.POST.get("etape", TEXTS) if posted else TEXTS
+    region = catalogue.region_names().get(request.user.region_id)
+    form = SchemeCreateForm(request.POST if posted else None, initial={"origin_region": region})
+    parameters = None
+    if posted and step in (PARAMETERS, CREATE) and form.is_valid():
+        parameters = _parameters_form(form, request.POST if step == CREATE else None)
+        if step == CREATE and parameters.is_valid():
+            try:
+                scheme = create_scheme(
+                    actor=request.user,
+                    data=form.scheme_data(),
+                    parameters=parameters.parameters,
+                    reason=parameters.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    target = form if field in form.fields else parameters
+                    target.add_error(field if field in target.fields else None, errors)
+                if form.errors:
+                    parameters = None  # back to the first step, where the error is
+            except rules.ParameterError as error:
+                parameters.add_error(error.name, error.message)
+            else:
+                messages.success(
+                    request,
+                    f"Le dispositif « {scheme.name} » est créé, avec la version 1 de ses "
+                    "paramètres. Ouvrez-lui un appel à candidatures pour recevoir des dossiers.",
+                )
+                return redirect(scheme)
+    context = {"form": form, "parameters": parameters}
+    if parameters is not None:
+        context["summary"] = _scheme_summary(form)
+    return render(request, "aides/scheme_create.html", context)
+
+
+def _parameters_form(form, data):
+    """The parameters of the chosen kind, its defaults shown; the reason proposed from
+    the deliberation when one is given."""
+    chosen = form.cleaned_data
+    reference, day = chosen["legal_basis_reference"], chosen["legal_basis_date"]
+    reason = f"Délibération {reference}" + (f" du {day:%d/%m/%Y}" if day else "")
+    return ParametersForm(
+        data,
+        rule_kind=chosen["rule_kind"],
+        current=rules.clean_parameters(chosen["rule_kind"], {}),
+        reason_label="Motif (la délibération qui fixe ces paramètres)",
+        initial={"reason": reason if reference else ""},
+        prefix="param",
+    )
+
+
+def _scheme_summary(form):
+    """The first step's answers as the second step recalls them, in French."""
+    data = form.cleaned_data
+    envelope = data["budget_envelope"]
+    opening = " ".join(
+        part
+        for part in (
+            f"du {data['active_from']:%d/%m/%Y}" if data["active_from"] else "",
+            f"au {data['active_until']:%d/%m/%Y}" if data["active_until"] else "",
+        )
+        if part
+    )
+    basis = data["legal_basis_reference"] and " ".join(
+        filter(
+            None,
+            (
+                f"Délibération {data['legal_basis_reference']}",
+                f"du {data['legal_basis_date']:%d/%m/%Y}" if data["legal_basis_date"] else "",
+            ),
+        )
+    )
+    return [
+        ("Code", data["code"]),
+        ("Nom du dispositif", data["name"]),
+        ("Région d'origine", data["origin_region"]),
+        ("Règle de calcul", form.rule_kind_label()),
+        ("Base juridique", basis or "Non renseignée"),
+        (
+            "Pièces justificatives",
+            ", ".join(presenters.document_labels(data["required_documents"])) or "Aucune",
+        ),
+        ("Enveloppe budgétaire", presenters.money(envelope) if envelope is not None else "—"),
+        ("Ouverture", opening or "Sans limite de dates"),
+    ]
 
 
 def _structure_for(request):

@@ -66,7 +66,8 @@ structures:membership_deactivate b        POST      log  404  404  ok   ok   ok 
 structures:membership_deactivate z        POST      log  404  404  404  404  404  404  403  403  403  403  ok
 
 # Aid schemes: public catalogue and simulator; a simulation for a structure by those who
-# may open it (not the directory readers); the chef de service changes parameters.
+# may open it (not the directory readers); the chef de service changes parameters and
+# creates schemes.
 aides:scheme_list               -         GET       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 aides:scheme_detail             -         GET       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 aides:simulator                 -         GET+POST  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
@@ -75,6 +76,7 @@ aides:simulator                 b         GET+POST  ok   404  404  ok   ok   ok 
 aides:simulator                 z         GET+POST  ok   404  404  404  404  404  404  404  404  404  404  ok
 aides:scheme_edit               -         GET+POST  log  403  403  403  403  ok   403  403  403  403  403  ok
 aides:scheme_parameters         -         GET+POST  log  403  403  403  403  ok   403  403  403  403  403  ok
+aides:scheme_create             -         GET+POST  log  403  403  403  403  ok   403  403  403  403  403  ok
 aides:letter_settings           -         GET+POST  log  403  403  403  403  ok   403  403  403  403  403  ok
 aides:computation_detail        a         GET       log  ok   ok   404  ok   ok   ok   404  404  404  404  ok
 aides:computation_detail        b         GET       log  404  404  ok   ok   ok   ok   404  404  404  404  ok
