@@ -70,6 +70,7 @@ def scheme_detail(request, code):
         "funded": catalogue.funded(scheme),
         "region_name": catalogue.region_names().get(catalogue.region_code(scheme)),
         "can_change": perms.can_change_scheme(request.user),
+        "can_open_call": perms.can_manage_campaigns(request.user),
     }
     if perms.can_view_scheme_history(request.user):
         versions = list(scheme.versions.select_related("created_by").order_by("number"))
