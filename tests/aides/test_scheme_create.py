@@ -101,7 +101,11 @@ def test_chef_creates_a_scheme_in_two_steps(chef, chef_service):
     )
     scheme = AidScheme.objects.get(code=TEXTS["code"])
     assert done.redirect_chain[-1][0] == scheme.get_absolute_url()
-    assert "Le dispositif « Investissement vert dans les SIAE » est créé" in text(done)
+    page = text(done)
+    assert "Le dispositif « Investissement vert dans les SIAE » est créé" in page
+    assert "Enveloppe : 43\xa0400,00\xa0€" in page  # amounts with their cents
+    # No source text nor reading given: no empty heading for them.
+    assert "Ce que dit la source" not in page and "Lecture retenue" not in page
     assert (scheme.name, scheme.origin_region, scheme.rule_kind) == (
         TEXTS["name"],
         "Grand Est",
