@@ -1,4 +1,4 @@
-"""Admin pieces the apps share (``iae_portal`` is not an app: nothing here is registered)."""
+"""Admin pieces the apps share (no model of the core is registered here)."""
 
 from django.contrib import admin
 

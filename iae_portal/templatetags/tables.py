@@ -1,5 +1,4 @@
-"""Template tags of the tables (``{% load tables %}``, registered in settings.TEMPLATES:
-``iae_portal`` is not an app)."""
+"""Template tags of the tables: ``{% load tables %}``."""
 
 from django import template
 
