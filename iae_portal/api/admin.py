@@ -1,27 +1,18 @@
 from django.contrib import admin
 
+from iae_portal.admin import ReadOnlyAdmin
+
 from .models import ApiClient, Deletion
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Clients are created and revoked with ``manage.py api_token`` (audited there)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ApiClient)
 class ApiClientAdmin(ReadOnlyAdmin):
+    """Clients are created and revoked with ``manage.py api_token`` (audited there)."""
+
     list_display = ["name", "scope", "restriction_label", "token_prefix", "created_at",
                     "last_used_at", "revoked_at"]  # fmt: skip
     list_filter = ["scope"]
-    list_select_related = ["structure", "dla"]
+    list_select_related = ["structure", "dla", "facilitator"]
     search_fields = ["name", "token_prefix"]
     exclude = ["token_hash"]
 
