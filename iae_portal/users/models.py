@@ -2,7 +2,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
-from .enums import REGIONAL_STAFF_ROLES, REGIONAL_WRITER_ROLES, Role
+from . import roles
+from .roles import Role
 
 
 class UserManager(BaseUserManager):
@@ -76,14 +77,20 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self):
         return self.first_name or self.email
 
-    @property
-    def is_admin(self):
-        return self.is_active and (self.role == Role.ADMIN or self.is_superuser)
+    def can(self, capability):
+        """Whether this person's role (or superuser status) grants ``capability``
+        (``iae_portal.users.roles``); never for an inactive account."""
+        return roles.can(self, capability)
 
     @property
+    def is_admin(self):
+        return self.can(roles.ADMIN)
+
+    # Until the perms and the menu ask capabilities.
+    @property
     def is_regional_staff(self):
-        return self.is_active and self.role in REGIONAL_STAFF_ROLES
+        return self.can(roles.REGION_READ)
 
     @property
     def is_regional_writer(self):
-        return self.is_active and self.role in REGIONAL_WRITER_ROLES
+        return self.can(roles.REGION_WRITE)
