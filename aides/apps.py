@@ -6,10 +6,15 @@ class AidesConfig(AppConfig):
     verbose_name = "Aides régionales"
 
     def ready(self):
-        # Its sections of the structure page and of the home page (iae_portal.sections).
-        from . import demo, sections
-        from .api import routes
+        from iae_portal import access
 
+        from . import demo, perms, sections
+        from .api import routes
+        from .models import Dossier
+
+        # Who sees which dossiers (its perms.py), also behind Dossier.objects.visible_to.
+        access.register_visibility(Dossier, perms.visible_dossiers)
+        # Its sections of the structure page and of the home page (iae_portal.sections).
         sections.register()
         # Its step of seed_demo (iae_portal.demo).
         demo.register()

@@ -13,6 +13,7 @@ from collections import Counter
 from localflavor.fr.fr_department import DEPARTMENT_CHOICES_PER_REGION
 from localflavor.fr.fr_region import REGION_CHOICES
 
+from iae_portal.users.roles import REGION_READ
 from structures.models import Structure
 from structures.reference import FORMER_TO_2016_REGION, departments, regions
 
@@ -60,7 +61,7 @@ def default_region(user):
     national accounts, DLA and facilitators)."""
     if not user.is_authenticated:
         return ALL
-    if user.is_regional_staff:
+    if user.can(REGION_READ):
         return user.region_id or ALL
     counts = Counter(
         Structure.objects.filter(memberships__user=user, memberships__is_active=True)

@@ -8,8 +8,8 @@ from structures.enums import StructureKind
 from structures.models import Department
 
 from .enums import DossierState as S
-from .forms.staff import assignable_instructors
 from .models import AidScheme, Campaign, Dossier
+from .perms import assignable_instructors
 from .workflow import TERMINAL
 
 UNASSIGNED = "aucun"

@@ -1,16 +1,74 @@
-"""Who may do what with aid schemes and computations."""
+"""Who may do what with aid schemes, computations and dossiers: the one place that decides,
+for views, querysets, the API, the deletions feed and templates (through their context).
 
-from iae_portal.users.enums import Role
+- schemes: the public catalogue; parameters, texts, new schemes and campaigns for the
+  chef de service (``dossiers.vote``) and administrators;
+- dossiers: administrators all; regional staff (``region.read``) those of their territory,
+  where instructeurs (``dossiers.instruct``) instruct and the chef de service votes;
+  members of a structure (``structures.member``) those of their structures, which its
+  directors file (the workflow's ``applicant``);
+- everybody else (DLA chargés, facilitators): no dossier, no simulation on a structure.
+
+A dossier's visibility is one rule (``dossier_reach``), turned into the queryset filter
+(``visible_dossiers``), the predicate (``can_view_dossier``) and the deletions feed's
+audience (``dossier_audience``).
+"""
+
+from django.contrib.auth import get_user_model
+
+from iae_portal.users.roles import (
+    ADMIN,
+    CAMPAIGNS_MANAGE,
+    DOSSIERS_INSTRUCT,
+    DOSSIERS_VOTE,
+    REGION_READ,
+    REGION_WRITE,
+    SCHEMES_MANAGE,
+    STRUCTURES_DIRECTORY,
+    STRUCTURES_MEMBER,
+    roles_with,
+)
 from structures import perms as structure_perms
+from structures.perms import (
+    EVERYTHING,
+    NOTHING,
+    Reach,
+    is_director_of,
+    member_reach,
+    staff_reach,
+)
+
+from .enums import DossierState
+from .models import BatchItem, Dossier
+from .workflow import (
+    APPLICANT,
+    APPLICANT_EDITABLE,
+    APPLICANT_LETTER_STATES,
+    CHEF,
+    INSTRUCTOR,
+    LETTER_STATES,
+)
+
+
+def _active(user):
+    return user.is_authenticated and user.is_active
+
+
+def _is_staff(user):
+    """Administrators and regional staff (who read the instruction's side)."""
+    return user.is_authenticated and (user.can(ADMIN) or user.can(REGION_READ))
+
+
+def _is_staff_writer(user):
+    return user.is_authenticated and (user.can(ADMIN) or user.can(REGION_WRITE))
+
+
+# -- Schemes and computations ------------------------------------------------------------
 
 
 def can_change_scheme(user):
     """Parameters and texts of a scheme: the chef de service (who validates) and admins."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and (user.is_admin or user.role == Role.CHEF_SERVICE)
-    )
+    return _active(user) and (user.can(ADMIN) or user.can(SCHEMES_MANAGE))
 
 
 def can_create_scheme(user):
@@ -19,108 +77,113 @@ def can_create_scheme(user):
 
 
 def can_view_scheme_history(user):
-    return user.is_authenticated and (user.is_admin or user.is_regional_staff)
+    return _is_staff(user)
 
 
 def can_view_computation(user, computation):
-    if not user.is_authenticated or not user.is_active:
+    if not _active(user):
         return False
-    if user.is_admin or computation.created_by_id == user.pk:
+    if user.can(ADMIN) or computation.created_by_id == user.pk:
         return True
     if computation.structure is None:
-        return user.is_regional_staff
-    return structure_perms.can_view_structure(user, computation.structure) and (
-        user.role != Role.DLA and user.role != Role.FACILITATEUR
-    )
+        return user.can(REGION_READ)
+    return can_simulate_for(user, computation.structure)
 
 
 def can_simulate_for(user, structure):
     """Recording a simulation on a structure: those who may open it, but directory readers."""
-    return structure_perms.can_view_structure(user, structure) and user.role not in (
-        Role.DLA,
-        Role.FACILITATEUR,
+    return structure_perms.can_view_structure(user, structure) and not user.can(
+        STRUCTURES_DIRECTORY
     )
 
 
 # -- Dossiers ---------------------------------------------------------------------------
 
 
-def dossier_actors(user, dossier):
-    """The workflow actors ``user`` is for ``dossier`` (see ``workflow``)."""
-    from structures.perms import is_director_of
+def dossier_reach(user):
+    """Whose dossiers ``user`` opens (a ``structures.perms.Reach``): administrators all,
+    regional staff their territory's, members their structures'."""
+    if not _active(user):
+        return NOTHING
+    if user.can(ADMIN):
+        return EVERYTHING
+    if user.can(REGION_READ):
+        return staff_reach(user)
+    return member_reach(user)
 
-    from .workflow import APPLICANT, CHEF, INSTRUCTOR
 
-    actors = set()
-    if not user.is_authenticated or not user.is_active:
-        return actors
-    in_scope = user.region_id is None or dossier.structure.department.region_id == user.region_id
-    if user.is_admin or (user.role == Role.CHEF_SERVICE and in_scope):
-        actors |= {CHEF, INSTRUCTOR}
-    elif user.role == Role.INSTRUCTEUR and in_scope:
-        actors.add(INSTRUCTOR)
-    if user.role == Role.SIAE and is_director_of(user, dossier.structure):
-        actors.add(APPLICANT)
-    return actors
+def visible_dossiers(user, queryset=None):
+    """The dossiers of ``queryset`` (all by default) ``user`` may open."""
+    queryset = Dossier.objects.all() if queryset is None else queryset
+    return dossier_reach(user).filter(queryset, "structure")
 
 
 def can_view_dossier(user, dossier):
-    """The predicate twin of ``Dossier.objects.visible_to`` (staff: no query)."""
-    from structures.models import Membership
+    """The predicate twin of ``visible_dossiers`` (staff: no query)."""
+    return dossier_reach(user).contains(dossier.structure)
 
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_admin:
-        return True
-    if user.is_regional_staff:
-        return user.region_id is None or dossier.structure.department.region_id == user.region_id
-    if user.role == Role.SIAE:
-        return Membership.objects.filter(
-            user=user, structure_id=dossier.structure_id, is_active=True
-        ).exists()
-    return False
+
+def dossier_audience(user):
+    """Whose deleted dossiers ``user`` sees in the API's deletions feed: as
+    ``visible_dossiers``, over the tombstones' columns."""
+    return dossier_reach(user).audience()
+
+
+def own_dossiers(user):
+    """The dossiers of the structures ``user`` belongs to (« Mes dossiers »)."""
+    return Reach(member=user).filter(Dossier.objects.all(), "structure")
+
+
+def dossier_actors(user, dossier):
+    """The workflow actors ``user`` is for ``dossier`` (see ``workflow``)."""
+    actors = set()
+    if not _active(user):
+        return actors
+    in_scope = user.can(REGION_READ) and staff_reach(user).contains(dossier.structure)
+    if user.can(ADMIN) or (user.can(DOSSIERS_VOTE) and in_scope):
+        actors |= {CHEF, INSTRUCTOR}
+    elif user.can(DOSSIERS_INSTRUCT) and in_scope:
+        actors.add(INSTRUCTOR)
+    if user.can(STRUCTURES_MEMBER) and is_director_of(user, dossier.structure):
+        actors.add(APPLICANT)
+    return actors
 
 
 def can_view_structure_dossiers(user, structure):
     """The structure page's dossiers: for staff in scope and the structure's members (the
     structure-level twin of ``can_view_dossier``)."""
-    from structures.models import Membership
-
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_admin:
-        return True
-    if user.is_regional_staff:
-        return user.region_id is None or structure.department.region_id == user.region_id
-    if user.role == Role.SIAE:
-        return Membership.objects.filter(
-            user=user, structure_id=structure.pk, is_active=True
-        ).exists()
-    return False
+    return dossier_reach(user).contains(structure)
 
 
 def structure_dossiers(user, structure):
     """The dossiers of ``structure`` its page lists to ``user``: those ``user`` may open,
     drafts to the structure's members only (staff meet a dossier once it is deposited, as
     in the queue)."""
-    from .enums import DossierState
-    from .models import Dossier
-
-    dossiers = Dossier.objects.visible_to(user).filter(structure=structure)
-    if user.is_authenticated and user.role != Role.SIAE:
+    dossiers = visible_dossiers(user).filter(structure=structure)
+    if user.is_authenticated and not user.can(STRUCTURES_MEMBER):
         dossiers = dossiers.exclude(state=DossierState.BROUILLON)
     return dossiers
 
 
 def is_dossier_staff(user, dossier):
     """Staff who see internal comments and the instruction's opinion."""
-    return (user.is_admin or user.is_regional_staff) and can_view_dossier(user, dossier)
+    return _is_staff(user) and can_view_dossier(user, dossier)
 
 
 def can_edit_dossier(user, dossier):
-    from .workflow import APPLICANT, APPLICANT_EDITABLE
-
     return dossier.state in APPLICANT_EDITABLE and APPLICANT in dossier_actors(user, dossier)
+
+
+def can_view_letters(user, dossier):
+    """The award letter and the convention of a dossier ``user`` may open: staff once it is
+    voted, the others (the applicant) once the decision is notified."""
+    states = LETTER_STATES if is_dossier_staff(user, dossier) else APPLICANT_LETTER_STATES
+    return dossier.state in states and can_view_dossier(user, dossier)
+
+
+def can_record_payment(user, dossier):
+    """Paying an instalment: the instruction and the chef."""
+    return bool(dossier_actors(user, dossier) & {INSTRUCTOR, CHEF})
 
 
 # -- Supporting documents: a wrong one is replaced (or removed from a draft), never deleted;
@@ -150,8 +213,6 @@ def can_replace_document(user, document):
 def can_remove_document(user, document):
     """A current document of a draft: once deposited, the instruction has seen each
     document, which may then be replaced (on a correction request) but not taken away."""
-    from .enums import DossierState
-
     return document.dossier.state == DossierState.BROUILLON and can_replace_document(user, document)
 
 
@@ -163,15 +224,38 @@ def can_comment_dossier(user, dossier):
 
 def can_comment_internally(user, dossier):
     """Internal comments, which the applicant never reads: the instruction and the chef."""
-    from .workflow import CHEF, INSTRUCTOR
-
     return bool(dossier_actors(user, dossier) & {INSTRUCTOR, CHEF})
 
 
-def can_create_dossier(user, structure):
-    from structures.perms import is_director_of
+def can_create_dossiers(user):
+    """Filing dossiers at all (the « Nouveau dossier » page): members of structures, who
+    then choose one they direct."""
+    return _active(user) and user.can(STRUCTURES_MEMBER)
 
-    return user.is_authenticated and user.role == Role.SIAE and is_director_of(user, structure)
+
+def can_create_dossier(user, structure):
+    return can_create_dossiers(user) and is_director_of(user, structure)
+
+
+def can_list_own_dossiers(user):
+    """« Mes dossiers » in the menu: members of structures who are not staff (staff have
+    the instruction queue)."""
+    return can_create_dossiers(user) and not can_view_queue(user)
+
+
+def can_read_notifications(user):
+    """Notifications are one's own: everyone logged in."""
+    return user.is_authenticated
+
+
+def applicant_structure_ids(user):
+    """The structures whose dossiers ``user`` files (those they direct), as a set of ids:
+    ``can_edit_dossier`` for a whole list in one query."""
+    if not can_create_dossiers(user):
+        return set()
+    return set(
+        member_reach(user, directors=True).memberships().values_list("structure_id", flat=True)
+    )
 
 
 # -- The instruction queue and campaigns: user-level twins of ``dossier_actors`` (the queue
@@ -179,19 +263,39 @@ def can_create_dossier(user, structure):
 
 
 def can_view_queue(user):
-    return user.is_authenticated and (user.is_admin or user.is_regional_staff)
+    return _is_staff(user)
 
 
 def can_assign(user):
-    return user.is_admin or user.is_regional_writer
+    return _is_staff_writer(user)
+
+
+def can_be_assigned(person):
+    """Who instructs assigned dossiers: active instructeurs and chefs de service."""
+    return person.is_active and person.role in roles_with(DOSSIERS_INSTRUCT)
+
+
+def assignable_instructors(user):
+    """Who ``user`` may assign dossiers to: ``can_be_assigned`` people of their region (of
+    every region for someone without one)."""
+    people = get_user_model().objects.filter(is_active=True, role__in=roles_with(DOSSIERS_INSTRUCT))
+    if user.region_id:
+        people = people.filter(region_id=user.region_id)
+    return people.order_by("last_name", "first_name", "email")
 
 
 def can_vote(user):
     """The workflow's ``chef``: the chef de service or an administrator."""
-    return user.is_admin or (user.is_active and user.role == Role.CHEF_SERVICE)
+    return _active(user) and (user.can(ADMIN) or user.can(DOSSIERS_VOTE))
 
 
-can_manage_campaigns = can_vote
+def can_manage_campaigns(user):
+    return _active(user) and (user.can(ADMIN) or user.can(CAMPAIGNS_MANAGE))
+
+
+def can_view_assigned_work(user):
+    """The home page's « assigned to you » count: those who may be assigned dossiers."""
+    return user.is_authenticated and user.can(DOSSIERS_INSTRUCT)
 
 
 # -- Batches: a batch goes through a whole campaign, whose dossiers may span regions.
@@ -203,33 +307,36 @@ BATCH_OUT_OF_SCOPE = (
 )
 
 
+def can_view_batches(user):
+    """A campaign's batches and their reports: administrators and regional staff."""
+    return _is_staff(user)
+
+
+def can_run_batches(user):
+    """Starting a batch at all: administrators and staff writers (``can_start_batch`` then
+    says for which campaign)."""
+    return _is_staff_writer(user)
+
+
 def can_start_batch(user, campaign):
     """Computing a campaign's amounts or rendering a commission's letters goes through
     every dossier of the campaign: for administrators and staff writers whose scope holds
     all of them (a region-bound agent, when no dossier lies outside the region)."""
-    from .models import Dossier
-
-    if not (user.is_admin or user.is_regional_writer):
+    if not can_run_batches(user):
         return False
-    if user.is_admin or not user.region_id:
+    if user.can(ADMIN) or dossier_reach(user).everything:
         return True
     every = Dossier.objects.filter(campaign=campaign)
-    return not every.exclude(pk__in=every.visible_to(user).values("pk")).exists()
+    return not every.exclude(pk__in=visible_dossiers(user, every).values("pk")).exists()
 
 
 def visible_batch_changes(user, changes):
     """The changes of a batch (``batch.batch_changes``) whose dossier ``user`` may open."""
-    from .models import Dossier
-
-    return changes.filter(dossier__in=Dossier.objects.visible_to(user))
+    return changes.filter(dossier__in=visible_dossiers(user))
 
 
 def can_download_batch_archive(user, batch):
     """The archive holds the letters of every dossier of the batch: for those who may open
     each of them."""
-    from .models import BatchItem, Dossier
-
-    hidden = BatchItem.objects.filter(batch=batch).exclude(
-        dossier__in=Dossier.objects.visible_to(user)
-    )
+    hidden = BatchItem.objects.filter(batch=batch).exclude(dossier__in=visible_dossiers(user))
     return not hidden.exists()

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from iae_portal.sections import counter, home_page, structure_page
-from iae_portal.users.enums import REGIONAL_WRITER_ROLES, Role
 from structures import perms as structure_perms
 
 from . import perms
@@ -57,7 +56,7 @@ def structure_section(request, structure):
         dossiers, more = rows[:STRUCTURE_DOSSIERS_SHOWN], len(rows) > STRUCTURE_DOSSIERS_SHOWN
     if not can_simulate and computations is None and dossiers is None:
         return None
-    staff = user.is_admin or user.is_regional_staff
+    staff = perms.can_view_queue(user)
     return {
         "can_simulate": can_simulate,
         "can_create": perms.can_create_dossier(user, structure),
@@ -80,10 +79,10 @@ def staff_work_section(request):
     the read-only level, where the dossiers stand: counts of the queue, each linking to the
     queue filtered so that it lists exactly those dossiers."""
     user = request.user
-    writer = user.is_admin or user.is_regional_writer
+    writer = perms.can_assign(user)
     states = Count("pk", filter=Q(state__in=IN_PROGRESS))
     figures = (
-        Dossier.objects.visible_to(user)
+        perms.visible_dossiers(user)
         .exclude(state=S.BROUILLON)
         .aggregate(
             in_progress=states,
@@ -110,7 +109,7 @@ def staff_work_section(request):
             counter(figures[S.NOTIFIE], "décision notifiée, premier versement à faire",
                     "décisions notifiées, premier versement à faire", queue_url(state=S.NOTIFIE)),
         ]  # fmt: skip
-        if user.role in REGIONAL_WRITER_ROLES:
+        if perms.can_view_assigned_work(user):
             counters.insert(
                 0,
                 counter(
@@ -146,7 +145,7 @@ def commissions_section(request):
         .order_by("date", "campaign__name")[:COMMISSIONS_SHOWN]
     )
     waiting = dict(
-        Dossier.objects.visible_to(user)
+        perms.visible_dossiers(user)
         .filter(state=S.INSTRUIT, campaign__in=[c.campaign_id for c in commissions])
         .values_list("campaign_id")
         .annotate(n=Count("pk"))
@@ -201,5 +200,9 @@ def register():
         order=20,
     )
     home_page.register(
-        "aides.applicant", Role.SIAE, "aides/_home_applicant.html", applicant_section, order=20
+        "aides.applicant",
+        perms.can_create_dossiers,
+        "aides/_home_applicant.html",
+        applicant_section,
+        order=20,
     )

@@ -1,27 +1,31 @@
 """Who may see and report what about contracts with social clauses: the one place that
 decides, for views and templates.
 
-- facilitators (role facilitateur): the lots of the facilitators where their membership is
+- facilitators (``facilitator.member``): the lots of the facilitators where their membership is
   active (and the contracts holding them); they report the hours of those lots and see the
   participants' pseudonymous references there;
-- regional staff and administrators (the clause officer): every contract, lot and hour,
+- regional staff (``region.read``) and administrators (the clause officer): every contract, lot and hour,
   the yearly bilan and its export (aggregates only: never more than pseudonymous
-  references leave the portal); instructeurs, chefs de service and administrators import
-  and set the hours a lot requires;
+  references leave the portal); those who write (``region.write``) and administrators
+  import and set the hours a lot requires;
 - facilitators also read the yearly bilan (aggregates only) of the lots they follow and of
   the lots executed in the départements they cover (``bilan_lots``);
 - the SIAE able to answer a reserved lot: whoever may see the lot, among the structures
   they may see (``structures.perms.visible_structures``);
-- SIAE directors: the hours their structure delivered (on the structure's page);
+- SIAE directors (``structures.member``): the hours their structure delivered (on the
+  structure's page);
 - anyone else: nothing (views answer 404 for an object, 403 for a page).
+
+Each rule gives its queryset (``visible_…``), its predicates, and the deletions feed's
+audience (``clauses_audience``, ``hours_audience``).
 """
 
 from django.db.models import Q
 
-from iae_portal.users.enums import Role
+from iae_portal.api.deletions import scoped_to
+from iae_portal.users.roles import ADMIN, FACILITATOR_MEMBER, REGION_READ, REGION_WRITE
 from structures import perms as structure_perms
-from structures.enums import MembershipRole
-from structures.models import Department, Membership
+from structures.models import Department
 
 from .enums import RESERVED_TO
 from .models import Facilitator, HoursReport, Lot, Marche
@@ -33,11 +37,11 @@ def _active(user):
 
 
 def is_clause_officer(user):
-    return _active(user) and (user.is_admin or user.is_regional_staff)
+    return _active(user) and (user.can(ADMIN) or user.can(REGION_READ))
 
 
 def is_facilitator(user):
-    return _active(user) and user.role == Role.FACILITATEUR
+    return _active(user) and user.can(FACILITATOR_MEMBER)
 
 
 def followed_lots(user):
@@ -122,7 +126,7 @@ def bilan_lots(user):
 
 
 def can_import(user):
-    return _active(user) and (user.is_admin or user.is_regional_writer)
+    return _active(user) and (user.can(ADMIN) or user.can(REGION_WRITE))
 
 
 def can_view_structure_hours(user, structure):
@@ -130,7 +134,7 @@ def can_view_structure_hours(user, structure):
     the structure's directors."""
     if is_clause_officer(user):
         return structure_perms.can_view_structure(user, structure)
-    return user.role == Role.SIAE and structure_perms.is_director_of(user, structure)
+    return structure_perms.member_reach(user, directors=True).contains(structure)
 
 
 def visible_hours(user):
@@ -140,12 +144,33 @@ def visible_hours(user):
         return HoursReport.objects.all()
     if is_facilitator(user):
         return HoursReport.objects.filter(lot__in=followed_lots(user))
-    if _active(user) and user.role == Role.SIAE:
-        directed = Membership.objects.filter(
-            user=user, is_active=True, role=MembershipRole.DIRECTEUR
-        ).values("structure_id")
-        return HoursReport.objects.filter(siae_id__in=directed)
+    directs = structure_perms.member_reach(user, directors=True)
+    if not directs.nothing:
+        return HoursReport.objects.filter(siae_id__in=directs.structure_ids())
     return HoursReport.objects.none()
+
+
+def clauses_audience(user):
+    """Whose deleted contracts and lots ``user`` sees in the API's deletions feed: as
+    ``visible_marches``/``visible_lots``, over the tombstones' ``facilitator`` scopes."""
+    if is_clause_officer(user):
+        return Q()
+    if is_facilitator(user):
+        return scoped_to("facilitator", followed_facilitator_ids(user))
+    return None
+
+
+def hours_audience(user):
+    """Whose deleted hours reports ``user`` sees: as ``visible_hours`` (the officer's, a
+    facilitator's lots', a director's structures')."""
+    audience = clauses_audience(user)
+    if audience is not None:
+        return audience
+    directs = structure_perms.member_reach(user, directors=True)
+    if directs.nothing:
+        return None
+    uuids = directs.memberships().values_list("structure__uuid", flat=True)
+    return scoped_to("structure", [str(u) for u in uuids])
 
 
 def structure_hours(structure):

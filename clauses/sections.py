@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from iae_portal.sections import counter, home_page, structure_page
-from iae_portal.users.enums import Role
 from structures import perms as structure_perms
 from structures.models import Department
 
@@ -165,21 +164,21 @@ def register():
     )
     home_page.register(
         "clauses.hours_due",
-        Role.FACILITATEUR,
+        perms.is_facilitator,
         "clauses/_home_hours_due.html",
         hours_due_section,
         order=10,
     )
     home_page.register(
         "clauses.lots",
-        Role.FACILITATEUR,
+        perms.is_facilitator,
         "clauses/_facilitator_lots.html",
         facilitator_lots_section,
         order=20,
     )
     home_page.register(
         "clauses.territory",
-        Role.FACILITATEUR,
+        perms.is_facilitator,
         "clauses/_home_territory.html",
         territory_section,
         order=40,

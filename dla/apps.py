@@ -6,10 +6,16 @@ class DlaConfig(AppConfig):
     verbose_name = "Dispositif local d'accompagnement"
 
     def ready(self):
-        # Its sections of the structure page and of the home page (iae_portal.sections).
-        from . import demo, sections
-        from .api import client_kinds, routes
+        from iae_portal import access
 
+        from . import demo, perms, sections
+        from .api import client_kinds, routes
+        from .models import Accompaniment
+
+        # Who sees which accompaniments (its perms.py), also behind
+        # Accompaniment.objects.visible_to.
+        access.register_visibility(Accompaniment, perms.visible_accompaniments)
+        # Its sections of the structure page and of the home page (iae_portal.sections).
         sections.register()
         # The API clients tied to a DLA (iae_portal.api.scope_kinds).
         client_kinds.register()

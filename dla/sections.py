@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from iae_portal.sections import counter, home_page, structure_page
-from iae_portal.users.enums import Role
 
 from . import perms
 from .enums import AccompanimentState
@@ -38,7 +37,7 @@ def structure_section(request, structure):
     named = Accompaniment.structures.through.objects.filter(structure=structure)
     served = Prestation.objects.filter(beneficiaries=structure)
     accompaniments = (
-        Accompaniment.objects.visible_to(user)
+        perms.visible_accompaniments(user)
         .filter(Q(pk__in=named.values("accompaniment_id")) | Q(pk__in=served.values("accompaniment_id")))
         .for_list()
         .prefetch_related(
@@ -55,7 +54,7 @@ def structure_section(request, structure):
 def overview_section(request):
     """Staff: the accompaniments of their scope by state, and those with a follow-up due;
     each count links to the list filtered on it."""
-    visible = Accompaniment.objects.visible_to(request.user)
+    visible = perms.visible_accompaniments(request.user)
     by_state = dict(visible.values_list("state").annotate(n=Count("pk")).order_by())
     labels = {
         AccompanimentState.DEMANDE: ("demande d'accompagnement reçue", "demandes d'accompagnement reçues"),
@@ -85,7 +84,7 @@ def requests_section(request):
     """A chargé's new requests (step 1 done, the diagnostic to hold), oldest first."""
     user = request.user
     requests = (
-        Accompaniment.objects.visible_to(user)
+        perms.visible_accompaniments(user)
         .filter(state=AccompanimentState.DEMANDE)
         .select_related("dla")
         .prefetch_related("structures")
@@ -122,10 +121,6 @@ def follow_ups_section(request):
     }
 
 
-def _is_staff(user):
-    return user.is_admin or user.is_regional_staff
-
-
 def register():
     structure_page.register(
         "dla.accompaniments",
@@ -135,11 +130,15 @@ def register():
         order=20,
     )
     home_page.register(
-        "dla.overview", _is_staff, "dla/_home_overview.html", overview_section, order=30
+        "dla.overview",
+        perms.can_view_overview,
+        "dla/_home_overview.html",
+        overview_section,
+        order=30,
     )
     home_page.register(
-        "dla.requests", Role.DLA, "dla/_home_requests.html", requests_section, order=10
+        "dla.requests", perms.is_chargé, "dla/_home_requests.html", requests_section, order=10
     )
     home_page.register(
-        "dla.follow_ups", Role.DLA, "dla/_follow_ups_due.html", follow_ups_section, order=20
+        "dla.follow_ups", perms.is_chargé, "dla/_follow_ups_due.html", follow_ups_section, order=20
     )

@@ -21,7 +21,7 @@ from .enums import Mode, Theme
 from .filters import AccompanimentFilter
 from .forms import BilanForm
 from .forms_steps import RequestForm
-from .models import Accompaniment, Prestation
+from .models import Prestation
 
 
 def _require_dla_pages(user):
@@ -35,7 +35,7 @@ def accompaniment_list(request):
     dlas = perms.request_dlas(request.user).select_related("department")
     prestations = Prestation.objects.select_related("provider").prefetch_related("beneficiaries")
     queryset = (
-        Accompaniment.objects.visible_to(request.user)
+        perms.visible_accompaniments(request.user)
         .for_list()
         .prefetch_related("structures", Prefetch("prestations", queryset=prestations))
         # New requests (no prestation yet) first, on every database.
@@ -64,7 +64,7 @@ def _bilan_request(request):
     _require_dla_pages(request.user)
     allowed = perms.visible_departments(request.user)
     prestations = Prestation.objects.filter(
-        accompaniment__in=Accompaniment.objects.visible_to(request.user)
+        accompaniment__in=perms.visible_accompaniments(request.user)
     )
     with_data = {day.year for day in prestations.dates("start_date", "year")}
     current = timezone.localdate().year

@@ -221,9 +221,7 @@ def _render(request, accompaniment, bound=None, *, status=200):
         "can_edit": can_edit and not accompaniment.is_closed,
         "forms": forms,
         "provider_names": PrestationForm.provider_names() if "prestation" in forms else (),
-        "history": _history(accompaniment)
-        if can_edit or user.is_admin or user.is_regional_staff
-        else None,
+        "history": _history(accompaniment) if perms.can_view_history(user, accompaniment) else None,
     }
     return render(request, "dla/accompaniment_detail.html", context, status=status)
 

@@ -6,17 +6,10 @@ from django.db.models import Count
 from django.urls import reverse
 
 from iae_portal.sections import counter, home_page
-from iae_portal.users.enums import Role
 
 from . import perms
 from .enums import StructureKind
 from .models import Membership
-
-DIRECTORY_ROLES = (Role.DLA, Role.FACILITATEUR)
-
-
-def _is_staff(user):
-    return user.is_admin or user.is_regional_staff
 
 
 def staff_section(request):
@@ -54,14 +47,22 @@ def directory_section(request):
 
 def register():
     home_page.register(
-        "structures.scope", _is_staff, "structures/_home_staff.html", staff_section, order=50
+        "structures.scope",
+        perms.is_staff_reader,
+        "structures/_home_staff.html",
+        staff_section,
+        order=50,
     )
     home_page.register(
-        "structures.mine", Role.SIAE, "structures/_home_member.html", member_section, order=10
+        "structures.mine",
+        perms.is_member_role,
+        "structures/_home_member.html",
+        member_section,
+        order=10,
     )
     home_page.register(
         "structures.directory",
-        DIRECTORY_ROLES,
+        perms.is_directory_reader,
         "structures/_home_directory.html",
         directory_section,
         order=50,

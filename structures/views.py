@@ -87,7 +87,7 @@ def structure_detail(request, siret):
         "page_sections": structure_page.render(request, structure),
         "history": (
             audit_entries_for(structure)[:20]
-            if request.user.is_regional_staff or request.user.is_admin
+            if perms.can_view_history(request.user, structure)
             else None
         ),
     }
@@ -126,8 +126,7 @@ def structure_edit(request, siret):
         request.POST or None,
         instance=structure,
         initial={"networks": current},
-        # Only regional staff and administrators correct a SIRET.
-        can_change_siret=request.user.is_admin or request.user.is_regional_writer,
+        can_change_siret=perms.can_change_siret(request.user),
     )
     if request.method == "POST" and form.is_valid():
         changes = _save_or_form_errors(

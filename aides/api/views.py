@@ -18,7 +18,7 @@ from structures import perms as structure_perms
 from structures.api.views import StructureViewSet
 
 from .. import perms
-from ..models import AidScheme, Campaign, Dossier, ParameterVersion
+from ..models import AidScheme, Campaign, ParameterVersion
 from ..rules import BadInput
 from ..services import (
     DossierChanged,
@@ -142,7 +142,7 @@ class DossierViewSet(
 
     def visible_queryset(self):
         return (
-            Dossier.objects.visible_to(self.request.user)
+            perms.visible_dossiers(self.request.user)
             .select_related("structure__department", "campaign__scheme", "computation")
             .prefetch_related("documents")
         )

@@ -7,22 +7,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from iae_portal.users.enums import REGIONAL_WRITER_ROLES
-
+from .. import perms
 from ..models import AidScheme, Campaign, Commission
 
 MAX_SELECTION = 100  # the largest page of the queue
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 COMMISSION_FIELDS = ("commission_1", "commission_2", "commission_3")
-
-
-def assignable_instructors(user):
-    """Who ``user`` may assign dossiers to: active instructors and chefs de service of their
-    region (of every region for someone without one)."""
-    people = get_user_model().objects.filter(is_active=True, role__in=REGIONAL_WRITER_ROLES)
-    if user.region_id:
-        people = people.filter(region_id=user.region_id)
-    return people.order_by("last_name", "first_name", "email")
 
 
 class SelectionField(forms.Field):
@@ -72,7 +62,7 @@ class BulkAssignForm(BulkForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["instructor"].queryset = assignable_instructors(user)
+        self.fields["instructor"].queryset = perms.assignable_instructors(user)
 
 
 class BulkVoteForm(BulkForm):

@@ -16,7 +16,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from iae_portal.audit.services import audit_record, diff
-from iae_portal.users.enums import REGIONAL_WRITER_ROLES
 
 from .. import perms
 from ..enums import DocumentKind, DossierState
@@ -372,9 +371,7 @@ def instalment_pay(*, actor, instalment, paid_on, reference):
 @transaction.atomic
 def dossiers_assign(*, actor, dossiers, instructor):
     """Assign dossiers to an instructor (regional staff who write); returns how many."""
-    if instructor is not None and (
-        not instructor.is_active or instructor.role not in REGIONAL_WRITER_ROLES
-    ):
+    if instructor is not None and not perms.can_be_assigned(instructor):
         raise TransitionRefused("Seul un instructeur ou un chef de service peut être assigné.")
     count = 0
     for dossier in dossiers:

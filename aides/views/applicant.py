@@ -13,8 +13,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from iae_portal.users.enums import Role
-
 from .. import perms, presenters, rules, services
 from ..enums import DossierState
 from ..forms.applicant import (
@@ -32,7 +30,7 @@ from ..forms.applicant import (
 from ..forms.dossiers import transition_form
 from ..forms.simulation import SECTION_TITLES, scheme_layout, with_extra_row
 from ..messages import bad_input_text
-from ..models import Dossier, Notification
+from ..models import Notification
 from ..rules.result import euros
 from ..services.dossiers import missing_documents
 from ..services.notifications import notifications_mark_read
@@ -55,7 +53,7 @@ def step_url(dossier, step):
 @login_required
 def dossier_create(request):
     """Choose a structure the user directs, an open campaign for its kind, and a title."""
-    if request.user.role != Role.SIAE:
+    if not perms.can_create_dossiers(request.user):
         raise PermissionDenied
     structures = list(directed_structures(request.user))
     initial = {"campaign": request.GET.get("campagne")}
@@ -320,19 +318,13 @@ STEP_VIEWS = {"donnees": _data_step, "pieces": _documents_step, "depot": _submit
 def my_dossiers(request):
     """The dossiers of the structures the user belongs to, newest first."""
     dossiers = (
-        Dossier.objects.filter(
-            structure__memberships__user=request.user, structure__memberships__is_active=True
-        )
+        perms.own_dossiers(request.user)
         .select_related("structure", "campaign__scheme")
         .order_by("-created_at", "-pk")
     )
     page = Paginator(dossiers, MY_DOSSIERS_PER_PAGE).get_page(request.GET.get("page"))
     # perms.can_edit_dossier for every row, in one query for the whole page.
-    directed = (
-        set(directed_structures(request.user).values_list("pk", flat=True))
-        if request.user.role == Role.SIAE
-        else set()
-    )
+    directed = perms.applicant_structure_ids(request.user)
     rows = [(d, d.state in APPLICANT_EDITABLE and d.structure_id in directed) for d in page]
     return render(
         request,

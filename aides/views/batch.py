@@ -13,14 +13,12 @@ from ..services.batch import BatchAlreadyRunning, batch_changes, batch_start, le
 
 
 def _staff_writer(request):
-    user = request.user
-    if not (user.is_admin or user.is_regional_writer):
+    if not perms.can_run_batches(request.user):
         raise PermissionDenied
 
 
 def _staff_reader(request):
-    user = request.user
-    if not (user.is_admin or user.is_regional_staff):
+    if not perms.can_view_batches(request.user):
         raise PermissionDenied
 
 
@@ -38,7 +36,7 @@ def campaign_batches(request, uuid):
             "commissions": campaign.commissions.all(),
             "can_start": can_start,
             # A writer held back by the campaign's other regions is told why.
-            "out_of_scope": request.user.is_regional_writer and not can_start,
+            "out_of_scope": perms.can_run_batches(request.user) and not can_start,
             "out_of_scope_message": perms.BATCH_OUT_OF_SCOPE,
         },
     )

@@ -12,7 +12,7 @@ from iae_portal.audit.services import audit_entries_for
 from .. import letters, perms, presenters, services
 from ..forms.dossiers import CommentForm, PaymentForm, transition_form
 from ..models import Dossier, DossierDocument, Instalment, LetterSettings
-from ..workflow import APPLICANT_LETTER_STATES, LETTER_STATES, TRANSITIONS, available
+from ..workflow import TRANSITIONS, available
 
 SYSTEM_TRANSITIONS = {"start_payment", "settle"}  # fired by payments, not by a button
 
@@ -56,6 +56,7 @@ def _comments(dossier, staff):
 def _context(request, dossier, forms=None):
     actors = perms.dossier_actors(request.user, dossier)
     staff = perms.is_dossier_staff(request.user, dossier)
+    can_view_letters = perms.can_view_letters(request.user, dossier)
     transitions = [t for t in available(dossier.state, actors) if t.name not in SYSTEM_TRANSITIONS]
     forms = forms or {}
     result = dossier.computation.result if dossier.computation_id else None
@@ -76,21 +77,16 @@ def _context(request, dossier, forms=None):
         "comment_form": CommentForm() if perms.can_comment_dossier(request.user, dossier) else None,
         "can_comment_internally": perms.can_comment_internally(request.user, dossier),
         "instalments": dossier.instalments.all(),
-        "payment_form": PaymentForm() if actors & {"instructor", "chef"} else None,
+        "payment_form": PaymentForm() if perms.can_record_payment(request.user, dossier) else None,
         "history": presenters.dossier_history(
             audit_entries_for(dossier).order_by("at", "pk"), dossier, staff=staff
         ),
         "letters": (
             list(letters.KINDS.items())
-            if dossier.state in (LETTER_STATES if staff else APPLICANT_LETTER_STATES)
-            and not letters.not_ready_reason(dossier)
+            if can_view_letters and not letters.not_ready_reason(dossier)
             else []
         ),
-        "letters_not_ready": (
-            letters.not_ready_reason(dossier)
-            if dossier.state in (LETTER_STATES if staff else APPLICANT_LETTER_STATES)
-            else None
-        ),
+        "letters_not_ready": letters.not_ready_reason(dossier) if can_view_letters else None,
     }
 
 
@@ -202,9 +198,7 @@ def dossier_letter(request, uuid, kind):
     dossier = dossier_or_404(request, uuid)
     if kind not in letters.KINDS:
         raise Http404
-    staff = perms.is_dossier_staff(request.user, dossier)
-    allowed_states = LETTER_STATES if staff else APPLICANT_LETTER_STATES
-    if dossier.state not in allowed_states:
+    if not perms.can_view_letters(request.user, dossier):
         raise PermissionDenied
     try:
         pdf = letters.render_letter_pdf(kind, dossier, LetterSettings.current())

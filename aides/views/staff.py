@@ -21,7 +21,13 @@ from ..enums import DossierState as S
 from ..filters import QueueFilter
 from ..forms.staff import BulkAssignForm, BulkVoteForm, CampaignForm
 from ..models import Campaign, Dossier, Instalment
-from ..perms import can_assign, can_manage_campaigns, can_view_queue, can_vote
+from ..perms import (
+    can_assign,
+    can_manage_campaigns,
+    can_view_queue,
+    can_vote,
+    visible_dossiers,
+)
 
 
 def _staff_only(request):
@@ -37,7 +43,7 @@ def _plural(count, word):
 
 
 def _queue_queryset(user):
-    return Dossier.objects.visible_to(user).for_queue().exclude(state=S.BROUILLON)
+    return visible_dossiers(user).for_queue().exclude(state=S.BROUILLON)
 
 
 def _queue_filter(request):
@@ -177,9 +183,7 @@ def queue_export(request, fmt):
 @login_required
 def campaign_list(request):
     _staff_only(request)
-    deposited = Q(dossiers__in=Dossier.objects.visible_to(request.user)) & ~Q(
-        dossiers__state=S.BROUILLON
-    )
+    deposited = Q(dossiers__in=visible_dossiers(request.user)) & ~Q(dossiers__state=S.BROUILLON)
     # An aggregate drops Meta.ordering: the order is said again.
     campaigns = (
         Campaign.objects.select_related("scheme")
@@ -251,7 +255,7 @@ def campaign_figures(campaign, dossiers):
 def campaign_dashboard(request, uuid):
     _staff_only(request)
     campaign = get_object_or_404(Campaign.objects.select_related("scheme"), uuid=uuid)
-    dossiers = Dossier.objects.visible_to(request.user).filter(campaign=campaign)
+    dossiers = visible_dossiers(request.user).filter(campaign=campaign)
     figures = campaign_figures(campaign, dossiers)
     amounts = figures["amounts"]
     in_commission = Q(dossiers__in=dossiers)

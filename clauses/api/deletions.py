@@ -5,31 +5,10 @@ contract's département, else its facilitators' territories) and the facilitator
 it, so that the feed shows it to those who saw it. Scopes are read before the deletion
 (``iae_portal.api.deletions``): a contract's lots still exist then."""
 
-from django.db.models import Q
-
-from iae_portal.api.deletions import register, scoped_to
-from iae_portal.users.enums import Role
-from structures.enums import MembershipRole
-from structures.models import Membership
+from iae_portal.api.deletions import register
 
 from .. import perms
 from ..models import Facilitator, HoursReport, Lot, Marche
-
-
-def clauses_audience(user, *, directors=False):
-    """As ``perms.visible_marches``/``visible_lots``/``visible_hours``: the clause officer
-    sees everything, a facilitator what its facilitators follow, an SIAE director (hours
-    only) what its structures delivered."""
-    if perms.is_clause_officer(user):
-        return Q()
-    if perms.is_facilitator(user):
-        return scoped_to("facilitator", perms.followed_facilitator_ids(user))
-    if directors and user.is_authenticated and user.is_active and user.role == Role.SIAE:
-        uuids = Membership.objects.filter(
-            user=user, is_active=True, role=MembershipRole.DIRECTEUR
-        ).values_list("structure__uuid", flat=True)
-        return scoped_to("structure", [str(u) for u in uuids])
-    return None
 
 
 def _territory(facilitator_ids):
@@ -72,19 +51,19 @@ register(
     type="marche",
     scope=marche_scope,
     restrict={"department": True},
-    audience=clauses_audience,
+    audience=perms.clauses_audience,
 )
 register(
     Lot,
     type="lot",
     scope=lot_scope,
     restrict={"department": True},
-    audience=clauses_audience,
+    audience=perms.clauses_audience,
 )
 register(
     HoursReport,
     type="heures",
     scope=hours_scope,
     restrict={"department": True, "structure": True},
-    audience=lambda user: clauses_audience(user, directors=True),
+    audience=perms.hours_audience,
 )

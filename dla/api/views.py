@@ -21,7 +21,7 @@ from structures.models import Department, Structure
 
 from .. import perms, services
 from ..bilan import dla_bilan
-from ..models import Accompaniment, Prestation
+from ..models import Prestation
 from . import schema
 from .filters import ACCOMPANIMENT_SCOPE, PRESTATION_SCOPE, AccompanimentFilter, PrestationFilter
 from .serializers import (
@@ -44,7 +44,7 @@ def refused(error):
 class _Writes(UpsertMixin, ScopedMixin, viewsets.GenericViewSet):
     def accompaniments(self):
         """The accompaniments this client sees."""
-        visible = Accompaniment.objects.visible_to(self.request.user)
+        visible = perms.visible_accompaniments(self.request.user)
         return restrict(visible, client_of(self.request), ACCOMPANIMENT_SCOPE)
 
 
@@ -81,7 +81,7 @@ class AccompanimentViewSet(
 
     def visible_queryset(self):
         return (
-            Accompaniment.objects.visible_to(self.request.user)
+            perms.visible_accompaniments(self.request.user)
             .select_related("dla")
             .prefetch_related(Prefetch("structures", queryset=SIRETS))
         )
@@ -147,7 +147,7 @@ class PrestationViewSet(
     http_method_names = ["get", "post", "head", "options"]
 
     def visible_queryset(self):
-        visible = Accompaniment.objects.visible_to(self.request.user)
+        visible = perms.visible_accompaniments(self.request.user)
         return (
             Prestation.objects.filter(accompaniment__in=visible)
             .select_related("accompaniment__dla", "provider")

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from iae_portal.access import VisibleQuerySet
 from structures.models import Department, Structure
 
 from ..enums import AccompanimentState, Mode, Prescriber, ProviderKind, Requester, Theme
@@ -78,12 +79,9 @@ class Provider(models.Model):
         return self.name
 
 
-class AccompanimentQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The accompaniments ``user`` may open (rules: ``dla.perms``)."""
-        from ..perms import visible_accompaniments
-
-        return visible_accompaniments(user, self)
+class AccompanimentQuerySet(VisibleQuerySet):
+    """``visible_to(user)``: ``dla.perms.visible_accompaniments`` (registered by
+    ``DlaConfig``)."""
 
     def for_list(self):
         return self.select_related("dla__department").annotate(
