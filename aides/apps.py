@@ -8,7 +8,7 @@ class AidesConfig(AppConfig):
     def ready(self):
         from iae_portal import access
 
-        from . import demo, perms, sections
+        from . import demo, menu, perms, sections
         from .api import routes
         from .models import Dossier
 
@@ -16,6 +16,8 @@ class AidesConfig(AppConfig):
         access.register_visibility(Dossier, perms.visible_dossiers)
         # Its sections of the structure page and of the home page (iae_portal.sections).
         sections.register()
+        # Its entries of the main menu (iae_portal.menu).
+        menu.register()
         # Its step of seed_demo (iae_portal.demo).
         demo.register()
         # Its resources of /api/v1/ (iae_portal.api.routes).

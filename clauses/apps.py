@@ -7,10 +7,12 @@ class ClausesConfig(AppConfig):
 
     def ready(self):
         # Its sections of the structure page and of the home page (iae_portal.sections).
-        from . import demo, sections
+        from . import demo, menu, sections
         from .api import client_kinds, routes
 
         sections.register()
+        # Its entries of the main menu (iae_portal.menu).
+        menu.register()
         # The API clients of a facilitator (iae_portal.api.scope_kinds).
         client_kinds.register()
         # Its resources of /api/v1/ (iae_portal.api.routes).

@@ -8,7 +8,7 @@ class DlaConfig(AppConfig):
     def ready(self):
         from iae_portal import access
 
-        from . import demo, perms, sections
+        from . import demo, menu, perms, sections
         from .api import client_kinds, routes
         from .models import Accompaniment
 
@@ -17,6 +17,8 @@ class DlaConfig(AppConfig):
         access.register_visibility(Accompaniment, perms.visible_accompaniments)
         # Its sections of the structure page and of the home page (iae_portal.sections).
         sections.register()
+        # Its entries of the main menu (iae_portal.menu).
+        menu.register()
         # The API clients tied to a DLA (iae_portal.api.scope_kinds).
         client_kinds.register()
         # Its resources of /api/v1/ (iae_portal.api.routes).

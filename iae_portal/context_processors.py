@@ -1,7 +1,5 @@
 from django.conf import settings
 
-from iae_portal.audit.perms import can_view_journal
-
 # Which entry of the main navigation a page belongs to, by URL name.
 NAV_SECTIONS = {
     "home": "home",
@@ -43,9 +41,4 @@ def portal(request):
             if match.namespace in ("dla", "clauses")
             else NAV_SECTIONS.get(match.url_name) or NAMESPACE_SECTIONS.get(match.namespace)
         )
-    user = getattr(request, "user", None)
-    return {
-        "PORTAL_COUNCIL_NAME": settings.PORTAL_COUNCIL_NAME,
-        "nav_section": section,
-        "can_view_journal": user is not None and can_view_journal(user),
-    }
+    return {"PORTAL_COUNCIL_NAME": settings.PORTAL_COUNCIL_NAME, "nav_section": section}

@@ -104,10 +104,12 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "iae_portal.context_processors.portal",
-                "aides.context_processors.notifications",
             ],
             # The core's tags (``iae_portal`` is not an app, its templatetags are not found).
-            "libraries": {"tables": "iae_portal.templatetags.tables"},
+            "libraries": {
+                "tables": "iae_portal.templatetags.tables",
+                "menu": "iae_portal.templatetags.menu",
+            },
         },
     },
 ]

@@ -6,11 +6,13 @@ class StructuresConfig(AppConfig):
     verbose_name = "Structures"
 
     def ready(self):
-        from . import demo, sections, signals
+        from . import demo, menu, sections, signals
         from .api import client_kinds, routes
 
         signals.connect()
         sections.register()
+        # Its entries of the main menu (iae_portal.menu).
+        menu.register()
         # The API clients tied to a département or a structure (iae_portal.api.scope_kinds).
         client_kinds.register()
         # Its resources of /api/v1/ (iae_portal.api.routes).

@@ -1,0 +1,64 @@
+"""The aides app's entries of the main menu (``iae_portal.menu``), registered by
+``AidesConfig.ready()``."""
+
+from django.utils.html import format_html
+
+from iae_portal import menu
+
+from . import perms
+from .models import Notification
+
+
+def notifications_label(request):
+    """« Mes notifications », with the number of unread ones."""
+    unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
+    if not unread:
+        return "Mes notifications"
+    return format_html(
+        'Mes notifications ({}<span class="sr-only"> non lue{}</span>)',
+        unread,
+        "s" if unread > 1 else "",
+    )
+
+
+def register():
+    menu.register(
+        "aides.queue",
+        label="Dossiers",
+        url_name="aides:queue",
+        section="dossiers",
+        order=40,
+        show=perms.can_view_queue,
+    )
+    menu.register(
+        "aides.my_dossiers",
+        label="Mes dossiers",
+        url_name="aides:my_dossiers",
+        section="dossiers",
+        order=41,
+        show=perms.can_list_own_dossiers,
+    )
+    menu.register(
+        "aides.schemes",
+        label="Dispositifs d'aide",
+        url_name="aides:scheme_list",
+        section="schemes",
+        order=70,
+        show=lambda user: True,
+    )
+    menu.register(
+        "aides.simulator",
+        label="Simulateur",
+        url_name="aides:simulator",
+        section="simulator",
+        order=80,
+        show=lambda user: True,
+    )
+    menu.register(
+        "aides.notifications",
+        label=notifications_label,
+        url_name="aides:notifications",
+        section="notifications",
+        order=90,
+        show=perms.can_read_notifications,
+    )

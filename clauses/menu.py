@@ -1,0 +1,17 @@
+"""The clauses app's entry of the main menu (``iae_portal.menu``), registered by
+``ClausesConfig.ready()``."""
+
+from iae_portal import menu
+
+from . import perms
+
+
+def register():
+    menu.register(
+        "clauses.list",
+        label="Marchés clausés",
+        url_name="clauses:list",
+        section="clauses",
+        order=50,
+        show=perms.can_list_marches,
+    )
