@@ -27,7 +27,7 @@ def test_sections_apply_by_role_or_predicate_in_order_and_may_leave_themselves_o
 
     registry.register("b", None, "includes/counters.html", lambda r, t: {"counters": []}, 20)
     registry.register("a", Role.DLA, "includes/counters.html", context, order=20)
-    registry.register("staff", lambda u: u.is_regional_staff, "includes/counters.html", context)
+    registry.register("staff", lambda u: u.can("region.read"), "includes/counters.html", context)
     registry.register("hidden", (Role.DLA, Role.SIAE), "includes/counters.html", lambda r, t: None)
     chargé = UserFactory(role=Role.DLA)
     rendered = registry.render(request_for(chargé), "x")

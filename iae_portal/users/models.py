@@ -85,12 +85,3 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_admin(self):
         return self.can(roles.ADMIN)
-
-    # Until the perms and the menu ask capabilities.
-    @property
-    def is_regional_staff(self):
-        return self.can(roles.REGION_READ)
-
-    @property
-    def is_regional_writer(self):
-        return self.can(roles.REGION_WRITE)
