@@ -63,21 +63,32 @@ class BatchAlreadyRunning(Exception):
 def batch_start(*, actor, campaign, enqueue=True):
     """Create the batch (at most one active per campaign) and, unless the caller runs it
     itself, queue it after commit."""
-    scheme = campaign.scheme
+    version = campaign.scheme.current_version
+    return _start(
+        actor=actor,
+        enqueue=enqueue,
+        action="aides.batch",
+        change=("version", version.number),
+        kind=BatchKind.COMPUTE,
+        campaign=campaign,
+        version=version,
+        total=Dossier.objects.filter(campaign=campaign, state__in=COMPUTABLE).count(),
+    )
+
+
+def _start(*, actor, enqueue, action, change, **fields):
+    """Create a batch of ``fields`` (at most one active per campaign: the database refuses
+    a second), journal it on its campaign with ``change`` (a name, a value), queue it after
+    commit."""
     try:
         with transaction.atomic():
-            batch = Batch.objects.create(
-                kind=BatchKind.COMPUTE,
-                campaign=campaign,
-                version=scheme.current_version,
-                total=Dossier.objects.filter(campaign=campaign, state__in=COMPUTABLE).count(),
-                started_by=actor,
-            )
+            batch = Batch.objects.create(started_by=actor, **fields)
+            name, value = change
             audit_record(
                 actor=actor,
-                action="aides.batch",
-                obj=campaign,
-                changes={"batch": [None, str(batch.uuid)], "version": [None, batch.version.number]},
+                action=action,
+                obj=batch.campaign,
+                changes={"batch": [None, str(batch.uuid)], name: [None, value]},
             )
             if enqueue:
                 transaction.on_commit(lambda: _enqueue(batch.pk))
@@ -312,27 +323,16 @@ LETTER_CHUNK = 20
 def letters_start(*, actor, commission, enqueue=True):
     """Render the notification letter and the convention of every dossier voted by
     ``commission`` (one PDF each, stored, plus one ZIP of them all)."""
-    try:
-        with transaction.atomic():
-            batch = Batch.objects.create(
-                kind=BatchKind.LETTERS,
-                campaign=commission.campaign,
-                commission=commission,
-                total=_voted(commission).count(),
-                started_by=actor,
-            )
-            audit_record(
-                actor=actor,
-                action="aides.letters",
-                obj=commission.campaign,
-                changes={"batch": [None, str(batch.uuid)], "commission": [None, str(commission)]},
-            )
-            if enqueue:
-                transaction.on_commit(lambda: _enqueue(batch.pk))
-    except IntegrityError:
-        raise BatchAlreadyRunning from None
-    batch.refresh_from_db()
-    return batch
+    return _start(
+        actor=actor,
+        enqueue=enqueue,
+        action="aides.letters",
+        change=("commission", str(commission)),
+        kind=BatchKind.LETTERS,
+        campaign=commission.campaign,
+        commission=commission,
+        total=_voted(commission).count(),
+    )
 
 
 def _voted(commission):
