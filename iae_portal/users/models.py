@@ -37,7 +37,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("adresse e-mail", unique=True)
     first_name = models.CharField("prénom", max_length=150, blank=True)
     last_name = models.CharField("nom", max_length=150, blank=True)
-    role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.SIAE)
+    role = models.CharField("rôle", max_length=20, choices=roles.role_choices, default=Role.SIAE)
     region = models.ForeignKey(
         "structures.Region",
         verbose_name="région",

@@ -44,23 +44,6 @@ STRUCTURES_DIRECTORY = "structures.directory"
 DLA_MEMBER = "dla.member"
 FACILITATOR_MEMBER = "facilitator.member"
 
-ALL = frozenset(
-    {
-        ADMIN,
-        REGION_READ,
-        REGION_WRITE,
-        DOSSIERS_INSTRUCT,
-        DOSSIERS_VOTE,
-        CAMPAIGNS_MANAGE,
-        SCHEMES_MANAGE,
-        JOURNAL_READ,
-        STRUCTURES_MEMBER,
-        STRUCTURES_DIRECTORY,
-        DLA_MEMBER,
-        FACILITATOR_MEMBER,
-    }
-)
-
 
 class Role(models.TextChoices):
     """What a person does in the portal (the stored value); ``CAPABILITIES`` says what it
@@ -94,6 +77,15 @@ CAPABILITIES = {
     Role.DLA: frozenset({DLA_MEMBER, STRUCTURES_DIRECTORY}),
     Role.FACILITATEUR: frozenset({FACILITATOR_MEMBER, STRUCTURES_DIRECTORY}),
 }
+
+
+def role_choices():
+    """The roles' choices, for the user model: a callable, so a new role needs no migration."""
+    return Role.choices
+
+
+# The known capabilities: those some role grants (``can`` refuses a misspelt one).
+ALL = frozenset().union(*CAPABILITIES.values())
 
 # What the home page says to each role, under its greeting (``{region}``: the account's
 # region, for the roles whose text names it; ``…_in_region`` when the account has one).

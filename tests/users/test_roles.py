@@ -76,3 +76,27 @@ def test_the_home_line_names_the_region_of_the_roles_that_have_one():
     assert roles.home_lead(UserFactory(role=Role.SIAE, region=grand_est)) == (
         "Vos structures et leurs demandes d'aide."
     )
+
+
+def test_a_new_role_needs_no_migration(monkeypatch):
+    """The user model reads the roles' choices when asked: a role added to ``Role`` is
+    accepted at once, and ``makemigrations`` finds nothing to write."""
+    from io import StringIO
+
+    from django.core.exceptions import ValidationError
+    from django.core.management import call_command
+    from django.db import models
+
+    from iae_portal.users import roles
+    from iae_portal.users.models import User
+
+    members = [(role.name, (role.value, role.label)) for role in roles.Role]
+    extended = models.TextChoices("Role", [*members, ("FINANCEUR", ("financeur", "Financeur"))])
+    field = User._meta.get_field("role")
+    with pytest.raises(ValidationError):
+        field.clean("financeur", User())
+    monkeypatch.setattr(roles, "Role", extended)
+    assert field.clean("financeur", User()) == "financeur"
+    out = StringIO()
+    call_command("makemigrations", "users", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
