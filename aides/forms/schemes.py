@@ -20,6 +20,7 @@ from ..enums import (
 )
 from ..models import AidScheme
 from ..rules import params as P
+from ..services.schemes import SCHEME_FIELDS
 from .simulation import KIND_CHOICES, MONEY
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -102,6 +103,7 @@ class SchemeCreateForm(SchemeForm):
         help_text="Comment le service lit ce texte quand il laisse un choix.",
     )
 
+    # What only a new scheme sets, then the texts, then what staff may change later.
     field_order = (
         "code",
         "name",
@@ -110,12 +112,7 @@ class SchemeCreateForm(SchemeForm):
         "description",
         "source_text",
         "retained_reading",
-        "legal_basis_reference",
-        "legal_basis_date",
-        "required_documents",
-        "budget_envelope",
-        "active_from",
-        "active_until",
+        *(field for field in SCHEME_FIELDS if field not in ("name", "description")),
     )
 
     def __init__(self, *args, **kwargs):
