@@ -1,6 +1,7 @@
 """Pages of regional staff: the instruction queue (filters, bulk assignment, a commission's
 vote, exports) and the campaigns (list, creation, dashboard)."""
 
+import re
 from decimal import Decimal
 
 from django.contrib import messages
@@ -20,7 +21,7 @@ from .. import exports, services
 from ..enums import DossierState as S
 from ..filters import QueueFilter
 from ..forms.staff import BulkAssignForm, BulkVoteForm, CampaignForm
-from ..models import Campaign, Dossier, Instalment
+from ..models import AidScheme, Campaign, Dossier, Instalment
 from ..perms import (
     can_assign,
     can_manage_campaigns,
@@ -209,7 +210,7 @@ def campaign_list(request):
 def campaign_create(request):
     if not can_manage_campaigns(request.user):
         raise PermissionDenied
-    form = CampaignForm(request.POST or None)
+    form = CampaignForm(request.POST or None, initial=_chosen_scheme(request.GET))
     if request.method == "POST" and form.is_valid():
         campaign = services.campaign_create(
             actor=request.user,
@@ -219,6 +220,19 @@ def campaign_create(request):
         messages.success(request, f"L'appel à candidatures « {campaign} » a été créé.")
         return redirect(campaign)
     return render(request, "aides/staff/campaign_form.html", {"form": form})
+
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,64}")
+
+
+def _chosen_scheme(query):
+    """``?dispositif=<code>`` (the link of a scheme's page) preselects that scheme; anything
+    else, malformed included, preselects nothing."""
+    code = query.get("dispositif", "")
+    if not SLUG.fullmatch(code):
+        return {}
+    scheme = AidScheme.objects.filter(code=code).values_list("pk", flat=True).first()
+    return {"scheme": scheme} if scheme else {}
 
 
 # Out of the running: not counted in what is asked or proposed.

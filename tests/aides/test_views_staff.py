@@ -681,3 +681,19 @@ def test_bulk_actions_ignore_dossiers_out_of_scope(client, campaign):
     )
     assert messages == ["Dossiers cochés introuvables ou hors de votre périmètre : 1."]
     assert Dossier.objects.get(pk=dossier.pk).instructor is None
+
+
+def test_a_schemes_page_opens_a_call_with_that_scheme_chosen(client, chef_service):
+    """« Ouvrir un appel à candidatures » on a scheme's page preselects it; a malformed or
+    unknown code preselects nothing and never fails."""
+    scheme = AidScheme.objects.get(code="fc-investissement-siae")
+    client.force_login(chef_service)
+    page = client.get(scheme.get_absolute_url()).content.decode()
+    link = f"{reverse('aides:campaign_create')}?dispositif={scheme.code}"
+    assert link in page
+    form = client.get(link).context["form"]
+    assert form["scheme"].value() == scheme.pk
+    for code in ("inconnu", "%00", "x" * 300, "'; drop"):
+        answer = client.get(reverse("aides:campaign_create"), {"dispositif": code})
+        assert answer.status_code == 200
+        assert answer.context["form"]["scheme"].value() is None
