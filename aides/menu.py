@@ -22,6 +22,25 @@ def notifications_label(request):
 
 
 def register():
+    menu.mark_namespace("aides", "schemes")
+    menu.mark_pages(
+        "dossiers",
+        *(
+            f"aides:{name}"
+            for name in (
+                "queue_export",
+                "campaign_list",
+                "campaign_create",
+                "campaign_dashboard",
+                "campaign_batches",
+                "batch_detail",
+                "dossier_detail",
+                "dossier_create",
+                "dossier_edit",
+                "document_replace",
+            )
+        ),
+    )
     menu.register(
         "aides.queue",
         label="Dossiers",

@@ -7,6 +7,7 @@ from . import perms
 
 
 def register():
+    menu.mark_namespace("clauses", "clauses")
     menu.register(
         "clauses.list",
         label="Marchés clausés",

@@ -7,6 +7,7 @@ from . import perms
 
 
 def register():
+    menu.mark_namespace("dla", "dla")
     menu.register(
         "dla.list",
         label="DLA",

@@ -12,6 +12,11 @@ The core names no domain app (house style). An entry is
 - ``show(user)``: who sees it, a predicate from the app's ``perms.py`` (anonymous visitors
   included: it must accept them).
 
+Which entry a page belongs to (``nav_section``, set by ``iae_portal.context_processors``):
+an entry's own page belongs to its section; an app names its other pages with
+``mark_pages(section, "app:url_name", …)``, and may give a whole URL namespace a section
+(``mark_namespace``) for the pages it does not name.
+
 The core's own entries (home, journal, administration, login) are registered below.
 """
 
@@ -40,6 +45,8 @@ class Entry:
 
 
 _ENTRIES = {}
+_PAGES = {}  # "app:url_name" → section
+_NAMESPACES = {}  # URL namespace → section
 
 
 def register(name, *, label, url_name, section, order, show):
@@ -47,10 +54,31 @@ def register(name, *, label, url_name, section, order, show):
     if not callable(show):
         raise TypeError(f"menu entry « {name} » needs a predicate, not {show!r}")
     _ENTRIES[name] = Entry(name, label, url_name, section, order, show)
+    if section is not None:
+        _PAGES[url_name] = section
 
 
 def unregister(name):
-    _ENTRIES.pop(name, None)
+    entry = _ENTRIES.pop(name, None)
+    if entry is not None and _PAGES.get(entry.url_name) == entry.section:
+        del _PAGES[entry.url_name]
+
+
+def mark_pages(section, *view_names):
+    """The pages ``view_names`` (``"aides:dossier_detail"``) belong to ``section``."""
+    _PAGES.update(dict.fromkeys(view_names, section))
+
+
+def mark_namespace(namespace, section):
+    """Pages of ``namespace`` that no one marked belong to ``section``."""
+    _NAMESPACES[namespace] = section
+
+
+def section_of(match):
+    """The section of the page resolved as ``match`` (a ``ResolverMatch``), or ``None``."""
+    if match is None:
+        return None
+    return _PAGES.get(match.view_name) or _NAMESPACES.get(match.namespace)
 
 
 def entries(user):

@@ -7,6 +7,8 @@ from . import perms
 
 
 def register():
+    menu.mark_namespace("structures", "structures")
+    menu.mark_pages("projects", "structures:project_detail")
     menu.register(
         "structures.list",
         label="Structures",

@@ -117,3 +117,20 @@ def test_an_app_adds_an_entry_without_touching_the_core(client, instructeur, dir
 def test_an_entry_needs_a_predicate():
     with pytest.raises(TypeError):
         menu.register("test.bad", label="X", url_name="home", section=None, order=1, show=None)
+
+
+def test_a_page_belongs_to_the_section_its_app_marks_by_full_name():
+    """Sections are found by the page's full name (``app:url_name``), then its namespace:
+    two apps' pages of the same short name never borrow each other's section."""
+    from django.urls import resolve
+
+    from iae_portal import menu
+
+    assert menu.section_of(resolve("/aides/instruction/export.csv")) == "dossiers"
+    assert menu.section_of(resolve("/aides/simulateur/")) == "simulator"
+    assert menu.section_of(resolve("/aides/")) == "schemes"  # the namespace's section
+    assert menu.section_of(resolve("/structures/projets/")) == "projects"
+    assert menu.section_of(resolve("/dla/")) == "dla"
+    assert menu.section_of(resolve("/admin/login/")) is None  # not the portal's « login »
+    assert menu.section_of(resolve("/connexion/")) == "login"
+    assert menu.section_of(None) is None
