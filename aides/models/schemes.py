@@ -90,6 +90,10 @@ class AidScheme(models.Model):
         return rules.has_amount_rule(self.rule_kind)
 
     @property
+    def amount_note(self):
+        return rules.amount_note(self.rule_kind)
+
+    @property
     def current_version(self):
         prefetched = getattr(self, "versions_newest_first", None)
         if prefetched is not None:

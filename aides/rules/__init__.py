@@ -12,7 +12,8 @@ with no list, enum or migration to edit. A rule module declares:
 - optionally ``ACCEPTS``: what it funds, per line field (see ``accepted``);
 - optionally ``REASONS`` and ``EXCLUSIONS``: its own codes in French (why an application
   is refused, why a line is left out), beside the shared ones of ``common``;
-- optionally ``HAS_AMOUNT_RULE = False`` when staff set the amount;
+- optionally ``HAS_AMOUNT_RULE = False`` when staff set the amount, and ``AMOUNT_NOTE``, what
+  the scheme's page says then (``amount_note``);
 - ``evaluate(case, parameters)``: the ``Result``.
 
 ``evaluate(rule_kind, data, parameters)`` applies a kind's rule to a parsed case with the
@@ -39,6 +40,7 @@ __all__ = [
     "DeclarationError",
     "ParameterError",
     "accepted",
+    "amount_note",
     "clean",
     "clean_parameters",
     "discover",
@@ -168,6 +170,14 @@ def accepted(rule_kind, parameters):
         )
         for field, declared in getattr(RULES[rule_kind], "ACCEPTS", {}).items()
     }
+
+
+NO_AMOUNT_RULE = "le simulateur répond sur l'éligibilité, l'instructeur fixe le montant."
+
+
+def amount_note(rule_kind):
+    """For a kind without an amount rule, who decides and how, in French."""
+    return getattr(RULES[rule_kind], "AMOUNT_NOTE", NO_AMOUNT_RULE)
 
 
 def has_amount_rule(rule_kind):

@@ -10,6 +10,8 @@ from .result import Outcome
 KIND = "manual"
 LABEL = "Montant fixé par les services (pas de règle de calcul)"
 HAS_AMOUNT_RULE = False
+# What the scheme page says instead of a computation.
+AMOUNT_NOTE = "les services vérifient l'éligibilité et fixent le montant."
 PARAMETERS = (Param("applicant_kinds", KIND_LIST, tuple(sorted(SIAE)), "Structures éligibles"),)
 FORM = {}
 

@@ -246,3 +246,18 @@ def test_a_scheme_takes_a_registered_kind_and_refuses_another(package, monkeypat
     monkeypatch.setitem(rules.RULES, "forfait_poste", package.discover()["forfait_poste"])
     scheme.full_clean()  # registered: accepted, the field's choices are read at each use
     assert ("forfait_poste", "Forfait par poste") in AidScheme._meta.get_field("rule_kind").choices
+
+
+@pytest.mark.django_db
+def test_a_scheme_without_amount_rule_says_who_decides(client):
+    """The scheme page words it from the rule module (``AMOUNT_NOTE``), or the default."""
+    from aides.models import AidScheme
+
+    for scheme in AidScheme.objects.all():
+        page = client.get(scheme.get_absolute_url()).content.decode().replace("&#x27;", "'")
+        if scheme.has_amount_rule:
+            assert "Pas de règle de calcul" not in page
+        elif scheme.rule_kind == "manual":
+            assert "les services vérifient l'éligibilité et fixent le montant." in page
+        else:
+            assert "le simulateur répond sur l'éligibilité, l'instructeur fixe le montant." in page
