@@ -1,31 +1,29 @@
 """One error shape for every answer that is not a success:
-``{"errors": [{"field": "positions[0].etp" or null, "code": "...", "message": "..."}]}``."""
+``{"errors": [{"field": "positions[0].etp" or null, "code": "...", "message": "..."}]}``.
 
-from django.core.exceptions import PermissionDenied, SuspiciousOperation
+Whatever the cause: DRF's exceptions, Django's, the apps' registered ones, and an unexpected
+exception (a 500, logged with its traceback); ``middleware.ApiErrorMiddleware`` gives the same
+shape to what fails outside a view (a middleware, the URL resolver)."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.signals import got_request_exception
+from django.db import IntegrityError
 from django.http import Http404
+from django.utils.log import log_response
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+from .exceptions import Conflict, FieldError, PayloadTooLarge, item_path, join_path
+
+__all__ = ["Conflict", "FieldError", "PayloadTooLarge"]
+logger = logging.getLogger("iae_portal.api")
 
 NON_FIELD_KEYS = {"non_field_errors", "__all__", "detail"}
-
-
-class Conflict(exceptions.APIException):
-    """409: the object's state forbids the action (``code`` says why)."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "Conflit avec l'état actuel de l'objet."
-    default_code = "conflict"
-
-
-class FieldError(exceptions.ValidationError):
-    """400 on one field, with the field's path (``[1].positions[0].etp``)."""
-
-    def __init__(self, field, message, code="invalid"):
-        self.field = field
-        detail = [exceptions.ErrorDetail(message, code=code)]
-        super().__init__(detail if field is None else {field: detail})
 
 
 def flatten(detail, path=None):
@@ -36,30 +34,34 @@ def flatten(detail, path=None):
             if key in NON_FIELD_KEYS:
                 items += flatten(value, path)
             elif isinstance(key, int):  # a list's element (ListField)
-                items += flatten(value, f"{path or ''}[{key}]")
+                items += flatten(value, item_path(path, key))
             else:
-                items += flatten(value, _join(path, str(key)))
+                items += flatten(value, join_path(path, str(key)))
         return items
     if isinstance(detail, list):
         items = []
         for index, value in enumerate(detail):
             if isinstance(value, dict | list) and value:
                 # A list of objects or lists: each element is addressed by its index.
-                items += flatten(value, f"{path or ''}[{index}]")
+                items += flatten(value, item_path(path, index))
             elif not isinstance(value, dict | list):
                 items += flatten(value, path)
         return items
     return [(path, getattr(detail, "code", None) or "invalid", str(detail))]
 
 
-def _join(path, key):
-    if path is None:
-        return key
-    return f"{path}{key}" if key.startswith("[") else f"{path}.{key}"
+def _text(value):
+    """``value`` as text that can be written as UTF-8 (a lone surrogate of the request,
+    echoed in a field's path or a message, would fail the rendering)."""
+    if value is None:
+        return None
+    return str(value).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def error_body(items):
-    return {"errors": [{"field": f, "code": c, "message": m} for f, c, m in items]}
+    return {
+        "errors": [{"field": _text(f), "code": _text(c), "message": _text(m)} for f, c, m in items]
+    }
 
 
 def error_response(status_code, code, message, field=None, headers=None):
@@ -113,16 +115,46 @@ def _convert(exc):
         return exceptions.ValidationError(
             [exceptions.ErrorDetail(e.messages[0], e.code or "invalid") for e in exc.error_list]
         )
+    if isinstance(exc, RequestDataTooBig):
+        return PayloadTooLarge()
     if isinstance(exc, SuspiciousOperation):
         return exceptions.ParseError("Requête refusée.")
+    if isinstance(exc, IntegrityError):
+        # A uniqueness lost to a concurrent write (validation passed before it committed).
+        logger.warning("API write conflict: %s", exc)
+        return Conflict(
+            "Conflit avec une écriture simultanée : relisez l'objet et réessayez.",
+            code="concurrent_write",
+        )
     return exc
+
+
+def server_error(exc, context):
+    """An unexpected exception: logged with its traceback and signalled as Django does
+    (error reporting), answered by a 500 in the error shape."""
+    request = context.get("request")
+    django_request = getattr(request, "_request", request)
+    set_rollback()
+    response = Response(
+        error_body([(None, "server_error", "Erreur interne du serveur : elle a été signalée.")]),
+        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+    log_response(
+        "Internal Server Error: %s",
+        getattr(django_request, "path", "?"),
+        response=response,
+        request=django_request,
+        exception=exc,
+    )
+    got_request_exception.send(sender=None, request=django_request)
+    return response
 
 
 def exception_handler(exc, context):
     exc = _convert(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None
+        return server_error(exc, context)
     if isinstance(exc, exceptions.ValidationError):
         items = flatten(exc.detail) or [(None, "invalid", "Données invalides.")]
     else:

@@ -16,12 +16,16 @@ def read_external_id(data):
             "external_id", f"Un texte de 1 à {MAX_LENGTH} caractères est attendu.", code="invalid"
         )
     if "\x00" in value:
-        raise FieldError("external_id", "Caractère nul interdit.", code="null_characters")
+        raise FieldError(
+            "external_id", "Caractère nul interdit.", code="null_characters_not_allowed"
+        )
     try:
         value.encode("utf-8")  # a lone surrogate ("\ud800" in JSON) cannot be stored
     except UnicodeEncodeError:
         raise FieldError(
-            "external_id", "Caractère invalide (substitut isolé).", code="surrogate_characters"
+            "external_id",
+            "Caractère invalide (substitut isolé).",
+            code="surrogate_characters_not_allowed",
         ) from None
     return value.strip()
 

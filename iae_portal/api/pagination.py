@@ -27,6 +27,8 @@ from .errors import FieldError
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
+# A cursor the API gave is a few dozen characters (the keys of one row).
+MAX_CURSOR_LENGTH = 1000
 
 
 def _plain(value):
@@ -36,8 +38,12 @@ def _plain(value):
 
 
 def _aware(value):
-    if isinstance(value, datetime.datetime) and timezone.is_naive(value):
-        return timezone.make_aware(value, datetime.UTC)
+    """A cursor's instant in UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601
+    (and so a forged cursor) allows."""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value, datetime.UTC)
+        return value.astimezone(datetime.UTC)  # OverflowError out of range
     return value
 
 
@@ -93,19 +99,36 @@ class KeysetPagination(BasePagination):
         if raw is None:
             return "n", None
         try:
+            if len(raw) > MAX_CURSOR_LENGTH:
+                raise ValueError
             padded = raw + "=" * (-len(raw) % 4)
-            direction, values = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+            decoded = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+            if not isinstance(decoded, list) or len(decoded) != 2:
+                raise ValueError
+            direction, values = decoded
             if direction not in ("n", "p") or not isinstance(values, list):
                 raise ValueError
             if len(values) != len(self.ordering) or not all(isinstance(v, str) for v in values):
                 raise ValueError
+            for value in values:
+                value.encode("utf-8")  # a lone surrogate: UnicodeEncodeError
+                if "\x00" in value:
+                    raise ValueError
             key = [
                 _aware(model._meta.get_field(name).to_python(value))
                 for name, value in zip(self.ordering, values, strict=True)
             ]
             if any(value is None or isinstance(value, bool) for value in key):
                 raise ValueError
-        except (ValueError, TypeError, UnicodeError, binascii.Error, DjangoValidationError):
+        except (
+            ValueError,
+            TypeError,
+            UnicodeError,
+            OverflowError,
+            RecursionError,
+            binascii.Error,
+            DjangoValidationError,
+        ):
             raise FieldError("cursor", "Curseur invalide.", code="invalid") from None
         return direction, key
 

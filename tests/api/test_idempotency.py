@@ -64,7 +64,11 @@ def test_a_failed_request_is_not_kept_for_its_key(write_api):
 
 @pytest.mark.parametrize(
     "external_id, code",
-    [("a\\u0000b", "null_characters"), ("crm-\\ud800", "surrogate_characters"), ('"  "', None)],
+    [
+        ("a\\u0000b", "null_characters_not_allowed"),
+        ("crm-\\ud800", "surrogate_characters_not_allowed"),
+        ('"  "', None),
+    ],
 )
 def test_a_malformed_external_id_is_400_and_writes_nothing(write_api, external_id, code):
     # Raw JSON text: a lone surrogate cannot be built by the test client's encoder.
