@@ -4,10 +4,12 @@
 import hashlib
 import json
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.http import parse_etags, quote_etag
 from rest_framework import status, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from . import externals
@@ -76,6 +78,22 @@ class UpsertMixin:
     @idempotent
     def create(self, request, *args, **kwargs):
         external_id = externals.read_external_id(request.data)
+        instance = self._target(request, external_id)
+        try:
+            return self._save(request, instance, external_id)
+        except (IntegrityError, ValidationError, DjangoValidationError):
+            # A concurrent request with the same key may have created the object after this
+            # one looked for it: its SIRET is then taken (400), or this insert waited for it
+            # to commit and failed. Update that object instead; otherwise the error stands
+            # (an IntegrityError is answered 409 by errors.exception_handler).
+            created_meanwhile = None if instance else self._target(request, external_id)
+            if created_meanwhile is None:
+                raise
+        return self._save(request, created_meanwhile, external_id)
+
+    def _target(self, request, external_id):
+        """The visible object the request designates (its ``external_id``, else its own
+        natural key), ``None`` for a new one."""
         instance = None
         if external_id is not None:
             target = externals.find(request.user, external_id, self.external_type)
@@ -83,7 +101,7 @@ class UpsertMixin:
                 instance = self.get_queryset().filter(uuid=target).first()
         if instance is None:
             instance = self.natural_instance(request.data)
-        return self._save(request, instance, external_id, partial=False)
+        return instance
 
     def natural_instance(self, data):
         return None
@@ -93,7 +111,7 @@ class UpsertMixin:
         external_id = externals.read_external_id(request.data)
         return self._save(request, instance, external_id, partial=kwargs.get("partial", False))
 
-    def _save(self, request, instance, external_id, *, partial):
+    def _save(self, request, instance, external_id, *, partial=False):
         serializer = self.write_serializer_class(
             instance, data=request.data, partial=partial, context=self.get_serializer_context()
         )
