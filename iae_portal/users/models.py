@@ -1,18 +1,53 @@
+import unicodedata
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from . import roles
+from .emails import comparable_email
 from .roles import Role
 
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
+    @classmethod
+    def stored_email(cls, email):
+        """How an account stores its address: trimmed, normalised (NFKC), lower case. (Not
+        case-folded: ``ß`` stays, the address must still reach its mailbox.)"""
+        return cls.normalize_email(unicodedata.normalize("NFKC", (email or "").strip())).lower()
+
+    def with_email(self, address):
+        """The accounts whose address compares equal to ``address``
+        (``emails.comparable_email``): the database narrows by a case-insensitive match of
+        the address as typed and of its folded form, Python decides. An address stored
+        with a letter whose folding is not its lower case (``ß``) is found when typed
+        with that letter."""
+        key = comparable_email(address)
+        if not key:
+            return []
+        typed = unicodedata.normalize("NFKC", address.strip())
+        candidates = self.filter(Q(email__iexact=typed) | Q(email__iexact=key))
+        return [user for user in candidates if comparable_email(user.email) == key]
+
+    def get_by_natural_key(self, email):
+        """The account of ``email`` for the login: its exact address, else the one account
+        whose address compares equal (``Marie.Dupont@Example.org`` logs in as
+        ``marie.dupont@example.org``); none when two would."""
+        try:
+            return self.get(email=email)
+        except self.model.DoesNotExist:
+            found = self.with_email(email)
+            if len(found) == 1:
+                return found[0]
+            raise
+
     def _create_user(self, email, password, **extra_fields):
         if not email:
             raise ValueError("L'adresse e-mail est obligatoire.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user = self.model(email=self.stored_email(email), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -69,7 +104,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self):
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = self.__class__.objects.stored_email(self.email)
 
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip()

@@ -14,14 +14,18 @@ from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.shortcuts import render
 
+from .emails import comparable_email
+from .forms import PasswordResetForm
+
 
 def login_username(request, credentials=None):
-    """The e-mail address tried, as the account stores it (trimmed, lower case), so that
-    ``Marie@Example.org`` and ``marie@example.org`` count as the same account."""
+    """The e-mail address tried, in the form addresses are compared
+    (``emails.comparable_email``), so that every spelling the login accepts for an account
+    (``Marie@Example.org``, ``marie@example.org``…) counts against that account."""
     value = (credentials or {}).get("username")
     if value is None and request is not None:
         value = request.POST.get("username")
-    return (value or "").strip().lower()
+    return comparable_email(value)
 
 
 def lockout_response(request, original_response=None, credentials=None):
@@ -48,13 +52,16 @@ class PasswordResetView(auth_views.PasswordResetView):
     one e-mail address and, when set, ``IAE_PASSWORD_RESET_PER_CLIENT`` from one client.
     Beyond, a 429 page says when to try again, whether the address has an account or not
     (the answer must not tell). A client over its limit counts against no address, so it
-    cannot use up other people's requests."""
+    cannot use up other people's requests. The address is counted in the form addresses
+    are compared (``emails.comparable_email``), the form in which the lookup finds the
+    account: every spelling that reaches one mailbox shares one count."""
 
     WINDOW = 3600
+    form_class = PasswordResetForm
 
     def post(self, request, *args, **kwargs):
         per_client = settings.IAE_PASSWORD_RESET_PER_CLIENT
-        email = (request.POST.get("email") or "").strip().lower()
+        email = comparable_email(request.POST.get("email"))
         allowed = not per_client or allow(
             "reset-client", get_client_ip_address(request) or "", per_client, self.WINDOW
         )
