@@ -3,12 +3,11 @@ as JSON or as the flat ``key,value`` CSV with dotted keys that dla.md and clause
 (the commands and the API: machine contracts), and the CSV a person downloads from the
 web report (French labels, for French Excel)."""
 
-import csv
-import io
 import json
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.http import HttpResponse
+from .exports import MACHINE, attachment, csv_bytes
+from .exports import write_csv as write_csv_rows
 
 
 def share(part, whole):
@@ -30,9 +29,8 @@ def flatten(bilan, prefix=""):
 
 
 def write_csv(stream, bilan):
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(["key", "value"])
-    writer.writerows(flatten(bilan))
+    """The flat ``key,value`` listing of dla.md and clauses.md (``exports.MACHINE``)."""
+    write_csv_rows(stream, ["key", "value"], flatten(bilan), format=MACHINE)
 
 
 def write_bilan(stream, bilan, format):
@@ -43,37 +41,12 @@ def write_bilan(stream, bilan, format):
         write_csv(stream, bilan)
 
 
-# Cells Excel would run as a formula (OWASP's CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def people_value(value):
-    """A cell as French Excel reads it: numbers with a decimal comma and no thousands
-    separator (a year stays ``2026``), text that cannot start a formula."""
-    if isinstance(value, bool) or value is None:
-        raise TypeError(f"no cell for {value!r}")
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float | Decimal):
-        number = Decimal(str(value)).normalize()
-        return format(number, "f").replace(".", ",")
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 def percent(share):
     """A share (``0.979``) as the percentage a person reads (``97.9``)."""
     return Decimal(str(share)) * 100
 
 
 def people_csv(filename, header, rows):
-    """A CSV download for people: UTF-8 with a byte order mark, ``;`` between cells, as the
-    queue's export (Excel under a French locale reads it as is)."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([people_value(cell) for cell in row] for row in rows)
-    response = HttpResponse(buffer.getvalue().encode(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    """A CSV download for people: French Excel's (``exports.FRENCH_EXCEL``), as the queue's
+    export; numbers with a decimal comma (a year stays ``2026``), text never a formula."""
+    return attachment(csv_bytes(header, rows), filename)

@@ -1,11 +1,12 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import views, views_import
+from . import views, views_export, views_import
 
 app_name = "structures"
 
 urlpatterns = [
     path("", views.structure_list, name="list"),
+    re_path(r"^export\.(?P<fmt>csv|xlsx)$", views_export.structure_export, name="export"),
     path("nouvelle/", views.structure_create, name="create"),
     path("import/", views_import.structure_import, name="import"),
     path("projets/", views.project_list, name="project_list"),

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from iae_portal.charts import hbar_chart
+from iae_portal.exports import download
 from iae_portal.pagination import PAGE_SIZES, page_size
 
 from .. import exports, services
@@ -175,7 +176,13 @@ def queue_export(request, fmt):
     """The filtered queue, every page, as ``csv`` or ``xlsx`` (see ``exports``)."""
     _staff_only(request)
     queryset = _queue_filter(request).qs
-    return exports.queue_csv(queryset) if fmt == "csv" else exports.queue_xlsx(queryset)
+    return download(
+        fmt,
+        exports.filename(fmt),
+        exports.COLUMNS,
+        exports.rows(queryset),
+        sheet_title=exports.SHEET,
+    )
 
 
 # -- Campaigns ---------------------------------------------------------------------------

@@ -32,6 +32,9 @@ audit:journal                   -         GET       log  403  403  403  403  403
 structures:list                 a         GET       log  in   in   out  in   in   in   in   in   in   in   in
 structures:list                 b         GET       log  out  out  in   in   in   in   in   in   in   in   in
 structures:list                 z         GET       log  out  out  out  out  out  out  in   in   in   in   in
+structures:export               a         GET       log  in   in   out  in   in   in   in   in   in   in   in
+structures:export               b         GET       log  out  out  in   in   in   in   in   in   in   in   in
+structures:export               z         GET       log  out  out  out  out  out  out  in   in   in   in   in
 structures:create               -         GET+POST  log  403  403  403  ok   ok   403  403  403  403  403  ok
 structures:import               -         GET+POST  log  403  403  403  ok   ok   403  403  403  403  403  ok
 structures:project_list         a         GET       log  in   in   out  in   in   in   in   in   in   in   in
@@ -247,6 +250,7 @@ def _lot(w, v):
 WEB_TARGETS = {
     "password_reset_confirm": lambda w, v: Target(kwargs={"uidb64": "MQ", "token": "x-y"}),
     "structures:list": lambda w, v: Target(marker=w.structure[v].siret),
+    "structures:export": lambda w, v: Target(kwargs={"fmt": "csv"}, marker=w.structure[v].siret),
     "structures:project_list": lambda w, v: Target(marker=w.project[v].name),
     "structures:project_detail": lambda w, v: Target(kwargs={"uuid": w.project[v].uuid}),
     "structures:detail": lambda w, v: Target(kwargs=_siret(w, v)),
