@@ -330,6 +330,12 @@ def can_start_batch(user, campaign):
     return not every.exclude(pk__in=visible_dossiers(user, every).values("pk")).exists()
 
 
+def can_resume_batch(user, batch):
+    """Handing a batch whose runner is gone to a new one (« Reprendre »): those who may
+    start a batch on its campaign (the service then checks that its lease expired)."""
+    return can_start_batch(user, batch.campaign)
+
+
 def visible_batch_changes(user, changes):
     """The changes of a batch (``batch.batch_changes``) whose dossier ``user`` may open."""
     return changes.filter(dossier__in=visible_dossiers(user))

@@ -32,6 +32,7 @@ urlpatterns = [
     ),
     path("traitements/<uuid:uuid>/", batch.batch_detail, name="batch_detail"),
     path("traitements/<uuid:uuid>/avancement/", batch.batch_progress, name="batch_progress"),
+    path("traitements/<uuid:uuid>/reprendre/", batch.batch_resume_view, name="batch_resume"),
     path("traitements/<uuid:uuid>/courriers.zip", batch.batch_archive, name="batch_archive"),
     path("", include("aides.urls_applicant")),
     path("", include("aides.urls_staff")),

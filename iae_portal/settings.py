@@ -262,6 +262,31 @@ if not CELERY_BROKER_URL:
     }
     for folder in ("queue", "control"):
         (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+# A batch's runner holds a lease, renewed at each chunk, for IAE_BATCH_LEASE seconds
+# (aides.services.batch); a runner gone (its worker killed) is taken over once it expires:
+# by the sweep that Celery beat runs every IAE_BATCH_SWEEP_INTERVAL seconds and each worker
+# runs when it starts, and, on Redis, by the broker handing the dead worker's message out again
+# after the visibility timeout. That timeout must outlast the lease: a task waiting for a
+# lease to expire (a countdown of at most one lease) holds its message unacknowledged, and a
+# shorter timeout would hand it out twice.
+IAE_BATCH_LEASE = int(os.environ.get("IAE_BATCH_LEASE", 120))
+IAE_BATCH_SWEEP_INTERVAL = int(os.environ.get("IAE_BATCH_SWEEP_INTERVAL", 60))
+IAE_BROKER_VISIBILITY_TIMEOUT = int(
+    os.environ.get("CELERY_VISIBILITY_TIMEOUT", 5 * IAE_BATCH_LEASE)
+)
+if not 0 < IAE_BATCH_LEASE < IAE_BROKER_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT must be longer than IAE_BATCH_LEASE (both in seconds, > 0)."
+    )
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": IAE_BROKER_VISIBILITY_TIMEOUT}
+CELERY_BEAT_SCHEDULE = {
+    "aides-sweep-batches": {
+        "task": "aides.tasks.sweep_batches",
+        "schedule": IAE_BATCH_SWEEP_INTERVAL,
+    }
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_SERIALIZER = "json"

@@ -6,6 +6,13 @@ dossier. Each computed dossier leaves a ``BatchItem`` (previous and new results)
 makes a run idempotent: a worker killed in the middle and started again skips the dossiers
 already done, so nothing is lost and nothing doubled. Results are kept with the parameters
 version the batch started with.
+
+One runner works on a batch at a time: it holds a lease (``lease_until``), renewed by each
+chunk it commits, and a chunk commits only while the lease is still the runner's own (a
+runner that stalled past its lease and was taken over stops, its chunk rolled back). A batch
+whose lease expired (its worker died) is stalled: the sweep (``batches_sweep``: Celery beat,
+and each worker when it starts), a staff member (« Reprendre », ``batch_resume``) or
+``compute_campaign --resume`` hands it to a new runner, which goes on from its items.
 """
 
 import datetime
@@ -43,7 +50,11 @@ from ..models.batches import ACTIVE_BATCH_STATES
 from ..workflow import COMPUTABLE, LETTER_STATES
 
 logger = logging.getLogger(__name__)
-LEASE = datetime.timedelta(minutes=2)
+
+
+def lease_length():
+    """How long a runner holds a batch without renewing (``IAE_BATCH_LEASE`` seconds)."""
+    return datetime.timedelta(seconds=settings.IAE_BATCH_LEASE)
 
 
 class BatchBusy(Exception):
@@ -54,9 +65,21 @@ class BatchBusy(Exception):
         self.retry_in = retry_in
 
 
+class LeaseLost(Exception):
+    """Another runner took the batch over (this one stalled past its lease): stop."""
+
+
 class BatchAlreadyRunning(Exception):
     message = (
         "Un calcul est déjà en cours pour cet appel à candidatures : attendez qu'il se termine."
+    )
+
+
+class BatchNotStalled(Exception):
+    """Only a batch whose runner's lease expired may be resumed."""
+
+    message = (
+        "Ce traitement n'est pas interrompu : il est terminé, ou un worker y travaille encore."
     )
 
 
@@ -98,9 +121,14 @@ def _start(*, actor, enqueue, action, change, **fields):
     return batch
 
 
-def _enqueue(batch_id):
+def _enqueue(batch_id, reserved=None):
+    """Queue the batch's run; ``reserved``, the lease a sweep or a resumption set for it
+    (this run may claim the batch before it expires)."""
     try:
-        enqueue("aides.tasks.run_batch", batch_id)
+        if reserved is None:
+            enqueue("aides.tasks.run_batch", batch_id)
+        else:
+            enqueue("aides.tasks.run_batch", batch_id, reserved.isoformat())
     except Exception as error:  # the broker is down: say so, do not leave a pending batch
         logger.exception("Cannot queue computation batch %s", batch_id)
         Batch.objects.filter(pk=batch_id, state=BatchState.PENDING).update(
@@ -110,35 +138,136 @@ def _enqueue(batch_id):
         )
 
 
-def batch_run(batch_id, *, chunk_size=None):
+def batch_run(batch_id, *, chunk_size=None, reserved=None):
     """Compute what is left of the batch; safe to call again after a crash.
 
     Only one runner works on a batch at a time (a lease renewed at each chunk); another
-    one gets ``BatchBusy`` and retries once the lease has expired."""
+    one gets ``BatchBusy`` and retries once the lease has expired. ``reserved``: the lease
+    a sweep or a resumption set when it queued this run, which may claim the batch at once."""
     chunk_size = chunk_size or settings.IAE_BATCH_CHUNK
     batch = Batch.objects.select_related("campaign__scheme", "version").get(pk=batch_id)
     if batch.state not in ACTIVE_BATCH_STATES:
         return batch
     now = timezone.now()
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    if reserved is not None:
+        free |= Q(lease_until=reserved)
+    lease = now + lease_length()
     claimed = (
         Batch.objects.filter(pk=batch.pk, state__in=ACTIVE_BATCH_STATES)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-        .update(state=BatchState.RUNNING, lease_until=now + LEASE)
+        .filter(free)
+        .update(state=BatchState.RUNNING, lease_until=lease)
     )
     if not claimed:
         batch.refresh_from_db()
         if batch.state not in ACTIVE_BATCH_STATES:
             return batch
         raise BatchBusy(max((batch.lease_until - now).total_seconds(), 1))
-    if batch.kind == BatchKind.LETTERS:
-        while _letters_step(batch, chunk_size):
-            pass
-        _write_archive(batch)
-    else:
-        _compute_all(batch, chunk_size)
-    Batch.objects.filter(pk=batch.pk).update(
-        state=BatchState.DONE, total=F("done"), finished_at=timezone.now(), lease_until=None
+    batch.lease_until = lease
+    try:
+        if batch.kind == BatchKind.LETTERS:
+            while _letters_step(batch, chunk_size):
+                pass
+            _write_archive(batch)
+        else:
+            _compute_all(batch, chunk_size)
+        finished = _held(batch).update(
+            state=BatchState.DONE, total=F("done"), finished_at=timezone.now(), lease_until=None
+        )
+        if not finished:
+            raise LeaseLost
+    except LeaseLost:
+        logger.warning("Batch %s was taken over by another runner: this one stops", batch.pk)
+    batch.refresh_from_db()
+    return batch
+
+
+def _renew(batch, **changes):
+    """Write ``changes`` to the batch and renew its lease, if this runner still holds it
+    (``batch.lease_until`` is the lease it last set); else raise ``LeaseLost``, which rolls
+    back the caller's transaction. The row lock the update takes orders this against a
+    takeover: a runner claiming the batch sees either the renewed lease, or its own claim
+    makes this update find nothing."""
+    lease = timezone.now() + lease_length()
+    if not _held(batch).update(lease_until=lease, **changes):
+        raise LeaseLost
+    batch.lease_until = lease
+
+
+def _held(batch):
+    """The batch's row, as long as this runner holds it."""
+    return Batch.objects.filter(pk=batch.pk, lease_until=batch.lease_until)
+
+
+# -- Stalled batches: taken over by a new runner ---------------------------------------------
+
+
+def stalled_batches(now=None):
+    """Active batches no runner works on: the lease of their runner expired (its worker
+    died), or queued a lease ago and never claimed (their message lost, as a dead worker's
+    is on the filesystem broker)."""
+    now = now or timezone.now()
+    return Batch.objects.filter(state__in=ACTIVE_BATCH_STATES).filter(
+        Q(lease_until__lt=now) | Q(lease_until__isnull=True, created_at__lt=now - lease_length())
     )
+
+
+def batch_is_stalled(batch, now=None):
+    return stalled_batches(now).filter(pk=batch.pk).exists()
+
+
+def batches_sweep():
+    """Queue a new run of every stalled batch; returns them. Run by Celery beat every
+    ``IAE_BATCH_SWEEP_INTERVAL`` seconds and by each worker when it starts.
+
+    Each is reserved for the run queued (a new lease, which that run may claim at once), so
+    a sweep queues a batch again only once that lease has expired in turn: a busy queue
+    does not fill with copies."""
+    now = timezone.now()
+    queued = []
+    for batch in stalled_batches(now).order_by("pk"):
+        with transaction.atomic():
+            if _reserve(batch, now):
+                queued.append(batch)
+    if queued:
+        logger.warning("Stalled batches queued again: %s", ", ".join(str(b.pk) for b in queued))
+    return queued
+
+
+def _reserve(batch, now):
+    """Give the batch a lease for a run queued after commit, unless someone claimed it
+    since it was read; returns whether it was queued."""
+    reserved = now + lease_length()
+    taken = Batch.objects.filter(
+        pk=batch.pk, state__in=ACTIVE_BATCH_STATES, lease_until=batch.lease_until
+    ).update(lease_until=reserved)
+    if taken:
+        batch.lease_until = reserved
+        transaction.on_commit(lambda: _enqueue(batch.pk, reserved))
+    return bool(taken)
+
+
+def batch_resume(*, actor, batch, enqueue=True):
+    """Take over a stalled batch (« Reprendre »): journalled on its campaign, then queued
+    (``enqueue``) or left for the caller to run with ``batch_run(batch.pk,
+    reserved=batch.lease_until)``. ``BatchNotStalled`` when it is done, failed, or a
+    runner still holds it."""
+    now = timezone.now()
+    with transaction.atomic():
+        batch = Batch.objects.select_for_update().get(pk=batch.pk)
+        if not batch_is_stalled(batch, now):
+            raise BatchNotStalled
+        reserved = now + lease_length()
+        Batch.objects.filter(pk=batch.pk).update(lease_until=reserved)
+        audit_record(
+            actor=actor,
+            action="aides.batch_resume",
+            obj=batch.campaign,
+            changes={"batch": [None, str(batch.uuid)]},
+            reason=f"Traitement interrompu à {batch.done} / {batch.total} dossiers, repris.",
+        )
+        if enqueue:
+            transaction.on_commit(lambda: _enqueue(batch.pk, reserved))
     batch.refresh_from_db()
     return batch
 
@@ -204,13 +333,13 @@ def _run_chunk(batch, scheme, parameters, which, chunk_size):
             [(item["dossier_id"], item["computation_id"]) for item, _ in written], now
         )
         bulk_insert(BatchItem, items)
-        Batch.objects.filter(pk=batch.pk).update(
+        _renew(
+            batch,
             done=F("done") + len(items),
             changed=F("changed") + sum(item.get("changed", False) for item in items),
             errors=F("errors") + sum("error" in item for item in items),
             total_amount=F("total_amount")
             + sum((item.get("new_total") or Decimal(0) for item in items), Decimal(0)),
-            lease_until=timezone.now() + LEASE,
         )
     return dossiers[-1][0]
 
@@ -365,11 +494,7 @@ def _letters_step(batch, chunk_size=LETTER_CHUNK):
             item.error = f"{type(error).__name__}: {error}"
         with transaction.atomic():
             item.save()
-            Batch.objects.filter(pk=batch.pk).update(
-                done=F("done") + 1,
-                errors=F("errors") + int(bool(item.error)),
-                lease_until=timezone.now() + LEASE,
-            )
+            _renew(batch, done=F("done") + 1, errors=F("errors") + int(bool(item.error)))
     return True
 
 

@@ -9,7 +9,15 @@ from django.views.decorators.http import require_POST
 
 from .. import perms
 from ..models import Batch, BatchState, Campaign, Commission
-from ..services.batch import BatchAlreadyRunning, batch_changes, batch_start, letters_start
+from ..services.batch import (
+    BatchAlreadyRunning,
+    BatchNotStalled,
+    batch_changes,
+    batch_is_stalled,
+    batch_resume,
+    batch_start,
+    letters_start,
+)
 
 
 def _staff_writer(request):
@@ -78,11 +86,14 @@ def _batch_or_404(request, uuid):
 @login_required
 def batch_detail(request, uuid):
     batch = _batch_or_404(request, uuid)
+    stalled = batch_is_stalled(batch)
     return render(
         request,
         "aides/batch/batch_detail.html",
         {
             "batch": batch,
+            "stalled": stalled,
+            "can_resume": stalled and perms.can_resume_batch(request.user, batch),
             "changes": (
                 perms.visible_batch_changes(request.user, batch_changes(batch))[:500]
                 if batch.state == BatchState.DONE
@@ -117,3 +128,19 @@ def batch_archive(request, uuid):
     return FileResponse(
         batch.archive.open("rb"), as_attachment=True, filename=batch.archive.name.rsplit("/", 1)[-1]
     )
+
+
+@login_required
+@require_POST
+def batch_resume_view(request, uuid):
+    """« Reprendre »: a batch whose worker died goes on from where it stopped."""
+    batch = _batch_or_404(request, uuid)
+    if not perms.can_resume_batch(request.user, batch):
+        raise PermissionDenied(perms.BATCH_OUT_OF_SCOPE)
+    try:
+        batch_resume(actor=request.user, batch=batch)
+    except BatchNotStalled as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Traitement repris là où il s'était arrêté.")
+    return redirect("aides:batch_detail", uuid=batch.uuid)

@@ -136,8 +136,9 @@ aides:campaign_create           -         GET+POST  log  403  403  403  403  ok 
 aides:campaign_dashboard        -         GET       log  403  403  403  ok   ok   ok   403  403  403  403  ok
 aides:campaign_batches          -         GET       log  403  403  403  ok   ok   ok   403  403  403  403  ok
 # A batch goes through every dossier of the campaign, which has one in Paris (z): only
-# staff without a region (none here) and administrators may start one.
+# staff without a region (none here) and administrators may start (or resume) one.
 aides:batch_start               -         POST      log  403  403  403  403  403  403  403  403  403  403  ok
+aides:batch_resume              -         POST      log  403  403  403  403  403  403  403  403  403  403  ok
 aides:batch_progress            -         GET       log  403  403  403  ok   ok   ok   403  403  403  403  ok
 # A batch runs over a whole campaign, every region's dossiers: staff see the changes of
 # their region's only, and its letters' archive only when it holds no other region's.
@@ -309,6 +310,7 @@ WEB_TARGETS = {
     "aides:campaign_batches": lambda w, v: Target(kwargs={"uuid": w.campaign.uuid}),
     "aides:batch_start": lambda w, v: Target(kwargs={"uuid": w.campaign.uuid}),
     "aides:batch_progress": lambda w, v: Target(kwargs={"uuid": w.batch["all"].uuid}),
+    "aides:batch_resume": lambda w, v: Target(kwargs={"uuid": w.batch["all"].uuid}),
     "aides:batch_detail": lambda w, v: Target(
         kwargs={"uuid": w.batch["all"].uuid}, marker=w.notified[v].reference
     ),

@@ -38,7 +38,8 @@ AREAS = ("core", "structures", "aides", "dla", "clauses")
 SHARED_OBJECTS = {
     "password_reset_confirm", "aides:scheme_detail", "aides:scheme_edit",
     "aides:scheme_parameters", "aides:campaign_dashboard", "aides:campaign_batches",
-    "aides:batch_start", "aides:batch_progress", "aides:batch_archive", "aides:queue_export",
+    "aides:batch_start", "aides:batch_progress", "aides:batch_archive", "aides:batch_resume",
+    "aides:queue_export",
     "api:scheme-detail", "api:campaign-detail", "api/v1/^(?P<path>(?s:.*))$",
 }  # fmt: skip
 # Writes a refused request may make: the session, an API client's last use.
