@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from iae_portal.audit.services import audit_record, diff
-from iae_portal.uploads import uploaded
+from iae_portal.uploads import after_saving, uploaded
 
 from . import followups, perms
 from .enums import STATE_ORDER, AccompanimentState, Mode
@@ -234,12 +234,16 @@ def _provider(name, kind):
     return provider
 
 
-def _checked(files):
-    """The fields of each deliverable, every file checked by content before any is kept."""
+def _checked(actor, accompaniment, files):
+    """The fields of each deliverable, every file checked by content and scanned by the
+    antivirus before any is kept, outside the step's transaction (``uploaded``: an infected
+    file is journalled on the accompaniment)."""
+    if not perms.can_edit_accompaniment(actor, accompaniment):
+        raise PermissionDenied
     checked = []
     for upload in files:
         try:
-            checked.append(uploaded(upload, "livrable"))
+            checked.append(uploaded(upload, "livrable", actor=actor, journal=accompaniment))
         except ValidationError as error:
             raise StepRefused(f"{upload.name} : {error.messages[0]}", field="files") from None
     return checked
@@ -247,25 +251,32 @@ def _checked(files):
 
 def _store(actor, prestation, checked):
     for fields in checked:
-        Deliverable.objects.create(prestation=prestation, uploaded_by=actor, **fields)
+        deliverable = Deliverable.objects.create(prestation=prestation, uploaded_by=actor, **fields)
+        after_saving(deliverable)
     return [fields["original_name"] for fields in checked]
 
 
+def accompaniment_add_prestation(*, actor, accompaniment, files=(), **values):
+    """Adds a prestation (step 4) once the plan is set: ``values`` are its fields (mode,
+    theme, prescriber, start_date, end_date, days, cost, recommendations), its
+    ``beneficiaries``, ``provider_name`` and ``provider_kind``. An individual prestation
+    serves one structure, a collective one several; its beneficiaries join the accompanied
+    structures. ``files``: deliverables (PDF, JPEG or PNG, checked by content, scanned)."""
+    checked = _checked(actor, accompaniment, files)
+    return _add_prestation(actor=actor, accompaniment=accompaniment, checked=checked, **values)
+
+
 @transaction.atomic
-def accompaniment_add_prestation(
+def _add_prestation(
     *,
     actor,
     accompaniment,
     beneficiaries,
     provider_name,
     provider_kind="",
-    files=(),
+    checked,
     **values,
 ):
-    """Adds a prestation (step 4) once the plan is set: ``values`` are its fields (mode,
-    theme, prescriber, start_date, end_date, days, cost, recommendations). An individual
-    prestation serves one structure, a collective one several; its beneficiaries join the
-    accompanied structures. ``files``: deliverables (PDF, JPEG or PNG, checked by content)."""
     accompaniment = _locked(actor, accompaniment)
     if STATE_ORDER.index(accompaniment.state) < STATE_ORDER.index(State.PLAN):
         raise StepRefused(
@@ -282,7 +293,6 @@ def accompaniment_add_prestation(
     if values["end_date"] < values["start_date"]:
         raise StepRefused("La fin ne peut pas précéder le début.", field="end_date")
     _not_before_request(accompaniment, values["start_date"], "start_date", "La prestation")
-    checked = _checked(files)
     provider = _provider(provider_name.strip(), provider_kind)
     ref = _next_ref(f"{accompaniment.ref}-P", Prestation.objects)
     prestation = Prestation.objects.create(
@@ -302,13 +312,18 @@ def accompaniment_add_prestation(
     return prestation
 
 
-@transaction.atomic
 def accompaniment_add_deliverables(*, actor, prestation, files):
     """Attaches deliverables to a prestation of an open accompaniment."""
-    accompaniment = _locked(actor, prestation.accompaniment)
-    if not files:
+    checked = _checked(actor, prestation.accompaniment, files)
+    if not checked:
         raise StepRefused("Choisissez au moins un fichier.", field="files")
-    names = _store(actor, prestation, _checked(files))
+    return _add_deliverables(actor=actor, prestation=prestation, checked=checked)
+
+
+@transaction.atomic
+def _add_deliverables(*, actor, prestation, checked):
+    accompaniment = _locked(actor, prestation.accompaniment)
+    names = _store(actor, prestation, checked)
     audit_record(
         actor=actor,
         action="dla.deliverable",

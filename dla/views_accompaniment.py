@@ -5,11 +5,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from iae_portal import uploads
 from iae_portal.audit import labels as audit_labels
 from iae_portal.audit.services import audit_entries_for
 from structures.models import Structure
@@ -338,11 +339,5 @@ def deliverable_download(request, uuid):
     )
     if not perms.can_view_accompaniment(request.user, deliverable.prestation.accompaniment):
         raise Http404
-    response = FileResponse(
-        deliverable.file.open("rb"),
-        as_attachment=True,
-        filename=deliverable.original_name,
-        content_type=deliverable.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    # Named after its sniffed type, for its uploader alone until scanned clean.
+    return uploads.download(request, deliverable)

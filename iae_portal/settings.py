@@ -215,6 +215,24 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+# Antivirus (iae_portal.antivirus): ClamAV's daemon on a Unix socket (CLAMD_SOCKET) or over
+# TCP (CLAMD_HOST, CLAMD_PORT); docker-compose's clamav service. Scanning is on whenever clamd
+# is configured, and in production (DJANGO_DEBUG=0) even when it is not: files then wait. On a
+# developer's machine without clamd it is off: files are kept "unscanned" and the log says so
+# (IAE_SCAN_UPLOADS=1 turns it on; `bash .ci/clamav/start` starts a local clamd).
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
+CLAMD_HOST = os.environ.get("CLAMD_HOST", "")
+CLAMD_PORT = int(os.environ.get("CLAMD_PORT", 3310))
+CLAMD_TIMEOUT = float(os.environ.get("CLAMD_TIMEOUT", 60))
+IAE_SCAN_UPLOADS = env_bool("IAE_SCAN_UPLOADS", bool(CLAMD_SOCKET or CLAMD_HOST) or not DEBUG)
+# clamd unreachable: "wait" keeps the file « en cours d'analyse » (its uploader alone may
+# download it) until the sweep scans it, every IAE_SCAN_SWEEP_INTERVAL seconds (Celery beat);
+# "refuse" refuses the upload with a French message.
+CLAMD_UNREACHABLE = os.environ.get("CLAMD_UNREACHABLE", "wait")
+if CLAMD_UNREACHABLE not in ("wait", "refuse"):
+    raise ImproperlyConfigured('CLAMD_UNREACHABLE must be "wait" or "refuse".')
+IAE_SCAN_SWEEP_INTERVAL = int(os.environ.get("IAE_SCAN_SWEEP_INTERVAL", 300))
+
 # E-mail: printed on the console in debug mode unless an SMTP server is configured; in
 # production, SMTP (a local relay on localhost:25 unless told otherwise).
 EMAIL_SMTP_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
@@ -300,6 +318,11 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_TASKS_
 CELERY_TIMEZONE = TIME_ZONE
 # Dossiers a batch reads and writes at once (aides.services.batch).
 IAE_BATCH_CHUNK = int(os.environ.get("IAE_BATCH_CHUNK", 500))
+# Uploaded files clamd could not scan yet (iae_portal.uploads.scan_waiting).
+CELERY_BEAT_SCHEDULE["uploads-scan-waiting"] = {
+    "task": "iae_portal.tasks.scan_waiting_uploads",
+    "schedule": IAE_SCAN_SWEEP_INTERVAL,
+}
 
 # REST API (/api/v1/, iae_portal.api): Bearer tokens of API clients or the browser session.
 REST_FRAMEWORK = {

@@ -81,7 +81,15 @@ class CampaignSerializer(serializers.ModelSerializer):
 class DocumentSerializer(serializers.ModelSerializer):
     class Meta:
         model = DossierDocument
-        fields = ["uuid", "kind", "original_name", "content_type", "size", "uploaded_at"]
+        fields = [
+            "uuid",
+            "kind",
+            "original_name",
+            "content_type",
+            "size",
+            "uploaded_at",
+            "scan_state",
+        ]
 
 
 class DossierSerializer(serializers.ModelSerializer):

@@ -208,7 +208,10 @@ class DossierViewSet(
     @extend_schema(
         summary="Déposer une pièce justificative",
         description="`multipart/form-data` : `kind` et `file` (PDF, JPEG ou PNG reconnus par "
-        "leur contenu, 10 Mo au plus, nom sans chemin). Tant que le dossier est modifiable.",
+        "leur contenu, 10 Mo au plus, nom sans chemin), analysé par l'antivirus : un fichier "
+        "infecté est refusé (400, code `infected`) ; si l'antivirus ne répond pas, la pièce "
+        "attend son analyse (`scan_state` : `pending`) ou, selon la configuration, est "
+        "refusée (503, code `scan_unavailable`). Tant que le dossier est modifiable.",
         request={"multipart/form-data": DocumentUploadSerializer},
         responses={201: DocumentSerializer},
     )
@@ -227,8 +230,12 @@ class DossierViewSet(
                 upload=upload.validated_data["file"],
             )
         except DjangoValidationError as error:
+            # clamd unreachable and CLAMD_UNREACHABLE "refuse": try again later.
+            unavailable = error.code == "scan_unavailable"
             return Response(
                 error_body([("file", error.code or "invalid", error.messages[0])]),
-                status=status.HTTP_400_BAD_REQUEST,
+                status=status.HTTP_503_SERVICE_UNAVAILABLE
+                if unavailable
+                else status.HTTP_400_BAD_REQUEST,
             )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)

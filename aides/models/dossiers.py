@@ -212,6 +212,8 @@ class DossierDocument(UploadedDocument):
     marked (``removed_at``, and for a replacement the new document), in the history staff
     see; the applicant sees the current ones (``services.documents``)."""
 
+    journal_via = "dossier"
+
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField("pièce", max_length=32, choices=DocumentKind.choices)
     file = models.FileField(upload_to=document_path, max_length=255)

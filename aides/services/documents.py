@@ -1,6 +1,8 @@
 """A dossier's supporting documents: attach, replace, remove.
 
-Each upload is checked by content (PDF, JPEG, PNG) and size (10 MB), bumps the dossier's
+Each upload is checked by content (PDF, JPEG, PNG) and size (10 MB) and scanned by the
+antivirus before the transaction (``iae_portal.uploads.uploaded``: an infected file is refused
+and journalled, one clamd could not scan yet waits « en cours d'analyse »), bumps the dossier's
 version (forms opened before must be reloaded) and writes an audit entry. A document is
 never deleted: replacing or removing one marks it (when, by whom, and the document that
 replaces it), so that staff keep in the dossier's history what the instruction may have
@@ -12,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from iae_portal.audit.services import audit_record
-from iae_portal.uploads import uploaded
+from iae_portal.uploads import after_saving, uploaded
 
 from .. import perms
 from ..enums import DocumentKind, DossierState
@@ -27,12 +29,20 @@ def _label(kind, name):
     return f"{DocumentKind(kind).label} : {name}"
 
 
-def _store(*, actor, dossier, kind, upload):
-    """Check ``upload`` and keep it under a random name (the original name in the row)."""
-    fields = uploaded(upload, "piece")
+def _checked(*, actor, dossier, upload):
+    """``upload`` checked and scanned, outside any transaction (``uploaded``)."""
+    return uploaded(upload, "piece", actor=actor, journal=dossier)
+
+
+def _store(*, actor, dossier, kind, fields):
+    """Keep the checked file under a random name (its name in the row)."""
     # Only while the applicant may change the dossier, and the version moves on.
     _compare_and_set(dossier, dossier.version, APPLICANT_EDITABLE)
-    return DossierDocument.objects.create(dossier=dossier, kind=kind, uploaded_by=actor, **fields)
+    document = DossierDocument.objects.create(
+        dossier=dossier, kind=kind, uploaded_by=actor, **fields
+    )
+    after_saving(document)
+    return document
 
 
 def _tell_instructor(dossier, text):
@@ -41,12 +51,17 @@ def _tell_instructor(dossier, text):
         _notify(dossier, "documents", staff=True, intro=text)
 
 
-@transaction.atomic
 def document_add(*, actor, dossier, kind, upload):
-    """Attach a supporting document (checked by content: PDF, JPEG, PNG; 10 MB)."""
+    """Attach a supporting document (checked by content: PDF, JPEG, PNG; 10 MB; scanned)."""
     if not perms.can_edit_dossier(actor, dossier):
         raise PermissionDenied
-    document = _store(actor=actor, dossier=dossier, kind=kind, upload=upload)
+    fields = _checked(actor=actor, dossier=dossier, upload=upload)
+    return _add(actor=actor, dossier=dossier, kind=kind, fields=fields)
+
+
+@transaction.atomic
+def _add(*, actor, dossier, kind, fields):
+    document = _store(actor=actor, dossier=dossier, kind=kind, fields=fields)
     audit_record(
         actor=actor,
         action="dossier.document",
@@ -66,16 +81,21 @@ def _withdraw(document, actor):
         raise TransitionRefused(GONE)
 
 
-@transaction.atomic
 def document_replace(*, actor, document, upload):
     """Replace a wrong ``document`` by ``upload``, of the same kind, while the applicant may
     change the dossier (draft, correction requested): the former one stays, marked
     replaced, for staff. Returns the new document."""
-    dossier = document.dossier
     if not perms.can_replace_document(actor, document):
         raise PermissionDenied
+    fields = _checked(actor=actor, dossier=document.dossier, upload=upload)
+    return _replace(actor=actor, document=document, fields=fields)
+
+
+@transaction.atomic
+def _replace(*, actor, document, fields):
+    dossier = document.dossier
     _withdraw(document, actor)
-    new = _store(actor=actor, dossier=dossier, kind=document.kind, upload=upload)
+    new = _store(actor=actor, dossier=dossier, kind=document.kind, fields=fields)
     DossierDocument.objects.filter(pk=document.pk).update(replaced_by=new)
     document.refresh_from_db()
     audit_record(

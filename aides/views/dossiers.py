@@ -3,10 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from iae_portal import uploads
 from iae_portal.audit.services import audit_entries_for
 
 from .. import letters, perms, presenters, services
@@ -156,14 +157,8 @@ def document_download(request, uuid):
     )
     if not perms.can_view_document(request.user, document):
         raise Http404
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    # Named after its sniffed type, for its uploader alone until scanned clean.
+    return uploads.download(request, document)
 
 
 @login_required

@@ -120,6 +120,8 @@ def deliverable_path(instance, filename):
 class Deliverable(UploadedDocument):
     """A file a prestation delivered (report, action plan…): PDF, JPEG or PNG."""
 
+    journal_via = "prestation.accompaniment"
+
     prestation = models.ForeignKey(
         Prestation, on_delete=models.CASCADE, related_name="deliverables"
     )
