@@ -3,6 +3,7 @@
 from iae_portal.audit.labels import register
 
 from .enums import Network
+from .models import InvitationStatus
 
 register(
     actions={
@@ -12,9 +13,10 @@ register(
         "structure.convention": "Conventionnement",
         "structure.figures": "Chiffres annuels",
         "structure.membership": "Rattachement d'une personne",
+        "structure.invitation": "Invitation à rejoindre la structure",
         "structure.import": "Import de structures",
     },
     model="structures.structure",
-    fields={"networks": "Réseaux", "convention": "Conventionnement"},
-    values={"networks": Network.choices},
+    fields={"networks": "Réseaux", "convention": "Conventionnement", "invitation": "Invitation"},
+    values={"networks": Network.choices, "invitation": InvitationStatus.choices},
 )

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 from iae_portal.forms import CsvUploadField
@@ -8,6 +9,7 @@ from iae_portal.users.models import User
 
 from .enums import MembershipRole, Network
 from .models import Convention, Structure, YearlyFigures
+from .models.invitation import INVITATION_VALIDITY
 from .services import FIGURES_FIELDS, STRUCTURE_FIELDS
 from .validators import normalize_siret, validate_siret
 
@@ -82,20 +84,61 @@ class YearlyFiguresForm(forms.ModelForm):
         return cleaned
 
 
-class MembershipAddForm(forms.Form):
-    email = forms.EmailField(label="Adresse e-mail de la personne")
+class InvitationForm(forms.Form):
+    """Invite someone by e-mail: the answer is the same whether an account uses the
+    address or not (no lookup here)."""
+
+    email = forms.EmailField(
+        label="Adresse e-mail de la personne",
+        help_text=f"Elle recevra un lien, valable {INVITATION_VALIDITY.days} jours, pour "
+        "rejoindre la structure.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
     role = forms.ChoiceField(label="Rôle", choices=MembershipRole.choices)
 
-    def clean_email(self):
-        email = self.cleaned_data["email"].lower()
-        try:
-            self.user = User.objects.get(email=email, is_active=True)
-        except User.DoesNotExist:
-            raise ValidationError(
-                "Aucun compte actif n'utilise cette adresse : demandez à un administrateur "
-                "de créer le compte."
-            ) from None
-        return email
+
+class InvitationAccountForm(forms.Form):
+    """The invited address has no account: create it while accepting."""
+
+    first_name = forms.CharField(
+        label="Prénom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label="Nom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+    password1 = forms.CharField(
+        label="Mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Au moins 12 caractères, pas uniquement des chiffres, sans rapport avec "
+        "votre nom ou votre adresse.",
+    )
+    password2 = forms.CharField(
+        label="Confirmation du mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
+        elif first:
+            candidate = User(
+                email=self.email,
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(first, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
 
 
 class StructureImportForm(forms.Form):

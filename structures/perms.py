@@ -231,7 +231,15 @@ def can_view_members(user, structure):
 
 
 def can_manage_members(user, structure):
+    """The members' page: attach by invitation, withdraw an invitation, detach someone."""
     return can_edit_structure(user, structure)
+
+
+def can_join_structure(user):
+    """Who may be attached to a structure (a membership, an accepted invitation): active
+    accounts that act for their structures (``structures.member``), never the council's
+    staff, DLA chargés, facilitators or administrators."""
+    return user.is_authenticated and user.can(STRUCTURES_MEMBER) and not user.can(ADMIN)
 
 
 def can_view_history(user, structure):

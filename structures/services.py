@@ -2,12 +2,25 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from iae_portal.audit.services import audit_record, diff
+from iae_portal.queue import enqueue_quietly
+from iae_portal.users.emails import same_email
+from iae_portal.users.models import User
 
-from .models import Convention, Membership, NetworkAffiliation, Structure, YearlyFigures
+from . import perms
+from .models import (
+    Convention,
+    Invitation,
+    InvitationStatus,
+    Membership,
+    NetworkAffiliation,
+    Structure,
+    YearlyFigures,
+)
 from .signals import touch_structures
 
 STRUCTURE_FIELDS = (
@@ -160,9 +173,17 @@ def figures_save(*, actor, structure, data, figures=None):
     )
 
 
-@transaction.atomic
-def membership_add(*, actor, structure, user, role):
-    """Attach ``user`` to ``structure``; an old, deactivated membership is reactivated."""
+STAFF_MAY_NOT_JOIN = (
+    "Ce compte ne peut pas être rattaché à une structure : les comptes du conseil régional, "
+    "des DLA, des facilitateurs et les administrateurs n'appartiennent à aucune structure."
+)
+
+
+def _attach(*, structure, user, role):
+    """Create or reactivate ``user``'s membership of ``structure`` as ``role``; its changes
+    as journal lines (``{email.field: [before, after]}``). Staff accounts are refused."""
+    if not perms.can_join_structure(user):
+        raise ValidationError(STAFF_MAY_NOT_JOIN)
     membership, created = Membership.objects.get_or_create(
         user=user, structure=structure, defaults={"role": role}
     )
@@ -172,13 +193,16 @@ def membership_add(*, actor, structure, user, role):
     membership.deactivated_at = None
     membership.save()
     changes = diff(before, snapshot(membership, ("role", "is_active")))
+    return membership, {f"{user.email}.{key}": value for key, value in changes.items()}
+
+
+@transaction.atomic
+def membership_add(*, actor, structure, user, role):
+    """Attach ``user`` to ``structure``; an old, deactivated membership is reactivated.
+    For the structures' API clients (``api_token``); people join by invitation."""
+    membership, changes = _attach(structure=structure, user=user, role=role)
     if changes:
-        audit_record(
-            actor=actor,
-            action="structure.membership",
-            obj=structure,
-            changes={f"{user.email}.{key}": value for key, value in changes.items()},
-        )
+        audit_record(actor=actor, action="structure.membership", obj=structure, changes=changes)
     return membership
 
 
@@ -198,4 +222,155 @@ def membership_deactivate(*, actor, membership, reason=""):
         changes={f"{membership.user.email}.is_active": [True, False]},
         reason=reason,
     )
+    return membership
+
+
+# -- Invitations -----------------------------------------------------------------------------
+
+
+class InvitationRefused(Exception):
+    """The invitation cannot be accepted (``message``, in French, says why)."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+INVITATION_CLOSED = {
+    InvitationStatus.ACCEPTED: "Cette invitation a déjà été acceptée.",
+    InvitationStatus.WITHDRAWN: "Cette invitation a été retirée par la structure.",
+    InvitationStatus.REFUSED: "Cette invitation a été refusée.",
+    InvitationStatus.EXPIRED: (
+        "Cette invitation a expiré : demandez à la structure de vous inviter à nouveau."
+    ),
+}
+WRONG_ADDRESS = (
+    "Cette invitation a été envoyée à une autre adresse que celle de votre compte : "
+    "déconnectez-vous, puis ouvrez de nouveau le lien reçu."
+)
+ADDRESS_TAKEN = "Un compte utilise déjà cette adresse : connectez-vous pour accepter l'invitation."
+
+
+def _invitation_line(invitation, before, after):
+    return {f"{invitation.email}.invitation": [before, after]}
+
+
+@transaction.atomic
+def invitation_create(*, actor, structure, email, role):
+    """Invite ``email`` to join ``structure`` as ``role`` and mail the link after commit.
+    The same whatever the address: an account or none, a staff account (refused when the
+    link is opened), already a member; the one who invites learns nothing of it. An
+    earlier pending invitation of the address to the structure is withdrawn (the newest
+    link is the one that works)."""
+    email = User.objects.stored_email(email)
+    changes, replaced = {}, False
+    for earlier in Invitation.objects.select_for_update().filter(
+        structure=structure, status=InvitationStatus.PENDING
+    ):
+        if same_email(earlier.email, email):
+            earlier.status = InvitationStatus.WITHDRAWN
+            earlier.answered_at = timezone.now()
+            earlier.save(update_fields=["status", "answered_at"])
+            replaced = True
+    invitation = Invitation.objects.create(
+        structure=structure, email=email, role=role, invited_by=actor
+    )
+    changes.update(_invitation_line(invitation, None, InvitationStatus.PENDING))
+    changes[f"{email}.role"] = [None, role]
+    audit_record(
+        actor=actor,
+        action="structure.invitation",
+        obj=structure,
+        changes=changes,
+        reason="remplace l'invitation précédente de cette adresse" if replaced else "",
+    )
+    transaction.on_commit(
+        lambda: enqueue_quietly("structures.tasks.send_invitation_email", invitation.pk)
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_withdraw(*, actor, invitation):
+    """Withdraw a pending invitation: its link no longer works (nothing when it was
+    answered already)."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != InvitationStatus.PENDING:
+        return invitation
+    before = invitation.state
+    invitation.status = InvitationStatus.WITHDRAWN
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["status", "answered_at"])
+    audit_record(
+        actor=actor,
+        action="structure.invitation",
+        obj=invitation.structure,
+        changes=_invitation_line(invitation, before, InvitationStatus.WITHDRAWN),
+    )
+    return invitation
+
+
+def invitation_problem(invitation, user=None):
+    """Why ``invitation`` cannot be accepted (by ``user``, when given), in French; ``None``
+    when it can. A staff account is not a problem here: its refusal is recorded by
+    ``invitation_accept``."""
+    if invitation.state != InvitationStatus.PENDING:
+        return INVITATION_CLOSED[invitation.state]
+    if user is not None and not same_email(user.email, invitation.email):
+        return WRONG_ADDRESS
+    return None
+
+
+def invitation_accept(*, invitation, user):
+    """``user`` (logged in with the invited address) accepts: their membership is created
+    or reactivated with the invited role, in one transaction with its journal entry.
+    Raises ``InvitationRefused`` when it cannot be; a staff account's refusal is recorded
+    (the invitation is then « refusée ») before it is raised."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        problem = invitation_problem(invitation, user)
+        if problem is None and not perms.can_join_structure(user):
+            _answer(invitation, user, InvitationStatus.REFUSED, reason=STAFF_MAY_NOT_JOIN)
+            problem = STAFF_MAY_NOT_JOIN
+        elif problem is None:
+            return _join(invitation, user)
+    raise InvitationRefused(problem)
+
+
+@transaction.atomic
+def invitation_accept_with_new_account(*, invitation, first_name, last_name, password):
+    """The invited address has no account: create it (a structure member, with this
+    password) and accept. ``InvitationRefused`` when the invitation is closed or an
+    account took the address meanwhile."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    problem = invitation_problem(invitation)
+    if problem is None and User.objects.with_email(invitation.email):
+        problem = ADDRESS_TAKEN
+    if problem is not None:
+        raise InvitationRefused(problem)
+    user = User.objects.create_member(
+        invitation.email, password, first_name=first_name, last_name=last_name
+    )
+    _join(invitation, user, reason="compte créé en acceptant l'invitation")
+    return user
+
+
+def _answer(invitation, user, status, *, changes=None, reason=""):
+    before = invitation.state
+    invitation.status = status
+    invitation.answered_at = timezone.now()
+    invitation.accepted_by = user if status == InvitationStatus.ACCEPTED else None
+    invitation.save(update_fields=["status", "answered_at", "accepted_by"])
+    audit_record(
+        actor=user,
+        action="structure.invitation",
+        obj=invitation.structure,
+        changes={**_invitation_line(invitation, before, status), **(changes or {})},
+        reason=reason,
+    )
+
+
+def _join(invitation, user, *, reason=""):
+    membership, changes = _attach(structure=invitation.structure, user=user, role=invitation.role)
+    _answer(invitation, user, InvitationStatus.ACCEPTED, changes=changes, reason=reason)
     return membership

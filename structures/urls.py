@@ -10,6 +10,7 @@ urlpatterns = [
     path("nouvelle/", views.structure_create, name="create"),
     path("import/", views_import.structure_import, name="import"),
     path("projets/", views.project_list, name="project_list"),
+    path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("projets/<uuid:uuid>/", views.project_detail, name="project_detail"),
     path("<str:siret>/", views.structure_detail, name="detail"),
     path("<str:siret>/modifier/", views.structure_edit, name="edit"),
@@ -17,7 +18,13 @@ urlpatterns = [
     path("<str:siret>/conventions/<str:number>/", views.convention_form, name="convention_edit"),
     path("<str:siret>/chiffres/ajouter/", views.figures_form, name="figures_add"),
     path("<str:siret>/chiffres/<int:year>/", views.figures_form, name="figures_edit"),
-    path("<str:siret>/membres/ajouter/", views.membership_add, name="membership_add"),
+    path("<str:siret>/membres/", views.members, name="members"),
+    path("<str:siret>/membres/inviter/", views.invitation_create, name="invitation_create"),
+    path(
+        "<str:siret>/membres/invitations/<uuid:uuid>/retirer/",
+        views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
     path(
         "<str:siret>/membres/<uuid:uuid>/desactiver/",
         views.membership_deactivate,

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -11,13 +12,21 @@ from iae_portal.audit.services import audit_entries_for
 from iae_portal.charts import bar_chart
 from iae_portal.pagination import PAGE_SIZES, page_size
 from iae_portal.sections import structure_page
+from iae_portal.users.models import User
 
 from . import perms, services
 from .filters import StructureFilter
-from .forms import ConventionForm, MembershipAddForm, StructureForm, YearlyFiguresForm
+from .forms import (
+    ConventionForm,
+    InvitationAccountForm,
+    InvitationForm,
+    StructureForm,
+    YearlyFiguresForm,
+)
 from .models import (
     CollectiveProject,
     Convention,
+    Invitation,
     Membership,
     NetworkAffiliation,
     ProjectMember,
@@ -209,23 +218,122 @@ def figures_form(request, siret, year=None):
     )
 
 
-@login_required
-def membership_add(request, siret):
+def _members_manager_or_404(request, siret):
+    """The structure if ``request.user`` manages its members (404 when they may not see
+    it, 403 when they see it without managing its members)."""
     structure = _structure_or_404(request, siret)
     if not perms.can_manage_members(request.user, structure):
         raise PermissionDenied
-    form = MembershipAddForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.membership_add(
-            actor=request.user, structure=structure, user=form.user, role=form.cleaned_data["role"]
-        )
-        messages.success(request, f"{form.user} est rattaché(e) à la structure.")
-        return redirect(structure)
+    return structure
+
+
+@login_required
+def members(request, siret):
+    """The people attached to a structure and the invitations sent (pending, accepted,
+    expired, withdrawn, refused), for those who manage its members."""
+    structure = _members_manager_or_404(request, siret)
     return render(
         request,
-        "structures/sub_form.html",
-        {"form": form, "structure": structure, "title": "Rattacher une personne"},
+        "structures/members.html",
+        {
+            "structure": structure,
+            "memberships": structure.memberships.select_related("user").order_by(
+                "-is_active", "user__email"
+            ),
+            "invitations": structure.invitations.select_related("invited_by", "accepted_by")[:200],
+        },
     )
+
+
+@login_required
+def invitation_create(request, siret):
+    """Invite someone by e-mail. The answer is the same whether an account uses the
+    address or not, and whatever that account is: nothing here looks it up."""
+    structure = _members_manager_or_404(request, siret)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invitation = services.invitation_create(
+            actor=request.user,
+            structure=structure,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+        )
+        messages.success(
+            request,
+            f"Une invitation a été envoyée à {invitation.email} : la personne rejoindra la "
+            "structure en l'acceptant.",
+        )
+        return redirect("structures:members", siret=structure.siret)
+    return render(
+        request, "structures/invitation_form.html", {"form": form, "structure": structure}
+    )
+
+
+@login_required
+@require_POST
+def invitation_withdraw(request, siret, uuid):
+    structure = _members_manager_or_404(request, siret)
+    invitation = get_object_or_404(Invitation, uuid=uuid, structure=structure)
+    if invitation.is_open:
+        services.invitation_withdraw(actor=request.user, invitation=invitation)
+        messages.success(request, f"L'invitation de {invitation.email} est retirée.")
+    else:
+        messages.info(request, f"L'invitation de {invitation.email} n'était plus en attente.")
+    return redirect("structures:members", siret=structure.siret)
+
+
+def invitation_accept(request, token):
+    """The link of an invitation's e-mail, open to anyone holding it (it was sent to the
+    invited mailbox): logged in with the invited address, a button accepts; without an
+    account, a form creates it (the password chosen here) and accepts; with an account
+    and not logged in, the login page leads back here."""
+    invitation = Invitation.from_token(token)
+    if invitation is None:
+        raise Http404
+    user = request.user if request.user.is_authenticated else None
+    problem = services.invitation_problem(invitation, user)
+    context = {
+        "invitation": invitation,
+        "problem": problem,
+        "wrong_address": problem == services.WRONG_ADDRESS,
+    }
+    if problem is not None:
+        return render(request, "structures/invitation_accept.html", context)
+    if user is not None:
+        if request.method == "POST":
+            try:
+                services.invitation_accept(invitation=invitation, user=user)
+            except services.InvitationRefused as refused:
+                context["problem"] = refused.message
+                return render(request, "structures/invitation_accept.html", context)
+            messages.success(request, f"Vous avez rejoint la structure « {invitation.structure} ».")
+            return redirect(invitation.structure)
+        return render(request, "structures/invitation_accept.html", context)
+    accounts = User.objects.with_email(invitation.email)
+    if accounts:
+        context["has_account"] = True
+        context["account_inactive"] = not any(account.is_active for account in accounts)
+        return render(request, "structures/invitation_accept.html", context)
+    form = InvitationAccountForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept_with_new_account(
+                invitation=invitation,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except services.InvitationRefused as refused:
+            context["problem"] = refused.message
+            return render(request, "structures/invitation_accept.html", context)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            f"Votre compte est créé et vous avez rejoint la structure « {invitation.structure} ».",
+        )
+        return redirect(invitation.structure)
+    context["form"] = form
+    return render(request, "structures/invitation_accept.html", context)
 
 
 @login_required
@@ -237,7 +345,7 @@ def membership_deactivate(request, siret, uuid):
     membership = get_object_or_404(Membership, uuid=uuid, structure=structure)
     services.membership_deactivate(actor=request.user, membership=membership)
     messages.success(request, f"Le rattachement de {membership.user} est désactivé.")
-    return redirect(structure)
+    return redirect("structures:members", siret=structure.siret)
 
 
 @login_required

@@ -57,6 +57,12 @@ class UserManager(BaseUserManager):
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
+    def create_member(self, email, password, **extra_fields):
+        """The account of a person who joins a structure (an accepted invitation): the
+        role that acts for one's structures, nothing of the council's."""
+        extra_fields.update(role=Role.SIAE, is_staff=False, is_superuser=False, region=None)
+        return self._create_user(email, password, **extra_fields)
+
     def create_superuser(self, email, password=None, **extra_fields):
         extra_fields.update(is_staff=True, is_superuser=True, role=Role.ADMIN)
         return self._create_user(email, password, **extra_fields)

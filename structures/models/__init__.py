@@ -1,3 +1,4 @@
+from .invitation import Invitation, InvitationStatus
 from .mutualisation import CollectiveProject, ProjectMember, SharedPost, SharedPostSplit
 from .structure import Convention, Membership, NetworkAffiliation, Structure, YearlyFigures
 from .territory import Department, Region
@@ -6,6 +7,8 @@ __all__ = [
     "CollectiveProject",
     "Convention",
     "Department",
+    "Invitation",
+    "InvitationStatus",
     "Membership",
     "NetworkAffiliation",
     "ProjectMember",

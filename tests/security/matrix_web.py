@@ -61,9 +61,19 @@ structures:figures_add          z         GET+POST  log  404  404  404  404  404
 structures:figures_edit         a         GET+POST  log  ok   403  404  ok   ok   403  403  403  403  403  ok
 structures:figures_edit         b         GET+POST  log  404  404  ok   ok   ok   403  403  403  403  403  ok
 structures:figures_edit         z         GET+POST  log  404  404  404  404  404  404  403  403  403  403  ok
-structures:membership_add       a         GET+POST  log  ok   403  404  ok   ok   403  403  403  403  403  ok
-structures:membership_add       b         GET+POST  log  404  404  ok   ok   ok   403  403  403  403  403  ok
-structures:membership_add       z         GET+POST  log  404  404  404  404  404  404  403  403  403  403  ok
+structures:members              a         GET       log  ok   403  404  ok   ok   403  403  403  403  403  ok
+structures:members              b         GET       log  404  404  ok   ok   ok   403  403  403  403  403  ok
+structures:members              z         GET       log  404  404  404  404  404  404  403  403  403  403  ok
+structures:invitation_create    a         GET+POST  log  ok   403  404  ok   ok   403  403  403  403  403  ok
+structures:invitation_create    b         GET+POST  log  404  404  ok   ok   ok   403  403  403  403  403  ok
+structures:invitation_create    z         GET+POST  log  404  404  404  404  404  404  403  403  403  403  ok
+structures:invitation_withdraw  a         POST      log  ok   403  404  ok   ok   403  403  403  403  403  ok
+structures:invitation_withdraw  b         POST      log  404  404  ok   ok   ok   403  403  403  403  403  ok
+structures:invitation_withdraw  z         POST      log  404  404  404  404  404  404  403  403  403  403  ok
+# The link of an invitation's e-mail: open to whoever holds it (it went to the invited
+# mailbox); anyone else logged in is told it is for another address, nothing written.
+structures:invitation_accept    a         GET+POST  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+structures:invitation_accept    b         GET+POST  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 structures:membership_deactivate a        POST      log  ok   403  404  ok   ok   403  403  403  403  403  ok
 structures:membership_deactivate b        POST      log  404  404  ok   ok   ok   403  403  403  403  403  ok
 structures:membership_deactivate z        POST      log  404  404  404  404  404  404  403  403  403  403  ok
@@ -264,7 +274,14 @@ WEB_TARGETS = {
     "structures:figures_edit": lambda w, v: Target(
         kwargs={**_siret(w, v), "year": w.figures[v].year}
     ),
-    "structures:membership_add": lambda w, v: Target(kwargs=_siret(w, v)),
+    "structures:members": lambda w, v: Target(kwargs=_siret(w, v)),
+    "structures:invitation_create": lambda w, v: Target(
+        kwargs=_siret(w, v), data={"email": "invite.matrice@m.test", "role": "salarie"}
+    ),
+    "structures:invitation_withdraw": lambda w, v: Target(
+        kwargs={**_siret(w, v), "uuid": w.invitation[v].uuid}
+    ),
+    "structures:invitation_accept": lambda w, v: Target(kwargs={"token": w.invitation[v].token()}),
     "structures:membership_deactivate": lambda w, v: Target(
         kwargs={**_siret(w, v), "uuid": w.employee_membership[v].uuid}
     ),

@@ -24,6 +24,7 @@ from clauses.models import FacilitatorMembership
 from dla import services as dla_services
 from iae_portal.api.services import api_client_create
 from iae_portal.users.enums import Role
+from structures import services as structure_services
 from structures.enums import MembershipRole
 from structures.models import CollectiveProject, Department, ProjectMember, Region
 from tests.aides.factories import CA_DATA, CampaignFactory, CommissionFactory, move, pdf_upload
@@ -81,6 +82,7 @@ class World:
     structure: dict = field(default_factory=dict)
     director: dict = field(default_factory=dict)
     employee_membership: dict = field(default_factory=dict)
+    invitation: dict = field(default_factory=dict)
     convention: dict = field(default_factory=dict)
     figures: dict = field(default_factory=dict)
     project: dict = field(default_factory=dict)
@@ -133,6 +135,16 @@ def _people(world):
             v: MembershipFactory(structure=world.structure[v], role=MembershipRole.SALARIE)
             for v in ("b", "z")
         },
+    }
+    # A pending invitation of each structure, to an address without an account.
+    world.invitation = {
+        v: structure_services.invitation_create(
+            actor=world.director[v],
+            structure=world.structure[v],
+            email=f"invite.{v}@m.test",
+            role=MembershipRole.SALARIE,
+        )
+        for v in VARIANTS
     }
 
 

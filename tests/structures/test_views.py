@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from iae_portal.audit.models import AuditEntry
 from iae_portal.users.enums import Role
+from structures import services as structure_services
 from structures.models import Department, NetworkAffiliation, Structure
 from tests.structures.factories import (
     AffiliationFactory,
@@ -241,17 +242,17 @@ def test_figures_form_refuses_subsidies_above_resources(client, instructeur, str
 
 def test_director_manages_members(client, director_a, structure_a):
     colleague = UserFactory(email="collegue@example.org", role=Role.SIAE)
+    # People join by invitation (tests/structures/test_invitations.py); the director then
+    # detaches them from the members' page.
+    membership = structure_services.membership_add(
+        actor=director_a, structure=structure_a, user=colleague, role="salarie"
+    )
+    assert membership.is_active
     client.force_login(director_a)
     response = client.post(
-        reverse("structures:membership_add", args=[structure_a.siret]),
-        {"email": "Collegue@example.org", "role": "salarie"},
-    )
-    assert response.status_code == 302
-    membership = structure_a.memberships.get(user=colleague)
-    assert membership.is_active
-    client.post(
         reverse("structures:membership_deactivate", args=[structure_a.siret, membership.uuid])
     )
+    assert response["Location"] == reverse("structures:members", args=[structure_a.siret])
     membership.refresh_from_db()
     assert not membership.is_active and membership.deactivated_at is not None
     # Deactivated: the colleague no longer sees the structure, history is kept.
