@@ -96,4 +96,18 @@ class BatchAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.register(LetterSettings)
+@admin.register(LetterSettings)
+class LetterSettingsAdmin(admin.ModelAdmin):
+    """Read-only: a change goes through « Paramètres des courriers » (a new version)."""
+
+    list_display = ["number", "council_name", "signatory_name", "created_at", "created_by"]
+    readonly_fields = [f.name for f in LetterSettings._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

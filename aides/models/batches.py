@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .dossiers import Campaign, Commission, Dossier
+from .letters import LetterSettings
 from .schemes import MONEY, AidComputation, ParameterVersion
 
 
@@ -93,6 +94,15 @@ class BatchItem(models.Model):
     error = models.TextField(blank=True)
     letter = models.FileField(upload_to="courriers/", blank=True)
     convention = models.FileField(upload_to="courriers/", blank=True)
+    # The letterhead and signatory the letters were rendered with.
+    letter_settings = models.ForeignKey(
+        LetterSettings,
+        verbose_name="paramètres des courriers",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         constraints = [

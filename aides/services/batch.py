@@ -480,7 +480,7 @@ def _letters_step(batch, chunk_size=LETTER_CHUNK):
         return False
     letter_settings = LetterSettings.current()
     for dossier in dossiers:
-        item = BatchItem(batch=batch, dossier=dossier)
+        item = BatchItem(batch=batch, dossier=dossier, letter_settings=letter_settings)
         try:
             for kind, field in (("notification", item.letter), ("convention", item.convention)):
                 pdf = letters.render_letter_pdf(kind, dossier, letter_settings)

@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +10,7 @@ from structures.models import Structure
 
 from .. import catalogue, perms, presenters, rules, services
 from ..forms.applicant import directed_structures
+from ..forms.letters import LetterSettingsForm
 from ..forms.schemes import ParametersForm, SchemeCreateForm, SchemeForm
 from ..forms.simulation import (
     SECTION_TITLES,
@@ -22,6 +22,7 @@ from ..forms.simulation import (
 )
 from ..messages import bad_input_text
 from ..models import AidComputation, AidScheme, Campaign, LetterSettings
+from ..services.letter_settings import letter_settings_change
 from ..services.schemes import scheme_create as create_scheme
 from .applicant import step_url
 
@@ -392,32 +393,58 @@ def computation_detail(request, uuid):
     return render(request, "aides/computation_detail.html", context)
 
 
-class LetterSettingsForm(forms.ModelForm):
-    class Meta:
-        model = LetterSettings
-        fields = [
-            "council_name",
-            "service_name",
-            "address",
-            "city",
-            "signatory_name",
-            "signatory_title",
-            "payment_terms",
-        ]
-        widgets = {
-            "address": forms.Textarea(attrs={"rows": 3}),
-            "payment_terms": forms.Textarea(attrs={"rows": 3}),
-        }
+def _letter_settings_history():
+    """Each version, newest first, with what it changed from the one before (label, old,
+    new) and who made it (``None``: the portal's defaults, or before versions were kept)."""
+    versions = list(LetterSettings.objects.select_related("created_by").order_by("number"))
+    label = {f: LetterSettings._meta.get_field(f).verbose_name for f in LetterSettings.TEXT_FIELDS}
+    rows = []
+    for previous, version in zip([None, *versions], versions, strict=False):
+        changes = []
+        if previous is not None:
+            before, after = previous.texts(), version.texts()
+            changes = [
+                (label[field].capitalize(), before[field] or "—", after[field] or "—")
+                for field in LetterSettings.TEXT_FIELDS
+                if before[field] != after[field]
+            ]
+        author = presenters.person_label(version.created_by) if version.created_by_id else None
+        rows.append((version, changes, author))
+    return rows[::-1]
 
 
 @login_required
 def letter_settings(request):
-    """The letterhead and signatory of the council's letters (chef de service, admin)."""
+    """The letterhead, signatory and payment terms of the council's letters (chef de
+    service, admin): each change a new version with its reason, journalled; the history
+    below the form."""
     if not perms.can_change_scheme(request.user):
         raise PermissionDenied
-    form = LetterSettingsForm(request.POST or None, instance=LetterSettings.current())
+    current = LetterSettings.current()
+    form = LetterSettingsForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Paramètres des courriers enregistrés.")
-        return redirect("aides:letter_settings")
-    return render(request, "aides/letter_settings.html", {"form": form})
+        try:
+            version = letter_settings_change(
+                actor=request.user,
+                values=form.values(),
+                reason=form.cleaned_data["reason"],
+                based_on=form.cleaned_data["based_on"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)  # a reason-less change, or a version saved meanwhile
+        else:
+            if version.number == current.number:
+                messages.info(
+                    request,
+                    f"Aucun changement : les paramètres restent en version {current.number}.",
+                )
+            else:
+                messages.success(
+                    request, f"Paramètres des courriers enregistrés : version {version.number}."
+                )
+            return redirect("aides:letter_settings")
+    return render(
+        request,
+        "aides/letter_settings.html",
+        {"form": form, "current": current, "versions": _letter_settings_history()},
+    )

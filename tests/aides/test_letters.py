@@ -155,6 +155,7 @@ def test_staff_configure_the_letterhead_and_signatory(
     form = client.get(url).context["form"]
     data = {name: form.initial.get(name, "") for name in form.fields}
     data.update(council_name="Région Grand Est", signatory_name="Franck Leroy", city="Strasbourg")
+    data["reason"] = "Nouveau président."
     assert client.post(url, data).status_code == 302
     text, _ = pdf_text(
         letters.render_letter_pdf("notification", draft_voted, LetterSettings.current())
