@@ -34,14 +34,15 @@ setup: $(STAMP)
 # The web server and a Celery worker together (a filesystem broker under var/broker/ when
 # CELERY_BROKER_URL is unset): Ctrl-C stops both. Background jobs of a non-interactive shell
 # ignore SIGINT, so the trap stops the worker (warm shutdown) when the server ends. The
-# worker prints no banner, so that the demo logins stay on screen.
+# worker prints no banner, so that the demo logins stay on screen. It embeds Celery beat
+# (`--beat`), which sweeps the batches whose worker died (aides.tasks.sweep_batches).
 WORKER_ARGS ?= --loglevel=INFO --concurrency=2 --without-gossip --without-mingle
 
 run: setup
 	$(PY) manage.py seed_demo
 	@echo "Serveur : http://$(HOST):$(PORT)/ — Ctrl-C arrête le serveur et le worker."
 	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(VENV)/bin/celery -A iae_portal --quiet worker $(WORKER_ARGS) & worker=$$!; \
+	$(VENV)/bin/celery -A iae_portal --quiet worker --beat $(WORKER_ARGS) & worker=$$!; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup
