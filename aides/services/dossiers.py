@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from iae_portal.antivirus import ScanState
 from iae_portal.audit.services import audit_record, diff
 
 from .. import perms
@@ -115,8 +116,9 @@ def dossier_save_data(*, actor, dossier, expected_version, data, title=None, req
 
 def missing_documents(dossier):
     """Required kinds of documents the dossier does not have yet (replaced or removed ones
-    do not count)."""
-    present = set(dossier.documents.current().values_list("kind", flat=True))
+    do not count, nor those the antivirus found infected after their upload)."""
+    documents = dossier.documents.current().exclude(scan_state=ScanState.INFECTED)
+    present = set(documents.values_list("kind", flat=True))
     return [kind for kind in dossier.campaign.scheme.required_documents if kind not in present]
 
 

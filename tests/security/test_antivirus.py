@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from aides import services
 from aides.models import DossierDocument
+from aides.services.dossiers import missing_documents
 from dla.models import Deliverable
 from iae_portal import queue, uploads
 from iae_portal.antivirus import ScanState
@@ -220,6 +221,7 @@ def test_an_infected_file_found_later_is_deleted_and_journalled(
     client.force_login(director_a)
     page = client.get(reverse("aides:dossier_edit", args=[dossier.uuid]) + "?etape=pieces")
     assert "refusé par l'antivirus, fichier supprimé" in text(page)
+    assert "rib" in missing_documents(dossier)  # to be sent again
 
 
 def test_a_waiting_deliverable_is_for_its_uploader_alone(client, fake_clamd, structure_a):
