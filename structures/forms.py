@@ -94,7 +94,9 @@ class InvitationForm(forms.Form):
         "rejoindre la structure.",
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
-    role = forms.ChoiceField(label="Rôle", choices=MembershipRole.choices)
+    role = forms.ChoiceField(
+        label="Rôle", choices=MembershipRole.choices, initial=MembershipRole.SALARIE
+    )
 
 
 class InvitationAccountForm(forms.Form):

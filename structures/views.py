@@ -306,7 +306,9 @@ def invitation_accept(request, token):
             except services.InvitationRefused as refused:
                 context["problem"] = refused.message
                 return render(request, "structures/invitation_accept.html", context)
-            messages.success(request, f"Vous avez rejoint la structure « {invitation.structure} ».")
+            messages.success(
+                request, f"Vous avez rejoint la structure «\u00a0{invitation.structure}\u00a0»."
+            )
             return redirect(invitation.structure)
         return render(request, "structures/invitation_accept.html", context)
     accounts = User.objects.with_email(invitation.email)
@@ -329,7 +331,7 @@ def invitation_accept(request, token):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request,
-            f"Votre compte est créé et vous avez rejoint la structure « {invitation.structure} ».",
+            f"Votre compte est créé et vous avez rejoint la structure «\u00a0{invitation.structure}\u00a0».",
         )
         return redirect(invitation.structure)
     context["form"] = form

@@ -142,6 +142,7 @@ def test_an_existing_account_logs_in_with_the_invited_address_and_accepts(
     client.force_login(other)
     response = client.post(path)
     assert "autre adresse" in response.content.decode()
+    assert f'action="{reverse("logout")}"' in response.content.decode()
     assert not Membership.objects.filter(user=other, structure=structure_a).exists()
 
     client.force_login(colleague)
