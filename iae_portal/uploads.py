@@ -23,6 +23,7 @@ from pathlib import PurePath
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler
 from django.db import models, transaction
@@ -341,17 +342,32 @@ def scan_upload(label, pk):
         scan_stored(document)
 
 
+SWEEP_LOCK = "iae-uploads-scan-waiting"
+
+
 def scan_waiting(limit=None):
     """Scan the files waiting, oldest first, until clamd fails again or ``limit`` files
     are scanned; returns ``{state: count}`` of the verdicts recorded. Nothing when the
-    antivirus is off."""
+    antivirus is off, or while another sweep runs (a lock in the shared cache, for an hour
+    at most: a sweep of many files may outlast beat's interval)."""
+    if not antivirus.enabled() or not cache.add(SWEEP_LOCK, True, timeout=3600):
+        return {}
+    try:
+        done = _sweep(limit)
+    finally:
+        cache.delete(SWEEP_LOCK)
+    if done:
+        logger.info("Uploads scanned later: %s", done)
+    return done
+
+
+def _sweep(limit):
     done = {}
-    if not antivirus.enabled():
-        return done
     for model in upload_models():
-        waiting = model.objects.filter(scan_state__in=waiting_states()).order_by("pk")
-        for document in waiting.iterator(chunk_size=100):
-            verdict = scan_stored(document)
+        waiting = model.objects.filter(scan_state__in=waiting_states())
+        for pk in list(waiting.order_by("pk").values_list("pk", flat=True)):
+            document = waiting.filter(pk=pk).first()  # scanned meanwhile: gone from here
+            verdict = scan_stored(document) if document is not None else None
             if verdict is not None and verdict.state == ScanState.PENDING:
                 logger.warning("clamd is still unreachable: the sweep stops for now.")
                 return done
@@ -359,8 +375,6 @@ def scan_waiting(limit=None):
                 done[verdict.state] = done.get(verdict.state, 0) + 1
             if limit is not None and sum(done.values()) >= limit:
                 return done
-    if done:
-        logger.info("Uploads scanned later: %s", done)
     return done
 
 

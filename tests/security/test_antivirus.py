@@ -14,6 +14,7 @@ import sys
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -254,6 +255,9 @@ def test_the_sweep_stops_while_clamd_is_down_and_loses_nothing(
     assert uploads.scan_waiting() == {}
     assert set(DossierDocument.objects.values_list("scan_state", flat=True)) == {"pending"}
     fake_clamd.start()
+    cache.add(uploads.SWEEP_LOCK, True)  # another sweep is running: this one does nothing
+    assert uploads.scan_waiting() == {}
+    cache.delete(uploads.SWEEP_LOCK)
     assert uploads.scan_waiting(limit=1) == {ScanState.CLEAN: 1}
     assert uploads.scan_waiting() == {ScanState.CLEAN: 1}
     assert set(DossierDocument.objects.values_list("scan_state", flat=True)) == {"clean"}
