@@ -15,6 +15,7 @@ audience (``dossier_audience``).
 """
 
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 
 from iae_portal.users.roles import (
     ADMIN,
@@ -39,7 +40,7 @@ from structures.perms import (
 )
 
 from .enums import DossierState
-from .models import BatchItem, Dossier
+from .models import Batch, BatchItem, Dossier
 from .workflow import (
     APPLICANT,
     APPLICANT_EDITABLE,
@@ -303,13 +304,45 @@ def can_view_assigned_work(user):
 BATCH_OUT_OF_SCOPE = (
     "Cet appel à candidatures a des dossiers hors de votre région : un traitement groupé "
     "porte sur tous ses dossiers, seuls un administrateur ou un agent sans région de "
-    "rattachement peuvent le lancer."
+    "rattachement peuvent le lancer et en suivre les résultats."
 )
 
 
 def can_view_batches(user):
-    """A campaign's batches and their reports: administrators and regional staff."""
+    """The batches' pages at all: administrators and regional staff (``can_view_batch``
+    and ``visible_batches`` then say which batches)."""
     return _is_staff(user)
+
+
+def campaign_within_reach(user, campaign):
+    """Whether ``user`` opens every dossier of ``campaign`` (a batch goes through all of
+    them, its counts and totals speak of all of them): always for administrators and
+    staff without a region, for a region-bound agent when none lies outside the region."""
+    if dossier_reach(user).everything:
+        return True
+    every = Dossier.objects.filter(campaign=campaign)
+    return not every.exclude(pk__in=visible_dossiers(user, every).values("pk")).exists()
+
+
+def visible_batches(user, queryset=None):
+    """The batches of ``queryset`` (all by default) whose pages ``user`` may open: those who
+    see batches, for the campaigns whose dossiers they all open (``campaign_within_reach``;
+    a region-bound agent does not read the counts of a campaign spanning regions)."""
+    queryset = Batch.objects.all() if queryset is None else queryset
+    if not can_view_batches(user):
+        return queryset.none()
+    if dossier_reach(user).everything:
+        return queryset
+    outside = Dossier.objects.filter(campaign_id=OuterRef("campaign_id")).exclude(
+        pk__in=visible_dossiers(user).values("pk")
+    )
+    return queryset.exclude(Exists(outside))
+
+
+def can_view_batch(user, batch):
+    """The predicate twin of ``visible_batches``: a batch's report, progress and letters'
+    archive."""
+    return can_view_batches(user) and campaign_within_reach(user, batch.campaign)
 
 
 def can_run_batches(user):
@@ -322,12 +355,7 @@ def can_start_batch(user, campaign):
     """Computing a campaign's amounts or rendering a commission's letters goes through
     every dossier of the campaign: for administrators and staff writers whose scope holds
     all of them (a region-bound agent, when no dossier lies outside the region)."""
-    if not can_run_batches(user):
-        return False
-    if user.can(ADMIN) or dossier_reach(user).everything:
-        return True
-    every = Dossier.objects.filter(campaign=campaign)
-    return not every.exclude(pk__in=visible_dossiers(user, every).values("pk")).exists()
+    return can_run_batches(user) and campaign_within_reach(user, campaign)
 
 
 def can_resume_batch(user, batch):

@@ -34,17 +34,18 @@ def _staff_reader(request):
 def campaign_batches(request, uuid):
     _staff_reader(request)
     campaign = get_object_or_404(Campaign.objects.select_related("scheme"), uuid=uuid)
-    can_start = perms.can_start_batch(request.user, campaign)
+    batches = campaign.batches.select_related("version", "commission", "started_by")
     return render(
         request,
         "aides/batch/campaign_batches.html",
         {
             "campaign": campaign,
-            "batches": campaign.batches.select_related("version", "commission", "started_by")[:20],
+            # Each batch's counts speak of every dossier of the campaign: none for an agent
+            # held back by the campaign's other regions, who is told why.
+            "batches": perms.visible_batches(request.user, batches)[:20],
             "commissions": campaign.commissions.all(),
-            "can_start": can_start,
-            # A writer held back by the campaign's other regions is told why.
-            "out_of_scope": perms.can_run_batches(request.user) and not can_start,
+            "can_start": perms.can_start_batch(request.user, campaign),
+            "out_of_scope": not perms.campaign_within_reach(request.user, campaign),
             "out_of_scope_message": perms.BATCH_OUT_OF_SCOPE,
         },
     )
@@ -76,11 +77,13 @@ def batch_start_view(request, uuid):
 
 
 def _batch_or_404(request, uuid):
+    """The batch if ``request.user`` may open its pages (403 for those who see no batch,
+    404 for a batch of a campaign with dossiers beyond their reach)."""
     _staff_reader(request)
-    return get_object_or_404(
-        Batch.objects.select_related("campaign__scheme", "version", "commission", "started_by"),
-        uuid=uuid,
+    batches = Batch.objects.select_related(
+        "campaign__scheme", "version", "commission", "started_by"
     )
+    return get_object_or_404(perms.visible_batches(request.user, batches), uuid=uuid)
 
 
 @login_required

@@ -146,17 +146,18 @@ aides:campaign_create           -         GET+POST  log  403  403  403  403  ok 
 aides:campaign_dashboard        -         GET       log  403  403  403  ok   ok   ok   403  403  403  403  ok
 aides:campaign_batches          -         GET       log  403  403  403  ok   ok   ok   403  403  403  403  ok
 # A batch goes through every dossier of the campaign, which has one in Paris (z): only
-# staff without a region (none here) and administrators may start (or resume) one.
+# staff without a region (none here) and administrators may start (or resume) one, and
+# open its pages (report, progress, archive: counts of every region's dossiers); for the
+# region-bound staff those batches are beyond reach (404), the campaign's page lists none.
+# (A campaign within their region: tests/aides/test_batch_scope.py.)
 aides:batch_start               -         POST      log  403  403  403  403  403  403  403  403  403  403  ok
-aides:batch_resume              -         POST      log  403  403  403  403  403  403  403  403  403  403  ok
-aides:batch_progress            -         GET       log  403  403  403  ok   ok   ok   403  403  403  403  ok
-# A batch runs over a whole campaign, every region's dossiers: staff see the changes of
-# their region's only, and its letters' archive only when it holds no other region's.
-aides:batch_detail              a         GET       log  403  403  403  in   in   in   403  403  403  403  in
-aides:batch_detail              b         GET       log  403  403  403  in   in   in   403  403  403  403  in
-aides:batch_detail              z         GET       log  403  403  403  out  out  out  403  403  403  403  in
-aides:batch_archive             ge        GET       log  403  403  403  ok   ok   ok   403  403  403  403  ok
-aides:batch_archive             all       GET       log  403  403  403  403  403  403  403  403  403  403  ok
+aides:batch_resume              -         POST      log  403  403  403  404  404  404  403  403  403  403  ok
+aides:batch_progress            -         GET       log  403  403  403  404  404  404  403  403  403  403  ok
+aides:batch_detail              a         GET       log  403  403  403  404  404  404  403  403  403  403  in
+aides:batch_detail              b         GET       log  403  403  403  404  404  404  403  403  403  403  in
+aides:batch_detail              z         GET       log  403  403  403  404  404  404  403  403  403  403  in
+aides:batch_archive             ge        GET       log  403  403  403  404  404  404  403  403  403  403  ok
+aides:batch_archive             all       GET       log  403  403  403  404  404  404  403  403  403  403  ok
 
 # DLA: chargés see and edit their DLA's accompaniments, staff read their region's, the
 # directors of the structures read theirs (from the structure's page, not the list).
