@@ -15,7 +15,9 @@ COPY dla dla
 COPY clauses clauses
 RUN pip install .
 COPY . .
-RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build \
+# collectstatic loads the production settings, which refuse a short key: a throwaway one.
+RUN DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=build \
+    DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     python manage.py collectstatic --noinput
 
 RUN useradd --system --home /app portail && mkdir -p /app/var && chown portail /app/var

@@ -31,16 +31,43 @@ def env_list(name, default=""):
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
+DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production-iae-portal-0000"
+# Production refuses a secret key that signs nothing safely (sessions, password reset
+# links, invitations): shorter than Django's deploy check asks, with too few different
+# characters, Django's generated development key, or a placeholder seen in examples.
+SECRET_KEY_MIN_LENGTH = 50
+INSECURE_SECRET_KEYS = {DEV_SECRET_KEY, "build-only"}
+INSECURE_SECRET_KEY_WORDS = ("django-insecure", "changeme", "change-me", "change_me", "insecure")
+
+
+def secret_key_problem(key):
+    """Why ``key`` may not sign anything in production (``None``: it may)."""
+    if not key:
+        return "DJANGO_SECRET_KEY is required when DJANGO_DEBUG=0."
+    if len(key) < SECRET_KEY_MIN_LENGTH or len(set(key)) < 5:
+        return (
+            f"DJANGO_SECRET_KEY is too short or too plain when DJANGO_DEBUG=0: use at least "
+            f"{SECRET_KEY_MIN_LENGTH} random characters, e.g. the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+        )
+    if key in INSECURE_SECRET_KEYS or any(
+        word in key.lower() for word in INSECURE_SECRET_KEY_WORDS
+    ):
+        return (
+            "DJANGO_SECRET_KEY is a known insecure default when DJANGO_DEBUG=0: generate "
+            "one with `python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+        )
+    return None
+
+
 if DEBUG:
-    SECRET_KEY = os.environ.get(
-        "DJANGO_SECRET_KEY", "dev-only-insecure-key-never-use-in-production-iae-portal-0000"
-    )
+    SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEV_SECRET_KEY)
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 else:
     SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
-    if not SECRET_KEY:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when DJANGO_DEBUG=0.")
+    if secret_key_problem(SECRET_KEY):
+        raise ImproperlyConfigured(secret_key_problem(SECRET_KEY))
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS is required when DJANGO_DEBUG=0.")
 

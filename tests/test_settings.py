@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 PRODUCTION_ENV = {
@@ -35,6 +36,23 @@ def test_production_mode_requires_a_secret_key():
     result = run_manage("check", env=env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is required" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "says"),
+    [
+        ("x", "too short"),
+        ("k" * 80, "too short or too plain"),
+        ("a1B2c3D4e5" * 4 + "f6G7h8I", "too short"),  # 47 characters
+        ("dev-only-insecure-key-never-use-in-production-iae-portal-0000", "insecure default"),
+        ("django-insecure-" + "q8w7e6r5t4y3u2i1o0p9" * 3, "insecure default"),
+    ],
+)
+def test_production_mode_refuses_a_short_or_known_secret_key(key, says):
+    """Issue 16, finding 10: ``DJANGO_SECRET_KEY=x`` started in production mode."""
+    result = run_manage("check", env={**PRODUCTION_ENV, "DJANGO_SECRET_KEY": key})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and says in result.stderr
 
 
 def test_production_mode_requires_allowed_hosts():
