@@ -8,7 +8,7 @@ class AidesConfig(AppConfig):
     def ready(self):
         from iae_portal import access
 
-        from . import demo, menu, perms, sections
+        from . import demo, menu, perms, prepared, sections
         from .api import routes
         from .models import Dossier
 
@@ -22,3 +22,5 @@ class AidesConfig(AppConfig):
         demo.register()
         # Its resources of /api/v1/ (iae_portal.api.routes).
         routes.register()
+        # Its files prepared in the background (iae_portal.prepared).
+        prepared.register()

@@ -8,7 +8,7 @@ class DlaConfig(AppConfig):
     def ready(self):
         from iae_portal import access
 
-        from . import demo, menu, perms, sections
+        from . import demo, menu, perms, prepared, sections
         from .api import client_kinds, routes
         from .models import Accompaniment
 
@@ -25,3 +25,5 @@ class DlaConfig(AppConfig):
         routes.register()
         # Its step of seed_demo (iae_portal.demo).
         demo.register()
+        # Its files prepared in the background: the bilan's PDF (iae_portal.prepared).
+        prepared.register()

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "iae_portal.users",
     "iae_portal.audit",
     "iae_portal.api",
+    "iae_portal.prepared",
     "structures",
     "aides",
     "dla",
@@ -329,7 +330,12 @@ CELERY_BEAT_SCHEDULE = {
     "aides-sweep-batches": {
         "task": "aides.tasks.sweep_batches",
         "schedule": IAE_BATCH_SWEEP_INTERVAL,
-    }
+    },
+    # Prepared files (iae_portal.prepared) past their day go.
+    "prepared-purge-expired": {
+        "task": "iae_portal.prepared.tasks.purge_prepared_files",
+        "schedule": 3600,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -345,6 +351,10 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_TASKS_
 CELERY_TIMEZONE = TIME_ZONE
 # Dossiers a batch reads and writes at once (aides.services.batch).
 IAE_BATCH_CHUNK = int(os.environ.get("IAE_BATCH_CHUNK", 500))
+# Exports written during the request up to this many rows; beyond, prepared in the
+# background (iae_portal.prepared), and available for IAE_PREPARED_FILE_HOURS hours.
+IAE_EXPORT_IMMEDIATE_ROWS = int(os.environ.get("IAE_EXPORT_IMMEDIATE_ROWS", 2000))
+IAE_PREPARED_FILE_HOURS = int(os.environ.get("IAE_PREPARED_FILE_HOURS", 24))
 # Uploaded files clamd could not scan yet (iae_portal.uploads.scan_waiting).
 CELERY_BEAT_SCHEDULE["uploads-scan-waiting"] = {
     "task": "iae_portal.tasks.scan_waiting_uploads",

@@ -55,5 +55,6 @@ urlpatterns = [
     path("clauses/", include("clauses.urls")),
     path("api/v1/", include("iae_portal.api.urls")),
     path("journal/", include("iae_portal.audit.urls")),
+    path("fichiers/", include("iae_portal.prepared.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,7 +6,7 @@ class StructuresConfig(AppConfig):
     verbose_name = "Structures"
 
     def ready(self):
-        from . import demo, menu, sections, signals
+        from . import demo, menu, prepared, sections, signals
         from .api import client_kinds, routes
 
         signals.connect()
@@ -19,3 +19,5 @@ class StructuresConfig(AppConfig):
         routes.register()
         # Its step of seed_demo (iae_portal.demo).
         demo.register()
+        # Its exports prepared in the background (iae_portal.prepared).
+        prepared.register()

@@ -17,8 +17,9 @@ from django.utils import timezone
 from iae_portal.charts import hbar_chart
 from iae_portal.exports import download
 from iae_portal.pagination import PAGE_SIZES, page_size
+from iae_portal.prepared.shortcuts import immediate_or_prepared
 
-from .. import exports, services
+from .. import exports, prepared, services
 from ..enums import DossierState as S
 from ..filters import QueueFilter
 from ..forms.staff import BulkAssignForm, BulkVoteForm, CampaignForm
@@ -171,17 +172,31 @@ def _vote(request, form, items):
         messages.error(request, f"Dossier {dossier.reference} non voté : {message}")
 
 
+FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel"}
+
+
 @login_required
 def queue_export(request, fmt):
-    """The filtered queue, every page, as ``csv`` or ``xlsx`` (see ``exports``)."""
+    """The filtered queue, every page, as ``csv`` or ``xlsx`` (see ``exports``): written
+    during the request up to ``IAE_EXPORT_IMMEDIATE_ROWS`` dossiers, prepared in the
+    background beyond (``prepared``)."""
     _staff_only(request)
-    queryset = _queue_filter(request).qs
-    return download(
-        fmt,
-        exports.filename(fmt),
-        exports.COLUMNS,
-        exports.rows(queryset),
-        sheet_title=exports.SHEET,
+    queryset = exports.queue_queryset(request.user, request.GET)
+    query = _query_without(request, "page", "per_page", "tout")
+    return immediate_or_prepared(
+        request,
+        rows=queryset.count(),
+        immediate=lambda: download(
+            fmt,
+            exports.filename(fmt),
+            exports.COLUMNS,
+            exports.rows(queryset),
+            sheet_title=exports.SHEET,
+        ),
+        kind=prepared.QUEUE_EXPORT,
+        params={"format": fmt, "query": query},
+        title=f"Export de la file d'instruction ({FORMAT_NAMES[fmt]})",
+        back_url=reverse("aides:queue") + (f"?{query}" if query else ""),
     )
 
 

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from dla.bilan import dla_bilan
 from dla.models import Prestation
 from iae_portal.bilans import flatten
+from tests.prepared_files import download
 from tests.structures.factories import StructureFactory
 
 from .factories import AccompanimentFactory, PrestationFactory, chargé, dla_of
@@ -159,12 +160,14 @@ def test_bilan_pdf_through_the_letters_pipeline(client, instructeur, director_a)
     client.force_login(instructeur)
     page = client.get(reverse("dla:bilan"), {"year": 2024}).content.decode()
     assert reverse("dla:bilan_pdf") + "?year=2024" in page
-    response = client.get(reverse("dla:bilan_pdf"), {"year": 2024, "department": "54"})
-    assert response.status_code == 200
+    # Prepared in the background (iae_portal.prepared), then downloaded.
+    response, content = download(
+        client, reverse("dla:bilan_pdf"), {"year": 2024, "department": "54"}
+    )
     assert response["Content-Type"] == "application/pdf"
     assert 'filename="bilan-dla-2024-54.pdf"' in response["Content-Disposition"]
-    assert response.content.startswith(b"%PDF")
-    text = pdf_text(response.content)
+    assert content.startswith(b"%PDF")
+    text = pdf_text(content)
     assert "Bilan annuel SIAE des DLA — 2024" in text
     assert "département 54" in text
     assert "Mutualisation" in text  # a theme of the year's collective prestations
@@ -186,5 +189,5 @@ def test_bilan_pdf_fetches_nothing_outside_static(client, instructeur, monkeypat
     monkeypatch.setattr(pdf, "StaticOnlyFetcher", spy)
     make_accompaniments(2)
     client.force_login(instructeur)
-    assert client.get(reverse("dla:bilan_pdf"), {"year": 2024}).status_code == 200
+    download(client, reverse("dla:bilan_pdf"), {"year": 2024})
     assert len(fetchers) == 1 and fetchers[0].refused == []

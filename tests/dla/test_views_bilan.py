@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from tests.prepared_files import download
 from tests.structures.factories import StructureFactory
 
 from .factories import AccompanimentFactory, PrestationFactory, chargé, dla_of
@@ -105,5 +106,5 @@ def test_a_chargés_files_name_their_dla(client, year_2026):
     assert values["Prestations avec au moins une SIAE bénéficiaire"] == "0"
     page = client.get(reverse("dla:bilan"), {"year": 2026}).content.decode()
     assert "DLA du département 57" in page
-    response = client.get(reverse("dla:bilan_pdf"), {"year": 2026})
+    response, _ = download(client, reverse("dla:bilan_pdf"), {"year": 2026})
     assert 'filename="bilan-dla-2026-57.pdf"' in response["Content-Disposition"]

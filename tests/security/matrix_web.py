@@ -27,6 +27,11 @@ password_reset_complete         -         GET       ok   ok   ok   ok   ok   ok 
 password_change                 -         GET       log  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 password_change_done            -         GET       log  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
 audit:journal                   -         GET       log  403  403  403  403  403  403  403  403  403  403  ok
+# Files prepared in the background: each for its owner only (here the instructeur's).
+prepared:list                   -         GET       log  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+prepared:detail                 -         GET       log  404  404  404  ok   404  404  404  404  404  404  404
+prepared:progress               -         GET       log  404  404  404  ok   404  404  404  404  404  404  404
+prepared:download               -         GET       log  404  404  404  ok   404  404  404  404  404  404  404
 
 # Structures: members see theirs, staff their region, DLA and facilitators the directory.
 structures:list                 a         GET       log  in   in   out  in   in   in   in   in   in   in   in
@@ -174,9 +179,10 @@ dla:bilan_csv                   -         GET       log  403  403  403  ok   ok 
 dla:bilan_csv                   a         GET       log  403  403  403  ok   ok   ok   ok   404  403  403  ok
 dla:bilan_csv                   b         GET       log  403  403  403  ok   ok   ok   404  ok   403  403  ok
 dla:bilan_csv                   z         GET       log  403  403  403  404  404  404  404  404  403  403  ok
-dla:bilan_pdf                   -         GET       log  403  403  403  ok   ok   ok   ok   ok   403  403  ok
-dla:bilan_pdf                   a         GET       log  403  403  403  ok   ok   ok   ok   404  403  403  ok
-dla:bilan_pdf                   z         GET       log  403  403  403  404  404  404  404  404  403  403  ok
+# The bilan's PDF is prepared in the background: its page answers (rdr), then its file.
+dla:bilan_pdf                   -         GET       log  403  403  403  rdr  rdr  rdr  rdr  rdr  403  403  rdr
+dla:bilan_pdf                   a         GET       log  403  403  403  rdr  rdr  rdr  rdr  404  403  403  rdr
+dla:bilan_pdf                   z         GET       log  403  403  403  404  404  404  404  404  403  403  rdr
 dla:detail                      a         GET       log  ok   404  404  ok   ok   ok   ok   404  404  404  ok
 dla:detail                      b         GET       log  404  404  ok   ok   ok   ok   404  ok   404  404  ok
 dla:detail                      z         GET       log  404  404  404  404  404  404  404  404  404  404  ok
@@ -261,6 +267,9 @@ def _lot(w, v):
 
 WEB_TARGETS = {
     "password_reset_confirm": lambda w, v: Target(kwargs={"uidb64": "MQ", "token": "x-y"}),
+    "prepared:detail": lambda w, v: Target(kwargs={"uuid": w.prepared.uuid}),
+    "prepared:progress": lambda w, v: Target(kwargs={"uuid": w.prepared.uuid}),
+    "prepared:download": lambda w, v: Target(kwargs={"uuid": w.prepared.uuid}),
     "structures:list": lambda w, v: Target(marker=w.structure[v].siret),
     "structures:export": lambda w, v: Target(kwargs={"fmt": "csv"}, marker=w.structure[v].siret),
     "structures:project_list": lambda w, v: Target(marker=w.project[v].name),

@@ -23,6 +23,7 @@ from aides.models import Batch, BatchItem, BatchKind, BatchState
 from clauses.models import FacilitatorMembership
 from dla import services as dla_services
 from iae_portal.api.services import api_client_create
+from iae_portal.prepared.models import PreparedFile, PreparedState
 from iae_portal.users.enums import Role
 from structures import services as structure_services
 from structures.enums import MembershipRole
@@ -98,6 +99,7 @@ class World:
     campaign: object = None
     commission: object = None
     batch: dict = field(default_factory=dict)
+    prepared: object = None
 
     def client_for(self, role):
         """A logged-in test client (session) for a person, a Bearer one for an API client."""
@@ -300,6 +302,20 @@ def _api_clients(world):
         )
 
 
+def _prepared(world):
+    """A file prepared for the instructeur, ready to download."""
+    world.prepared = PreparedFile.objects.create(
+        owner=world.users["ins"],
+        kind="structures.export",
+        key="matrice",
+        title="Export de la matrice",
+        state=PreparedState.READY,
+        file=default_storage.save("prepares/matrice.csv", ContentFile(b"SIRET\r\n")),
+        filename="matrice.csv",
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
+
+
 def build_world():
     world = World()
     _structures(world)
@@ -308,4 +324,5 @@ def build_world():
     _dla(world)
     _clauses(world)
     _api_clients(world)
+    _prepared(world)
     return world

@@ -41,6 +41,7 @@ SHARED_OBJECTS = {
     "aides:batch_start", "aides:batch_progress", "aides:batch_archive", "aides:batch_resume",
     "aides:queue_export",
     "api:scheme-detail", "api:campaign-detail", "api/v1/^(?P<path>(?s:.*))$",
+    "prepared:detail", "prepared:progress", "prepared:download",
 }  # fmt: skip
 # Writes a refused request may make: the session, an API client's last use.
 HARMLESS_TABLES = {Session._meta.db_table, ApiClient._meta.db_table}
@@ -87,7 +88,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 def _no_pdf_rendering(monkeypatch):
     # Who may download a letter is the question here, not WeasyPrint's rendering.
     monkeypatch.setattr("aides.letters.render_letter_pdf", lambda *args: b"%PDF-1.4\n")
-    monkeypatch.setattr("dla.views.html_to_pdf", lambda *args: b"%PDF-1.4\n")
+    monkeypatch.setattr("dla.prepared.html_to_pdf", lambda *args: b"%PDF-1.4\n")
     cache.clear()  # API throttling counts
     yield
     cache.clear()
