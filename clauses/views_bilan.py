@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from iae_portal.bilans import people_csv, percent
 from iae_portal.charts import hbar_chart
+from iae_portal.params import year_param
 
 from . import perms
 from .bilan import breakdowns, clauses_bilan
@@ -26,9 +27,10 @@ def _bilan_year(request):
     if not value:
         latest = Marche.objects.aggregate(latest=Max("notification_date"))["latest"]
         return latest.year if latest else timezone.localdate().year
-    if not (value.isascii() and value.isdigit() and 1000 <= int(value) <= 9999):
+    year = year_param(value)
+    if year is None:
         raise Http404
-    return int(value)
+    return year
 
 
 def _labelled(hours, vocabulary):

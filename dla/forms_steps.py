@@ -5,6 +5,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.forms.models import model_to_dict
 
 from structures.models import Structure
@@ -26,6 +27,8 @@ class SiretListField(forms.CharField):
 
     def to_python(self, value):
         text = super().to_python(value)
+        # Before the lookup (PostgreSQL refuses a NUL byte in a query): the form's error.
+        ProhibitNullCharactersValidator()(text)
         sirets = list(dict.fromkeys(normalize_siret(item) for item in SEPARATORS.split(text)))
         sirets = [siret for siret in sirets if siret]
         known = {s.siret: s for s in Structure.objects.filter(siret__in=sirets)}

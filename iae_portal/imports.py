@@ -41,8 +41,8 @@ class RowError:
 
 
 def decode(source):
-    """``(text, None)``, or ``(None, error)`` when bytes are not UTF-8 (a BOM is accepted);
-    ``source`` is a ``str``, ``bytes`` or a file object."""
+    """``(text, None)``, or ``(None, error)`` when bytes are not UTF-8 (a BOM is accepted)
+    or hold a NUL byte; ``source`` is a ``str``, ``bytes`` or a file object."""
     if hasattr(source, "read"):
         source = source.read()
     if isinstance(source, bytes | bytearray):
@@ -56,6 +56,15 @@ def decode(source):
                 f"Le fichier n'est pas encodé en UTF-8 (premier caractère illisible ligne {line}) : "
                 "enregistrez-le au format « CSV UTF-8 » puis recommencez.",
             )
+    if "\x00" in source:
+        # No column stores it (PostgreSQL refuses it): a binary file, or a broken export.
+        line = source.count("\n", 0, source.index("\x00")) + 1
+        return None, RowError(
+            line,
+            None,
+            f"Le fichier contient un caractère nul (ligne {line}) : ce n'est pas un fichier "
+            "CSV texte. Enregistrez-le au format « CSV UTF-8 » puis recommencez.",
+        )
     return source.removeprefix("\ufeff"), None
 
 

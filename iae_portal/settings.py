@@ -101,6 +101,8 @@ MIDDLEWARE = [
     # First: the API's error shape for any refusal under /api/, the other middlewares' too.
     "iae_portal.api.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before any view or lookup: a NUL byte in a page's address (404) or query (400).
+    "iae_portal.middleware.MalformedRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "iae_portal.uploads.UploadPathMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -3,12 +3,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .. import perms
-from ..models import Batch, BatchState, Campaign, Commission
+from iae_portal.params import int_param
+from iae_portal.prepared.shortcuts import prepared_response
+
+from .. import perms, prepared
+from ..models import Batch, BatchKind, BatchState, Campaign, Commission
 from ..services.batch import (
     BatchAlreadyRunning,
     BatchNotStalled,
@@ -61,6 +65,8 @@ def batch_start_view(request, uuid):
     commission_id = request.POST.get("commission")
     try:
         if commission_id:
+            if int_param(commission_id) is None:  # not a commission's number
+                raise Http404
             commission = get_object_or_404(Commission, pk=commission_id, campaign=campaign)
             batch = letters_start(actor=request.user, commission=commission)
         else:
@@ -97,6 +103,8 @@ def batch_detail(request, uuid):
             "batch": batch,
             "stalled": stalled,
             "can_resume": stalled and perms.can_resume_batch(request.user, batch),
+            # The letters' archive, prepared in the background when asked for.
+            "can_archive": prepared.letters_batch(request.user, batch.uuid) is not None,
             "changes": (
                 perms.visible_batch_changes(request.user, batch_changes(batch))[:500]
                 if batch.state == BatchState.DONE
@@ -123,13 +131,19 @@ def batch_progress(request, uuid):
 
 @login_required
 def batch_archive(request, uuid):
+    """The archive of a letters batch's PDFs, prepared in the background for whoever asks
+    (``prepared``): this answers with the file's page."""
     batch = _batch_or_404(request, uuid)
-    if not batch.archive:
+    if batch.kind != BatchKind.LETTERS or batch.state != BatchState.DONE:
         raise Http404
-    if not perms.can_download_batch_archive(request.user, batch):
+    if prepared.letters_batch(request.user, batch.uuid) is None:
         raise PermissionDenied
-    return FileResponse(
-        batch.archive.open("rb"), as_attachment=True, filename=batch.archive.name.rsplit("/", 1)[-1]
+    return prepared_response(
+        request,
+        kind=prepared.LETTERS_ARCHIVE,
+        params={"batch": str(batch.uuid)},
+        title=f"Courriers de la commission du {batch.commission.date:%d/%m/%Y} (ZIP)",
+        back_url=reverse("aides:batch_detail", args=[batch.uuid]),
     )
 
 

@@ -147,6 +147,9 @@ def dossier_comment(request, uuid):
             messages.error(request, str(error))
         else:
             messages.success(request, "Message enregistré.")
+    else:
+        errors = " ".join(error for errors in form.errors.values() for error in errors)
+        messages.error(request, f"Message non enregistré : {errors}")
     return redirect(dossier)
 
 
