@@ -469,6 +469,38 @@ def test_forms_posted_with_malformed_fields(world, capsys):
     sweep.assert_clean(capsys, "forms posted with malformed fields", 120)
 
 
+def test_the_issues_examples_answer_404_or_400_in_french(world):
+    """Issue 16, finding 3, as reported: each of these answered 500 on PostgreSQL."""
+    siret = world.structure["a"].siret
+    examples = {
+        "/structures/%00/": 404,
+        "/structures/%00/modifier/": 404,
+        f"/structures/{siret}/chiffres/%00/": 404,
+        f"/structures/{siret}/conventions/%00/": 404,
+        "/aides/simulateur/?structure=%00": 400,
+        "/clauses/?year=%00": 400,
+        "/clauses/?year=-1": 200,  # a filter the form refuses, with its error
+        "/clauses/?year=0": 200,
+        "/clauses/?year=10000": 200,
+        "/clauses/bilan/?year=-1": 404,
+        "/clauses/bilan/?year=0": 404,
+        "/clauses/bilan/?year=10000": 404,
+        "/clauses/bilan.csv?year=10000": 404,
+        "/clauses/bilan.csv?year=-1&tableau=acheteurs": 404,
+    }
+    titles = {
+        400: "Requête refusée",
+        404: "Page introuvable",
+        200: "Certains filtres sont invalides",
+    }
+    sweep = Sweep(world)
+    for url, status in examples.items():
+        response = sweep.check("adm", "GET", url)
+        assert response is not None, sweep.problems
+        assert response.status_code == status, url
+        assert titles[status] in response.content.decode(), url
+
+
 def test_every_import_page_refuses_a_csv_holding_a_nul_byte(world):
     """A CSV file holding a NUL byte is refused by the import pipeline, on every import
     page (found in the resolver), with the line where it is: no column stores one."""
