@@ -1,5 +1,10 @@
 """The aid schemes' files prepared in the background (``iae_portal.prepared``): the
-instruction queue's exports beyond ``IAE_EXPORT_IMMEDIATE_ROWS`` dossiers."""
+instruction queue's exports beyond ``IAE_EXPORT_IMMEDIATE_ROWS`` dossiers, and the archive
+of a commission's letters (the letters batch renders and stores each letter; the archive
+of them all is made when someone asks for it, and kept a day)."""
+
+import zipfile
+from pathlib import Path
 
 from django.http import QueryDict
 
@@ -8,8 +13,10 @@ from iae_portal.prepared import kinds
 from iae_portal.prepared.services import Refused
 
 from . import exports, perms
+from .models import Batch, BatchItem, BatchKind, BatchState
 
 QUEUE_EXPORT = "aides.queue_export"
+LETTERS_ARCHIVE = "aides.letters_archive"
 
 
 def build_queue_export(job, out):
@@ -23,5 +30,43 @@ def build_queue_export(job, out):
     return exports.filename(fmt)
 
 
+def letters_batch(user, uuid):
+    """The finished letters batch ``uuid`` if ``user`` may have its archive, else ``None``."""
+    batch = (
+        perms.visible_batches(user, Batch.objects.select_related("campaign", "commission"))
+        .filter(uuid=uuid, kind=BatchKind.LETTERS, state=BatchState.DONE)
+        .first()
+    )
+    if batch is None or not perms.can_download_batch_archive(user, batch):
+        return None
+    return batch
+
+
+def archive_name(batch):
+    return f"courriers-{batch.commission.date:%Y-%m-%d}.zip"
+
+
+def build_letters_archive(job, out):
+    """One ZIP of the notification letters and conventions the batch stored, a letter at a
+    time (the archive is written to a file, never held in memory)."""
+    batch = letters_batch(job.owner, job.params["batch"])
+    if batch is None:
+        raise Refused("Vous n'avez plus accès aux courriers de ce traitement.")
+    items = (
+        BatchItem.objects.filter(batch=batch, error="")
+        .exclude(letter="")
+        .order_by("dossier_id")
+        .only("letter", "convention")
+    )
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in job.track(items.iterator(chunk_size=200), items.count()):
+            for field in (item.letter, item.convention):
+                with field.open("rb") as pdf:
+                    archive.writestr(Path(field.name).name, pdf.read())
+    return archive_name(batch)
+
+
 def register():
     kinds.register(QUEUE_EXPORT, build=build_queue_export)
+    # A batch's letters never change once it is done: a ready archive is given again.
+    kinds.register(LETTERS_ARCHIVE, build=build_letters_archive, reuse_ready=True)

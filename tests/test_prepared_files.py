@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aides import prepared as aides_prepared
+from dla import prepared as dla_prepared
 from iae_portal.prepared import kinds, services
 from iae_portal.prepared.models import PreparedFile, PreparedState
 from iae_portal.prepared.tasks import purge_prepared_files
@@ -231,3 +232,31 @@ def test_my_files_lists_mine(client, instructeur, structures):
     ask(client, EXPORT)
     page = client.get(reverse("prepared:list")).content.decode()
     assert "Export des structures (CSV)" in page and "Prêt" in page
+
+
+# Where each kind the apps register is proved; a new kind fails until it is listed here.
+KINDS = {
+    "aides.queue_export": "tests/test_exports.py (prepared), above",
+    "structures.export": "above, tests/test_exports.py (prepared)",
+    "dla.bilan_pdf": "tests/dla/test_views.py, below",
+    "aides.letters_archive": "tests/aides/test_batch.py, tests/aides/test_scheme_as_data.py",
+}
+
+
+def test_every_kind_of_prepared_file_is_proved_somewhere():
+    assert set(kinds.registered()) == set(KINDS)
+
+
+def test_the_bilan_pdf_is_never_rendered_during_the_request(client, instructeur, monkeypatch):
+    rendered = []
+    monkeypatch.setattr(dla_prepared, "html_to_pdf", lambda html: rendered.append(html) or b"%PDF")
+    client.force_login(instructeur)
+    year = timezone.localdate().year  # the default: no prestation yet
+    response = ask(client, reverse("dla:bilan_pdf"), run=False)
+    prepared = PreparedFile.objects.get()
+    assert response["Location"] == prepared.get_absolute_url() and rendered == []
+    assert prepared.title == f"Bilan DLA {year} (PDF)"
+    services.build(prepared.pk)
+    prepared.refresh_from_db()
+    assert prepared.state == PreparedState.READY and len(rendered) == 1
+    assert prepared.filename == f"bilan-dla-{year}.pdf"

@@ -47,7 +47,6 @@ class Batch(models.Model):
     changed = models.PositiveIntegerField(default=0)
     errors = models.PositiveIntegerField(default=0)
     total_amount = models.DecimalField(default=0, **MONEY)
-    archive = models.FileField(upload_to="courriers/", blank=True)
     failure = models.TextField(blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -17,12 +17,9 @@ and each worker when it starts), a staff member (« Reprendre », ``batch_resume
 
 import datetime
 import gc
-import io
 import logging
-import zipfile
 from contextlib import contextmanager
 from decimal import Decimal
-from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -168,7 +165,6 @@ def batch_run(batch_id, *, chunk_size=None, reserved=None):
         if batch.kind == BatchKind.LETTERS:
             while _letters_step(batch, chunk_size):
                 pass
-            _write_archive(batch)
         else:
             _compute_all(batch, chunk_size)
         finished = _held(batch).update(
@@ -451,7 +447,8 @@ LETTER_CHUNK = 20
 
 def letters_start(*, actor, commission, enqueue=True):
     """Render the notification letter and the convention of every dossier voted by
-    ``commission`` (one PDF each, stored, plus one ZIP of them all)."""
+    ``commission`` (one PDF each, stored; the ZIP of them all is prepared when someone asks
+    for it: ``aides.prepared``)."""
     return _start(
         actor=actor,
         enqueue=enqueue,
@@ -496,18 +493,3 @@ def _letters_step(batch, chunk_size=LETTER_CHUNK):
             item.save()
             _renew(batch, done=F("done") + 1, errors=F("errors") + int(bool(item.error)))
     return True
-
-
-def _write_archive(batch):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for item in BatchItem.objects.filter(batch=batch, error="").select_related("dossier"):
-            for field in (item.letter, item.convention):
-                with field.open("rb") as pdf:
-                    archive.writestr(Path(field.name).name, pdf.read())
-    batch.archive.save(
-        f"{batch.uuid}/courriers-{batch.commission.date:%Y-%m-%d}.zip",
-        ContentFile(buffer.getvalue()),
-        save=False,
-    )
-    Batch.objects.filter(pk=batch.pk).update(archive=batch.archive.name)

@@ -10,6 +10,7 @@ from django.db.models import Q
 from aides import services
 from aides.enums import DossierState as S
 from aides.models import AidComputation, Batch, BatchItem, BatchState, Dossier
+from aides.prepared import LETTERS_ARCHIVE
 from aides.services import batch as batch_module
 from aides.services.batch import (
     BatchAlreadyRunning,
@@ -18,6 +19,7 @@ from aides.services.batch import (
     batch_run,
     batch_start,
 )
+from iae_portal.prepared.services import build, prepare
 from tests.aides.factories import CA_DATA
 from tests.structures.factories import MembershipFactory, StructureFactory
 
@@ -200,7 +202,13 @@ def test_letters_of_a_commission_one_pdf_each_and_a_zip(draft_voted, commission,
     assert batch.state == BatchState.DONE and batch.done == 1 and batch.errors == 0
     item = BatchItem.objects.get(batch=batch)
     assert item.letter.read().startswith(b"%PDF-") and item.convention.read().startswith(b"%PDF-")
-    with zipfile.ZipFile(io.BytesIO(batch.archive.read())) as archive:
+    # The archive of them all is prepared when someone asks for it (aides.prepared).
+    prepared = prepare(
+        owner=chef_service, kind=LETTERS_ARCHIVE, params={"batch": str(batch.uuid)}, title="ZIP"
+    )
+    prepared = build(prepared.pk)
+    assert prepared.filename == f"courriers-{commission.date:%Y-%m-%d}.zip"
+    with zipfile.ZipFile(io.BytesIO(prepared.file.read())) as archive:
         assert sorted(archive.namelist()) == sorted(
             [f"notification-{draft_voted.reference}.pdf", f"convention-{draft_voted.reference}.pdf"]
         )

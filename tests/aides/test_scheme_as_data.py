@@ -22,6 +22,7 @@ from aides.enums import DossierState as S
 from aides.models import AidScheme, Batch, BatchState, Campaign, Dossier
 from tests.aides.factories import PDF
 from tests.aides.page_forms import link, submit
+from tests.prepared_files import download
 
 pytestmark = pytest.mark.django_db
 
@@ -211,8 +212,12 @@ def test_a_scheme_created_in_the_browser_works_end_to_end(
         submit(chef, page, "Produire les courriers", {"commission": str(commission.pk)})
     letters = Batch.objects.get(campaign=campaign, commission=commission)
     assert letters.state == BatchState.DONE and letters.done == 1
-    archive = chef.get(reverse("aides:batch_archive", args=[letters.uuid]))
-    with zipfile.ZipFile(io.BytesIO(b"".join(archive.streaming_content))) as content:
+    # The archive of the letters is prepared in the background, then downloaded.
+    page = chef.get(reverse("aides:batch_detail", args=[letters.uuid]))
+    _, archive = download(
+        chef, link(page.content, "Préparer l'archive de tous les courriers (ZIP)")
+    )
+    with zipfile.ZipFile(io.BytesIO(archive)) as content:
         notification = content.read(f"notification-{dossier.reference}.pdf")
     assert notification.startswith(b"%PDF") and NAME in " ".join(pdf_text(notification).split())
     assert re.search(r"40\s?000,00", " ".join(pdf_text(notification).split()))

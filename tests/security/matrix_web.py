@@ -161,8 +161,9 @@ aides:batch_progress            -         GET       log  403  403  403  404  404
 aides:batch_detail              a         GET       log  403  403  403  404  404  404  403  403  403  403  in
 aides:batch_detail              b         GET       log  403  403  403  404  404  404  403  403  403  403  in
 aides:batch_detail              z         GET       log  403  403  403  404  404  404  403  403  403  403  in
-aides:batch_archive             ge        GET       log  403  403  403  404  404  404  403  403  403  403  ok
-aides:batch_archive             all       GET       log  403  403  403  404  404  404  403  403  403  403  ok
+# The letters' archive is prepared in the background: its page answers (rdr).
+aides:batch_archive             ge        GET       log  403  403  403  404  404  404  403  403  403  403  rdr
+aides:batch_archive             all       GET       log  403  403  403  404  404  404  403  403  403  403  rdr
 
 # DLA: chargés see and edit their DLA's accompaniments, staff read their region's, the
 # directors of the structures read theirs (from the structure's page, not the list).
