@@ -5,6 +5,7 @@ import logging
 
 from celery import shared_task
 from celery.signals import worker_ready
+from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 
@@ -47,6 +48,6 @@ def sweep_when_a_worker_starts(sender=None, **kwargs):
     """A worker started (after a crash, say): sweep at once rather than at beat's next turn.
     Queued, so that the sweep runs in a pool process, not in the worker's main process."""
     try:
-        sweep_batches.delay()
+        sweep_batches.apply_async(expires=settings.IAE_BATCH_SWEEP_INTERVAL)
     except Exception:  # the worker goes on; beat sweeps later
         logger.exception("Cannot queue the sweep of stalled batches")

@@ -332,6 +332,9 @@ CELERY_BEAT_SCHEDULE = {
     "aides-sweep-batches": {
         "task": "aides.tasks.sweep_batches",
         "schedule": IAE_BATCH_SWEEP_INTERVAL,
+        # Not run by then, a sweep is dropped (the next one does its work): while no worker
+        # runs, sweeps do not pile up.
+        "options": {"expires": IAE_BATCH_SWEEP_INTERVAL},
     },
     # Prepared files (iae_portal.prepared) past their day go.
     "prepared-purge-expired": {
@@ -340,6 +343,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The queue tasks are sent to and workers read: tests that start real workers on a shared
+# broker give theirs one of its own.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_SERIALIZER = "json"

@@ -324,7 +324,11 @@ def test_on_redis_a_dead_workers_message_comes_back_after_the_visibility_timeout
     done = celery_conf(tmp_path, **redis_url)
     options, schedule = json.loads(done.stdout.strip().splitlines()[-1])
     assert options == {"visibility_timeout": 600}  # five leases of two minutes
-    assert schedule["aides-sweep-batches"] == {"task": "aides.tasks.sweep_batches", "schedule": 60}
+    assert schedule["aides-sweep-batches"] == {
+        "task": "aides.tasks.sweep_batches",
+        "schedule": 60,
+        "options": {"expires": 60},
+    }
     done = celery_conf(tmp_path, **redis_url, IAE_BATCH_LEASE="3", CELERY_VISIBILITY_TIMEOUT="6")
     assert json.loads(done.stdout.strip().splitlines()[-1])[0] == {"visibility_timeout": 6}
     # Shorter than the lease, a message waiting for a lease to expire would be handed out twice.

@@ -5,13 +5,16 @@ Real processes on Redis and PostgreSQL (CI): a worker started as ``make run`` st
 few thousand dossiers; its message stays unacknowledged in Redis and its lease expires.
 Another worker started next must finish the batch, within a bounded wait, with the same
 results as an uninterrupted run and nothing doubled. Short lease, sweep interval and
-visibility timeout for the test (``WORKER_ENV``)."""
+visibility timeout for the test (``WORKER_ENV``); a queue of its own, so that no other test's
+worker on the same broker (tests run in parallel) takes its messages, nor it theirs."""
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -36,8 +39,6 @@ WORKER_ENV = {
     "CELERY_VISIBILITY_TIMEOUT": "6",
 }
 FINISHED = (BatchState.DONE, BatchState.FAILED)
-# kombu's Redis transport: the queue and the messages delivered but not acknowledged.
-KOMBU_KEYS = ("celery", "unacked", "unacked_index", "unacked_mutex")
 
 
 def seed(name, first_siret):
@@ -74,7 +75,22 @@ def seed(name, first_siret):
     return campaign
 
 
-def start_worker(var_dir):
+def unacked(broker, queue):
+    """The delivery tags of the messages of ``queue`` a worker took and did not acknowledge
+    (kombu's Redis transport keeps them in the ``unacked`` hash: message, exchange, queue)."""
+    return [
+        tag for tag, value in broker.hgetall("unacked").items() if json.loads(value)[2] == queue
+    ]
+
+
+def forget(broker, queue):
+    broker.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+    for tag in unacked(broker, queue):
+        broker.hdel("unacked", tag)
+        broker.zrem("unacked_index", tag)
+
+
+def start_worker(var_dir, queue):
     """``celery worker -B`` as ``make run`` starts it, in a process group of its own."""
     return subprocess.Popen(
         [
@@ -96,6 +112,7 @@ def start_worker(var_dir):
             **WORKER_ENV,
             "DATABASE_URL": database_url(),
             "IAE_VAR_DIR": str(var_dir),
+            "CELERY_TASK_DEFAULT_QUEUE": queue,
         },
         start_new_session=True,
     )
@@ -136,11 +153,13 @@ def test_a_batch_whose_whole_worker_was_killed_is_finished_by_the_next(tmp_path)
     assert expected.state == BatchState.DONE and expected.done == DOSSIERS
 
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    broker.delete(*KOMBU_KEYS)
-    first = start_worker(tmp_path)
+    queue = f"test-worker-killed-{uuid.uuid4().hex[:12]}"
+    default_queue = app.conf.task_default_queue
+    first = start_worker(tmp_path, queue)
     second = None
     try:
         app.conf.task_always_eager = False  # restored by the autouse fixture
+        app.conf.task_default_queue = queue
         batch = batch_start(actor=None, campaign=interrupted)  # queued on commit
         batch = wait_for(batch, lambda b: b.done >= DOSSIERS // 5 or b.state in FINISHED, 120)
         os.killpg(first.pid, signal.SIGKILL)  # the main process, its child, beat
@@ -153,19 +172,20 @@ def test_a_batch_whose_whole_worker_was_killed_is_finished_by_the_next(tmp_path)
             killed_at,
         )
         # What the finding saw: the message waits unacknowledged, the lease is the dead one's.
-        assert broker.hlen("unacked") == 1
+        assert len(unacked(broker, queue)) == 1
         assert batch.lease_until is not None
         time.sleep(0.5)
         batch.refresh_from_db()
         assert batch.done == killed_at, "nothing runs it any more"
 
-        second = start_worker(tmp_path)
+        second = start_worker(tmp_path, queue)
         batch = wait_for(batch, lambda b: b.state in FINISHED, 180)
     finally:
+        app.conf.task_default_queue = default_queue
         stop(first, signal.SIGKILL)
         if second is not None:
             stop(second)
-        broker.delete(*KOMBU_KEYS)
+        forget(broker, queue)
 
     assert batch.state == BatchState.DONE, (batch.state, batch.done, batch.failure)
     assert batch.lease_until is None and batch.finished_at <= timezone.now()
