@@ -31,7 +31,8 @@ def build_queue_export(job, out):
 
 
 def letters_batch(user, uuid):
-    """The finished letters batch ``uuid`` if ``user`` may have its archive, else ``None``."""
+    """The finished letters batch ``uuid`` if it stored letters and ``user`` may have their
+    archive, else ``None``."""
     batch = (
         perms.visible_batches(user, Batch.objects.select_related("campaign", "commission"))
         .filter(uuid=uuid, kind=BatchKind.LETTERS, state=BatchState.DONE)
@@ -39,7 +40,11 @@ def letters_batch(user, uuid):
     )
     if batch is None or not perms.can_download_batch_archive(user, batch):
         return None
-    return batch
+    return batch if _letters(batch).exists() else None
+
+
+def _letters(batch):
+    return BatchItem.objects.filter(batch=batch, error="").exclude(letter="")
 
 
 def archive_name(batch):
@@ -52,12 +57,7 @@ def build_letters_archive(job, out):
     batch = letters_batch(job.owner, job.params["batch"])
     if batch is None:
         raise Refused("Vous n'avez plus accès aux courriers de ce traitement.")
-    items = (
-        BatchItem.objects.filter(batch=batch, error="")
-        .exclude(letter="")
-        .order_by("dossier_id")
-        .only("letter", "convention")
-    )
+    items = _letters(batch).order_by("dossier_id").only("letter", "convention")
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for item in job.track(items.iterator(chunk_size=200), items.count()):
             for field in (item.letter, item.convention):

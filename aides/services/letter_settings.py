@@ -38,12 +38,19 @@ def letter_settings_change(*, actor, values, reason, based_on=None):
         ) from None
 
 
+def _lines(value):
+    """Line breaks as stored (a browser's textarea sends CRLF): no change made of them."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 def _change(actor, values, reason, based_on):
     current = LetterSettings.current()
     if based_on is not None and based_on != current.number:
         raise ValidationError(CHANGED_MEANWHILE.format(number=current.number))
     before = current.texts()
-    after = {field: values.get(field, before[field]) for field in LetterSettings.TEXT_FIELDS}
+    after = {
+        field: _lines(values.get(field, before[field])) for field in LetterSettings.TEXT_FIELDS
+    }
     changes = diff(before, after)
     if not changes:
         return current

@@ -70,6 +70,9 @@ def test_a_change_needs_a_reason_and_no_change_makes_no_version(client, chef_ser
     response = client.post(URL, form_data(client, city="Strasbourg", reason=" "))
     assert response.status_code == 200 and response.context["form"].errors["reason"]
     assert client.post(URL, form_data(client, reason="Relu.")).status_code == 302
+    # A browser sends a textarea's line breaks as CRLF: that is no change either.
+    address = LetterSettings.current().address.replace("\n", "\r\n")
+    assert client.post(URL, form_data(client, address=address, reason="Relu.")).status_code == 302
     assert LetterSettings.objects.count() == 1
     assert not AuditEntry.objects.filter(action="aides.letter_settings").exists()
 
