@@ -119,14 +119,24 @@ def _convert(exc):
         return PayloadTooLarge()
     if isinstance(exc, SuspiciousOperation):
         return exceptions.ParseError("Requête refusée.")
-    if isinstance(exc, IntegrityError):
-        # A uniqueness lost to a concurrent write (validation passed before it committed).
+    if isinstance(exc, IntegrityError) and _unique_violation(exc):
+        # A uniqueness lost to a concurrent write (validation passed before it committed);
+        # any other constraint failing is a bug: a 500.
         logger.warning("API write conflict: %s", exc)
         return Conflict(
             "Conflit avec une écriture simultanée : relisez l'objet et réessayez.",
             code="concurrent_write",
         )
     return exc
+
+
+def _unique_violation(error):
+    """Whether an ``IntegrityError`` is a unique constraint's (PostgreSQL's SQLSTATE 23505,
+    SQLite's message)."""
+    sqlstate = getattr(error.__cause__, "sqlstate", None)
+    if sqlstate is not None:
+        return sqlstate == "23505"
+    return "UNIQUE constraint failed" in str(error)
 
 
 def server_error(exc, context):

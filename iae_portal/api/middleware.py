@@ -33,7 +33,8 @@ HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", "Vary")
 
 def json_error(status, code, message, field=None, body=None):
     body = body or error_body([(field, code, message)])
-    return HttpResponse(json.dumps(body), status=status, content_type="application/json")
+    text = json.dumps(body, separators=(",", ":"))  # ASCII: a lone surrogate is escaped
+    return HttpResponse(text, status=status, content_type="application/json")
 
 
 def _escaped(name):

@@ -8,6 +8,7 @@ import logging
 import threading
 
 import pytest
+from django.db import IntegrityError
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
@@ -139,6 +140,22 @@ def test_an_unexpected_exception_is_a_logged_500_in_the_error_shape(api, monkeyp
     assert "boom" not in response.content.decode()
     (record,) = [r for r in caplog.records if r.name == "django.request"]
     assert record.exc_info and record.exc_info[0] is RuntimeError
+
+
+@pytest.mark.parametrize(
+    ("sqlstate", "status", "code"),
+    [("23505", 409, "concurrent_write"), ("23502", 500, "server_error")],
+)
+def test_a_unique_conflict_is_a_409_another_integrity_error_a_500(
+    api, monkeypatch, sqlstate, status, code
+):
+    def conflict(self):
+        cause = Exception("violation")
+        cause.sqlstate = sqlstate  # as psycopg's errors carry it
+        raise IntegrityError("violation") from cause
+
+    monkeypatch.setattr(DeletionViewSet, "get_queryset", conflict)
+    assert_error(api.get("/api/v1/deletions/"), status, code=code)
 
 
 def test_errors_outside_the_views_have_the_error_shape(api):
