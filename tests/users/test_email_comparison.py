@@ -51,9 +51,7 @@ def test_reset_finds_the_account_by_its_comparable_form_and_mails_the_stored_add
     assert message.to == ["reset2@probe.test"]
 
 
-def test_login_accepts_every_spelling_of_the_address_and_counts_them_together(
-    client, settings
-):
+def test_login_accepts_every_spelling_of_the_address_and_counts_them_together(client, settings):
     settings.AXES_ENABLED = True
     UserFactory(email="sophie.strasse@probe.test", password=PASSWORD)
     response = client.post(
