@@ -40,7 +40,11 @@ def letters_batch(user, uuid):
     )
     if batch is None or not perms.can_download_batch_archive(user, batch):
         return None
-    return batch if _letters(batch).exists() else None
+    return batch if has_letters(batch) else None
+
+
+def has_letters(batch):
+    return _letters(batch).exists()
 
 
 def _letters(batch):

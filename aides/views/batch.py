@@ -136,7 +136,9 @@ def batch_archive(request, uuid):
     batch = _batch_or_404(request, uuid)
     if batch.kind != BatchKind.LETTERS or batch.state != BatchState.DONE:
         raise Http404
-    if prepared.letters_batch(request.user, batch.uuid) is None:
+    if not prepared.has_letters(batch):
+        raise Http404
+    if not perms.can_download_batch_archive(request.user, batch):
         raise PermissionDenied
     return prepared_response(
         request,

@@ -240,11 +240,14 @@ def _batch(world, variants):
         started_by=world.users["adm"],
         finished_at=timezone.now(),
     )
+    letter = default_storage.save("courriers/matrice.pdf", ContentFile(b"%PDF-1.4\n"))
     for variant in variants:
         dossier = world.notified[variant]
         BatchItem.objects.create(
             batch=batch,
             dossier=dossier,
+            letter=letter,
+            convention=letter,
             computation=dossier.computation,
             old_total=dossier.computation.total - 1,
             new_total=dossier.computation.total,
