@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from iae_portal.admin import ReadOnlyAdmin
+
 from .models import (
     AidComputation,
     AidScheme,
@@ -97,17 +99,8 @@ class BatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(LetterSettings)
-class LetterSettingsAdmin(admin.ModelAdmin):
+class LetterSettingsAdmin(ReadOnlyAdmin):
     """Read-only: a change goes through « Paramètres des courriers » (a new version)."""
 
     list_display = ["number", "council_name", "signatory_name", "created_at", "created_by"]
     readonly_fields = [f.name for f in LetterSettings._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

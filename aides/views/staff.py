@@ -15,9 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from iae_portal.charts import hbar_chart
-from iae_portal.exports import download
 from iae_portal.pagination import PAGE_SIZES, page_size
-from iae_portal.prepared.shortcuts import immediate_or_prepared
+from iae_portal.prepared.shortcuts import table_export
 
 from .. import exports, prepared, services
 from ..enums import DossierState as S
@@ -172,31 +171,21 @@ def _vote(request, form, items):
         messages.error(request, f"Dossier {dossier.reference} non voté : {message}")
 
 
-FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel"}
-
-
 @login_required
 def queue_export(request, fmt):
     """The filtered queue, every page, as ``csv`` or ``xlsx`` (see ``exports``): written
     during the request up to ``IAE_EXPORT_IMMEDIATE_ROWS`` dossiers, prepared in the
     background beyond (``prepared``)."""
     _staff_only(request)
-    queryset = exports.queue_queryset(request.user, request.GET)
-    query = _query_without(request, "page", "per_page", "tout")
-    return immediate_or_prepared(
+    return table_export(
         request,
-        rows=queryset.count(),
-        immediate=lambda: download(
-            fmt,
-            exports.filename(fmt),
-            exports.COLUMNS,
-            exports.rows(queryset),
-            sheet_title=exports.SHEET,
-        ),
+        fmt,
+        table=exports,
+        queryset=exports.queue_queryset(request.user, request.GET),
         kind=prepared.QUEUE_EXPORT,
-        params={"format": fmt, "query": query},
-        title=f"Export de la file d'instruction ({FORMAT_NAMES[fmt]})",
-        back_url=reverse("aides:queue") + (f"?{query}" if query else ""),
+        query=_query_without(request, "page", "per_page", "tout"),
+        title="Export de la file d'instruction",
+        list_url=reverse("aides:queue"),
     )
 
 

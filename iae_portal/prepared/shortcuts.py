@@ -3,7 +3,10 @@
 from django.conf import settings
 from django.shortcuts import redirect
 
+from ..exports import download
 from .services import prepare
+
+FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel"}
 
 
 def immediate_rows():
@@ -23,3 +26,21 @@ def immediate_or_prepared(request, *, rows, immediate, **prepared):
     if rows <= immediate_rows():
         return immediate()
     return prepared_response(request, **prepared)
+
+
+def table_export(request, fmt, *, table, queryset, kind, query, title, list_url):
+    """A list's export as ``fmt`` (``csv``, ``xlsx``): ``table`` is the app's module that
+    describes it (``filename(fmt)``, ``COLUMNS``, ``rows(queryset)``, ``SHEET``), written
+    now up to ``immediate_rows()`` rows, else prepared as ``kind`` from the list's ``query``
+    (a query string); ``title`` names the file, ``list_url`` is the list it comes from."""
+    return immediate_or_prepared(
+        request,
+        rows=queryset.count(),
+        immediate=lambda: download(
+            fmt, table.filename(fmt), table.COLUMNS, table.rows(queryset), sheet_title=table.SHEET
+        ),
+        kind=kind,
+        params={"format": fmt, "query": query},
+        title=f"{title} ({FORMAT_NAMES[fmt]})",
+        back_url=list_url + (f"?{query}" if query else ""),
+    )
