@@ -362,6 +362,9 @@ IAE_BATCH_CHUNK = int(os.environ.get("IAE_BATCH_CHUNK", 500))
 # Exports written during the request up to this many rows; beyond, prepared in the
 # background (iae_portal.prepared), and available for IAE_PREPARED_FILE_HOURS hours.
 IAE_EXPORT_IMMEDIATE_ROWS = int(os.environ.get("IAE_EXPORT_IMMEDIATE_ROWS", 2000))
+# Invitations one person may send in 24 hours: the portal mails addresses typed by a
+# director, so it must not become a way to mail anyone in bulk.
+IAE_INVITATIONS_PER_DAY = int(os.environ.get("IAE_INVITATIONS_PER_DAY", 30))
 IAE_PREPARED_FILE_HOURS = int(os.environ.get("IAE_PREPARED_FILE_HOURS", 24))
 # Uploaded files clamd could not scan yet (iae_portal.uploads.scan_waiting).
 CELERY_BEAT_SCHEDULE["uploads-scan-waiting"] = {

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -228,6 +229,13 @@ def membership_deactivate(*, actor, membership, reason=""):
 # -- Invitations -----------------------------------------------------------------------------
 
 
+class TooManyInvitations(Exception):
+    message = (
+        "Vous avez envoyé beaucoup d'invitations depuis hier : réessayez demain, ou "
+        "demandez aux services de la région de vous aider."
+    )
+
+
 class InvitationRefused(Exception):
     """The invitation cannot be accepted (``message``, in French, says why)."""
 
@@ -262,6 +270,12 @@ def invitation_create(*, actor, structure, email, role):
     link is opened), already a member; the one who invites learns nothing of it. An
     earlier pending invitation of the address to the structure is withdrawn (the newest
     link is the one that works)."""
+    since = timezone.now() - datetime.timedelta(days=1)
+    if (
+        Invitation.objects.filter(invited_by=actor, created_at__gte=since).count()
+        >= settings.IAE_INVITATIONS_PER_DAY
+    ):
+        raise TooManyInvitations
     email = User.objects.stored_email(email)
     changes, replaced = {}, False
     for earlier in Invitation.objects.select_for_update().filter(

@@ -252,12 +252,21 @@ def invitation_create(request, siret):
     structure = _members_manager_or_404(request, siret)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        invitation = services.invitation_create(
-            actor=request.user,
-            structure=structure,
-            email=form.cleaned_data["email"],
-            role=form.cleaned_data["role"],
-        )
+        try:
+            invitation = services.invitation_create(
+                actor=request.user,
+                structure=structure,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+            )
+        except services.TooManyInvitations as refused:
+            form.add_error(None, refused.message)
+            return render(
+                request,
+                "structures/invitation_form.html",
+                {"form": form, "structure": structure},
+                status=429,
+            )
         messages.success(
             request,
             f"Une invitation a été envoyée à {invitation.email} : la personne rejoindra la "

@@ -281,3 +281,23 @@ def test_the_structure_page_leads_to_the_members_page(client, director_a, struct
     page = client.get(structure_a.get_absolute_url()).content.decode()
     assert reverse("structures:members", args=[structure_a.siret]) in page
     assert reverse("structures:invitation_create", args=[structure_a.siret]) in page
+
+
+def test_a_director_cannot_mail_addresses_in_bulk(
+    invite, client, settings, director_a, structure_a
+):
+    """Beyond ``IAE_INVITATIONS_PER_DAY`` invitations in 24 hours, the form refuses in
+    French and no mail leaves; the day after, inviting works again."""
+    settings.IAE_INVITATIONS_PER_DAY = 3
+    client.force_login(director_a)
+    for n in range(3):
+        invite(client, structure_a, f"personne{n}@exemple.fr")
+    assert len(mail.outbox) == 3
+    refused = invite(client, structure_a, "encore@exemple.fr")
+    assert refused.status_code == 429
+    assert "beaucoup d'invitations" in refused.content.decode().replace("&#x27;", "'")
+    assert len(mail.outbox) == 3
+    assert not Invitation.objects.filter(email="encore@exemple.fr").exists()
+    Invitation.objects.update(created_at=timezone.now() - datetime.timedelta(days=1, minutes=1))
+    invite(client, structure_a, "encore@exemple.fr")
+    assert len(mail.outbox) == 4
