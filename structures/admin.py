@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from iae_portal.admin import ReadOnlyAdmin
+
 from .models import (
     CollectiveProject,
     Convention,
@@ -44,10 +46,22 @@ class FiguresInline(admin.StackedInline):
 
 
 class MembershipInline(admin.TabularInline):
+    """Shown, never written here: people join by invitation and leave from the members'
+    page (``structures.services``: staff accounts refused, every change journalled)."""
+
     model = Membership
     extra = 0
-    autocomplete_fields = ["user"]
-    readonly_fields = ["created_at", "deactivated_at"]
+    fields = ["user", "role", "is_active", "created_at", "deactivated_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Structure)
@@ -61,7 +75,9 @@ class StructureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdmin):
+    """Memberships change through invitations and the members' page only (see the inline)."""
+
     list_display = ["user", "structure", "role", "is_active", "created_at"]
     list_filter = ["role", "is_active"]
     search_fields = ["user__email", "structure__name", "structure__siret"]

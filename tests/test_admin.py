@@ -3,6 +3,8 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
+from structures.models import Membership
+
 pytestmark = pytest.mark.django_db
 
 
@@ -22,7 +24,10 @@ def test_non_staff_cannot_open_the_admin(client, instructeur):
     assert client.get(reverse("admin:index")).status_code == 302
 
 
-@pytest.mark.parametrize("label", ["audit.AuditEntry", "clauses.ImportRun"])
+@pytest.mark.parametrize(
+    "label",
+    ["audit.AuditEntry", "clauses.ImportRun", "structures.Membership", "aides.LetterSettings"],
+)
 def test_records_only_their_services_write_are_read_only(rf, admin_user, label):
     model_admin = admin.site._registry[apps.get_model(label)]
     request = rf.get("/")
@@ -31,3 +36,19 @@ def test_records_only_their_services_write_are_read_only(rf, admin_user, label):
     assert not model_admin.has_add_permission(request)
     assert not model_admin.has_change_permission(request)
     assert not model_admin.has_delete_permission(request)
+
+
+def test_the_structure_admin_cannot_attach_anyone(client, admin_user, structure_a):
+    """People join a structure by invitation (staff accounts refused, journalled): the
+    structure's admin page shows its members and adds, changes or removes none."""
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:structures_structure_change", args=[structure_a.pk]))
+    assert page.status_code == 200
+    (members,) = [
+        inline
+        for inline in page.context["inline_admin_formsets"]
+        if inline.opts.model is Membership
+    ]
+    assert (members.has_add_permission, members.has_change_permission) == (False, False)
+    assert not members.has_delete_permission
+    assert client.get(reverse("admin:structures_membership_add")).status_code == 403
