@@ -13,6 +13,7 @@ from iae_portal.prepared.shortcuts import prepared_response
 
 from .. import perms, prepared
 from ..models import Batch, BatchKind, BatchState, Campaign, Commission
+from ..models.batches import ACTIVE_BATCH_STATES
 from ..services.batch import (
     BatchAlreadyRunning,
     BatchNotStalled,
@@ -63,6 +64,7 @@ def batch_start_view(request, uuid):
     if not perms.can_start_batch(request.user, campaign):
         raise PermissionDenied(perms.BATCH_OUT_OF_SCOPE)
     commission_id = request.POST.get("commission")
+    kind = BatchKind.LETTERS if commission_id else BatchKind.COMPUTE
     try:
         if commission_id:
             if int_param(commission_id) is None:  # not a commission's number
@@ -73,6 +75,10 @@ def batch_start_view(request, uuid):
             batch = batch_start(actor=request.user, campaign=campaign)
     except BatchAlreadyRunning as error:
         messages.error(request, error.message)
+        # To the one running (where « Reprendre » shows if its worker died).
+        running = campaign.batches.filter(kind=kind, state__in=ACTIVE_BATCH_STATES).first()
+        if running is not None:
+            return redirect("aides:batch_detail", uuid=running.uuid)
         return redirect("aides:campaign_batches", uuid=campaign.uuid)
     batch.refresh_from_db()
     if batch.state == BatchState.FAILED:

@@ -343,3 +343,18 @@ def test_beat_runs_where_workers_run():
     assert "celery -A iae_portal --quiet worker --beat" in makefile
     compose = (settings.BASE_DIR / "docker-compose.yml").read_text()
     assert "command: celery -A iae_portal beat" in compose
+
+
+def test_starting_again_leads_to_the_batch_already_running(
+    client, campaign, dossiers, chef_service, monkeypatch, small_chunks
+):
+    """« Lancer » while a batch of the campaign runs (or stalled) refuses and opens that
+    batch's page, where « Reprendre » shows once its lease expired."""
+    batch = killed_midway(campaign, monkeypatch)
+    expire(batch)
+    client.force_login(chef_service)
+    response = client.post(reverse("aides:batch_start", args=[campaign.uuid]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("aides:batch_detail", args=[batch.uuid])
+    page = response.content.decode().replace("&#x27;", "'")
+    assert "Un calcul est déjà en cours" in page and "Reprendre" in page
+    assert Batch.objects.filter(campaign=campaign).count() == 1
