@@ -135,9 +135,8 @@ def _lots(keys):
     """``{(marche_ref, lot_ref): (pk, clause)}`` of the known lots among ``keys``."""
     found = {}
     for chunk in itertools.batched(sorted({marche_ref for marche_ref, _ in keys}), CHUNK):
-        for pk, marche_ref, ref, clause in Lot.objects.filter(marche__ref__in=chunk).values_list(
-            "pk", "marche__ref", "ref", "clause"
-        ):
+        lots = Lot.objects.filter(marche__ref__in=chunk).order_by()
+        for pk, marche_ref, ref, clause in lots.values_list("pk", "marche__ref", "ref", "clause"):
             if (marche_ref, ref) in keys:
                 found[marche_ref, ref] = (pk, clause)
     return found
@@ -156,7 +155,10 @@ def _apply(keyed):
     lot_ids = sorted({lot_id for _, lot_id, _ in keyed})
     for chunk in itertools.batched(lot_ids, CHUNK):
         for pk, lot_id, period, participant, modality, siae_id, *values in (
+            # No ordering: the models' default one joins the lots and contracts, which a
+            # planner misled by empty statistics turns into nested loops (minutes).
             HoursReport.objects.filter(lot_id__in=chunk)
+            .order_by()
             .select_for_update()
             .values_list(
                 "pk", "lot_id", "period", "participant_ref", "modality", "siae_id", *REPORT_FIELDS

@@ -55,7 +55,9 @@ def hours_report(*, actor, lot, period, lines):
     with transaction.atomic():
         existing = {
             (r.participant_ref, r.modality, r.siae_id): r
-            for r in HoursReport.objects.select_for_update().filter(lot=lot, period=period)
+            for r in HoursReport.objects.select_for_update()
+            .filter(lot=lot, period=period)
+            .order_by()
         }
         to_create, to_update = [], []
         for line in lines:

@@ -148,7 +148,7 @@ def _read(queryset, key, keys, fields, *, lock):
     """``{key: {field: value}}`` for the rows whose ``key`` is in ``keys``, by chunks."""
     found = {}
     for chunk in itertools.batched(sorted(keys), CHUNK):
-        rows = queryset.filter(**{f"{key}__in": chunk})
+        rows = queryset.filter(**{f"{key}__in": chunk}).order_by()  # no join for ordering
         if lock:
             rows = rows.select_for_update()
         for values in rows.values("pk", key, *fields):
