@@ -18,7 +18,6 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from aides import services
 from aides.models import DossierDocument
 from aides.services.dossiers import missing_documents
 from dla.models import Deliverable
@@ -26,28 +25,21 @@ from iae_portal import queue, uploads
 from iae_portal.antivirus import ScanState
 from iae_portal.audit.labels import action_label
 from iae_portal.audit.services import audit_entries_for
-from tests.aides.factories import PDF, CampaignFactory
+from tests.aides.factories import PDF
 from tests.api.fixtures import bearer
 from tests.clamd import EICAR, EICAR_PDF
 from tests.dla.factories import accompaniment_at, chargé
 from tests.structures.factories import MembershipFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 INFECTED_TEXT = "l'antivirus y a détecté un contenu malveillant (Eicar-Test-Signature)"
 UNAVAILABLE_TEXT = "L'analyse antivirus est momentanément indisponible"
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
-def dossier(director_a, structure_a):
-    return services.dossier_create(
-        actor=director_a, structure=structure_a, campaign=CampaignFactory(), title="Équipe"
-    )
+def dossier(upload_dossier):
+    return upload_dossier
 
 
 def upload_page(client, dossier, name, content, kind="rib"):

@@ -7,28 +7,20 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from aides import services
 from aides.models import DossierDocument
 from iae_portal import uploads
 from iae_portal.antivirus import ScanState
 from iae_portal.audit.services import audit_entries_for
-from tests.aides.factories import PDF, CampaignFactory
+from tests.aides.factories import PDF
 from tests.api.fixtures import bearer
 from tests.clamd import EICAR, EICAR_PDF, unreachable_socket
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 
 @pytest.fixture
-def dossier(director_a, structure_a):
-    return services.dossier_create(
-        actor=director_a, structure=structure_a, campaign=CampaignFactory(), title="Équipe"
-    )
+def dossier(upload_dossier):
+    return upload_dossier
 
 
 def upload_page(client, dossier, content, kind="rib"):

@@ -13,25 +13,18 @@ from aides import services
 from aides.models import DossierDocument
 from dla.models import Deliverable
 from iae_portal.uploads import name_for_type
-from tests.aides.factories import PDF, PNG, CampaignFactory
+from tests.aides.factories import PDF, PNG
 from tests.api.fixtures import bearer
 from tests.dla.factories import accompaniment_at, chargé
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
-def dossier(director_a, structure_a):
-    return services.dossier_create(
-        actor=director_a, structure=structure_a, campaign=CampaignFactory(), title="Équipe"
-    )
+def dossier(upload_dossier):
+    return upload_dossier
 
 
 def download(client, document):
