@@ -20,7 +20,7 @@ from aides.services.batch import (
     batch_start,
 )
 from iae_portal.prepared.services import build, prepare
-from tests.aides.factories import CA_DATA
+from tests.aides.batches import eleven_drafts
 from tests.structures.factories import MembershipFactory, StructureFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,19 +28,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def dossiers(campaign):
-    """Eleven drafts with different teams, one per structure, each with its own data."""
-    made = []
-    for n in range(11):
-        structure = StructureFactory(kind="ACI" if n % 2 else "EI")
-        director = MembershipFactory(structure=structure).user
-        dossier = services.dossier_create(actor=director, structure=structure, campaign=campaign)
-        data = {**CA_DATA, "team": {"members_count": 4 + n, "members_etp": 4}, "years": 1 + n % 4}
-        made.append(
-            services.dossier_save_data(
-                actor=director, dossier=dossier, expected_version=dossier.version, data=data
-            )
-        )
-    return made
+    return eleven_drafts(campaign)
 
 
 def run(campaign, actor=None, chunk_size=4):

@@ -33,7 +33,7 @@ from aides.services.batch import (
 )
 from iae_portal.audit.models import AuditEntry
 from structures.models import Department
-from tests.aides.factories import CA_DATA
+from tests.aides.batches import eleven_drafts
 from tests.structures.factories import MembershipFactory, StructureFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,19 +43,7 @@ CHUNK = 4
 
 @pytest.fixture
 def dossiers(campaign):
-    """Eleven drafts, each with its own data (so amounts differ)."""
-    made = []
-    for n in range(11):
-        structure = StructureFactory(kind="ACI" if n % 2 else "EI")
-        director = MembershipFactory(structure=structure).user
-        dossier = services.dossier_create(actor=director, structure=structure, campaign=campaign)
-        data = {**CA_DATA, "team": {"members_count": 4 + n, "members_etp": 4}, "years": 1 + n % 4}
-        made.append(
-            services.dossier_save_data(
-                actor=director, dossier=dossier, expected_version=dossier.version, data=data
-            )
-        )
-    return made
+    return eleven_drafts(campaign)
 
 
 @pytest.fixture
