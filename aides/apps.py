@@ -6,11 +6,11 @@ class AidesConfig(AppConfig):
     verbose_name = "Aides régionales"
 
     def ready(self):
-        from iae_portal import access
+        from iae_portal import access, uploads
 
-        from . import demo, menu, perms, prepared, sections
+        from . import demo, menu, perms, prepared, sections, services
         from .api import routes
-        from .models import Dossier
+        from .models import Dossier, DossierDocument
 
         # Who sees which dossiers (its perms.py), also behind Dossier.objects.visible_to.
         access.register_visibility(Dossier, perms.visible_dossiers)
@@ -24,3 +24,9 @@ class AidesConfig(AppConfig):
         routes.register()
         # Its files prepared in the background (iae_portal.prepared).
         prepared.register()
+        # Who hears of a document the antivirus found infected after its upload.
+        uploads.document_infected.connect(
+            services.documents.document_found_infected,
+            sender=DossierDocument,
+            dispatch_uid="aides-document-infected",
+        )

@@ -27,6 +27,7 @@ from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.http import FileResponse
 from django.http.multipartparser import MultiPartParser
 from django.shortcuts import render
@@ -294,6 +295,11 @@ def waiting_states():
     return [ScanState.PENDING]
 
 
+# Sent (after the commit) when a file kept while clamd was away turns out infected: its app
+# tells whom it concerns (``sender``: the document's model; ``document``, ``signature``).
+document_infected = Signal()
+
+
 def scan_stored(document):
     """Scan ``document``'s stored file and record the verdict; returns it. Clean: available
     to all; infected: the file is deleted (after the commit) and the journal of its object
@@ -328,6 +334,14 @@ def scan_stored(document):
             )
             transaction.on_commit(
                 functools.partial(document.file.storage.delete, document.file.name)
+            )
+            transaction.on_commit(
+                functools.partial(
+                    document_infected.send,
+                    sender=type(document),
+                    document=document,
+                    signature=verdict.signature,
+                )
             )
     if written:
         document.scan_state = verdict.state

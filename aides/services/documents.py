@@ -129,3 +129,17 @@ def document_remove(*, actor, document):
         changes={"document": [_label(document.kind, document.original_name), None]},
     )
     return document
+
+
+def document_found_infected(sender, document, **kwargs):
+    """A document kept while the antivirus was away was infected (``uploads.document_infected``):
+    the applicants hear that it was removed and must be sent again; the instructor too, when
+    the dossier has one."""
+    dossier = document.dossier
+    intro = (
+        f"La pièce « {_label(document.kind, document.original_name)} » a été retirée : "
+        "l'antivirus y a trouvé un contenu malveillant. Envoyez-la de nouveau."
+    )
+    _notify(dossier, "infected", staff=False, intro=intro)
+    if dossier.instructor_id:
+        _notify(dossier, "infected", staff=True, intro=intro)

@@ -14,11 +14,12 @@ import sys
 
 import pytest
 from django.conf import settings as django_settings
+from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from aides.models import DossierDocument
+from aides.models import DossierDocument, Notification
 from aides.services.dossiers import missing_documents
 from dla.models import Deliverable
 from iae_portal import queue, uploads
@@ -182,7 +183,7 @@ def test_a_file_left_waiting_is_queued_for_a_scan_after_the_commit(
     assert document.scan_state == ScanState.CLEAN
 
 
-def test_an_infected_file_found_later_is_deleted_and_journalled(
+def test_an_infected_file_found_later_is_deleted_journalled_and_told(
     client,
     fake_clamd,
     dossier,
@@ -215,6 +216,12 @@ def test_an_infected_file_found_later_is_deleted_and_journalled(
     page = client.get(reverse("aides:dossier_edit", args=[dossier.uuid]) + "?etape=pieces")
     assert "refusé par l'antivirus, fichier supprimé" in text(page)
     assert "rib" in missing_documents(dossier)  # to be sent again
+    # The director hears of it, on the portal and by e-mail, and so does the instructor.
+    told = Notification.objects.filter(dossier=dossier, user=director_a).latest("pk")
+    assert "retirée" in told.body and "malveillant" in told.body
+    assert any(
+        "malveillant" in message.body and director_a.email in message.to for message in mail.outbox
+    )
 
 
 def test_a_waiting_deliverable_is_for_its_uploader_alone(client, fake_clamd, structure_a):
