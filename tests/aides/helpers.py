@@ -6,14 +6,14 @@ with the preset's parameters (the source's figures) or ``parameters=params(code,
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 from aides.presets import PRESETS
 from aides.rules import RULES, clean, evaluate, parse_case
 from aides.rules import has_amount_rule as rule_has_amount
+from tests.samples import FIXTURES
 
 # A copy of the shared domain file aid-cases.json, so that the repository stands alone.
-CASES_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "aid-cases.json"
+CASES_FILE = FIXTURES / "aid-cases.json"
 PRESETS_BY_CODE = {preset["code"]: preset for preset in PRESETS}
 SCHEME_CODES = tuple(PRESETS_BY_CODE)
 OUTPUT_KEYS = {"scheme", "eligible", "reasons", "excluded", "lines", "schedule", "total"}

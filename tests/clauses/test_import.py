@@ -3,7 +3,6 @@ import io
 import json
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -14,8 +13,8 @@ from clauses.import_heures import COLUMNS as HEURES_COLUMNS
 from clauses.import_marches import COLUMNS as MARCHES_COLUMNS
 from clauses.models import Buyer, Facilitator, HoursReport, ImportRun, Lot, Marche
 from iae_portal.audit.models import AuditEntry
+from tests.samples import SAMPLES
 
-SAMPLES = settings.BASE_DIR / "tests" / "fixtures" / "samples"  # copied from ../shared/domain
 MODELS = (Buyer, Facilitator, Marche, Lot, HoursReport)
 
 

@@ -4,7 +4,6 @@ import io
 import json
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -16,10 +15,8 @@ from dla.importer import apply_dla_import, plan_dla_import
 from dla.models import Accompaniment, Dla, Prestation, Provider, StructureStaffCount
 from iae_portal.audit.models import AuditEntry
 from structures.models import NetworkAffiliation, Structure
+from tests.samples import SAMPLES
 
-SAMPLES = (
-    settings.BASE_DIR / "tests" / "fixtures" / "samples"
-)  # copied from the shared domain samples
 SAMPLE_CSV = SAMPLES / "dla-sample.csv"
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,6 @@ import datetime
 import io
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
@@ -12,12 +11,13 @@ from dla.bilan import dla_bilan
 from dla.models import Prestation
 from iae_portal.bilans import flatten
 from tests.prepared_files import download
+from tests.samples import SAMPLES
 from tests.structures.factories import StructureFactory
 
 from .factories import AccompanimentFactory, PrestationFactory, chargé, dla_of
 
 pytestmark = pytest.mark.django_db
-SAMPLE_CSV = settings.BASE_DIR / "tests" / "fixtures" / "samples" / "dla-sample.csv"
+SAMPLE_CSV = SAMPLES / "dla-sample.csv"
 
 
 def make_accompaniments(n, prefix="A"):

@@ -6,16 +6,15 @@ import io
 
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.core.management import call_command
 
 import clauses.import_heures
 import clauses.import_marches
 import dla.importer
 import structures.importers
+from tests.samples import SAMPLES
 
 pytestmark = pytest.mark.django_db
-SAMPLES = settings.BASE_DIR / "tests" / "fixtures" / "samples"  # copied from ../shared/domain
 WATCHED = [
     "structures.Structure",
     "structures.NetworkAffiliation",

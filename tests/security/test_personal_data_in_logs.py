@@ -7,15 +7,14 @@ import io
 import logging
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
 from clauses.models import HoursReport
+from tests.samples import SAMPLES
 
 pytestmark = pytest.mark.django_db
-SAMPLES = settings.BASE_DIR / "tests" / "fixtures" / "samples"  # copied from ../shared/domain
 
 
 def run(command, *args):

@@ -3,7 +3,6 @@ import datetime
 import io
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -18,6 +17,7 @@ from structures.importers import (
     plan_structures_import,
 )
 from structures.models import Convention, NetworkAffiliation, Structure
+from tests.samples import SAMPLES
 from tests.structures.factories import (
     AffiliationFactory,
     ConventionFactory,
@@ -25,9 +25,6 @@ from tests.structures.factories import (
     make_siret,
 )
 
-SAMPLES = (
-    settings.BASE_DIR / "tests" / "fixtures" / "samples"
-)  # copied from the shared domain samples
 COLUMNS = [
     "siret",
     "name",
