@@ -242,8 +242,8 @@ def _chosen_scheme(query):
     code = query.get("dispositif", "")
     if not SLUG.fullmatch(code):
         return {}
-    scheme = AidScheme.objects.filter(code=code).values_list("pk", flat=True).first()
-    return {"scheme": scheme} if scheme else {}
+    # The form's scheme field is keyed by code (``to_field_name``).
+    return {"scheme": code} if AidScheme.objects.filter(code=code).exists() else {}
 
 
 # Out of the running: not counted in what is asked or proposed.
