@@ -33,7 +33,6 @@ COLUMNS = [
     Column("Déposé le", DATE, 12),
     Column("Modifié le", DATE, 12),
 ]
-HEADERS = [column.header for column in COLUMNS]
 SHEET = "Dossiers"
 FIELDS = (
     "reference",

@@ -178,8 +178,9 @@ def can_edit_dossier(user, dossier):
 def can_view_letters(user, dossier):
     """The award letter and the convention of a dossier ``user`` may open: staff once it is
     voted, the others (the applicant) once the decision is notified."""
-    states = LETTER_STATES if is_dossier_staff(user, dossier) else APPLICANT_LETTER_STATES
-    return dossier.state in states and can_view_dossier(user, dossier)
+    if not can_view_dossier(user, dossier):
+        return False
+    return dossier.state in (LETTER_STATES if _is_staff(user) else APPLICANT_LETTER_STATES)
 
 
 def can_record_payment(user, dossier):

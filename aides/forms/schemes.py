@@ -11,19 +11,15 @@ from structures.reference import departments, regions
 
 from .. import rules
 from ..enums import (
-    Contract,
-    Criterion,
     DocumentKind,
-    PositionFunction,
-    PositionRole,
-    TrainingType,
 )
 from ..models import AidScheme
+from ..presenters import CODE_LABELS
 from ..rules import params as P
 from ..services.schemes import SCHEME_FIELDS
 from .simulation import KIND_CHOICES, MONEY
+from .staff import DATE_WIDGET
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CODE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A scheme's own pages: its code must lead to them, not to another page of the portal.
 SCHEME_PAGES = ("scheme_detail", "scheme_edit", "scheme_parameters")
@@ -209,7 +205,4 @@ def _fr(value):
 
 
 def _code_choices(param):
-    labels = {}
-    for enum in (Contract, Criterion, PositionFunction, PositionRole, TrainingType):
-        labels.update(enum.choices)
-    return [(code, labels.get(code, code)) for code in param.choices]
+    return [(code, CODE_LABELS.get(code, code)) for code in param.choices]
