@@ -140,11 +140,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "iae_portal.context_processors.portal",
             ],
-            # The core's tags (``iae_portal`` is not an app, its templatetags are not found).
-            "libraries": {
-                "tables": "iae_portal.templatetags.tables",
-                "menu": "iae_portal.templatetags.menu",
-            },
         },
     },
 ]

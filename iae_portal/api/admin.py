@@ -12,7 +12,7 @@ class ApiClientAdmin(ReadOnlyAdmin):
     list_display = ["name", "scope", "restriction_label", "token_prefix", "created_at",
                     "last_used_at", "revoked_at"]  # fmt: skip
     list_filter = ["scope"]
-    list_select_related = ["structure", "dla", "facilitator"]
+    list_select_related = ["department", "structure", "dla", "facilitator"]
     search_fields = ["name", "token_prefix"]
     exclude = ["token_hash"]
 
