@@ -16,6 +16,7 @@ class DocumentKind(models.TextChoices):
     CAHIER_DES_CHARGES = "cahier_des_charges", "Cahier des charges de l'étude"
     PLAN_FINANCEMENT = "plan_financement", "Plan de financement"
     BUDGET_PROJET = "budget_projet", "Budget du projet"
+    JUSTIFICATIF_COFINANCEMENT = "justificatif_cofinancement", "Justificatif de cofinancement"
 
 
 class PositionRole(models.TextChoices):
@@ -102,3 +103,49 @@ class Opinion(models.TextChoices):
     FAVORABLE = "favorable", "Favorable"
     FAVORABLE_RESERVES = "favorable_reserves", "Favorable avec réserves"
     DEFAVORABLE = "defavorable", "Défavorable"
+
+
+class PartnerPosition(models.TextChoices):
+    """A partner's position in an opinion (avis) on a dossier."""
+
+    FAVORABLE = "favorable", "Favorable"
+    FAVORABLE_RESERVES = "favorable_reserves", "Favorable avec réserves"
+    DEFAVORABLE = "defavorable", "Défavorable"
+    NON_COMPETENT = "non_competent", "Non compétent"
+
+
+class FunderKind(models.TextChoices):
+    """The funders of a financing plan besides the region's scheme; ``PUBLIC_FUNDERS`` are
+    public money (the cap on the public funding rate counts them with the region's)."""
+
+    ETAT_AIDE_POSTE = "etat_aide_poste", "État — aides au poste"
+    ETAT_FDI = "etat_fdi", "État — fonds départemental d'insertion (FDI)"
+    ETAT_AUTRE = "etat_autre", "État — autre financement"
+    DEPARTEMENT = "departement", "Département"
+    FSE = "fse", "Fonds social européen (FSE+)"
+    REGION_AUTRE = "region_autre", "Région — autre dispositif"
+    COLLECTIVITE = "collectivite", "Commune, intercommunalité ou autre collectivité"
+    FRANCE_ACTIVE = "france_active", "France Active"
+    PRETEUR = "preteur", "Autre prêteur (banque, prêt d'honneur)"
+    FONDATION = "fondation", "Fondation privée"
+    FONDS_PROPRES = "fonds_propres", "Fonds propres"
+    AUTRE_PRIVE = "autre_prive", "Autre financement privé"
+
+
+PUBLIC_FUNDERS = frozenset(
+    {
+        FunderKind.ETAT_AIDE_POSTE,
+        FunderKind.ETAT_FDI,
+        FunderKind.ETAT_AUTRE,
+        FunderKind.DEPARTEMENT,
+        FunderKind.FSE,
+        FunderKind.REGION_AUTRE,
+        FunderKind.COLLECTIVITE,
+    }
+)
+
+
+class FundingStatus(models.TextChoices):
+    DEMANDE = "demande", "Demandé"
+    ACCORDE = "accorde", "Accordé"
+    REFUSE = "refuse", "Refusé"

@@ -8,7 +8,14 @@ from .dossiers import (
     Instalment,
     Notification,
 )
+from .financing import FinancingPlan, FundingLine
 from .letters import LetterSettings
+from .partners import (
+    OpinionRequest,
+    OpinionRequestState,
+    PartnerOpinion,
+    PartnerOpinionAttachment,
+)
 from .schemes import AidComputation, AidScheme, ParameterVersion
 
 __all__ = [
@@ -23,8 +30,14 @@ __all__ = [
     "Dossier",
     "DossierComment",
     "DossierDocument",
+    "FinancingPlan",
+    "FundingLine",
     "Instalment",
     "LetterSettings",
     "Notification",
+    "OpinionRequest",
+    "OpinionRequestState",
     "ParameterVersion",
+    "PartnerOpinion",
+    "PartnerOpinionAttachment",
 ]

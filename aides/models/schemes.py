@@ -1,7 +1,7 @@
 import uuid
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -50,6 +50,21 @@ class AidScheme(models.Model):
         blank=True,
         validators=[MinValueValidator(0)],
         **MONEY,
+    )
+    public_funding_cap = models.DecimalField(
+        "taux maximal de financement public (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Part des financements publics (Région comprise) dans le coût du projet "
+        "au-delà de laquelle le plan de financement est signalé. Vide : pas de plafond.",
+    )
+    public_cap_blocking = models.BooleanField(
+        "plafond bloquant pour l'avis d'instruction",
+        default=False,
+        help_text="Un avis favorable ne peut être rendu sur un plan qui dépasse le plafond.",
     )
     active_from = models.DateField("ouvert à partir du", null=True, blank=True)
     active_until = models.DateField("ouvert jusqu'au", null=True, blank=True)

@@ -24,7 +24,10 @@ Capabilities:
   (directors apply for aids, read their structures' accompaniments and clause hours);
 - ``structures.directory``: read the whole directory of structures, without their members;
 - ``dla.member``: the DLA chargés de mission, for the DLA of their active memberships;
-- ``facilitator.member``: the clause facilitators, for the lots of their facilitators.
+- ``facilitator.member``: the clause facilitators, for the lots of their facilitators;
+- ``partner.member``: people of other institutions (State services, Départements, DLA,
+  networks, other services of the council), for what their organisations are asked:
+  the dossiers on which they were asked an opinion, the CDIAE report of their territory.
 """
 
 from django.db import models
@@ -43,6 +46,7 @@ STRUCTURES_MEMBER = "structures.member"
 STRUCTURES_DIRECTORY = "structures.directory"
 DLA_MEMBER = "dla.member"
 FACILITATOR_MEMBER = "facilitator.member"
+PARTNER_MEMBER = "partner.member"
 
 
 class Role(models.TextChoices):
@@ -52,10 +56,11 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Administrateur"
     INSTRUCTEUR = "instructeur", "Instructeur (conseil régional)"
     CHEF_SERVICE = "chef_service", "Chef de service (conseil régional)"
-    LECTEUR = "lecteur", "Élu ou partenaire (lecture seule)"
+    LECTEUR = "lecteur", "Élu ou lecteur régional (lecture seule)"
     SIAE = "siae", "Membre d'une structure"
     DLA = "dla", "Chargé de mission DLA"
     FACILITATEUR = "facilitateur", "Facilitateur des clauses sociales"
+    PARTENAIRE = "partenaire", "Partenaire (autre institution)"
 
 
 CAPABILITIES = {
@@ -76,6 +81,7 @@ CAPABILITIES = {
     Role.SIAE: frozenset({STRUCTURES_MEMBER}),
     Role.DLA: frozenset({DLA_MEMBER, STRUCTURES_DIRECTORY}),
     Role.FACILITATEUR: frozenset({FACILITATOR_MEMBER, STRUCTURES_DIRECTORY}),
+    Role.PARTENAIRE: frozenset({PARTNER_MEMBER}),
 }
 
 
@@ -109,6 +115,7 @@ HOME_LEADS = {
         "Espace des facilitateurs des clauses sociales : les heures à déclarer et vos lots.",
     )
     * 2,
+    Role.PARTENAIRE: ("Les avis que la Région vous demande sur des dossiers d'aide.",) * 2,
 }
 
 

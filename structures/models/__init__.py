@@ -1,5 +1,6 @@
 from .invitation import Invitation, InvitationStatus
 from .mutualisation import CollectiveProject, ProjectMember, SharedPost, SharedPostSplit
+from .organisation import Organisation, OrganisationKind, OrganisationMembership
 from .structure import Convention, Membership, NetworkAffiliation, Structure, YearlyFigures
 from .territory import Department, Region
 
@@ -11,6 +12,9 @@ __all__ = [
     "InvitationStatus",
     "Membership",
     "NetworkAffiliation",
+    "Organisation",
+    "OrganisationKind",
+    "OrganisationMembership",
     "ProjectMember",
     "Region",
     "SharedPost",
