@@ -18,96 +18,96 @@ from .matrix_world import PLACES
 
 # fmt: off
 API = """
-# pattern                   var  meth   an   dA   sA   dB   ins  chf  lec  dX   dY   f1   f2   adm  tR   tW   t54  tsA  tdX  tf1
-api:schema                  -    GET    ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-api:docs                    -    GET    ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-api:simulate                -    POST   401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-api:scheme-list             -    GET    401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-api:scheme-detail           -    GET    401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-api:campaign-list           -    GET    401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-api:campaign-detail         -    GET    401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-api:deletion-list           -    GET    401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-api/v1/^(?P<path>(?s:.*))$  -    GET    404  404  404  404  404  404  404  404  404  404  404  404  404  404  404  404  404  404
+# pattern                   var  meth   an   dA   sA   dB   ins  chf  lec  ptn  dX   dY   f1   f2   adm  tR   tW   t54  tsA  tdX  tf1
+api:schema                  -    GET    ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+api:docs                    -    GET    ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+api:simulate                -    POST   401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+api:scheme-list             -    GET    401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+api:scheme-detail           -    GET    401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+api:campaign-list           -    GET    401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+api:campaign-detail         -    GET    401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+api:deletion-list           -    GET    401  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+api/v1/^(?P<path>(?s:.*))$  -    GET    404  404  404  404  404  404  404  404  404  404  404  404  404  404  404  404  404  404  404
 
 # Structures: as the pages; a client's restriction narrows further (a DLA's or a
 # facilitator's client reads the directory, as their people do).
-api:structure-list          a    GET    401  in   in   out  in   in   in   in   in   in   in   in   in   in   in   in   in   in
-api:structure-list          b    GET    401  out  out  in   in   in   in   in   in   in   in   in   in   in   out  out  in   in
-api:structure-list          z    GET    401  out  out  out  out  out  out  in   in   in   in   in   in   in   out  out  in   in
-api:structure-list          a    POST   401  403  403  403  ok   ok   403  403  403  403  403  ok   403  ok   ok   403  403  403
-api:structure-list          b    POST   401  403  403  403  ok   ok   403  403  403  403  403  ok   403  ok   400  403  403  403
-api:structure-list          z    POST   401  403  403  403  400  400  403  403  403  403  403  ok   403  ok   400  403  403  403
-api:structure-detail        a    GET    401  ok   ok   404  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-api:structure-detail        b    GET    401  404  404  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   404  404  ok   ok
-api:structure-detail        z    GET    401  404  404  404  404  404  404  ok   ok   ok   ok   ok   ok   ok   404  404  ok   ok
-api:structure-detail        a    PATCH  401  ok   403  404  ok   ok   403  403  403  403  403  ok   403  ok   ok   ok   403  403
-api:structure-detail        b    PATCH  401  404  404  ok   ok   ok   403  403  403  403  403  ok   403  ok   404  404  403  403
-api:structure-detail        z    PATCH  401  404  404  404  404  404  404  403  403  403  403  ok   403  ok   404  404  403  403
+api:structure-list          a    GET    401  in   in   out  in   in   in   out  in   in   in   in   in   in   in   in   in   in   in
+api:structure-list          b    GET    401  out  out  in   in   in   in   out  in   in   in   in   in   in   in   out  out  in   in
+api:structure-list          z    GET    401  out  out  out  out  out  out  out  in   in   in   in   in   in   in   out  out  in   in
+api:structure-list          a    POST   401  403  403  403  ok   ok   403  403  403  403  403  403  ok   403  ok   ok   403  403  403
+api:structure-list          b    POST   401  403  403  403  ok   ok   403  403  403  403  403  403  ok   403  ok   400  403  403  403
+api:structure-list          z    POST   401  403  403  403  400  400  403  403  403  403  403  403  ok   403  ok   400  403  403  403
+api:structure-detail        a    GET    401  ok   ok   404  ok   ok   ok   404  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+api:structure-detail        b    GET    401  404  404  ok   ok   ok   ok   404  ok   ok   ok   ok   ok   ok   ok   404  404  ok   ok
+api:structure-detail        z    GET    401  404  404  404  404  404  404  404  ok   ok   ok   ok   ok   ok   ok   404  404  ok   ok
+api:structure-detail        a    PATCH  401  ok   403  404  ok   ok   403  404  403  403  403  403  ok   403  ok   ok   ok   403  403
+api:structure-detail        b    PATCH  401  404  404  ok   ok   ok   403  404  403  403  403  403  ok   403  ok   404  404  403  403
+api:structure-detail        z    PATCH  401  404  404  404  404  404  404  404  403  403  403  403  ok   403  ok   404  404  403  403
 
 # Dossiers: members of the structure and staff of the region read; only the director
 # (or the director's client) writes a draft.
-api:dossier-list            a    GET    401  in   in   out  in   in   in   out  out  out  out  in   in   in   in   in   out  out
-api:dossier-list            b    GET    401  out  out  in   in   in   in   out  out  out  out  in   in   in   out  out  out  out
-api:dossier-list            z    GET    401  out  out  out  out  out  out  out  out  out  out  in   in   in   out  out  out  out
-api:dossier-list            a    POST   401  ok   403  400  403  403  403  403  403  403  403  403  403  403  403  ok   403  403
-api:dossier-list            b    POST   401  400  400  ok   403  403  403  403  403  403  403  403  403  403  400  400  403  403
-api:dossier-detail          a    GET    401  ok   ok   404  ok   ok   ok   404  404  404  404  ok   ok   ok   ok   ok   404  404
-api:dossier-detail          b    GET    401  404  404  ok   ok   ok   ok   404  404  404  404  ok   ok   ok   404  404  404  404
-api:dossier-detail          z    GET    401  404  404  404  404  404  404  404  404  404  404  ok   ok   ok   404  404  404  404
-api:dossier-detail          a    PATCH  401  ok   403  404  403  403  403  404  404  404  404  403  403  403  403  ok   403  404
-api:dossier-detail          b    PATCH  401  404  404  ok   403  403  403  404  404  404  404  403  403  403  404  404  403  404
-api:dossier-detail          z    PATCH  401  404  404  404  404  404  404  404  404  404  404  403  403  403  404  404  403  404
-api:dossier-documents       a    POST   401  ok   403  404  403  403  403  404  404  404  404  403  403  403  403  ok   403  404
-api:dossier-documents       b    POST   401  404  404  ok   403  403  403  404  404  404  404  403  403  403  404  404  403  404
-api:dossier-documents       z    POST   401  404  404  404  404  404  404  404  404  404  404  403  403  403  404  404  403  404
+api:dossier-list            a    GET    401  in   in   out  in   in   in   out  out  out  out  out  in   in   in   in   in   out  out
+api:dossier-list            b    GET    401  out  out  in   in   in   in   out  out  out  out  out  in   in   in   out  out  out  out
+api:dossier-list            z    GET    401  out  out  out  out  out  out  out  out  out  out  out  in   in   in   out  out  out  out
+api:dossier-list            a    POST   401  ok   403  400  403  403  403  400  403  403  403  403  403  403  403  403  ok   403  403
+api:dossier-list            b    POST   401  400  400  ok   403  403  403  400  403  403  403  403  403  403  403  400  400  403  403
+api:dossier-detail          a    GET    401  ok   ok   404  ok   ok   ok   404  404  404  404  404  ok   ok   ok   ok   ok   404  404
+api:dossier-detail          b    GET    401  404  404  ok   ok   ok   ok   404  404  404  404  404  ok   ok   ok   404  404  404  404
+api:dossier-detail          z    GET    401  404  404  404  404  404  404  404  404  404  404  404  ok   ok   ok   404  404  404  404
+api:dossier-detail          a    PATCH  401  ok   403  404  403  403  403  404  404  404  404  404  403  403  403  403  ok   403  404
+api:dossier-detail          b    PATCH  401  404  404  ok   403  403  403  404  404  404  404  404  403  403  403  404  404  403  404
+api:dossier-detail          z    PATCH  401  404  404  404  404  404  404  404  404  404  404  404  403  403  403  404  404  403  404
+api:dossier-documents       a    POST   401  ok   403  404  403  403  403  404  404  404  404  404  403  403  403  403  ok   403  404
+api:dossier-documents       b    POST   401  404  404  ok   403  403  403  404  404  404  404  404  403  403  403  404  404  403  404
+api:dossier-documents       z    POST   401  404  404  404  404  404  404  404  404  404  404  404  403  403  403  404  404  403  404
 
 # Social clauses: the clause officer reads everything, facilitators (and their clients)
 # the lots they follow, directors the hours their structure delivered; only the
 # facilitator of the lot reports hours. The bilan: the clause officer's of every lot, a
 # facilitator's (and its client's) of its lots and territory.
-api:clauses-bilan           -    GET    401  403  403  403  ok   ok   ok   403  403  ok   ok   ok   ok   ok   403  403  403  ok
-api:clauses-marche-list     a    GET    401  out  out  out  in   in   in   out  out  in   out  in   in   in   in   out  out  in
-api:clauses-marche-list     b    GET    401  out  out  out  in   in   in   out  out  out  in   in   in   in   out  out  out  out
-api:clauses-marche-detail   a    GET    401  404  404  404  ok   ok   ok   404  404  ok   404  ok   ok   ok   ok   404  404  ok
-api:clauses-marche-detail   b    GET    401  404  404  404  ok   ok   ok   404  404  404  ok   ok   ok   ok   404  404  404  404
-api:clauses-lot-list        a    GET    401  out  out  out  in   in   in   out  out  in   out  in   in   in   in   out  out  in
-api:clauses-lot-list        b    GET    401  out  out  out  in   in   in   out  out  out  in   in   in   in   out  out  out  out
-api:clauses-lot-detail      a    GET    401  404  404  404  ok   ok   ok   404  404  ok   404  ok   ok   ok   ok   404  404  ok
-api:clauses-lot-detail      b    GET    401  404  404  404  ok   ok   ok   404  404  404  ok   ok   ok   ok   404  404  404  404
-api:clauses-heures-list     a    GET    401  in   out  out  in   in   in   out  out  in   out  in   in   in   in   in   out  in
-api:clauses-heures-list     b    GET    401  out  out  in   in   in   in   out  out  out  in   in   in   in   out  out  out  out
-api:clauses-heures-detail   a    GET    401  ok   404  404  ok   ok   ok   404  404  ok   404  ok   ok   ok   ok   ok   404  ok
-api:clauses-heures-detail   b    GET    401  404  404  ok   ok   ok   ok   404  404  404  ok   ok   ok   ok   404  404  404  404
-api:clauses-heures-list     a    POST   401  400  400  400  403  403  403  400  400  ok   400  403  403  403  403  400  403  ok
-api:clauses-heures-list     b    POST   401  400  400  400  403  403  403  400  400  400  ok   403  403  403  400  400  403  400
+api:clauses-bilan           -    GET    401  403  403  403  ok   ok   ok   403  403  403  ok   ok   ok   ok   ok   403  403  403  ok
+api:clauses-marche-list     a    GET    401  out  out  out  in   in   in   out  out  out  in   out  in   in   in   in   out  out  in
+api:clauses-marche-list     b    GET    401  out  out  out  in   in   in   out  out  out  out  in   in   in   in   out  out  out  out
+api:clauses-marche-detail   a    GET    401  404  404  404  ok   ok   ok   404  404  404  ok   404  ok   ok   ok   ok   404  404  ok
+api:clauses-marche-detail   b    GET    401  404  404  404  ok   ok   ok   404  404  404  404  ok   ok   ok   ok   404  404  404  404
+api:clauses-lot-list        a    GET    401  out  out  out  in   in   in   out  out  out  in   out  in   in   in   in   out  out  in
+api:clauses-lot-list        b    GET    401  out  out  out  in   in   in   out  out  out  out  in   in   in   in   out  out  out  out
+api:clauses-lot-detail      a    GET    401  404  404  404  ok   ok   ok   404  404  404  ok   404  ok   ok   ok   ok   404  404  ok
+api:clauses-lot-detail      b    GET    401  404  404  404  ok   ok   ok   404  404  404  404  ok   ok   ok   ok   404  404  404  404
+api:clauses-heures-list     a    GET    401  in   out  out  in   in   in   out  out  out  in   out  in   in   in   in   in   out  in
+api:clauses-heures-list     b    GET    401  out  out  in   in   in   in   out  out  out  out  in   in   in   in   out  out  out  out
+api:clauses-heures-detail   a    GET    401  ok   404  404  ok   ok   ok   404  404  404  ok   404  ok   ok   ok   ok   ok   404  ok
+api:clauses-heures-detail   b    GET    401  404  404  ok   ok   ok   ok   404  404  404  404  ok   ok   ok   ok   404  404  404  404
+api:clauses-heures-list     a    POST   401  400  400  400  403  403  403  400  400  400  ok   400  403  403  403  403  400  403  ok
+api:clauses-heures-list     b    POST   401  400  400  400  403  403  403  400  400  400  400  ok   403  403  403  400  400  403  400
 
 # DLA: a DLA's chargés (and its client) log and correct its accompaniments; staff read
 # their region's, directors their structures'.
-api:dla-accompaniment-list  a    GET    401  in   out  out  in   in   in   in   out  out  out  in   in   in   in   in   in   out
-api:dla-accompaniment-list  b    GET    401  out  out  in   in   in   in   out  in   out  out  in   in   in   out  out  out  out
-api:dla-accompaniment-list  z    GET    401  out  out  out  out  out  out  out  out  out  out  in   in   in   out  out  out  out
-api:dla-accompaniment-list  a    POST   401  403  403  403  403  403  403  ok   400  403  403  ok   403  403  403  403  403  403
-api:dla-accompaniment-list  b    POST   401  403  403  403  403  403  403  400  ok   403  403  ok   403  403  403  403  403  403
-api:dla-accompaniment-list  z    POST   401  403  403  403  403  403  403  400  400  403  403  ok   403  403  403  403  403  403
-api:dla-accompaniment-detail a   GET    401  ok   404  404  ok   ok   ok   ok   404  404  404  ok   ok   ok   ok   ok   ok   404
-api:dla-accompaniment-detail b   GET    401  404  404  ok   ok   ok   ok   404  ok   404  404  ok   ok   ok   404  404  404  404
-api:dla-accompaniment-detail z   GET    401  404  404  404  404  404  404  404  404  404  404  ok   ok   ok   404  404  404  404
-api:dla-accompaniment-detail a   PUT    401  403  404  404  403  403  403  ok   404  404  404  ok   403  403  403  403  403  404
-api:dla-accompaniment-detail b   PUT    401  404  404  403  403  403  403  404  ok   404  404  ok   403  403  404  404  403  404
-api:dla-accompaniment-detail z   PUT    401  404  404  404  404  404  404  404  404  404  404  ok   403  403  404  404  403  404
-api:dla-prestation-list     a    GET    401  in   out  out  in   in   in   in   out  out  out  in   in   in   in   in   in   out
-api:dla-prestation-list     b    GET    401  out  out  in   in   in   in   out  in   out  out  in   in   in   out  out  out  out
-api:dla-prestation-list     z    GET    401  out  out  out  out  out  out  out  out  out  out  in   in   in   out  out  out  out
-api:dla-prestation-list     a    POST   401  403  400  400  403  403  403  ok   400  400  400  ok   403  403  403  403  403  400
-api:dla-prestation-list     b    POST   401  400  400  403  403  403  403  400  ok   400  400  ok   403  403  400  400  403  400
-api:dla-prestation-list     z    POST   401  400  400  400  400  400  400  400  400  400  400  ok   403  403  400  400  403  400
-api:dla-prestation-detail   a    GET    401  ok   404  404  ok   ok   ok   ok   404  404  404  ok   ok   ok   ok   ok   ok   404
-api:dla-prestation-detail   b    GET    401  404  404  ok   ok   ok   ok   404  ok   404  404  ok   ok   ok   404  404  404  404
-api:dla-prestation-detail   z    GET    401  404  404  404  404  404  404  404  404  404  404  ok   ok   ok   404  404  404  404
-api:dla-bilan               -    GET    401  403  403  403  ok   ok   ok   ok   ok   403  403  ok   ok   ok   ok   403  ok   403
-api:dla-bilan               a    GET    401  403  403  403  ok   ok   ok   ok   403  403  403  ok   ok   ok   ok   403  ok   403
-api:dla-bilan               b    GET    401  403  403  403  ok   ok   ok   403  ok   403  403  ok   ok   ok   403  403  403  403
-api:dla-bilan               z    GET    401  403  403  403  403  403  403  403  403  403  403  ok   ok   ok   403  403  403  403
+api:dla-accompaniment-list  a    GET    401  in   out  out  in   in   in   out  in   out  out  out  in   in   in   in   in   in   out
+api:dla-accompaniment-list  b    GET    401  out  out  in   in   in   in   out  out  in   out  out  in   in   in   out  out  out  out
+api:dla-accompaniment-list  z    GET    401  out  out  out  out  out  out  out  out  out  out  out  in   in   in   out  out  out  out
+api:dla-accompaniment-list  a    POST   401  403  403  403  403  403  403  403  ok   400  403  403  ok   403  403  403  403  403  403
+api:dla-accompaniment-list  b    POST   401  403  403  403  403  403  403  403  400  ok   403  403  ok   403  403  403  403  403  403
+api:dla-accompaniment-list  z    POST   401  403  403  403  403  403  403  403  400  400  403  403  ok   403  403  403  403  403  403
+api:dla-accompaniment-detail a    GET    401  ok   404  404  ok   ok   ok   404  ok   404  404  404  ok   ok   ok   ok   ok   ok   404
+api:dla-accompaniment-detail b    GET    401  404  404  ok   ok   ok   ok   404  404  ok   404  404  ok   ok   ok   404  404  404  404
+api:dla-accompaniment-detail z    GET    401  404  404  404  404  404  404  404  404  404  404  404  ok   ok   ok   404  404  404  404
+api:dla-accompaniment-detail a    PUT    401  403  404  404  403  403  403  404  ok   404  404  404  ok   403  403  403  403  403  404
+api:dla-accompaniment-detail b    PUT    401  404  404  403  403  403  403  404  404  ok   404  404  ok   403  403  404  404  403  404
+api:dla-accompaniment-detail z    PUT    401  404  404  404  404  404  404  404  404  404  404  404  ok   403  403  404  404  403  404
+api:dla-prestation-list     a    GET    401  in   out  out  in   in   in   out  in   out  out  out  in   in   in   in   in   in   out
+api:dla-prestation-list     b    GET    401  out  out  in   in   in   in   out  out  in   out  out  in   in   in   out  out  out  out
+api:dla-prestation-list     z    GET    401  out  out  out  out  out  out  out  out  out  out  out  in   in   in   out  out  out  out
+api:dla-prestation-list     a    POST   401  403  400  400  403  403  403  400  ok   400  400  400  ok   403  403  403  403  403  400
+api:dla-prestation-list     b    POST   401  400  400  403  403  403  403  400  400  ok   400  400  ok   403  403  400  400  403  400
+api:dla-prestation-list     z    POST   401  400  400  400  400  400  400  400  400  400  400  400  ok   403  403  400  400  403  400
+api:dla-prestation-detail   a    GET    401  ok   404  404  ok   ok   ok   404  ok   404  404  404  ok   ok   ok   ok   ok   ok   404
+api:dla-prestation-detail   b    GET    401  404  404  ok   ok   ok   ok   404  404  ok   404  404  ok   ok   ok   404  404  404  404
+api:dla-prestation-detail   z    GET    401  404  404  404  404  404  404  404  404  404  404  404  ok   ok   ok   404  404  404  404
+api:dla-bilan               -    GET    401  403  403  403  ok   ok   ok   403  ok   ok   403  403  ok   ok   ok   ok   403  ok   403
+api:dla-bilan               a    GET    401  403  403  403  ok   ok   ok   403  ok   403  403  403  ok   ok   ok   ok   403  ok   403
+api:dla-bilan               b    GET    401  403  403  403  ok   ok   ok   403  403  ok   403  403  ok   ok   ok   403  403  403  403
+api:dla-bilan               z    GET    401  403  403  403  403  403  403  403  403  403  403  403  ok   ok   ok   403  403  403  403
 """
 # fmt: on
 

@@ -16,218 +16,218 @@ from .matrix_table import Target
 
 # fmt: off
 WEB = """
-# pattern                       var       meth      an   dA   sA   dB   ins  chf  lec  dX   dY   f1   f2   adm
-home                            -         GET       log  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-login                           -         GET       ok   rdr  rdr  rdr  rdr  rdr  rdr  rdr  rdr  rdr  rdr  rdr
-logout                          -         GET       405  405  405  405  405  405  405  405  405  405  405  405
-password_reset                  -         GET       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-password_reset_done             -         GET       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-password_reset_confirm          -         GET       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-password_reset_complete         -         GET       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-password_change                 -         GET       log  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-password_change_done            -         GET       log  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-audit:journal                   -         GET       log  403  403  403  403  403  403  403  403  403  403  ok
+# pattern                       var       meth      an   dA   sA   dB   ins  chf  lec  ptn  dX   dY   f1   f2   adm
+home                            -         GET       log  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+login                           -         GET       ok   rdr  rdr  rdr  rdr  rdr  rdr  rdr  rdr  rdr  rdr  rdr  rdr
+logout                          -         GET       405  405  405  405  405  405  405  405  405  405  405  405  405
+password_reset                  -         GET       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+password_reset_done             -         GET       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+password_reset_confirm          -         GET       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+password_reset_complete         -         GET       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+password_change                 -         GET       log  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+password_change_done            -         GET       log  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+audit:journal                   -         GET       log  403  403  403  403  403  403  403  403  403  403  403  ok
 # Files prepared in the background: each for its owner only (here the instructeur's).
-prepared:list                   -         GET       log  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-prepared:detail                 -         GET       log  404  404  404  ok   404  404  404  404  404  404  404
-prepared:progress               -         GET       log  404  404  404  ok   404  404  404  404  404  404  404
-prepared:download               -         GET       log  404  404  404  ok   404  404  404  404  404  404  404
+prepared:list                   -         GET       log  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+prepared:detail                 -         GET       log  404  404  404  ok   404  404  404  404  404  404  404  404
+prepared:progress               -         GET       log  404  404  404  ok   404  404  404  404  404  404  404  404
+prepared:download               -         GET       log  404  404  404  ok   404  404  404  404  404  404  404  404
 
 # Structures: members see theirs, staff their region, DLA and facilitators the directory.
-structures:list                 a         GET       log  in   in   out  in   in   in   in   in   in   in   in
-structures:list                 b         GET       log  out  out  in   in   in   in   in   in   in   in   in
-structures:list                 z         GET       log  out  out  out  out  out  out  in   in   in   in   in
-structures:export               a         GET       log  in   in   out  in   in   in   in   in   in   in   in
-structures:export               b         GET       log  out  out  in   in   in   in   in   in   in   in   in
-structures:export               z         GET       log  out  out  out  out  out  out  in   in   in   in   in
-structures:create               -         GET+POST  log  403  403  403  ok   ok   403  403  403  403  403  ok
-structures:import               -         GET+POST  log  403  403  403  ok   ok   403  403  403  403  403  ok
-structures:project_list         a         GET       log  in   in   out  in   in   in   in   in   in   in   in
-structures:project_list         b         GET       log  out  out  in   in   in   in   in   in   in   in   in
-structures:project_list         z         GET       log  out  out  out  out  out  out  in   in   in   in   in
-structures:project_detail       a         GET       log  ok   ok   404  ok   ok   ok   ok   ok   ok   ok   ok
-structures:project_detail       b         GET       log  404  404  ok   ok   ok   ok   ok   ok   ok   ok   ok
-structures:project_detail       z         GET       log  404  404  404  404  404  404  ok   ok   ok   ok   ok
-structures:detail               a         GET       log  ok   ok   404  ok   ok   ok   ok   ok   ok   ok   ok
-structures:detail               b         GET       log  404  404  ok   ok   ok   ok   ok   ok   ok   ok   ok
-structures:detail               z         GET       log  404  404  404  404  404  404  ok   ok   ok   ok   ok
-structures:edit                 a         GET+POST  log  ok   403  404  ok   ok   403  403  403  403  403  ok
-structures:edit                 b         GET+POST  log  404  404  ok   ok   ok   403  403  403  403  403  ok
-structures:edit                 z         GET+POST  log  404  404  404  404  404  404  403  403  403  403  ok
-structures:convention_add       a         GET+POST  log  ok   403  404  ok   ok   403  403  403  403  403  ok
-structures:convention_add       b         GET+POST  log  404  404  ok   ok   ok   403  403  403  403  403  ok
-structures:convention_add       z         GET+POST  log  404  404  404  404  404  404  403  403  403  403  ok
-structures:convention_edit      a         GET+POST  log  ok   403  404  ok   ok   403  403  403  403  403  ok
-structures:convention_edit      b         GET+POST  log  404  404  ok   ok   ok   403  403  403  403  403  ok
-structures:convention_edit      z         GET+POST  log  404  404  404  404  404  404  403  403  403  403  ok
-structures:figures_add          a         GET+POST  log  ok   403  404  ok   ok   403  403  403  403  403  ok
-structures:figures_add          b         GET+POST  log  404  404  ok   ok   ok   403  403  403  403  403  ok
-structures:figures_add          z         GET+POST  log  404  404  404  404  404  404  403  403  403  403  ok
-structures:figures_edit         a         GET+POST  log  ok   403  404  ok   ok   403  403  403  403  403  ok
-structures:figures_edit         b         GET+POST  log  404  404  ok   ok   ok   403  403  403  403  403  ok
-structures:figures_edit         z         GET+POST  log  404  404  404  404  404  404  403  403  403  403  ok
-structures:members              a         GET       log  ok   403  404  ok   ok   403  403  403  403  403  ok
-structures:members              b         GET       log  404  404  ok   ok   ok   403  403  403  403  403  ok
-structures:members              z         GET       log  404  404  404  404  404  404  403  403  403  403  ok
-structures:invitation_create    a         GET+POST  log  ok   403  404  ok   ok   403  403  403  403  403  ok
-structures:invitation_create    b         GET+POST  log  404  404  ok   ok   ok   403  403  403  403  403  ok
-structures:invitation_create    z         GET+POST  log  404  404  404  404  404  404  403  403  403  403  ok
-structures:invitation_withdraw  a         POST      log  ok   403  404  ok   ok   403  403  403  403  403  ok
-structures:invitation_withdraw  b         POST      log  404  404  ok   ok   ok   403  403  403  403  403  ok
-structures:invitation_withdraw  z         POST      log  404  404  404  404  404  404  403  403  403  403  ok
+structures:list                 a         GET       log  in   in   out  in   in   in   out  in   in   in   in   in
+structures:list                 b         GET       log  out  out  in   in   in   in   out  in   in   in   in   in
+structures:list                 z         GET       log  out  out  out  out  out  out  out  in   in   in   in   in
+structures:export               a         GET       log  in   in   out  in   in   in   out  in   in   in   in   in
+structures:export               b         GET       log  out  out  in   in   in   in   out  in   in   in   in   in
+structures:export               z         GET       log  out  out  out  out  out  out  out  in   in   in   in   in
+structures:create               -         GET+POST  log  403  403  403  ok   ok   403  403  403  403  403  403  ok
+structures:import               -         GET+POST  log  403  403  403  ok   ok   403  403  403  403  403  403  ok
+structures:project_list         a         GET       log  in   in   out  in   in   in   out  in   in   in   in   in
+structures:project_list         b         GET       log  out  out  in   in   in   in   out  in   in   in   in   in
+structures:project_list         z         GET       log  out  out  out  out  out  out  out  in   in   in   in   in
+structures:project_detail       a         GET       log  ok   ok   404  ok   ok   ok   404  ok   ok   ok   ok   ok
+structures:project_detail       b         GET       log  404  404  ok   ok   ok   ok   404  ok   ok   ok   ok   ok
+structures:project_detail       z         GET       log  404  404  404  404  404  404  404  ok   ok   ok   ok   ok
+structures:detail               a         GET       log  ok   ok   404  ok   ok   ok   404  ok   ok   ok   ok   ok
+structures:detail               b         GET       log  404  404  ok   ok   ok   ok   404  ok   ok   ok   ok   ok
+structures:detail               z         GET       log  404  404  404  404  404  404  404  ok   ok   ok   ok   ok
+structures:edit                 a         GET+POST  log  ok   403  404  ok   ok   403  404  403  403  403  403  ok
+structures:edit                 b         GET+POST  log  404  404  ok   ok   ok   403  404  403  403  403  403  ok
+structures:edit                 z         GET+POST  log  404  404  404  404  404  404  404  403  403  403  403  ok
+structures:convention_add       a         GET+POST  log  ok   403  404  ok   ok   403  404  403  403  403  403  ok
+structures:convention_add       b         GET+POST  log  404  404  ok   ok   ok   403  404  403  403  403  403  ok
+structures:convention_add       z         GET+POST  log  404  404  404  404  404  404  404  403  403  403  403  ok
+structures:convention_edit      a         GET+POST  log  ok   403  404  ok   ok   403  404  403  403  403  403  ok
+structures:convention_edit      b         GET+POST  log  404  404  ok   ok   ok   403  404  403  403  403  403  ok
+structures:convention_edit      z         GET+POST  log  404  404  404  404  404  404  404  403  403  403  403  ok
+structures:figures_add          a         GET+POST  log  ok   403  404  ok   ok   403  404  403  403  403  403  ok
+structures:figures_add          b         GET+POST  log  404  404  ok   ok   ok   403  404  403  403  403  403  ok
+structures:figures_add          z         GET+POST  log  404  404  404  404  404  404  404  403  403  403  403  ok
+structures:figures_edit         a         GET+POST  log  ok   403  404  ok   ok   403  404  403  403  403  403  ok
+structures:figures_edit         b         GET+POST  log  404  404  ok   ok   ok   403  404  403  403  403  403  ok
+structures:figures_edit         z         GET+POST  log  404  404  404  404  404  404  404  403  403  403  403  ok
+structures:members              a         GET       log  ok   403  404  ok   ok   403  404  403  403  403  403  ok
+structures:members              b         GET       log  404  404  ok   ok   ok   403  404  403  403  403  403  ok
+structures:members              z         GET       log  404  404  404  404  404  404  404  403  403  403  403  ok
+structures:invitation_create    a         GET+POST  log  ok   403  404  ok   ok   403  404  403  403  403  403  ok
+structures:invitation_create    b         GET+POST  log  404  404  ok   ok   ok   403  404  403  403  403  403  ok
+structures:invitation_create    z         GET+POST  log  404  404  404  404  404  404  404  403  403  403  403  ok
+structures:invitation_withdraw  a         POST      log  ok   403  404  ok   ok   403  404  403  403  403  403  ok
+structures:invitation_withdraw  b         POST      log  404  404  ok   ok   ok   403  404  403  403  403  403  ok
+structures:invitation_withdraw  z         POST      log  404  404  404  404  404  404  404  403  403  403  403  ok
 # The link of an invitation's e-mail: open to whoever holds it (it went to the invited
 # mailbox); anyone else logged in is told it is for another address, nothing written.
-structures:invitation_accept    a         GET+POST  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-structures:invitation_accept    b         GET+POST  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-structures:membership_deactivate a        POST      log  ok   403  404  ok   ok   403  403  403  403  403  ok
-structures:membership_deactivate b        POST      log  404  404  ok   ok   ok   403  403  403  403  403  ok
-structures:membership_deactivate z        POST      log  404  404  404  404  404  404  403  403  403  403  ok
+structures:invitation_accept    a         GET+POST  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+structures:invitation_accept    b         GET+POST  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+structures:membership_deactivate a         POST      log  ok   403  404  ok   ok   403  404  403  403  403  403  ok
+structures:membership_deactivate b         POST      log  404  404  ok   ok   ok   403  404  403  403  403  403  ok
+structures:membership_deactivate z         POST      log  404  404  404  404  404  404  404  403  403  403  403  ok
 
 # Aid schemes: public catalogue and simulator; a simulation for a structure by those who
 # may open it (not the directory readers); the chef de service changes parameters and
 # creates schemes.
-aides:scheme_list               -         GET       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-aides:scheme_detail             -         GET       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-aides:simulator                 -         GET+POST  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-aides:simulator                 a         GET+POST  ok   ok   ok   404  ok   ok   ok   404  404  404  404  ok
-aides:simulator                 b         GET+POST  ok   404  404  ok   ok   ok   ok   404  404  404  404  ok
-aides:simulator                 z         GET+POST  ok   404  404  404  404  404  404  404  404  404  404  ok
-aides:scheme_edit               -         GET+POST  log  403  403  403  403  ok   403  403  403  403  403  ok
-aides:scheme_parameters         -         GET+POST  log  403  403  403  403  ok   403  403  403  403  403  ok
-aides:scheme_create             -         GET+POST  log  403  403  403  403  ok   403  403  403  403  403  ok
-aides:letter_settings           -         GET+POST  log  403  403  403  403  ok   403  403  403  403  403  ok
-aides:computation_detail        a         GET       log  ok   ok   404  ok   ok   ok   404  404  404  404  ok
-aides:computation_detail        b         GET       log  404  404  ok   ok   ok   ok   404  404  404  404  ok
-aides:computation_detail        z         GET       log  404  404  404  404  404  404  404  404  404  404  ok
+aides:scheme_list               -         GET       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+aides:scheme_detail             -         GET       ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+aides:simulator                 -         GET+POST  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+aides:simulator                 a         GET+POST  ok   ok   ok   404  ok   ok   ok   404  404  404  404  404  ok
+aides:simulator                 b         GET+POST  ok   404  404  ok   ok   ok   ok   404  404  404  404  404  ok
+aides:simulator                 z         GET+POST  ok   404  404  404  404  404  404  404  404  404  404  404  ok
+aides:scheme_edit               -         GET+POST  log  403  403  403  403  ok   403  403  403  403  403  403  ok
+aides:scheme_parameters         -         GET+POST  log  403  403  403  403  ok   403  403  403  403  403  403  ok
+aides:scheme_create             -         GET+POST  log  403  403  403  403  ok   403  403  403  403  403  403  ok
+aides:letter_settings           -         GET+POST  log  403  403  403  403  ok   403  403  403  403  403  403  ok
+aides:computation_detail        a         GET       log  ok   ok   404  ok   ok   ok   404  404  404  404  404  ok
+aides:computation_detail        b         GET       log  404  404  ok   ok   ok   ok   404  404  404  404  404  ok
+aides:computation_detail        z         GET       log  404  404  404  404  404  404  404  404  404  404  404  ok
 
 # Dossiers: members read their structure's, directors act as applicant; staff of the
 # region instruct (lecteur reads), the chef votes; invisible → 404, visible but not
 # allowed → 403.
-aides:dossier_create            -         GET+POST  log  ok   ok   ok   403  403  403  403  403  403  403  403
-aides:dossier_create            a         GET+POST  log  ok   404  404  403  403  403  403  403  403  403  403
-aides:dossier_create            b         GET+POST  log  404  404  ok   403  403  403  403  403  403  403  403
-aides:dossier_detail            a         GET       log  ok   ok   404  ok   ok   ok   404  404  404  404  ok
-aides:dossier_detail            b         GET       log  404  404  ok   ok   ok   ok   404  404  404  404  ok
-aides:dossier_detail            z         GET       log  404  404  404  404  404  404  404  404  404  404  ok
-aides:dossier_edit              a         GET+POST  log  ok   403  404  403  403  403  404  404  404  404  403
-aides:dossier_edit              b         GET+POST  log  404  404  ok   403  403  403  404  404  404  404  403
-aides:dossier_edit              z         GET+POST  log  404  404  404  404  404  404  404  404  404  404  403
-aides:dossier_transition        a:submit  POST      log  ok   403  404  403  403  403  404  404  404  404  403
-aides:dossier_transition        b:submit  POST      log  404  404  ok   403  403  403  404  404  404  404  403
-aides:dossier_transition        a:start   POST      log  403  403  404  ok   ok   403  404  404  404  404  ok
-aides:dossier_transition        z:start   POST      log  404  404  404  404  404  404  404  404  404  404  ok
-aides:dossier_comment           a         POST      log  ok   403  404  ok   ok   403  404  404  404  404  ok
-aides:dossier_comment           b         POST      log  404  404  ok   ok   ok   403  404  404  404  404  ok
-aides:dossier_comment           z         POST      log  404  404  404  404  404  404  404  404  404  404  ok
-aides:document_download         a         GET       log  ok   ok   404  ok   ok   ok   404  404  404  404  ok
-aides:document_download         b         GET       log  404  404  ok   ok   ok   ok   404  404  404  404  ok
-aides:document_download         z         GET       log  404  404  404  404  404  404  404  404  404  404  ok
+aides:dossier_create            -         GET+POST  log  ok   ok   ok   403  403  403  403  403  403  403  403  403
+aides:dossier_create            a         GET+POST  log  ok   404  404  403  403  403  403  403  403  403  403  403
+aides:dossier_create            b         GET+POST  log  404  404  ok   403  403  403  403  403  403  403  403  403
+aides:dossier_detail            a         GET       log  ok   ok   404  ok   ok   ok   404  404  404  404  404  ok
+aides:dossier_detail            b         GET       log  404  404  ok   ok   ok   ok   404  404  404  404  404  ok
+aides:dossier_detail            z         GET       log  404  404  404  404  404  404  404  404  404  404  404  ok
+aides:dossier_edit              a         GET+POST  log  ok   403  404  403  403  403  404  404  404  404  404  403
+aides:dossier_edit              b         GET+POST  log  404  404  ok   403  403  403  404  404  404  404  404  403
+aides:dossier_edit              z         GET+POST  log  404  404  404  404  404  404  404  404  404  404  404  403
+aides:dossier_transition        a:submit  POST      log  ok   403  404  403  403  403  404  404  404  404  404  403
+aides:dossier_transition        b:submit  POST      log  404  404  ok   403  403  403  404  404  404  404  404  403
+aides:dossier_transition        a:start   POST      log  403  403  404  ok   ok   403  404  404  404  404  404  ok
+aides:dossier_transition        z:start   POST      log  404  404  404  404  404  404  404  404  404  404  404  ok
+aides:dossier_comment           a         POST      log  ok   403  404  ok   ok   403  404  404  404  404  404  ok
+aides:dossier_comment           b         POST      log  404  404  ok   ok   ok   403  404  404  404  404  404  ok
+aides:dossier_comment           z         POST      log  404  404  404  404  404  404  404  404  404  404  404  ok
+aides:document_download         a         GET       log  ok   ok   404  ok   ok   ok   404  404  404  404  404  ok
+aides:document_download         b         GET       log  404  404  ok   ok   ok   ok   404  404  404  404  404  ok
+aides:document_download         z         GET       log  404  404  404  404  404  404  404  404  404  404  404  ok
 # A draft's document: its directors replace or remove it (staff and employees read it).
-aides:document_replace          a         GET+POST  log  ok   403  404  403  403  403  404  404  404  404  403
-aides:document_replace          b         GET+POST  log  404  404  ok   403  403  403  404  404  404  404  403
-aides:document_replace          z         GET+POST  log  404  404  404  404  404  404  404  404  404  404  403
-aides:document_remove           a         POST      log  ok   403  404  403  403  403  404  404  404  404  403
-aides:document_remove           b         POST      log  404  404  ok   403  403  403  404  404  404  404  403
-aides:document_remove           z         POST      log  404  404  404  404  404  404  404  404  404  404  403
-aides:dossier_letter            a         GET       log  ok   ok   404  ok   ok   ok   404  404  404  404  ok
-aides:dossier_letter            b         GET       log  404  404  ok   ok   ok   ok   404  404  404  404  ok
-aides:dossier_letter            z         GET       log  404  404  404  404  404  404  404  404  404  404  ok
-aides:instalment_pay            a         POST      log  403  403  404  ok   ok   403  404  404  404  404  ok
-aides:instalment_pay            b         POST      log  404  404  403  ok   ok   403  404  404  404  404  ok
-aides:instalment_pay            z         POST      log  404  404  404  404  404  404  404  404  404  404  ok
-aides:my_dossiers               a         GET       log  in   in   out  out  out  out  out  out  out  out  out
-aides:my_dossiers               b         GET       log  out  out  in   out  out  out  out  out  out  out  out
-aides:my_dossiers               z         GET       log  out  out  out  out  out  out  out  out  out  out  out
-aides:notifications             -         GET+POST  log  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
-aides:queue                     a         GET       log  403  403  403  in   in   in   403  403  403  403  in
-aides:queue                     b         GET       log  403  403  403  in   in   in   403  403  403  403  in
-aides:queue                     z         GET       log  403  403  403  out  out  out  403  403  403  403  in
-aides:queue                     -         POST      log  403  403  403  ok   ok   403  403  403  403  403  ok
-aides:queue_export              a         GET       log  403  403  403  in   in   in   403  403  403  403  in
-aides:queue_export              b         GET       log  403  403  403  in   in   in   403  403  403  403  in
-aides:queue_export              z         GET       log  403  403  403  out  out  out  403  403  403  403  in
-aides:campaign_list             -         GET       log  403  403  403  ok   ok   ok   403  403  403  403  ok
-aides:campaign_create           -         GET+POST  log  403  403  403  403  ok   403  403  403  403  403  ok
-aides:campaign_dashboard        -         GET       log  403  403  403  ok   ok   ok   403  403  403  403  ok
-aides:campaign_batches          -         GET       log  403  403  403  ok   ok   ok   403  403  403  403  ok
+aides:document_replace          a         GET+POST  log  ok   403  404  403  403  403  404  404  404  404  404  403
+aides:document_replace          b         GET+POST  log  404  404  ok   403  403  403  404  404  404  404  404  403
+aides:document_replace          z         GET+POST  log  404  404  404  404  404  404  404  404  404  404  404  403
+aides:document_remove           a         POST      log  ok   403  404  403  403  403  404  404  404  404  404  403
+aides:document_remove           b         POST      log  404  404  ok   403  403  403  404  404  404  404  404  403
+aides:document_remove           z         POST      log  404  404  404  404  404  404  404  404  404  404  404  403
+aides:dossier_letter            a         GET       log  ok   ok   404  ok   ok   ok   404  404  404  404  404  ok
+aides:dossier_letter            b         GET       log  404  404  ok   ok   ok   ok   404  404  404  404  404  ok
+aides:dossier_letter            z         GET       log  404  404  404  404  404  404  404  404  404  404  404  ok
+aides:instalment_pay            a         POST      log  403  403  404  ok   ok   403  404  404  404  404  404  ok
+aides:instalment_pay            b         POST      log  404  404  403  ok   ok   403  404  404  404  404  404  ok
+aides:instalment_pay            z         POST      log  404  404  404  404  404  404  404  404  404  404  404  ok
+aides:my_dossiers               a         GET       log  in   in   out  out  out  out  out  out  out  out  out  out
+aides:my_dossiers               b         GET       log  out  out  in   out  out  out  out  out  out  out  out  out
+aides:my_dossiers               z         GET       log  out  out  out  out  out  out  out  out  out  out  out  out
+aides:notifications             -         GET+POST  log  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+aides:queue                     a         GET       log  403  403  403  in   in   in   403  403  403  403  403  in
+aides:queue                     b         GET       log  403  403  403  in   in   in   403  403  403  403  403  in
+aides:queue                     z         GET       log  403  403  403  out  out  out  403  403  403  403  403  in
+aides:queue                     -         POST      log  403  403  403  ok   ok   403  403  403  403  403  403  ok
+aides:queue_export              a         GET       log  403  403  403  in   in   in   403  403  403  403  403  in
+aides:queue_export              b         GET       log  403  403  403  in   in   in   403  403  403  403  403  in
+aides:queue_export              z         GET       log  403  403  403  out  out  out  403  403  403  403  403  in
+aides:campaign_list             -         GET       log  403  403  403  ok   ok   ok   403  403  403  403  403  ok
+aides:campaign_create           -         GET+POST  log  403  403  403  403  ok   403  403  403  403  403  403  ok
+aides:campaign_dashboard        -         GET       log  403  403  403  ok   ok   ok   403  403  403  403  403  ok
+aides:campaign_batches          -         GET       log  403  403  403  ok   ok   ok   403  403  403  403  403  ok
 # A batch goes through every dossier of the campaign, which has one in Paris (z): only
 # staff without a region (none here) and administrators may start (or resume) one, and
 # open its pages (report, progress, archive: counts of every region's dossiers); for the
 # region-bound staff those batches are beyond reach (404), the campaign's page lists none.
 # (A campaign within their region: tests/aides/test_batch_scope.py.)
-aides:batch_start               -         POST      log  403  403  403  403  403  403  403  403  403  403  ok
-aides:batch_resume              -         POST      log  403  403  403  404  404  404  403  403  403  403  ok
-aides:batch_progress            -         GET       log  403  403  403  404  404  404  403  403  403  403  ok
-aides:batch_detail              a         GET       log  403  403  403  404  404  404  403  403  403  403  in
-aides:batch_detail              b         GET       log  403  403  403  404  404  404  403  403  403  403  in
-aides:batch_detail              z         GET       log  403  403  403  404  404  404  403  403  403  403  in
+aides:batch_start               -         POST      log  403  403  403  403  403  403  403  403  403  403  403  ok
+aides:batch_resume              -         POST      log  403  403  403  404  404  404  403  403  403  403  403  ok
+aides:batch_progress            -         GET       log  403  403  403  404  404  404  403  403  403  403  403  ok
+aides:batch_detail              a         GET       log  403  403  403  404  404  404  403  403  403  403  403  in
+aides:batch_detail              b         GET       log  403  403  403  404  404  404  403  403  403  403  403  in
+aides:batch_detail              z         GET       log  403  403  403  404  404  404  403  403  403  403  403  in
 # The letters' archive is prepared in the background: its page answers (rdr).
-aides:batch_archive             ge        GET       log  403  403  403  404  404  404  403  403  403  403  rdr
-aides:batch_archive             all       GET       log  403  403  403  404  404  404  403  403  403  403  rdr
+aides:batch_archive             ge        GET       log  403  403  403  404  404  404  403  403  403  403  403  rdr
+aides:batch_archive             all       GET       log  403  403  403  404  404  404  403  403  403  403  403  rdr
 
 # DLA: chargés see and edit their DLA's accompaniments, staff read their region's, the
 # directors of the structures read theirs (from the structure's page, not the list).
-dla:list                        a         GET       log  403  403  403  in   in   in   in   out  403  403  in
-dla:list                        b         GET       log  403  403  403  in   in   in   out  in   403  403  in
-dla:list                        z         GET       log  403  403  403  out  out  out  out  out  403  403  in
-dla:request                     -         GET+POST  log  403  403  403  403  403  403  ok   ok   403  403  ok
-dla:import                      -         GET+POST  log  403  403  403  ok   ok   403  ok   ok   403  403  ok
-dla:bilan                       -         GET       log  403  403  403  ok   ok   ok   ok   ok   403  403  ok
-dla:bilan                       a         GET       log  403  403  403  ok   ok   ok   ok   404  403  403  ok
-dla:bilan                       b         GET       log  403  403  403  ok   ok   ok   404  ok   403  403  ok
-dla:bilan                       z         GET       log  403  403  403  404  404  404  404  404  403  403  ok
-dla:bilan_csv                   -         GET       log  403  403  403  ok   ok   ok   ok   ok   403  403  ok
-dla:bilan_csv                   a         GET       log  403  403  403  ok   ok   ok   ok   404  403  403  ok
-dla:bilan_csv                   b         GET       log  403  403  403  ok   ok   ok   404  ok   403  403  ok
-dla:bilan_csv                   z         GET       log  403  403  403  404  404  404  404  404  403  403  ok
+dla:list                        a         GET       log  403  403  403  in   in   in   403  in   out  403  403  in
+dla:list                        b         GET       log  403  403  403  in   in   in   403  out  in   403  403  in
+dla:list                        z         GET       log  403  403  403  out  out  out  403  out  out  403  403  in
+dla:request                     -         GET+POST  log  403  403  403  403  403  403  403  ok   ok   403  403  ok
+dla:import                      -         GET+POST  log  403  403  403  ok   ok   403  403  ok   ok   403  403  ok
+dla:bilan                       -         GET       log  403  403  403  ok   ok   ok   403  ok   ok   403  403  ok
+dla:bilan                       a         GET       log  403  403  403  ok   ok   ok   403  ok   404  403  403  ok
+dla:bilan                       b         GET       log  403  403  403  ok   ok   ok   403  404  ok   403  403  ok
+dla:bilan                       z         GET       log  403  403  403  404  404  404  403  404  404  403  403  ok
+dla:bilan_csv                   -         GET       log  403  403  403  ok   ok   ok   403  ok   ok   403  403  ok
+dla:bilan_csv                   a         GET       log  403  403  403  ok   ok   ok   403  ok   404  403  403  ok
+dla:bilan_csv                   b         GET       log  403  403  403  ok   ok   ok   403  404  ok   403  403  ok
+dla:bilan_csv                   z         GET       log  403  403  403  404  404  404  403  404  404  403  403  ok
 # The bilan's PDF is prepared in the background: its page answers (rdr), then its file.
-dla:bilan_pdf                   -         GET       log  403  403  403  rdr  rdr  rdr  rdr  rdr  403  403  rdr
-dla:bilan_pdf                   a         GET       log  403  403  403  rdr  rdr  rdr  rdr  404  403  403  rdr
-dla:bilan_pdf                   z         GET       log  403  403  403  404  404  404  404  404  403  403  rdr
-dla:detail                      a         GET       log  ok   404  404  ok   ok   ok   ok   404  404  404  ok
-dla:detail                      b         GET       log  404  404  ok   ok   ok   ok   404  ok   404  404  ok
-dla:detail                      z         GET       log  404  404  404  404  404  404  404  404  404  404  ok
-dla:deliverable                 a         GET       log  ok   404  404  ok   ok   ok   ok   404  404  404  ok
-dla:deliverable                 b         GET       log  404  404  ok   ok   ok   ok   404  ok   404  404  ok
-dla:deliverable                 z         GET       log  404  404  404  404  404  404  404  404  404  404  ok
-dla:step_request                a         POST      log  403  404  404  403  403  403  ok   404  404  404  ok
-dla:step_request                b         POST      log  404  404  403  403  403  403  404  ok   404  404  ok
-dla:step_request                z         POST      log  404  404  404  404  404  404  404  404  404  404  ok
-dla:step_diagnostic             a         POST      log  403  404  404  403  403  403  ok   404  404  404  ok
-dla:step_diagnostic             b         POST      log  404  404  403  403  403  403  404  ok   404  404  ok
-dla:step_diagnostic             z         POST      log  404  404  404  404  404  404  404  404  404  404  ok
-dla:step_plan                   a         POST      log  403  404  404  403  403  403  ok   404  404  404  ok
-dla:step_plan                   b         POST      log  404  404  403  403  403  403  404  ok   404  404  ok
-dla:step_plan                   z         POST      log  404  404  404  404  404  404  404  404  404  404  ok
-dla:step_prestation             a         POST      log  403  404  404  403  403  403  ok   404  404  404  ok
-dla:step_prestation             b         POST      log  404  404  403  403  403  403  404  ok   404  404  ok
-dla:step_prestation             z         POST      log  404  404  404  404  404  404  404  404  404  404  ok
-dla:step_deliverables           a         POST      log  403  404  404  403  403  403  ok   404  404  404  ok
-dla:step_deliverables           b         POST      log  404  404  403  403  403  403  404  ok   404  404  ok
-dla:step_deliverables           z         POST      log  404  404  404  404  404  404  404  404  404  404  ok
-dla:step_follow_up              a         POST      log  403  404  404  403  403  403  ok   404  404  404  ok
-dla:step_follow_up              b         POST      log  404  404  403  403  403  403  404  ok   404  404  ok
-dla:step_follow_up              z         POST      log  404  404  404  404  404  404  404  404  404  404  ok
-dla:step_close                  a         POST      log  403  404  404  403  403  403  ok   404  404  404  ok
-dla:step_close                  b         POST      log  404  404  403  403  403  403  404  ok   404  404  ok
-dla:step_close                  z         POST      log  404  404  404  404  404  404  404  404  404  404  ok
+dla:bilan_pdf                   -         GET       log  403  403  403  rdr  rdr  rdr  403  rdr  rdr  403  403  rdr
+dla:bilan_pdf                   a         GET       log  403  403  403  rdr  rdr  rdr  403  rdr  404  403  403  rdr
+dla:bilan_pdf                   z         GET       log  403  403  403  404  404  404  403  404  404  403  403  rdr
+dla:detail                      a         GET       log  ok   404  404  ok   ok   ok   404  ok   404  404  404  ok
+dla:detail                      b         GET       log  404  404  ok   ok   ok   ok   404  404  ok   404  404  ok
+dla:detail                      z         GET       log  404  404  404  404  404  404  404  404  404  404  404  ok
+dla:deliverable                 a         GET       log  ok   404  404  ok   ok   ok   404  ok   404  404  404  ok
+dla:deliverable                 b         GET       log  404  404  ok   ok   ok   ok   404  404  ok   404  404  ok
+dla:deliverable                 z         GET       log  404  404  404  404  404  404  404  404  404  404  404  ok
+dla:step_request                a         POST      log  403  404  404  403  403  403  404  ok   404  404  404  ok
+dla:step_request                b         POST      log  404  404  403  403  403  403  404  404  ok   404  404  ok
+dla:step_request                z         POST      log  404  404  404  404  404  404  404  404  404  404  404  ok
+dla:step_diagnostic             a         POST      log  403  404  404  403  403  403  404  ok   404  404  404  ok
+dla:step_diagnostic             b         POST      log  404  404  403  403  403  403  404  404  ok   404  404  ok
+dla:step_diagnostic             z         POST      log  404  404  404  404  404  404  404  404  404  404  404  ok
+dla:step_plan                   a         POST      log  403  404  404  403  403  403  404  ok   404  404  404  ok
+dla:step_plan                   b         POST      log  404  404  403  403  403  403  404  404  ok   404  404  ok
+dla:step_plan                   z         POST      log  404  404  404  404  404  404  404  404  404  404  404  ok
+dla:step_prestation             a         POST      log  403  404  404  403  403  403  404  ok   404  404  404  ok
+dla:step_prestation             b         POST      log  404  404  403  403  403  403  404  404  ok   404  404  ok
+dla:step_prestation             z         POST      log  404  404  404  404  404  404  404  404  404  404  404  ok
+dla:step_deliverables           a         POST      log  403  404  404  403  403  403  404  ok   404  404  404  ok
+dla:step_deliverables           b         POST      log  404  404  403  403  403  403  404  404  ok   404  404  ok
+dla:step_deliverables           z         POST      log  404  404  404  404  404  404  404  404  404  404  404  ok
+dla:step_follow_up              a         POST      log  403  404  404  403  403  403  404  ok   404  404  404  ok
+dla:step_follow_up              b         POST      log  404  404  403  403  403  403  404  404  ok   404  404  ok
+dla:step_follow_up              z         POST      log  404  404  404  404  404  404  404  404  404  404  404  ok
+dla:step_close                  a         POST      log  403  404  404  403  403  403  404  ok   404  404  404  ok
+dla:step_close                  b         POST      log  404  404  403  403  403  403  404  404  ok   404  404  ok
+dla:step_close                  z         POST      log  404  404  404  404  404  404  404  404  404  404  404  ok
 
 # Social clauses: the clause officer (staff, administrators) sees every contract,
 # facilitators the lots they follow and report their hours, and read the bilan of their
 # lots and territory; nobody else.
-clauses:list                    a         GET       log  403  403  403  in   in   in   403  403  in   out  in
-clauses:list                    b         GET       log  403  403  403  in   in   in   403  403  out  in   in
-clauses:bilan                   -         GET       log  403  403  403  ok   ok   ok   403  403  ok   ok   ok
-clauses:bilan_csv               -         GET       log  403  403  403  ok   ok   ok   403  403  ok   ok   ok
-clauses:import                  -         GET+POST  log  403  403  403  ok   ok   403  403  403  403  403  ok
-clauses:detail                  a         GET       log  404  404  404  ok   ok   ok   404  404  ok   404  ok
-clauses:detail                  b         GET       log  404  404  404  ok   ok   ok   404  404  404  ok   ok
-clauses:report_hours            a         GET+POST  log  404  404  404  404  404  404  404  404  ok   404  404
-clauses:report_hours            b         GET+POST  log  404  404  404  404  404  404  404  404  404  ok   404
-clauses:lot_candidates          a         GET       log  404  404  404  ok   ok   ok   404  404  ok   404  ok
-clauses:lot_candidates          b         GET       log  404  404  404  ok   ok   ok   404  404  404  ok   ok
-clauses:lot_hours               a         GET+POST  log  404  404  404  ok   ok   403  404  404  403  404  ok
-clauses:lot_hours               b         GET+POST  log  404  404  404  ok   ok   403  404  404  404  403  ok
+clauses:list                    a         GET       log  403  403  403  in   in   in   403  403  403  in   out  in
+clauses:list                    b         GET       log  403  403  403  in   in   in   403  403  403  out  in   in
+clauses:bilan                   -         GET       log  403  403  403  ok   ok   ok   403  403  403  ok   ok   ok
+clauses:bilan_csv               -         GET       log  403  403  403  ok   ok   ok   403  403  403  ok   ok   ok
+clauses:import                  -         GET+POST  log  403  403  403  ok   ok   403  403  403  403  403  403  ok
+clauses:detail                  a         GET       log  404  404  404  ok   ok   ok   404  404  404  ok   404  ok
+clauses:detail                  b         GET       log  404  404  404  ok   ok   ok   404  404  404  404  ok   ok
+clauses:report_hours            a         GET+POST  log  404  404  404  404  404  404  404  404  404  ok   404  404
+clauses:report_hours            b         GET+POST  log  404  404  404  404  404  404  404  404  404  404  ok   404
+clauses:lot_candidates          a         GET       log  404  404  404  ok   ok   ok   404  404  404  ok   404  ok
+clauses:lot_candidates          b         GET       log  404  404  404  ok   ok   ok   404  404  404  404  ok   ok
+clauses:lot_hours               a         GET+POST  log  404  404  404  ok   ok   403  404  404  404  403  404  ok
+clauses:lot_hours               b         GET+POST  log  404  404  404  ok   ok   403  404  404  404  404  403  ok
 """
 # fmt: on
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from aides import services as aides_services
 from aides.enums import DossierState
-from aides.models import Batch, BatchItem, BatchKind, BatchState
+from aides.models import Batch, BatchItem, BatchKind, BatchState, OpinionRequest
 from clauses.models import FacilitatorMembership
 from dla import services as dla_services
 from iae_portal.api.services import api_client_create
@@ -25,7 +25,15 @@ from iae_portal.prepared.models import PreparedFile, PreparedState
 from iae_portal.users.enums import Role
 from structures import services as structure_services
 from structures.enums import MembershipRole
-from structures.models import CollectiveProject, Department, ProjectMember, Region
+from structures.models import (
+    CollectiveProject,
+    Department,
+    Organisation,
+    OrganisationKind,
+    OrganisationMembership,
+    ProjectMember,
+    Region,
+)
 from tests.aides.factories import CA_DATA, CampaignFactory, CommissionFactory, move, pdf_upload
 from tests.clauses.factories import (
     FacilitatorFactory,
@@ -44,7 +52,7 @@ from tests.structures.factories import (
 )
 
 # The people: a column each in the tables.
-ROLES = ("an", "dA", "sA", "dB", "ins", "chf", "lec", "dX", "dY", "f1", "f2", "adm")
+ROLES = ("an", "dA", "sA", "dB", "ins", "chf", "lec", "ptn", "dX", "dY", "f1", "f2", "adm")
 ROLE_NAMES = {
     "an": "anonymous",
     "dA": "director of structure A",
@@ -52,7 +60,8 @@ ROLE_NAMES = {
     "dB": "director of structure B",
     "ins": "instructeur (Grand Est)",
     "chf": "chef de service (Grand Est)",
-    "lec": "lecteur, read-only partner (Grand Est)",
+    "lec": "lecteur, read-only (Grand Est)",
+    "ptn": "partner of the DREETS Grand Est, asked an opinion on A's deposited dossier",
     "dX": "DLA chargé of DLA X (54)",
     "dY": "DLA chargé of DLA Y (57)",
     "f1": "facilitator 1 (follows lot a)",
@@ -98,6 +107,8 @@ class World:
     commission: object = None
     batch: dict = field(default_factory=dict)
     prepared: object = None
+    organisation: object = None
+    opinion_request: dict = field(default_factory=dict)
 
     def client_for(self, role):
         """A logged-in test client (session) for a person, a Bearer one for an API client."""
@@ -121,12 +132,17 @@ def _people(world):
         "ins": UserFactory(email="ins@m.test", role=Role.INSTRUCTEUR, region=ge),
         "chf": UserFactory(email="chef@m.test", role=Role.CHEF_SERVICE, region=ge),
         "lec": UserFactory(email="lec@m.test", role=Role.LECTEUR, region=ge),
+        "ptn": UserFactory(email="ptn@m.test", role=Role.PARTENAIRE),
         "dX": chargé("dla.x@m.test", "54"),
         "dY": chargé("dla.y@m.test", "57"),
         "f1": UserFactory(email="fac.1@m.test", role=Role.FACILITATEUR),
         "f2": UserFactory(email="fac.2@m.test", role=Role.FACILITATEUR),
         "adm": UserFactory(email="adm@m.test", role=Role.ADMIN, is_staff=True, is_superuser=True),
     }
+    world.organisation = Organisation.objects.create(
+        name="DREETS Grand Est", kind=OrganisationKind.ETAT, region=ge
+    )
+    OrganisationMembership.objects.create(organisation=world.organisation, user=world.users["ptn"])
     world.director = {"a": world.users["dA"], "b": world.users["dB"]}
     world.director["z"] = MembershipFactory(structure=world.structure["z"]).user
     world.employee_membership = {
@@ -217,6 +233,20 @@ def _aides(world):
         world.draft[variant] = _dossier(world, variant, DossierState.BROUILLON)
         world.deposited[variant] = _dossier(world, variant, DossierState.DEPOSE)
         world.notified[variant] = _dossier(world, variant, DossierState.NOTIFIE)
+    # The partner is asked an opinion on A's deposited dossier (with its documents), the
+    # instructeur (no partner) on B's: a request of each variant.
+    for variant, partner in (("a", world.users["ptn"]), ("b", world.users["ins"])):
+        dossier = world.deposited[variant]
+        request = OpinionRequest.objects.create(
+            dossier=dossier,
+            partner=partner,
+            organisation=world.organisation if partner == world.users["ptn"] else None,
+            question="Ce projet répond-il aux besoins du territoire ?",
+            due_on=timezone.localdate() + datetime.timedelta(days=10),
+            requested_by=world.users["adm"],
+        )
+        request.shared_documents.set(dossier.documents.all())
+        world.opinion_request[variant] = request
     # Two finished batches of the campaign: one over the region's dossiers (a, b), one over
     # every region's (a, b, z).
     world.batch = {name: _batch(world, variants) for name, variants in BATCHES.items()}
