@@ -375,3 +375,33 @@ def can_download_batch_archive(user, batch):
     each of them."""
     hidden = BatchItem.objects.filter(batch=batch).exclude(dossier__in=visible_dossiers(user))
     return not hidden.exists()
+
+
+# -- API: partners' data (opinion requests and financing plans in /api/v1/) ---------------
+
+
+def api_opinion_requests(user, queryset):
+    """The opinion requests of ``queryset`` the API shows ``user``: staff's (administrators,
+    regional staff) on the dossiers they open. The applicant never reads opinions; partners
+    answer theirs on the pages, not through the API."""
+    if not _is_staff(user):
+        return queryset.none()
+    return dossier_reach(user).filter(queryset, "dossier__structure")
+
+
+def api_opinion_request_audience(user):
+    """Whose deleted opinion requests ``user`` sees in the deletions feed: as above."""
+    return dossier_reach(user).audience() if _is_staff(user) else None
+
+
+def api_financing_plans(user, queryset):
+    """The financing plans of ``queryset`` on the dossiers ``user`` opens (the applicants
+    declare them; staff read them); their deletions' audience is ``dossier_audience``."""
+    return dossier_reach(user).filter(queryset, "dossier__structure")
+
+
+def api_reads_instruction(user):
+    """Whether ``user`` reads the instruction's side of the dossiers it opens, as a financing
+    plan's region part taken from the proposed amount: staff (for an applicant, the voted
+    amount counts once the decision is notified, as on ``DossierSerializer``)."""
+    return _is_staff(user)

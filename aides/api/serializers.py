@@ -1,10 +1,22 @@
-"""Schemes, campaigns and dossiers as partners see them."""
+"""Schemes, campaigns, dossiers, opinion requests and financing plans as partners see them."""
+
+from decimal import Decimal
 
 from rest_framework import serializers
 
-from ..enums import DocumentKind, DossierState
-from ..models import AidScheme, Campaign, Dossier, DossierDocument
-from ..perms import is_dossier_staff
+from ..enums import PUBLIC_FUNDERS, DocumentKind, DossierState, FundingStatus
+from ..models import (
+    AidScheme,
+    Campaign,
+    Dossier,
+    DossierDocument,
+    FinancingPlan,
+    FundingLine,
+    OpinionRequest,
+    OpinionRequestState,
+    PartnerOpinion,
+)
+from ..perms import api_reads_instruction, is_dossier_staff
 from ..workflow import APPLICANT_LABELS, APPLICANT_LETTER_STATES
 
 
@@ -214,3 +226,270 @@ class DocumentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(
         help_text="PDF, JPEG ou PNG (reconnus par leur contenu), 10 Mo au plus."
     )
+
+
+# -- Partners' data: opinion requests and financing plans ---------------------------------
+# No person appears (neither the partner nor who asked): the organisation speaks.
+
+
+def _money(value):
+    return None if value is None else f"{value:.2f}"
+
+
+class PartnerOpinionSerializer(serializers.ModelSerializer):
+    position_label = serializers.CharField(
+        source="get_position_display", read_only=True, help_text="Libellé de la position."
+    )
+    attachments_count = serializers.IntegerField(
+        read_only=True, help_text="Nombre de pièces jointes à l'avis."
+    )
+
+    class Meta:
+        model = PartnerOpinion
+        fields = ["uuid", "position", "position_label", "text", "created_at", "attachments_count"]
+
+
+class OpinionRequestSerializer(serializers.ModelSerializer):
+    """A request and the opinions given on it (never edited: a later one may follow)."""
+
+    dossier = serializers.UUIDField(
+        source="dossier.uuid", read_only=True, help_text="UUID du dossier."
+    )
+    dossier_reference = serializers.CharField(
+        source="dossier.reference", read_only=True, help_text="Référence du dossier."
+    )
+    structure = serializers.CharField(
+        source="dossier.structure.siret", read_only=True, help_text="SIRET de la structure."
+    )
+    organisation = serializers.CharField(
+        source="organisation.name",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="Organisme du partenaire consulté (null : une personne sans organisme).",
+    )
+    organisation_kind = serializers.CharField(
+        source="organisation.kind",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="Type d'organisme : etat, departement, dla, reseau, region, autre.",
+    )
+    state = serializers.ChoiceField(
+        choices=OpinionRequestState.choices,
+        read_only=True,
+        help_text="pending (en attente), late (en retard), answered (avis rendu), "
+        "withdrawn (retirée).",
+    )
+    state_label = serializers.SerializerMethodField(help_text="Libellé de l'état.")
+    shared_documents = serializers.SlugRelatedField(
+        many=True,
+        read_only=True,
+        slug_field="uuid",
+        help_text="UUID des pièces du dossier communiquées au partenaire.",
+    )
+    opinions = PartnerOpinionSerializer(
+        many=True, read_only=True, help_text="Les avis rendus, du premier au dernier."
+    )
+    updated_at = serializers.SerializerMethodField(
+        help_text="Dernière modification de la demande ou dernier avis rendu."
+    )
+
+    class Meta:
+        model = OpinionRequest
+        fields = [
+            "uuid",
+            "dossier",
+            "dossier_reference",
+            "structure",
+            "organisation",
+            "organisation_kind",
+            "question",
+            "due_on",
+            "state",
+            "state_label",
+            "shared_documents",
+            "created_at",
+            "reminded_before_at",
+            "reminded_late_at",
+            "answered_at",
+            "withdrawn_at",
+            "updated_at",
+            "opinions",
+        ]
+
+    def get_state_label(self, request) -> str:
+        return request.state.label
+
+    def get_updated_at(self, request) -> str:
+        instants = [request.updated_at, *(opinion.created_at for opinion in request.opinions.all())]
+        return serializers.DateTimeField().to_representation(max(instants))
+
+
+class FundingLineSerializer(serializers.ModelSerializer):
+    funder_label = serializers.CharField(
+        source="get_funder_display", read_only=True, help_text="Libellé du financeur."
+    )
+    status_label = serializers.CharField(
+        source="get_status_display", read_only=True, help_text="Libellé de l'état."
+    )
+    public = serializers.BooleanField(
+        source="is_public", read_only=True, help_text="Financement public (compté dans le taux)."
+    )
+
+    class Meta:
+        model = FundingLine
+        fields = [
+            "uuid",
+            "funder",
+            "funder_label",
+            "label",
+            "amount",
+            "status",
+            "status_label",
+            "public",
+        ]
+
+
+def plan_figures(plan, *, instruction):
+    """The plan's figures as ``user`` may read them: with the instruction's side (staff),
+    the model's own; for an applicant, the region's part leaves out the amount the
+    instruction proposed and the voted one until notified (as ``DossierSerializer``)."""
+    dossier = plan.dossier
+    if instruction:
+        region = plan.region_amount()
+    elif dossier.voted_amount is not None and dossier.state in APPLICANT_LETTER_STATES:
+        region = dossier.voted_amount
+    elif dossier.computation_id and dossier.computation.total is not None:
+        region = dossier.computation.total
+    else:
+        region = dossier.requested_amount or Decimal("0.00")
+    counted = [line for line in plan.lines.all() if line.status != FundingStatus.REFUSE]
+    other = sum((line.amount for line in counted), Decimal("0.00"))
+    public = region + sum(
+        (line.amount for line in counted if line.funder in PUBLIC_FUNDERS), Decimal("0.00")
+    )
+    cap = dossier.campaign.scheme.public_funding_cap
+    total = region + other
+    return {
+        "region_amount": region,
+        "other_funding": other,
+        "total_funding": total,
+        "gap": plan.total_cost - total,
+        "public_funding": public,
+        "public_rate": public * 100 / plan.total_cost if plan.total_cost else None,
+        "public_funding_cap": cap,
+        "exceeds_public_cap": cap is not None and public * 100 > cap * plan.total_cost,
+    }
+
+
+class FinancingPlanSerializer(serializers.ModelSerializer):
+    """The project's total cost, the region's part and the other funders; the checks'
+    figures (sum against the cost, public rate against the scheme's cap)."""
+
+    dossier = serializers.UUIDField(
+        source="dossier.uuid", read_only=True, help_text="UUID du dossier."
+    )
+    dossier_reference = serializers.CharField(
+        source="dossier.reference", read_only=True, help_text="Référence du dossier."
+    )
+    structure = serializers.CharField(
+        source="dossier.structure.siret", read_only=True, help_text="SIRET de la structure."
+    )
+    scheme = serializers.CharField(
+        source="dossier.campaign.scheme.code", read_only=True, help_text="Code du dispositif."
+    )
+    region_amount = serializers.SerializerMethodField(
+        help_text="Part de la Région : montant voté, sinon proposé (agents seulement), "
+        "calculé ou demandé."
+    )
+    lines = FundingLineSerializer(
+        many=True, read_only=True, help_text="Les autres financeurs (refusés compris)."
+    )
+    other_funding = serializers.SerializerMethodField(
+        help_text="Autres financements demandés ou accordés (hors refusés)."
+    )
+    total_funding = serializers.SerializerMethodField(
+        help_text="Part de la Région et autres financements."
+    )
+    gap = serializers.SerializerMethodField(
+        help_text="Coût total moins les financements : positif s'il en manque, négatif s'ils "
+        "dépassent le coût."
+    )
+    balanced = serializers.SerializerMethodField(help_text="Financements égaux au coût total.")
+    public_funding = serializers.SerializerMethodField(
+        help_text="Financements publics, part de la Région comprise."
+    )
+    public_rate = serializers.SerializerMethodField(
+        help_text="Taux de financement public en % du coût total (null : coût nul)."
+    )
+    public_funding_cap = serializers.SerializerMethodField(
+        help_text="Taux maximal de financement public du dispositif en % (null : pas de plafond)."
+    )
+    exceeds_public_cap = serializers.SerializerMethodField(
+        help_text="Le financement public dépasse le plafond du dispositif."
+    )
+    updated_at = serializers.SerializerMethodField(
+        help_text="Dernière modification du plan ou du dossier (dont la part de la Région)."
+    )
+
+    class Meta:
+        model = FinancingPlan
+        fields = [
+            "uuid",
+            "dossier",
+            "dossier_reference",
+            "structure",
+            "scheme",
+            "total_cost",
+            "region_amount",
+            "lines",
+            "other_funding",
+            "total_funding",
+            "gap",
+            "balanced",
+            "public_funding",
+            "public_rate",
+            "public_funding_cap",
+            "exceeds_public_cap",
+            "created_at",
+            "updated_at",
+        ]
+
+    def _figures(self, plan):
+        figures = getattr(plan, "_api_figures", None)
+        if figures is None:
+            instruction = api_reads_instruction(self.context["request"].user)
+            figures = plan._api_figures = plan_figures(plan, instruction=instruction)
+        return figures
+
+    def get_region_amount(self, plan) -> str:
+        return _money(self._figures(plan)["region_amount"])
+
+    def get_other_funding(self, plan) -> str:
+        return _money(self._figures(plan)["other_funding"])
+
+    def get_total_funding(self, plan) -> str:
+        return _money(self._figures(plan)["total_funding"])
+
+    def get_gap(self, plan) -> str:
+        return _money(self._figures(plan)["gap"])
+
+    def get_balanced(self, plan) -> bool:
+        return self._figures(plan)["gap"] == 0
+
+    def get_public_funding(self, plan) -> str:
+        return _money(self._figures(plan)["public_funding"])
+
+    def get_public_rate(self, plan) -> str | None:
+        return _money(self._figures(plan)["public_rate"])
+
+    def get_public_funding_cap(self, plan) -> str | None:
+        return _money(self._figures(plan)["public_funding_cap"])
+
+    def get_exceeds_public_cap(self, plan) -> bool:
+        return self._figures(plan)["exceeds_public_cap"]
+
+    def get_updated_at(self, plan) -> str:
+        instant = max(plan.updated_at, plan.dossier.updated_at)
+        return serializers.DateTimeField().to_representation(instant)

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -18,7 +18,14 @@ from structures import perms as structure_perms
 from structures.api.views import StructureViewSet
 
 from .. import perms
-from ..models import AidScheme, Campaign, ParameterVersion
+from ..models import (
+    AidScheme,
+    Campaign,
+    FinancingPlan,
+    OpinionRequest,
+    ParameterVersion,
+    PartnerOpinion,
+)
 from ..rules import BadInput
 from ..services import (
     DossierChanged,
@@ -30,13 +37,15 @@ from ..services import (
 from ..simulation import SchemeBook
 from ..workflow import APPLICANT, APPLICANT_EDITABLE
 from . import schema
-from .filters import CampaignFilter, DossierFilter
+from .filters import CampaignFilter, DossierFilter, FinancingPlanFilter, OpinionRequestFilter
 from .serializers import (
     CampaignSerializer,
     DocumentSerializer,
     DocumentUploadSerializer,
     DossierSerializer,
     DossierWriteSerializer,
+    FinancingPlanSerializer,
+    OpinionRequestSerializer,
     SchemeSerializer,
 )
 
@@ -239,3 +248,66 @@ class DossierViewSet(
                 else status.HTTP_400_BAD_REQUEST,
             )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+# -- Partners' data: opinion requests and financing plans (read only) ----------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Demandes d'avis",
+        description="Les avis demandés aux partenaires (État, Département, DLA, réseaux…) sur "
+        "les dossiers visibles, avec les avis rendus : agents de la région et clients sans "
+        "restriction ou d'un département ; jamais le demandeur. Ni le nom ni l'adresse du "
+        "partenaire : son organisme. `updated_since` compte aussi les avis rendus depuis.",
+    ),
+    retrieve=extend_schema(summary="Une demande d'avis (par UUID)"),
+)
+@extend_schema(tags=["aides"])
+class OpinionRequestViewSet(ReadOnlyViewSet):
+    serializer_class = OpinionRequestSerializer
+    filterset_class = OpinionRequestFilter
+    # No "structure": a structure's client acts for the applicant, who never reads opinions.
+    scope_paths = {"department": "dossier__structure__department_id"}
+
+    def visible_queryset(self):
+        opinions = PartnerOpinion.objects.annotate(attachments_count=Count("attachments"))
+        requests = OpinionRequest.objects.select_related(
+            "dossier__structure", "organisation"
+        ).prefetch_related("shared_documents", Prefetch("opinions", queryset=opinions))
+        return perms.api_opinion_requests(self.request.user, requests)
+
+    def updated_since_filter(self, queryset, instant):
+        # An opinion given changes the request as the API shows it.
+        newer = PartnerOpinion.objects.filter(request=OuterRef("pk"), created_at__gte=instant)
+        return queryset.filter(Q(updated_at__gte=instant) | Exists(newer))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Plans de financement",
+        description="Le coût total du projet, la part de la Région et les autres financeurs "
+        "des dossiers visibles (agents de la région, membres de la structure), avec les "
+        "contrôles : somme égale au coût, taux de financement public et plafond du "
+        "dispositif. `updated_since` compte aussi les changements du dossier (la part de la "
+        "Région en vient).",
+    ),
+    retrieve=extend_schema(summary="Un plan de financement (par UUID)"),
+)
+@extend_schema(tags=["aides"])
+class FinancingPlanViewSet(ReadOnlyViewSet):
+    serializer_class = FinancingPlanSerializer
+    filterset_class = FinancingPlanFilter
+    scope_paths = {
+        "department": "dossier__structure__department_id",
+        "structure": "dossier__structure_id",
+    }
+
+    def visible_queryset(self):
+        plans = FinancingPlan.objects.select_related(
+            "dossier__structure", "dossier__computation", "dossier__campaign__scheme"
+        ).prefetch_related("lines")
+        return perms.api_financing_plans(self.request.user, plans)
+
+    def updated_since_filter(self, queryset, instant):
+        return queryset.filter(Q(updated_at__gte=instant) | Q(dossier__updated_at__gte=instant))

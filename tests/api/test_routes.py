@@ -35,6 +35,8 @@ def test_the_apps_register_their_resources_in_order():
         "schemes",
         "campaigns",
         "dossiers",
+        "opinion-requests",
+        "financing-plans",
         "clauses/marches",
         "clauses/lots",
         "clauses/heures",
