@@ -8,7 +8,7 @@ class AidesConfig(AppConfig):
     def ready(self):
         from iae_portal import access, uploads
 
-        from . import demo, menu, perms, prepared, sections, services
+        from . import cdiae, demo, menu, perms, prepared, sections, services
         from .api import routes
         from .models import Dossier, DossierDocument
 
@@ -24,6 +24,8 @@ class AidesConfig(AppConfig):
         routes.register()
         # Its files prepared in the background (iae_portal.prepared).
         prepared.register()
+        # Its tables of the CDIAE report (iae_portal.cdiae).
+        cdiae.register()
         # Who hears of a document the antivirus found infected after its upload.
         uploads.document_infected.connect(
             services.documents.document_found_infected,

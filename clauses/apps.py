@@ -7,7 +7,7 @@ class ClausesConfig(AppConfig):
 
     def ready(self):
         # Its sections of the structure page and of the home page (iae_portal.sections).
-        from . import demo, menu, sections
+        from . import cdiae, demo, menu, sections
         from .api import client_kinds, routes
 
         sections.register()
@@ -19,3 +19,5 @@ class ClausesConfig(AppConfig):
         routes.register()
         # Its step of seed_demo (iae_portal.demo).
         demo.register()
+        # Its table of the CDIAE report: the clauses bilan (iae_portal.cdiae).
+        cdiae.register()

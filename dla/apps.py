@@ -8,7 +8,7 @@ class DlaConfig(AppConfig):
     def ready(self):
         from iae_portal import access
 
-        from . import demo, menu, perms, prepared, sections
+        from . import cdiae, demo, menu, perms, prepared, sections
         from .api import client_kinds, routes
         from .models import Accompaniment
 
@@ -27,3 +27,5 @@ class DlaConfig(AppConfig):
         demo.register()
         # Its files prepared in the background: the bilan's PDF (iae_portal.prepared).
         prepared.register()
+        # Its table of the CDIAE report: the DLA bilan (iae_portal.cdiae).
+        cdiae.register()

@@ -7,3 +7,19 @@ class CoreConfig(AppConfig):
 
     name = "iae_portal"
     verbose_name = "Portail IAE"
+
+    def ready(self):
+        from . import menu
+        from .cdiae import prepared, registry
+
+        # The CDIAE report: its file prepared in the background (iae_portal.prepared) and
+        # its menu entry, for whoever may read the report of some territory.
+        prepared.register()
+        menu.register(
+            "cdiae",
+            label="Rapport CDIAE",
+            url_name="cdiae:report",
+            section="cdiae",
+            order=65,
+            show=registry.may_read_any,
+        )

@@ -160,11 +160,9 @@ def _xlsx_cell(sheet, value, column, *, font=None):
     return cell
 
 
-def write_xlsx(stream, headers, rows, *, sheet_title="Feuille 1"):
-    """A workbook of one sheet on the binary ``stream``."""
+def _xlsx_sheet(workbook, title, headers, rows):
     columns = columns_of(headers)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title[:31])
+    sheet = workbook.create_sheet(title[:31])
     sheet.freeze_panes = "A2"
     for index, column in enumerate(columns, start=1):
         if column.width:
@@ -175,6 +173,19 @@ def write_xlsx(stream, headers, rows, *, sheet_title="Feuille 1"):
         sheet.append(
             [_xlsx_cell(sheet, value, column) for value, column in zip(row, columns, strict=True)]
         )
+
+
+def write_xlsx(stream, headers, rows, *, sheet_title="Feuille 1"):
+    """A workbook of one sheet on the binary ``stream``."""
+    write_workbook(stream, [(sheet_title, headers, rows)])
+
+
+def write_workbook(stream, sheets):
+    """A workbook of several sheets on the binary ``stream``: ``sheets`` is a list of
+    ``(title, headers, rows)`` (titles cut to Excel's 31 characters, distinct)."""
+    workbook = Workbook(write_only=True)
+    for title, headers, rows in sheets:
+        _xlsx_sheet(workbook, title, headers, rows)
     workbook.save(stream)
 
 

@@ -56,5 +56,6 @@ urlpatterns = [
     path("api/v1/", include("iae_portal.api.urls")),
     path("journal/", include("iae_portal.audit.urls")),
     path("fichiers/", include("iae_portal.prepared.urls")),
+    path("rapports/cdiae/", include("iae_portal.cdiae.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,7 +6,7 @@ class StructuresConfig(AppConfig):
     verbose_name = "Structures"
 
     def ready(self):
-        from . import demo, menu, prepared, sections, signals
+        from . import cdiae, demo, menu, prepared, sections, signals
         from .api import client_kinds, routes
 
         signals.connect()
@@ -21,3 +21,5 @@ class StructuresConfig(AppConfig):
         demo.register()
         # Its exports prepared in the background (iae_portal.prepared).
         prepared.register()
+        # The CDIAE report's territory and its table of structures (iae_portal.cdiae).
+        cdiae.register()

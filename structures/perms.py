@@ -22,6 +22,7 @@ from django.db.models import Q
 
 from iae_portal.users.roles import (
     ADMIN,
+    PARTNER_MEMBER,
     REGION_READ,
     REGION_WRITE,
     STRUCTURES_DIRECTORY,
@@ -29,7 +30,7 @@ from iae_portal.users.roles import (
 )
 
 from .enums import MembershipRole
-from .models import CollectiveProject, Membership, Structure
+from .models import CollectiveProject, Membership, OrganisationMembership, Structure
 from .reference import department_codes
 
 
@@ -270,3 +271,61 @@ def can_edit_project(user, project):
     if user.can(REGION_WRITE):
         return can_view_project(user, project)
     return project.carrier is not None and is_director_of(user, project.carrier)
+
+
+# -- The CDIAE report (iae_portal.cdiae) --------------------------------------------------
+
+
+def cdiae_report_reach(user):
+    """The territories whose CDIAE report ``user`` may read, as ``(regions, departments)``
+    (codes; ``None`` for every one):
+
+    - administrators: every one;
+    - regional staff (``region.read``): their region and its départements (every one when
+      their account has no region);
+    - partners (``partner.member``): for each of their active organisations, its
+      département, or, for an organisation of a whole region (no département), the region
+      and all its départements;
+    - nobody else.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return (), ()
+    if user.can(ADMIN):
+        return None, None
+    if user.can(REGION_READ):
+        if user.region_id is None:
+            return None, None
+        return (user.region_id,), department_codes(user.region_id)
+    if user.can(PARTNER_MEMBER):
+        regions, departments = set(), set()
+        memberships = OrganisationMembership.objects.filter(user=user, is_active=True)
+        for region, department in memberships.values_list(
+            "organisation__region_id", "organisation__department_id"
+        ):
+            if department:
+                departments.add(department)
+            else:
+                regions.add(region)
+                departments.update(department_codes(region))
+        return tuple(sorted(regions)), tuple(sorted(departments))
+    return (), ()
+
+
+def can_read_cdiae_report(user, scope):
+    """Whether ``user`` may read the CDIAE report of ``scope`` (``iae_portal.cdiae.Scope``:
+    a département or a region), by ``cdiae_report_reach``."""
+    regions, departments = cdiae_report_reach(user)
+    if scope.kind == "region":
+        return regions is None or scope.code in regions
+    return departments is None or scope.code in departments
+
+
+def can_read_any_cdiae_report(user):
+    """The menu's entry: whoever may read the report of some territory (a query for
+    partners only)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.can(ADMIN) or user.can(REGION_READ):
+        return True
+    regions, departments = cdiae_report_reach(user)
+    return bool(regions or departments)

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 BASE = ["Dispositifs d'aide", "Simulateur"]
 COMMON = ["Accueil", "Structures", "Projets collectifs"]
-STAFF = [*COMMON, "Dossiers", "Marchés clausés", "DLA", *BASE, "Mes notifications"]
+STAFF = [*COMMON, "Dossiers", "Marchés clausés", "DLA", "Rapport CDIAE", *BASE, "Mes notifications"]
 MENUS = {
     "anonymous": [*BASE, "Se connecter"],
     "director": [*COMMON, "Mes dossiers", *BASE, "Mes notifications"],

@@ -240,6 +240,7 @@ KINDS = {
     "structures.export": "above, tests/test_exports.py (prepared)",
     "dla.bilan_pdf": "tests/dla/test_views.py, below",
     "aides.letters_archive": "tests/aides/test_batch.py, tests/aides/test_scheme_as_data.py",
+    "cdiae.report": "tests/cdiae/test_page.py",
 }
 
 
