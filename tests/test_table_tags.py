@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.template import engines
 from django.urls import reverse
 
+from iae_portal.templatetags.tables import label_cells
 from iae_portal.users.enums import Role
 from tests.structures.factories import StructureFactory, UserFactory
 
@@ -34,7 +35,7 @@ def test_the_table_is_in_its_box_named_with_the_page_and_paginated():
     assert "<tr><td>4</td></tr><tr><td>5</td></tr><tr><td>6</td></tr>" in html
     assert html.index("</table>") < html.index('<nav class="pagination"')
     assert "Page 2 sur 3" in html and "page=1" in html and "page=3" in html
-    assert '<table class="table">' in html
+    assert '<table class="table table-stack">' in html
 
 
 def test_a_table_in_its_box_with_its_own_caption():
@@ -52,7 +53,41 @@ def test_a_table_in_its_box_with_its_own_caption():
 
 
 def test_a_compact_table():
-    assert '<table class="table table-compact">' in render(1, compact=True)
+    assert '<table class="table table-compact table-stack">' in render(1, compact=True)
+
+
+def test_a_scroll_table_does_not_stack():
+    html = (
+        engines["django"]
+        .from_string('{% load tables %}{% scroll_table "T" %}<tbody></tbody>{% endscroll_table %}')
+        .render({})
+    )
+    assert '<table class="table">' in html
+
+
+def test_each_cell_of_a_list_carries_its_column_name_for_the_phone_layout():
+    """On a phone the rows stack as cards, each cell shown under its column's name: the tag
+    writes the names from the header, across column spans, escaped, header cells of rows
+    included; a header-less table is left alone."""
+    cells = label_cells(
+        '<thead><tr><th scope="col">Référence</th><th colspan="2">Montant <span>(€)</span></th>'
+        '<th>A &amp; "B"</th></tr></thead>'
+        '<tbody><tr class="x"><th scope="row">R-1</th><td class="num">1</td><td>2</td>'
+        '<td>3</td></tr><tr><td colspan="3">vide</td><td>4</td></tr></tbody>'
+    )
+    assert '<th data-label="Référence" scope="row">R-1</th>' in cells
+    assert (
+        '<td data-label="Montant (€)" class="num">1</td><td data-label="Montant (€)">2</td>'
+        in cells
+    )
+    assert '<td data-label="A &amp; &quot;B&quot;">3</td>' in cells
+    assert (
+        '<td data-label="Référence" colspan="3">vide</td><td data-label="A &amp; &quot;B&quot;">4</td>'
+        in cells
+    )
+    assert "data-label" not in cells.split("</thead>")[0]
+    bare = "<tbody><tr><td>1</td></tr></tbody>"
+    assert label_cells(bare) == bare
 
 
 @pytest.mark.django_db
@@ -62,3 +97,4 @@ def test_a_list_page_goes_through_it(client, grand_est):
     html = client.get(reverse("structures:list")).content.decode()
     assert 'aria-label="Structures, page 1 (défilement horizontal)"' in html
     assert '<caption class="sr-only">Structures, page 1</caption>' in html
+    assert '<td data-label="SIRET"' in html

@@ -1,8 +1,61 @@
 """Template tags of the tables: ``{% load tables %}``."""
 
+import re
+from html import unescape
+
 from django import template
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
 
 register = template.Library()
+
+HEAD = re.compile(r"<thead\b.*?</thead>", re.S)
+HEAD_CELL = re.compile(r"<th\b([^>]*)>(.*?)</th>", re.S)
+ROW = re.compile(r"(<tr\b[^>]*>)(.*?)(</tr>)", re.S)
+BODY_CELL = re.compile(r"<(td|th)\b", re.S)
+SPAN = re.compile(r'colspan="(\d+)"')
+
+
+def _labels(content):
+    """The column names of the table's header (one per column a ``colspan`` covers)."""
+    head = HEAD.search(content)
+    if head is None:
+        return []
+    labels = []
+    for attributes, text in HEAD_CELL.findall(head.group()):
+        span = SPAN.search(attributes)
+        label = " ".join(unescape(strip_tags(text)).split())
+        labels.extend([label] * (int(span.group(1)) if span else 1))
+    return labels
+
+
+def label_cells(content):
+    """``content`` (a table's ``<thead>`` and ``<tbody>``) with each body cell carrying its
+    column's name (``data-label``), which a phone shows before the cell when the rows stack
+    as cards (``.table-stack``, app.css). Rows of a header-less table stay as they are."""
+    labels = _labels(content)
+    if not labels:
+        return content
+    head = HEAD.search(content)
+    before, body = content[: head.end()], content[head.end() :]
+
+    def row(match):
+        start, cells, end = match.groups()
+        column = 0
+        parts, last = [], 0
+        for cell in BODY_CELL.finditer(cells):
+            parts.append(cells[last : cell.end()])
+            if column < len(labels) and labels[column]:
+                parts.append(f' data-label="{escape(labels[column])}"')
+            following = cells[cell.end() : cells.find(">", cell.end())]
+            span = SPAN.search(following)
+            column += int(span.group(1)) if span else 1
+            last = cell.end()
+        parts.append(cells[last:])
+        return start + "".join(parts) + end
+
+    # The rendered template's own HTML, with escaped attributes added.
+    return mark_safe(before + ROW.sub(row, body))
 
 
 @register.simple_block_tag(takes_context=True)
@@ -17,14 +70,21 @@ def scroll_table(context, content, label, *, caption="", compact=False):
 def paginated_table(context, content, label, *, compact=False):
     """``{% paginated_table "Structures" %}<thead>…</thead><tbody>…</tbody>{% endpaginated_table %}``:
     one page of a list (``page``) as a ``scroll_table`` named ``label`` with the page number,
-    and the pagination below."""
+    and the pagination below. On a phone its rows stack as cards, each cell under its
+    column's name (``label_cells``): a list never scrolls sideways there."""
     label = f"{label}, page {context['page'].number}"
-    return _render(context, "includes/paginated_table.html", content, label, "", compact)
+    return _render(
+        context, "includes/paginated_table.html", label_cells(content), label, "", compact, True
+    )
 
 
-def _render(context, name, content, label, caption, compact):
+def _render(context, name, content, label, caption, compact, stack=False):
     table = context.template.engine.get_template(name)
     with context.push(
-        table_content=content, table_label=label, table_caption=caption, compact=compact
+        table_content=content,
+        table_label=label,
+        table_caption=caption,
+        compact=compact,
+        stack=stack,
     ):
         return table.render(context)
