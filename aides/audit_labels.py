@@ -40,6 +40,7 @@ register(
         "dossier.document_remove": "Pièce justificative retirée",
         "dossier.payment": "Versement",
         "dossier.assign": "Attribution à un instructeur",
+        "dossier.financing_plan": "Plan de financement",
         **{f"dossier.{name}": t.label for name, t in TRANSITIONS.items()},
     },
 )
@@ -72,5 +73,8 @@ register(
         "document": "Pièce",
         "batch": "Traitement",
         "version": "Version des paramètres",
+        "financing_total_cost": "Coût total du projet (€)",
+        "financing_lines": "Financements (hors Région)",
     },
+    numbers={"financing_total_cost"},
 )

@@ -6,6 +6,9 @@ from django.utils import timezone
 
 from iae_portal.pdf import euros, euros_in_words, html_to_pdf, long_date
 
+from .enums import FundingStatus
+from .services import financing_checks
+
 KINDS = {"notification": "Lettre de notification", "convention": "Convention et annexe financière"}
 
 
@@ -51,6 +54,39 @@ def letter_context(dossier, letter_settings):
         "amount": euros(dossier.voted_amount or 0),
         "amount_words": euros_in_words(dossier.voted_amount or 0),
         "instalments": [(i.year, euros(i.amount)) for i in instalments],
+        "financing": financial_annex(dossier),
+    }
+
+
+def financial_annex(dossier):
+    """The financing plan as the convention's annex prints it (``None`` without a plan):
+    the figures are the model's, the region's part the voted amount."""
+    plan = financing_checks.plan_of(dossier)
+    if plan is None:
+        return None
+    figures = financing_checks.plan_figures(plan)
+    scheme = dossier.campaign.scheme
+    rate = figures["rate"]
+    return {
+        "region": euros(figures["region"]),
+        "region_source": financing_checks.region_source(dossier),
+        "lines": [
+            {
+                "funder": line.get_funder_display(),
+                "label": line.label,
+                "status": line.get_status_display(),
+                "counted": line.status != FundingStatus.REFUSE,
+                "amount": euros(line.amount),
+            }
+            for line in plan.lines.all()
+        ],
+        "funding": euros(figures["funding"]),
+        "cost": euros(figures["cost"]),
+        "gap": figures["gap"],
+        "gap_abs": euros(figures["gap_abs"]),
+        "public": euros(figures["public"]),
+        "rate": financing_checks.percent(rate) if rate is not None else None,
+        "cap": financing_checks.cap_wording(scheme),
     }
 
 

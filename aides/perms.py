@@ -377,6 +377,21 @@ def can_download_batch_archive(user, batch):
     return not hidden.exists()
 
 
+# -- Financing plans: the applicant's while they may change the dossier; read with it.
+
+
+def can_view_financing_plan(user, dossier):
+    """A dossier's financing plan: whoever opens the dossier (staff read it, the
+    applicant's structure declared it)."""
+    return can_view_dossier(user, dossier)
+
+
+def can_edit_financing_plan(user, dossier):
+    """Declaring the plan: the applicant, while they may change the dossier (draft,
+    correction requested)."""
+    return can_edit_dossier(user, dossier)
+
+
 # -- API: partners' data (opinion requests and financing plans in /api/v1/) ---------------
 
 

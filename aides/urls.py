@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import batch, dossiers, schemes
+from .views import batch, dossiers, financing, schemes
 
 app_name = "aides"
 
@@ -17,6 +17,11 @@ urlpatterns = [
         name="dossier_transition",
     ),
     path("dossiers/<uuid:uuid>/message/", dossiers.dossier_comment, name="dossier_comment"),
+    path(
+        "dossiers/<uuid:uuid>/plan-de-financement/",
+        financing.plan_edit,
+        name="financing_plan",
+    ),
     path(
         "dossiers/<uuid:uuid>/courrier/<slug:kind>.pdf",
         dossiers.dossier_letter,

@@ -6,6 +6,7 @@ from django.utils import timezone
 from ..enums import Opinion
 from ..models import Commission
 from ..presenters import money
+from ..services.financing_checks import instruction_warnings
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 
@@ -46,6 +47,9 @@ class InstructForm(TransitionForm):
         if computed is not None:
             self.fields["proposed_amount"].initial = computed
             self.fields["proposed_amount"].help_text = f"Montant calculé : {money(computed)}."
+        # The financing plan's checks, read before giving the opinion (a blocking cap is
+        # refused by the service, whose message the form then shows).
+        self.fields["opinion"].help_text = " ".join(instruction_warnings(self.dossier))
 
 
 class CommissionForm(TransitionForm):

@@ -17,6 +17,7 @@ from ..models import AidScheme
 from ..presenters import CODE_LABELS
 from ..rules import params as P
 from ..services.schemes import SCHEME_FIELDS
+from .financing import FrenchDecimalField
 from .simulation import KIND_CHOICES, MONEY
 from .staff import DATE_WIDGET
 
@@ -45,6 +46,25 @@ class SchemeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     budget_envelope = forms.DecimalField(label="Enveloppe budgétaire (€)", required=False, **MONEY)
+    public_funding_cap = FrenchDecimalField(
+        label="Plafond de financement public (% du coût du projet)",
+        unit="%",
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text="Par exemple 80 pour 80 % : la part des financements publics (Région, "
+        "État, Département, FSE, autres collectivités) dans le coût du projet au-delà de "
+        "laquelle le plan de financement est signalé. Vide : pas de plafond.",
+        error_messages={"invalid": "Saisissez un pourcentage entre 0 et 100, par exemple 80."},
+    )
+    public_cap_blocking = forms.BooleanField(
+        label="Plafond bloquant pour l'avis d'instruction",
+        required=False,
+        help_text="Coché : un avis favorable ne peut pas être rendu sur un plan qui dépasse "
+        "le plafond. Sinon l'instructeur en est seulement averti.",
+    )
     active_from = forms.DateField(label="Ouvert à partir du", required=False, widget=DATE_WIDGET)
     active_until = forms.DateField(label="Ouvert jusqu'au", required=False, widget=DATE_WIDGET)
 
@@ -53,6 +73,10 @@ class SchemeForm(forms.Form):
         start, end = cleaned.get("active_from"), cleaned.get("active_until")
         if start and end and end < start:
             self.add_error("active_until", "La fin doit être postérieure au début.")
+        if cleaned.get("public_cap_blocking") and cleaned.get("public_funding_cap") is None:
+            self.add_error(
+                "public_cap_blocking", "Indiquez le plafond de financement public qui bloque."
+            )
         return cleaned
 
 

@@ -23,6 +23,7 @@ from ..enums import DocumentKind, DossierState
 from ..models import Dossier, DossierComment, Instalment
 from ..presenters import money
 from ..workflow import APPLICANT_EDITABLE, TRANSITIONS
+from . import financing_checks
 from .notifications import applicants_of, notify
 from .schemes import computation_record, jsonable
 
@@ -163,6 +164,10 @@ def _pre_instruct(dossier, payload):
         computed is None or proposed == computed or justification,
         "Un montant différent du montant calculé doit être justifié.",
     )
+    # A favourable opinion on a plan over the scheme's cap, when its parameters make the
+    # cap blocking (the region's part: the amount proposed here).
+    refusal = financing_checks.instruction_refusal(dossier, opinion, proposed)
+    _require(refusal is None, refusal)
     return {
         "opinion": opinion,
         "opinion_comment": payload.get("comment", ""),

@@ -57,6 +57,8 @@ SCHEME_FIELDS = (
     "legal_basis_date",
     "required_documents",
     "budget_envelope",
+    "public_funding_cap",
+    "public_cap_blocking",
     "active_from",
     "active_until",
 )

@@ -30,6 +30,7 @@ from ..perms import (
     can_vote,
     visible_dossiers,
 )
+from ..services.financing import leverage
 
 
 def _staff_only(request):
@@ -288,6 +289,7 @@ def campaign_dashboard(request, uuid):
         dossier_count=Count("dossiers", filter=in_commission),
         voted_total=Sum("dossiers__voted_amount", filter=in_commission),
     ).order_by("date")
+    leverage_rows, leverage_total = leverage(dossiers)
     return render(
         request,
         "aides/staff/campaign_dashboard.html",
@@ -295,6 +297,8 @@ def campaign_dashboard(request, uuid):
             "campaign": campaign,
             "figures": figures,
             "commissions": commissions,
+            "leverage_rows": leverage_rows,
+            "leverage_total": leverage_total,
             "state_chart": hbar_chart(
                 [(label, count) for _, label, count in figures["states"]],
                 label="Nombre de dossiers par état",
