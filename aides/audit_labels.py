@@ -42,7 +42,23 @@ register(
         "dossier.assign": "Attribution à un instructeur",
         "dossier.financing_plan": "Plan de financement",
         **{f"dossier.{name}": t.label for name, t in TRANSITIONS.items()},
+        "opinion.request": "Avis demandé à un partenaire",
+        "opinion.give": "Avis rendu par le partenaire",
+        "opinion.withdraw": "Demande d'avis retirée",
+        "opinion.remind": "Rappel envoyé au partenaire",
     },
+)
+# A request's entries (``services.opinions``): keys that are no field of the model.
+register(
+    model="aides.opinionrequest",
+    fields={
+        "partner": "Partenaire",
+        "text": "Avis",
+        "position": "Position",
+        "attachments": "Pièces jointes",
+        "dossier": "Dossier",
+    },
+    values={"position": enums.PartnerPosition.choices},
 )
 # A parameter's label is its rule kind's (the most general where kinds share a name).
 register(

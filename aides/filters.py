@@ -2,13 +2,13 @@
 
 import django_filters
 from django import forms
-from django.db.models import Case, F, IntegerField, Q, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, When
 
 from structures.enums import StructureKind
 from structures.models import Department
 
 from .enums import DossierState as S
-from .models import AidScheme, Campaign, Dossier
+from .models import AidScheme, Campaign, Dossier, OpinionRequest
 from .perms import assignable_instructors
 from .workflow import TERMINAL
 
@@ -110,6 +110,13 @@ class QueueFilter(django_filters.FilterSet):
     instructor = django_filters.ChoiceFilter(
         label="Instructeur", method="filter_instructor", empty_label="Tous"
     )
+    opinions_waiting = django_filters.BooleanFilter(
+        label="Avis en attente",
+        label_suffix="",
+        method="filter_opinions_waiting",
+        widget=forms.CheckboxInput,
+        help_text="Les dossiers dont au moins un partenaire n'a pas encore rendu l'avis demandé.",
+    )
     requested_min = django_filters.NumberFilter(
         label="Montant demandé minimum (€)",
         field_name="requested_amount",
@@ -166,6 +173,13 @@ class QueueFilter(django_filters.FilterSet):
         if value == UNASSIGNED:
             return queryset.filter(instructor__isnull=True)
         return queryset.filter(instructor__email=value)
+
+    def filter_opinions_waiting(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Exists(OpinionRequest.objects.waiting().filter(dossier=OuterRef("pk")))
+        )
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS[DEFAULT_SORT]))

@@ -57,6 +57,16 @@ def register():
         order=41,
         show=perms.can_list_own_dossiers,
     )
+    menu.mark_pages("opinions", "aides:opinion_request", "aides:opinion_request_list")
+    menu.mark_pages("dossiers", "aides:opinion_request_create")
+    menu.register(
+        "aides.opinions",
+        label="Avis demandés",
+        url_name="aides:opinion_request_list",
+        section="opinions",
+        order=42,
+        show=perms.can_list_own_opinion_requests,
+    )
     menu.register(
         "aides.schemes",
         label="Dispositifs d'aide",

@@ -15,13 +15,14 @@ audience (``dossier_audience``).
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from iae_portal.users.roles import (
     ADMIN,
     CAMPAIGNS_MANAGE,
     DOSSIERS_INSTRUCT,
     DOSSIERS_VOTE,
+    PARTNER_MEMBER,
     REGION_READ,
     REGION_WRITE,
     SCHEMES_MANAGE,
@@ -30,6 +31,7 @@ from iae_portal.users.roles import (
     roles_with,
 )
 from structures import perms as structure_perms
+from structures.models import OrganisationMembership
 from structures.perms import (
     EVERYTHING,
     NOTHING,
@@ -40,7 +42,7 @@ from structures.perms import (
 )
 
 from .enums import DossierState
-from .models import Batch, BatchItem, Dossier
+from .models import Batch, BatchItem, Dossier, DossierDocument, OpinionRequest, PartnerOpinion
 from .workflow import (
     APPLICANT,
     APPLICANT_EDITABLE,
@@ -377,21 +379,6 @@ def can_download_batch_archive(user, batch):
     return not hidden.exists()
 
 
-# -- Financing plans: the applicant's while they may change the dossier; read with it.
-
-
-def can_view_financing_plan(user, dossier):
-    """A dossier's financing plan: whoever opens the dossier (staff read it, the
-    applicant's structure declared it)."""
-    return can_view_dossier(user, dossier)
-
-
-def can_edit_financing_plan(user, dossier):
-    """Declaring the plan: the applicant, while they may change the dossier (draft,
-    correction requested)."""
-    return can_edit_dossier(user, dossier)
-
-
 # -- API: partners' data (opinion requests and financing plans in /api/v1/) ---------------
 
 
@@ -420,3 +407,168 @@ def api_reads_instruction(user):
     plan's region part taken from the proposed amount: staff (for an applicant, the voted
     amount counts once the decision is notified, as on ``DossierSerializer``)."""
     return _is_staff(user)
+
+
+# -- Opinions (avis) of partners ------------------------------------------------------------
+# An instructeur asks partners (``partner.member``: people of other institutions) for an
+# opinion on a dossier. A partner reaches a dossier only through the requests addressed to
+# them (``dossier_reach`` stays NOTHING for partners): the request's page shows the data as
+# filed, the documents chosen and, when the instructeur shares them, the other partners'
+# opinions; never the internal comments nor the instruction's opinion. Staff of the
+# dossier see every request and opinion; the applicant and the structure's members never
+# see any of it.
+
+# Opinions inform the instruction and the commission's decision: they may be asked from
+# the deposit until the dossier is instructed (not on a draft, nor once voted or closed).
+OPINION_STATES = frozenset(
+    {
+        DossierState.DEPOSE,
+        DossierState.EN_INSTRUCTION,
+        DossierState.COMPLEMENT_DEMANDE,
+        DossierState.INSTRUIT,
+    }
+)
+
+
+def _is_partner(user):
+    return _active(user) and user.can(PARTNER_MEMBER)
+
+
+def can_request_opinion(user, dossier):
+    """Asking partners for an opinion (or withdrawing a request): the dossier's instruction
+    and chef (``dossier_actors``), while the dossier is in ``OPINION_STATES``."""
+    return dossier.state in OPINION_STATES and bool(
+        dossier_actors(user, dossier) & {INSTRUCTOR, CHEF}
+    )
+
+
+def can_withdraw_opinion_request(user, request):
+    """A request still waiting, by the dossier's instruction and chef (whatever the state:
+    a dossier closed meanwhile no longer needs the opinion)."""
+    return (
+        request.withdrawn_at is None
+        and request.answered_at is None
+        and bool(dossier_actors(user, request.dossier) & {INSTRUCTOR, CHEF})
+    )
+
+
+def can_view_partner_opinions(user, dossier):
+    """The requests and opinions of a dossier as a whole (its page's « Avis des
+    partenaires », the queue's column): the dossier's staff only, never the applicant nor
+    the structure's members."""
+    return is_dossier_staff(user, dossier)
+
+
+def visible_opinion_requests(user, queryset=None):
+    """The requests of ``queryset`` (all by default) ``user`` may open: partners their own
+    (not withdrawn), staff those of the dossiers they see, nobody else any."""
+    queryset = OpinionRequest.objects.all() if queryset is None else queryset
+    if _is_staff(user):
+        return dossier_reach(user).filter(queryset, "dossier__structure")
+    if _is_partner(user):
+        return queryset.filter(partner=user, withdrawn_at__isnull=True)
+    return queryset.none()
+
+
+def can_view_opinion_request(user, request):
+    """The predicate twin of ``visible_opinion_requests``."""
+    if _is_staff(user):
+        return can_view_dossier(user, request.dossier)
+    return _is_partner(user) and request.partner_id == user.pk and request.withdrawn_at is None
+
+
+def is_opinion_request_partner(user, request):
+    """Whether ``user`` reads ``request`` as the partner asked (not as staff)."""
+    return not _is_staff(user) and can_view_opinion_request(user, request)
+
+
+def can_answer_opinion_request(user, request):
+    """Giving an opinion (again: a later one may follow): the partner asked, with an active
+    account, on a request not withdrawn; after the due date too (marked late)."""
+    return _is_partner(user) and request.partner_id == user.pk and request.withdrawn_at is None
+
+
+def visible_request_opinions(user, request):
+    """The opinions the page of ``request`` shows ``user``: staff every opinion of the
+    dossier; the partner asked their own, and the other partners' (of requests not
+    withdrawn) when the instructeur shares them (``shares_opinions``)."""
+    opinions = PartnerOpinion.objects.filter(request__dossier_id=request.dossier_id)
+    if is_dossier_staff(user, request.dossier):
+        return opinions
+    if not is_opinion_request_partner(user, request):
+        return opinions.none()
+    if request.shares_opinions:
+        return opinions.filter(Q(request=request) | Q(request__withdrawn_at__isnull=True))
+    return opinions.filter(request=request)
+
+
+def can_view_partner_opinion(user, opinion):
+    """An opinion (and its attachments): as ``visible_request_opinions``, from any request
+    of the dossier ``user`` may open."""
+    dossier = opinion.request.dossier
+    if is_dossier_staff(user, dossier):
+        return True
+    if not _is_partner(user):
+        return False
+    mine = visible_opinion_requests(user).filter(dossier_id=dossier.pk)
+    if mine.filter(pk=opinion.request_id).exists():
+        return True
+    return opinion.request.withdrawn_at is None and mine.filter(shares_opinions=True).exists()
+
+
+def visible_shared_documents(user, request):
+    """The dossier's documents the page of ``request`` lists to ``user``: those chosen for
+    the partner (staff too see this list there; the dossier page has them all)."""
+    if not can_view_opinion_request(user, request):
+        return DossierDocument.objects.none()
+    return request.shared_documents.all()
+
+
+def can_view_shared_document(user, document):
+    """Downloading a dossier's document from a request's page: staff who may see it
+    (``can_view_document``), a partner when a request of theirs (not withdrawn) shares it."""
+    if _is_staff(user):
+        return can_view_document(user, document)
+    if not _is_partner(user):
+        return False
+    return visible_opinion_requests(user).filter(shared_documents=document).exists()
+
+
+def opinion_partners(dossier):
+    """Who may be asked an opinion on ``dossier``: active accounts with ``partner.member``
+    and an active membership of an organisation of the dossier's region."""
+    region = dossier.structure.department.region_id
+    memberships = OrganisationMembership.objects.filter(
+        user=OuterRef("pk"), is_active=True, organisation__region_id=region
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, role__in=roles_with(PARTNER_MEMBER))
+        .filter(Exists(memberships))
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+# -- Financing plans: the applicant's while they may change the dossier; read with it.
+
+
+def can_view_financing_plan(user, dossier):
+    """A dossier's financing plan: whoever opens the dossier (staff read it, the
+    applicant's structure declared it)."""
+    return can_view_dossier(user, dossier)
+
+
+def can_edit_financing_plan(user, dossier):
+    """Declaring the plan: the applicant, while they may change the dossier (draft,
+    correction requested)."""
+    return can_edit_dossier(user, dossier)
+
+
+def can_list_opinion_requests(user):
+    """The page « Avis demandés »: partners (their requests) and staff (their dossiers')."""
+    return _is_staff(user) or _is_partner(user)
+
+
+def can_list_own_opinion_requests(user):
+    """The menu's « Avis demandés » and the home page's section: partners."""
+    return _is_partner(user)

@@ -15,11 +15,13 @@ from . import perms
 from .enums import DossierState as S
 from .forms.applicant import directed_structures
 from .models import Commission, Dossier
+from .views.opinions import state_of
 from .workflow import APPLICANT_EDITABLE
 
 STRUCTURE_DOSSIERS_SHOWN = 25
 TAKE_UP_SHOWN = 20
 COMMISSIONS_SHOWN = 5
+OPINIONS_SHOWN = 10
 
 # The states of a dossier the council still works on, and those of a granted aid.
 IN_PROGRESS = (S.DEPOSE, S.EN_INSTRUCTION, S.COMPLEMENT_DEMANDE, S.INSTRUIT)
@@ -185,6 +187,21 @@ def applicant_section(request):
     }
 
 
+def partner_section(request):
+    """The opinions a partner is asked and has not given yet, the nearest due date first."""
+    today = timezone.localdate()
+    waiting = list(
+        perms.visible_opinion_requests(request.user)
+        .waiting()
+        .select_related("dossier__structure", "dossier__campaign__scheme")
+        .order_by("due_on", "created_at", "pk")[: OPINIONS_SHOWN + 1]
+    )
+    return {
+        "waiting": [(r, state_of(r, today)) for r in waiting[:OPINIONS_SHOWN]],
+        "more": len(waiting) > OPINIONS_SHOWN,
+    }
+
+
 def register():
     structure_page.register(
         "aides.dossiers", None, "aides/_structure_dossiers.html", structure_section, order=10
@@ -205,4 +222,11 @@ def register():
         "aides/_home_applicant.html",
         applicant_section,
         order=20,
+    )
+    home_page.register(
+        "aides.opinions",
+        perms.can_list_own_opinion_requests,
+        "aides/opinions/_home_partner.html",
+        partner_section,
+        order=10,
     )

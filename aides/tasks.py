@@ -7,10 +7,14 @@ from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
 from django.core.mail import send_mail
+from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import Notification
+from structures.partners import password_link
+
+from .models import Notification, OpinionRequest
 from .services.batch import BatchBusy, batch_run, batches_sweep
+from .services.opinions import PARTNER_TEMPLATE, send_opinion_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -51,3 +55,38 @@ def sweep_when_a_worker_starts(sender=None, **kwargs):
         sweep_batches.apply_async(expires=settings.IAE_BATCH_SWEEP_INTERVAL)
     except Exception:  # the worker goes on; beat sweeps later
         logger.exception("Cannot queue the sweep of stalled batches")
+
+
+@shared_task
+def remind_opinion_requests():
+    """Remind the partners whose opinion is due soon or late (Celery beat, daily:
+    ``CELERY_BEAT_SCHEDULE``); each reminder goes once (``send_opinion_reminders``)."""
+    return send_opinion_reminders(timezone.localdate())
+
+
+@shared_task(acks_late=True)
+def send_opinion_invitation(request_id, subject, intro):
+    """The e-mail of a request to a partner who has not chosen a password yet (an account
+    created by the invitation): the request and a fresh link to choose the password. Nothing
+    once the password is chosen or the request withdrawn (the portal's notification says it)."""
+    request = (
+        OpinionRequest.objects.select_related(
+            "partner", "dossier__structure", "dossier__campaign__scheme"
+        )
+        .filter(pk=request_id, withdrawn_at__isnull=True)
+        .first()
+    )
+    if request is None or not request.partner.is_active or request.partner.has_usable_password():
+        return
+    body = render_to_string(
+        PARTNER_TEMPLATE,
+        {
+            "intro": intro,
+            "dossier": request.dossier,
+            "opinion_request": request,
+            "url": settings.PORTAL_BASE_URL + request.get_absolute_url(),
+            "password_url": settings.PORTAL_BASE_URL + password_link(request.partner),
+            "password_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        },
+    )
+    send_mail(subject, body, None, [request.partner.email])

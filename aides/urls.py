@@ -39,6 +39,26 @@ urlpatterns = [
     path("traitements/<uuid:uuid>/avancement/", batch.batch_progress, name="batch_progress"),
     path("traitements/<uuid:uuid>/reprendre/", batch.batch_resume_view, name="batch_resume"),
     path("traitements/<uuid:uuid>/courriers.zip", batch.batch_archive, name="batch_archive"),
+    # Partners' opinions (views.opinions).
+    path(
+        "dossiers/<uuid:uuid>/avis/demander/",
+        opinions.opinion_request_create,
+        name="opinion_request_create",
+    ),
+    path("avis/", opinions.opinion_request_list, name="opinion_request_list"),
+    path("avis/<uuid:uuid>/", opinions.opinion_request_detail, name="opinion_request"),
+    path("avis/<uuid:uuid>/repondre/", opinions.opinion_give, name="opinion_give"),
+    path(
+        "avis/<uuid:uuid>/retirer/",
+        opinions.opinion_request_withdraw,
+        name="opinion_request_withdraw",
+    ),
+    path("avis/pieces/<uuid:uuid>/", opinions.opinion_document, name="opinion_document"),
+    path(
+        "avis/pieces-jointes/<uuid:uuid>/",
+        opinions.opinion_attachment,
+        name="opinion_attachment",
+    ),
     path("", include("aides.urls_applicant")),
     path("", include("aides.urls_staff")),
     path("<slug:code>/", schemes.scheme_detail, name="scheme_detail"),

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -365,6 +366,13 @@ IAE_PREPARED_FILE_HOURS = int(os.environ.get("IAE_PREPARED_FILE_HOURS", 24))
 CELERY_BEAT_SCHEDULE["uploads-scan-waiting"] = {
     "task": "iae_portal.tasks.scan_waiting_uploads",
     "schedule": IAE_SCAN_SWEEP_INTERVAL,
+}
+# Partners' opinions (aides.services.opinions): a reminder this many days before the due
+# date, another the day after it; beat looks for them daily (each is sent once).
+IAE_OPINION_REMINDER_DAYS_BEFORE = int(os.environ.get("IAE_OPINION_REMINDER_DAYS_BEFORE", 3))
+CELERY_BEAT_SCHEDULE["aides-remind-opinion-requests"] = {
+    "task": "aides.tasks.remind_opinion_requests",
+    "schedule": crontab(hour=7, minute=0),
 }
 
 # REST API (/api/v1/, iae_portal.api): Bearer tokens of API clients or the browser session.

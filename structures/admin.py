@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from iae_portal.admin import ReadOnlyAdmin
@@ -8,6 +9,8 @@ from .models import (
     Department,
     Membership,
     NetworkAffiliation,
+    Organisation,
+    OrganisationMembership,
     ProjectMember,
     Region,
     SharedPost,
@@ -15,6 +18,7 @@ from .models import (
     Structure,
     YearlyFigures,
 )
+from .partners import is_partner_account
 
 
 @admin.register(Region)
@@ -119,3 +123,41 @@ class SharedPostAdmin(admin.ModelAdmin):
     list_display = ["function", "project", "etp", "host"]
     autocomplete_fields = ["project", "host"]
     inlines = [SharedPostSplitInline]
+
+
+# -- Partner organisations (structures.partners): managed here; partners are attached here
+# or by an instructeur's invitation when asking an opinion.
+
+
+class OrganisationMembershipForm(forms.ModelForm):
+    class Meta:
+        model = OrganisationMembership
+        fields = ["user", "is_active"]
+
+    def clean_user(self):
+        user = self.cleaned_data["user"]
+        if user is not None and not is_partner_account(user):
+            raise forms.ValidationError(
+                "Seul un compte de partenaire (rôle « Partenaire ») peut être rattaché à un "
+                "organisme partenaire."
+            )
+        return user
+
+
+class OrganisationMembershipInline(admin.TabularInline):
+    model = OrganisationMembership
+    form = OrganisationMembershipForm
+    extra = 0
+    autocomplete_fields = ["user"]
+    readonly_fields = ["created_at"]
+    fields = ["user", "is_active", "created_at"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "region", "department", "updated_at"]
+    list_filter = ["kind", "region"]
+    search_fields = ["name"]
+    list_select_related = ["region", "department"]
+    readonly_fields = ["uuid", "created_at", "updated_at"]
+    inlines = [OrganisationMembershipInline]

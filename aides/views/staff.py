@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +23,7 @@ from .. import exports, prepared, services
 from ..enums import DossierState as S
 from ..filters import QueueFilter
 from ..forms.staff import BulkAssignForm, BulkVoteForm, CampaignForm
-from ..models import AidScheme, Campaign, Dossier, Instalment
+from ..models import AidScheme, Campaign, Dossier, Instalment, OpinionRequest
 from ..perms import (
     can_assign,
     can_manage_campaigns,
@@ -97,8 +98,25 @@ def _queue_rows(keys):
     """The page's dossiers with what the queue shows, in the page's order. The page's keys
     come first, sorted on the dossiers' own columns: joining and sorting every dossier of
     the queue with its structure, campaign and instructor costs three times as much."""
-    rows = Dossier.objects.for_queue().in_bulk(list(keys))
+    rows = Dossier.objects.for_queue().annotate(**opinion_counts()).in_bulk(list(keys))
     return [rows[key] for key in keys]
+
+
+def opinion_counts(today=None):
+    """The queue's « Avis » column, as annotations of each dossier (one query for the
+    page): the partners asked (requests not withdrawn), those who answered, those late."""
+    today = today or timezone.localdate()
+    asked = OpinionRequest.objects.filter(dossier=OuterRef("pk"), withdrawn_at__isnull=True)
+
+    def count(requests):
+        counted = requests.order_by().values("dossier").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+    return {
+        "opinions_asked": count(asked),
+        "opinions_answered": count(asked.filter(answered_at__isnull=False)),
+        "opinions_late": count(asked.filter(answered_at__isnull=True, due_on__lt=today)),
+    }
 
 
 def _bulk_action(request, filterset):
