@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import batch, dossiers, financing, schemes
+from .views import batch, dossiers, financing, opinions, schemes
 
 app_name = "aides"
 
