@@ -98,9 +98,9 @@ def bilan_context(user, query):
 def network_shares(report):
     prescribed, provided = report["prescribed_by_network_share"], report["network_provider_share"]
     return {
-        "SIAE adhérentes": report["network_affiliated_share"],
-        "Prescrites, indiv.": prescribed[Mode.INDIVIDUELLE],
-        "Prescrites, coll.": prescribed[Mode.COLLECTIVE],
-        "Réalisées, indiv.": provided[Mode.INDIVIDUELLE],
-        "Réalisées, coll.": provided[Mode.COLLECTIVE],
+        "SIAE adhérentes d'au moins un réseau": report["network_affiliated_share"],
+        "Prestations individuelles prescrites par un réseau": prescribed[Mode.INDIVIDUELLE],
+        "Prestations collectives prescrites par un réseau": prescribed[Mode.COLLECTIVE],
+        "Prestations individuelles réalisées par un réseau": provided[Mode.INDIVIDUELLE],
+        "Prestations collectives réalisées par un réseau": provided[Mode.COLLECTIVE],
     }
