@@ -137,7 +137,7 @@ def financing_by_funder(scope, year):
         lines.order_by().values_list("funder", "status").annotate(total=Sum("amount"))
     ):
         by_funder[funder][status_names[status]] += amount or ZERO
-    rows = [region]
+    rows = [region] if plans else []
     for funder, label in FunderKind.choices:
         if funder in by_funder:
             rows.append(
@@ -163,11 +163,17 @@ def financing_by_funder(scope, year):
         notes=[
             f"Les plans de financement des dossiers des appels ouverts en {year} (hors "
             "brouillons, dossiers retirés, irrecevables ou classés sans suite), soit "
-            f"{len(plans)} plan{'s' if len(plans) > 1 else ''}. Part de la Région : le montant "
+            f"{_plans(len(plans))}. Part de la Région : le montant "
             "voté, sinon le dernier montant connu (proposé, calculé, demandé), compté comme "
             "demandé. Financé : demandé et accordé (les refus ne financent rien).",
         ],
     )
+
+
+def _plans(count):
+    if not count:
+        return "aucun plan"
+    return f"{count} plan{'s' if count > 1 else ''}"
 
 
 def financing_chart(result, year):
@@ -218,7 +224,7 @@ def structures_without_aid(scope, year):
             "department": structure.department_id,
             "city": structure.city,
             "dossiers": structure.filed,
-            "last_aid_year": str(structure.last_voted) if structure.last_voted else "",
+            "last_aid_year": str(structure.last_voted) if structure.last_voted else None,
         }
         for structure in structures
     ]

@@ -21,6 +21,11 @@ BY_TYPE = {
 }
 
 
+def _lower_first(label):
+    """« Mise à disposition (ETTI, AI) » → « mise à disposition (ETTI, AI) »: acronyms kept."""
+    return label[:1].lower() + label[1:]
+
+
 def _row(key, value):
     """``(label, kind)`` of a dotted key of the bilan (``by_type.travaux.marches``)."""
     parts = key.split(".")
@@ -30,9 +35,9 @@ def _row(key, value):
     if parts[0] == "participants":
         return "Participants distincts", COUNT
     if parts[0] == "hours_by_modality":
-        return f"Heures réalisées, {Modality(parts[1]).label.lower()}", HOURS
+        return f"Heures réalisées, {_lower_first(Modality(parts[1]).label)}", HOURS
     if parts[0] == "hours_by_public":
-        return f"Heures réalisées, public : {PublicCategory(parts[1]).label.lower()}", HOURS
+        return f"Heures réalisées, public : {_lower_first(PublicCategory(parts[1]).label)}", HOURS
     return key, HOURS
 
 

@@ -31,11 +31,12 @@ def _label(key):
     if head == "network_affiliated_share":
         return "SIAE bénéficiaires adhérentes d'au moins un réseau"
     if head == "mode_shares":
-        return f"Prestations {MODES[rest[0]]}"
+        return f"Part des prestations {MODES[rest[0]]}"
     if head == "siae_kind_shares":
         return f"SIAE bénéficiaires de type {rest[0]}"
     if head == "themes":
-        return f"Prestations {MODES[rest[0]]} : {Theme(rest[1]).label.lower()}"
+        theme = Theme(rest[1]).label
+        return f"Prestations {MODES[rest[0]]} : {theme[:1].lower()}{theme[1:]}"
     if head == "prescribed_by_network_share":
         return f"Prestations {MODES[rest[0]]} prescrites par un réseau"
     if head == "network_provider_share":

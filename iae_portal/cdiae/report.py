@@ -273,6 +273,7 @@ def _pdf_table(table, result, year):
     chart = table.chart(result, year) if table.chart else None
     return {
         "key": table.key,
+        "figures": any(column.kind == FIGURE for column in columns),
         "title": table.title,
         "description": table.description,
         "headers": [{"label": column.label, "num": column.kind != TEXT} for column in columns],
