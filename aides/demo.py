@@ -32,7 +32,7 @@ from iae_portal.users.enums import Role
 from iae_portal.users.models import User
 from structures.demo_data import BATCH_SIZE, REGION_CODE
 from structures.enums import MembershipRole
-from structures.models import Membership
+from structures.models import Membership, OrganisationMembership
 
 from .demo_data import (
     APPLICANT_DOMAIN,
@@ -45,17 +45,24 @@ from .demo_data import (
     DECIDED,
     DIRECTOR_DOSSIERS,
     FIRST_NAMES,
+    FUNDER_LABELS,
+    FUNDING_PROFILES,
     LAST_NAMES,
     OPEN,
     OPINION_COMMENTS,
+    OPINION_PARTNERS,
+    OPINION_QUESTIONS,
+    OPINION_TEXTS,
     PDF_DIR,
+    PUBLIC_CAP,
+    PUBLIC_CAPS,
     SCHEMES,
     SECOND_SESSION,
     TOUR,
     VOTING,
     WEIGHTS,
 )
-from .enums import DocumentKind, Opinion
+from .enums import DocumentKind, FundingStatus, Opinion, PartnerPosition
 from .enums import DossierState as S
 from .models import (
     AidComputation,
@@ -65,7 +72,11 @@ from .models import (
     Dossier,
     DossierComment,
     DossierDocument,
+    FinancingPlan,
+    FundingLine,
     Instalment,
+    OpinionRequest,
+    PartnerOpinion,
 )
 from .services import jsonable
 from .services.dossiers import split_voted
@@ -83,6 +94,22 @@ class AidesDemo:
     comments: list = field(default_factory=list)
     instalments: list = field(default_factory=list)
     applicants: list = field(default_factory=list)
+    plans: list = field(default_factory=list)
+    plan_kinds: collections.Counter = field(default_factory=collections.Counter)
+    requests: list = field(default_factory=list)
+    opinions: list = field(default_factory=list)
+
+    def partners_summary(self, today):
+        waiting = [r for r in self.requests if r.answered_at is None]
+        late = sum(1 for r in waiting if r.due_on < today)
+        kinds = self.plan_kinds
+        return [
+            f"Plans de financement : {len(self.plans)} ({kinds[BALANCED]} équilibrés, "
+            f"{kinds[GAP]} incomplet, {kinds[OVER_CAP]} au-delà du plafond de "
+            f"{PUBLIC_CAP:.0f} % de financement public)",
+            f"Avis des partenaires : {len(self.requests)} demandes, {len(self.opinions)} avis "
+            f"rendus, {len(waiting)} en attente dont {late} en retard",
+        ]
 
     def summary(self):
         states = collections.Counter(d.state for d in self.dossiers)
@@ -149,6 +176,9 @@ def seed(rng, *, structures, today=None, dossiers=None):
     demo.documents = _bulk(DossierDocument, [d for row in rows for d in row.documents])
     demo.comments = _bulk(DossierComment, [c for row in rows for c in row.comments])
     demo.instalments = _bulk(Instalment, [i for row in rows for i in row.instalments])
+    _public_caps()
+    _financing_plans(rng, demo, rows)
+    _opinion_requests(rng, demo, rows, staff, now, today)
     return demo
 
 
@@ -194,7 +224,7 @@ def _history_entries(rows):
 def reset():
     """Delete every dossier and campaign (dossiers protect the structures and accounts that
     the other resets delete), then the applicant and colleague accounts of the demo."""
-    Dossier.objects.all().delete()
+    Dossier.objects.all().delete()  # with their opinion requests and financing plans
     Campaign.objects.all().delete()
     User.objects.filter(email__endswith=f"@{APPLICANT_DOMAIN}").delete()
     User.objects.filter(email__in=[email for email, _, _ in COLLEAGUES]).delete()
@@ -645,8 +675,181 @@ def _pdf(text):
     return bytes(pdf)
 
 
+# -- Partners' opinions and financing plans (issue 17) --------------------------------------
+
+BALANCED, GAP, OVER_CAP = "balanced", "gap", "over_cap"
+# Where partners are asked: deposited and in instruction (as ``perms.OPINION_STATES``).
+ASKED_STATES = (S.DEPOSE, S.EN_INSTRUCTION, S.COMPLEMENT_DEMANDE, S.INSTRUIT)
+# What became of each partner's requests, in turn: answered, waiting, late…
+OUTCOMES = ("answered", "waiting", "late", "answered", "answered", "waiting")
+
+
+def _public_caps():
+    """The investment schemes cap public funding at 80 % of the project's cost (the first
+    one blocks a favourable opinion beyond it)."""
+    for code, blocking in PUBLIC_CAPS:
+        AidScheme.objects.filter(code=code).update(
+            public_funding_cap=PUBLIC_CAP, public_cap_blocking=blocking
+        )
+
+
+def _region_part(dossier):
+    """As ``FinancingPlan.region_amount``, on the unsaved dossier."""
+    for amount in (dossier.voted_amount, dossier.proposed_amount):
+        if amount is not None:
+            return amount
+    computation = dossier.computation
+    if computation is not None and computation.total is not None:
+        return computation.total
+    return dossier.requested_amount or Decimal("0.00")
+
+
+def _financing_plans(rng, demo, rows):
+    """A plan on most dossiers past the draft: balanced, but one missing part of its funding
+    and one over its scheme's public cap (both in instruction)."""
+    rows = [row for row in rows if row.dossier.state != S.BROUILLON and rng.random() < 0.9]
+    waiting = [row for row in rows if row.dossier.state in ASKED_STATES]
+    capped = PUBLIC_CAPS[0][0]
+    over = next((row for row in waiting if row.dossier.campaign.scheme.code == capped), None)
+    gap = next((row for row in waiting if row is not over), None)
+    plans, lines = [], []
+    for row in rows:
+        kind = OVER_CAP if row is over else GAP if row is gap else BALANCED
+        plan, plan_lines = _financing_plan(rng, row.dossier, kind)
+        plans.append(plan)
+        lines += plan_lines
+        demo.plan_kinds[kind] += 1
+    demo.plans = _bulk(FinancingPlan, plans)
+    _bulk(FundingLine, lines)
+
+
+def _financing_plan(rng, dossier, kind):
+    region = _region_part(dossier)
+    (low, high), funders = FUNDING_PROFILES.get(dossier.campaign.scheme.code, ((0.3, 0.5), ()))
+    share = Decimal("0.45") if kind == OVER_CAP else Decimal(f"{rng.uniform(low, high):.3f}")
+    if region > 0:
+        cost = (region / share / 100).to_integral_value(ROUND_CEILING) * 100
+    else:
+        cost = Decimal(rng.randrange(20_000, 80_001, 1_000))
+    decided = dossier.state in DECIDED
+
+    def status():
+        return FundingStatus.ACCORDE if decided or rng.random() < 0.4 else FundingStatus.DEMANDE
+
+    if kind == OVER_CAP:  # 45 % + 25 % + 15 %: 85 % of public funding
+        shares = (("etat_fdi", 0.25, 0.25), ("departement", 0.15, 0.15))
+    else:
+        shares = funders
+    amounts = [
+        [funder, _tens(cost * Decimal(rng.uniform(a, b))), status()] for funder, a, b in shares
+    ]
+    own = cost - region - sum(amount for _, amount, _ in amounts)
+    if own < 0 and amounts:  # the draws went over the cost: the biggest funder gives less
+        biggest = max(amounts, key=lambda line: line[1])
+        biggest[1] += own
+        own = Decimal(0)
+    if own > 0:
+        amounts.append(["fonds_propres", own, FundingStatus.ACCORDE])
+    if kind == GAP and amounts:  # 8 % of the cost not found yet
+        biggest = max(amounts, key=lambda line: line[1])
+        biggest[1] -= min(_tens(cost * Decimal("0.08")), biggest[1] / 2).quantize(Decimal(1))
+    if not decided and rng.random() < 0.12:  # a funder said no: it does not count
+        amounts.append(["fondation", _tens(cost * Decimal("0.05")), FundingStatus.REFUSE])
+    plan = FinancingPlan(dossier=dossier, total_cost=cost, updated_by=dossier.created_by)
+    return plan, [
+        FundingLine(
+            plan=plan,
+            funder=funder,
+            label=FUNDER_LABELS.get(funder, ""),
+            amount=amount,
+            status=line_status,
+            position=position,
+        )
+        for position, (funder, amount, line_status) in enumerate(amounts)
+    ]
+
+
+def _tens(amount):
+    return (amount / 10).quantize(Decimal(1), rounding=ROUND_HALF_UP) * 10
+
+
+def _opinion_requests(rng, demo, rows, staff, now, today):
+    """The demo partners asked about deposited and instructed dossiers (the Département's
+    partner about its own département's): some answered (every position in turn), some
+    waiting, some late and reminded; some share the dossier's documents."""
+    partners = User.objects.in_bulk([email for email, _, _ in OPINION_PARTNERS], field_name="email")
+    organisations = {
+        m.user_id: m.organisation
+        for m in OrganisationMembership.objects.filter(
+            user__in=list(partners.values()), is_active=True
+        ).select_related("organisation")
+    }
+    asked = [row for row in rows if row.dossier.state in ASKED_STATES and row.dossier.submitted_at]
+    positions = list(PartnerPosition)
+    requests, opinions, shared = [], [], []
+    for email, department, count in OPINION_PARTNERS:
+        partner = partners.get(email)
+        if partner is None:
+            continue
+        pool = [r for r in asked if department in (None, r.dossier.structure.department_id)]
+        chosen = sorted(
+            rng.sample(pool, k=min(count, len(pool))), key=lambda r: r.dossier.submitted_at
+        )
+        answered = 0
+        for index, row in enumerate(chosen):
+            outcome = OUTCOMES[index % len(OUTCOMES)]
+            dossier = row.dossier
+            if outcome == "late" and dossier.submitted_at > now - 25 * DAY:
+                outcome = "waiting"  # too recent to be late
+            if outcome == "late":
+                asked_at = _between(rng, max(dossier.submitted_at, now - 40 * DAY), now - 24 * DAY)
+            elif outcome == "waiting":
+                asked_at = _between(rng, max(dossier.submitted_at, now - 12 * DAY), now - DAY / 2)
+            else:
+                asked_at = _between(rng, dossier.submitted_at, now - 2 * DAY)
+            due_on = timezone.localtime(asked_at).date() + 21 * DAY
+            request = OpinionRequest(
+                dossier=dossier, partner=partner, organisation=organisations.get(partner.pk),
+                question=rng.choice(OPINION_QUESTIONS), due_on=due_on,
+                shares_opinions=rng.random() < 0.3,
+                requested_by=dossier.instructor or staff["instructeur"], created_at=asked_at,
+            )  # fmt: skip
+            if outcome == "late":
+                request.reminded_before_at = _at(due_on - 3 * DAY, 7)
+                request.reminded_late_at = min(_at(due_on + DAY, 7), now)
+            elif due_on - 3 * DAY <= today:
+                request.reminded_before_at = _at(max(due_on - 3 * DAY, asked_at.date()), 7)
+            if outcome == "answered":
+                position = positions[answered % len(positions)]
+                answered += 1
+                given = _between(rng, asked_at + DAY, min(asked_at + 18 * DAY, now))
+                request.answered_at = given
+                texts = [t for t in OPINION_TEXTS[position] if _fits(t, department)]
+                opinions.append(
+                    PartnerOpinion(request=request, author=partner, position=position,
+                                   text=rng.choice(texts), created_at=given)
+                )  # fmt: skip
+            requests.append(request)
+            if row.documents and rng.random() < 0.6:
+                shared += [(request, document) for document in row.documents]
+    demo.requests = _bulk(OpinionRequest, requests)
+    demo.opinions = _bulk(PartnerOpinion, opinions)
+    through = OpinionRequest.shared_documents.through
+    _bulk(
+        through,
+        [through(opinionrequest=request, dossierdocument=document) for request, document in shared],
+    )
+
+
+def _fits(text, department):
+    """The État's partner does not speak for the Département, nor the Département's for
+    the State's aides au poste."""
+    return "Département" not in text if department is None else "aides au poste" not in text
+
+
 def _seed_step(run):
-    return seed(run.rng, structures=run.made["structures"]).summary()
+    demo = seed(run.rng, structures=run.made["structures"])
+    return [*demo.summary(), *demo.partners_summary(run.today)]
 
 
 def register():

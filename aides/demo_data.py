@@ -172,3 +172,64 @@ DATA = {
     "mp-recrutement-jeunes": _recrutement_jeunes,
     "mp-aap-innovation": _aap_innovation,
 }
+
+
+# -- Partners' opinions and financing plans (issue 17) ----------------------------------------
+
+# Who is asked: the demo partner accounts; the Département's only on its own dossiers.
+OPINION_PARTNERS = (
+    ("partenaire-etat@demo.iae.fr", None, 12),  # (e-mail, département, how many requests)
+    ("partenaire-departement@demo.iae.fr", "57", 8),
+)
+OPINION_QUESTIONS = (
+    "Le projet est-il cohérent avec les conventionnements et les aides au poste accordés par l'État ?",
+    "Les postes d'insertion prévus correspondent-ils aux besoins du territoire et au public RSA suivi par le Département ?",
+    "La structure vous paraît-elle en mesure de porter ce projet au regard de sa situation financière ?",
+    "Avez-vous connaissance d'un projet concurrent sur le même bassin d'emploi ?",
+    "Le cofinancement annoncé dans le plan de financement est-il acquis ou seulement sollicité ?",
+    "Ce projet a-t-il été présenté en CDIAE ? Merci de nous indiquer l'avis du comité.",
+)  # fmt: skip
+OPINION_TEXTS = {
+    "favorable": (
+        "Avis favorable : la structure est connue de nos services, son dialogue de gestion 2025 s'est bien passé et le projet répond aux besoins repérés sur le bassin d'emploi.",
+        "Favorable. Le projet a reçu un avis positif en CDIAE ; les aides au poste correspondantes sont inscrites dans l'annexe financière de la convention.",
+        "Avis favorable du Département : les postes prévus accueilleront en priorité des allocataires du RSA orientés par nos services.",
+    ),
+    "favorable_reserves": (
+        "Favorable sous réserve que la structure transmette son bilan d'activité et ses comptes certifiés avant la commission.",
+        "Avis favorable avec réserves : le taux de sorties dynamiques reste faible (28 %) ; un plan d'action sur l'accompagnement socioprofessionnel est attendu.",
+        "Favorable, sous réserve de la confirmation du cofinancement du FSE+, seulement sollicité à ce jour.",
+    ),
+    "defavorable": (
+        "Avis défavorable : la structure présente des fonds propres négatifs depuis deux exercices et n'a pas donné suite à l'accompagnement DLA proposé.",
+        "Défavorable : un projet très proche est déjà financé sur le même territoire, le marché local ne permettra pas deux activités de ce type.",
+    ),
+    "non_competent": (
+        "Nos services n'ont eu à connaître ni de cette structure ni de ce projet : nous ne sommes pas compétents pour rendre un avis.",
+        "Le projet relève de l'investissement productif, hors du champ de nos dispositifs : pas d'avis de notre part.",
+    ),
+}  # fmt: skip
+# Schemes whose plans are capped at 80 % of public funding (investment-type): (code, blocking).
+PUBLIC_CAPS = (("fc-investissement-siae", True), ("idf-arsie", False))
+PUBLIC_CAP = Decimal(80)
+# The region's share of the project's cost, then the other funders as shares of the cost
+# (low, high, status when not decided), per scheme; own funds close the plan.
+FUNDING_PROFILES = {
+    "ca-equipes-insertion": ((0.15, 0.3), (("etat_aide_poste", 0.3, 0.45), ("departement", 0.05, 0.15), ("fse", 0.05, 0.1))),
+    "pc-emplois-tremplin-environnement": ((0.2, 0.35), (("etat_aide_poste", 0.25, 0.4), ("collectivite", 0.03, 0.08), ("fondation", 0.02, 0.06))),
+    "fc-investissement-siae": ((0.3, 0.45), (("etat_fdi", 0.08, 0.15), ("departement", 0.05, 0.1), ("france_active", 0.1, 0.2))),
+    "idf-arsie": ((0.35, 0.5), (("etat_fdi", 0.05, 0.12), ("departement", 0.05, 0.1), ("preteur", 0.05, 0.12))),
+    "mp-recrutement-jeunes": ((0.2, 0.35), (("etat_aide_poste", 0.25, 0.4), ("fse", 0.05, 0.1), ("fondation", 0.02, 0.05))),
+    "mp-aap-innovation": ((0.25, 0.4), (("fse", 0.1, 0.2), ("collectivite", 0.05, 0.1), ("fondation", 0.05, 0.15))),
+}  # fmt: skip
+FUNDER_LABELS = {
+    "etat_aide_poste": "DDETS, aides au poste",
+    "etat_fdi": "DDETS, fonds départemental d'insertion",
+    "departement": "Conseil départemental, convention RSA",
+    "fse": "FSE+ (programme national)",
+    "collectivite": "Communauté de communes",
+    "fondation": "Fondation Vinci pour la Cité",
+    "france_active": "France Active Lorraine, prêt participatif",
+    "preteur": "Crédit coopératif, prêt",
+    "fonds_propres": "Autofinancement de la structure",
+}

@@ -60,6 +60,9 @@ from .models import (
     Department,
     Membership,
     NetworkAffiliation,
+    Organisation,
+    OrganisationKind,
+    OrganisationMembership,
     ProjectMember,
     SharedPost,
     SharedPostSplit,
@@ -127,9 +130,48 @@ def seed(rng, *, count, today=None):
 
 
 def reset():
-    """Delete every structure and collective project, with all that hangs on them."""
+    """Delete every structure and collective project, with all that hangs on them, and the
+    demo's partner organisations (the aid dossiers, whose opinion requests protect them, are
+    reset before)."""
     CollectiveProject.objects.all().delete()  # first: members and posts protect structures
     Structure.objects.all().delete()
+    Organisation.objects.filter(
+        region_id=REGION_CODE, name__in=[name for name, _, _ in DEMO_ORGANISATIONS]
+    ).delete()
+
+
+# The partner organisations of the demo region: (name, kind, département or None for the
+# whole region), and the demo partner accounts acting for them.
+DEMO_ORGANISATIONS = (
+    ("DREETS Grand Est", OrganisationKind.ETAT, None),
+    ("Conseil départemental de la Moselle", OrganisationKind.DEPARTEMENT, "57"),
+    ("Coorace Grand Est", OrganisationKind.RESEAU, None),
+)
+DEMO_PARTNERS = (
+    ("partenaire-etat@demo.iae.fr", "DREETS Grand Est"),
+    ("partenaire-departement@demo.iae.fr", "Conseil départemental de la Moselle"),
+)
+
+
+def seed_organisations():
+    """The demo's partner organisations (those already there are kept) and the demo
+    partners' memberships."""
+    organisations = {
+        name: Organisation.objects.get_or_create(
+            region_id=REGION_CODE, name=name, defaults={"kind": kind, "department_id": department}
+        )[0]
+        for name, kind, department in DEMO_ORGANISATIONS
+    }
+    users = User.objects.in_bulk([email for email, _ in DEMO_PARTNERS], field_name="email")
+    OrganisationMembership.objects.bulk_create(
+        [
+            OrganisationMembership(organisation=organisations[name], user=users[email])
+            for email, name in DEMO_PARTNERS
+            if email in users
+        ],
+        ignore_conflicts=True,
+    )
+    return list(organisations.values())
 
 
 # The demo accounts' memberships: the director runs the first ACI and the first AI, the
@@ -159,8 +201,11 @@ def attach_accounts(structures):
 def _seed_step(run):
     created = seed(run.rng, count=run.size)
     attach_accounts(created.structures)
+    organisations = seed_organisations()
     run.made["structures"] = created.structures
-    return created.summary(run.today)
+    names = ", ".join(f"« {organisation.name} »" for organisation in organisations)
+    first, *rest = created.summary(run.today)
+    return [first, f"Organismes partenaires : {len(organisations)} ({names})", *rest]
 
 
 def _logins():
@@ -169,6 +214,9 @@ def _logins():
     memberships = Membership.objects.filter(user__email__in=DEMO_EMAILS, is_active=True)
     for membership in memberships.select_related("user", "structure"):
         names.setdefault(membership.user.email, []).append(membership.structure.name)
+    partners = OrganisationMembership.objects.filter(user__email__in=DEMO_EMAILS, is_active=True)
+    for membership in partners.select_related("user", "organisation"):
+        names.setdefault(membership.user.email, []).append(membership.organisation.name)
     return names
 
 

@@ -44,6 +44,12 @@ DEMO_USERS = (
     DemoUser("facilitateur@demo.iae.fr", "Thomas", "Klein", Role.FACILITATEUR,
              "Maison de l'emploi du Grand Nancy",
              "les lots qu'il suit, la saisie des heures et l'annuaire des structures"),
+    DemoUser("partenaire-etat@demo.iae.fr", "Laurent", "Gérardin", Role.PARTENAIRE,
+             "DREETS Grand Est",
+             "les dossiers sur lesquels son avis est demandé et le rapport CDIAE de la région"),
+    DemoUser("partenaire-departement@demo.iae.fr", "Stéphanie", "Mangin", Role.PARTENAIRE,
+             "Conseil départemental de la Moselle",
+             "les dossiers sur lesquels son avis est demandé et le rapport CDIAE de la Moselle"),
 )  # fmt: skip
 DEMO_EMAILS = tuple(user.email for user in DEMO_USERS)
 
