@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "aides",
     "dla",
     "clauses",
+    "utilite",
 ]
 
 MIDDLEWARE = [

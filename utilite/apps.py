@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class UtiliteConfig(AppConfig):
+    name = "utilite"
+    label = "utilite"
+    verbose_name = "Utilité sociale"
