@@ -6,11 +6,11 @@ class DlaConfig(AppConfig):
     verbose_name = "Dispositif local d'accompagnement"
 
     def ready(self):
-        from iae_portal import access
+        from iae_portal import access, uploads
 
-        from . import cdiae, demo, menu, perms, prepared, sections
+        from . import cdiae, demo, menu, perms, prepared, sections, services
         from .api import client_kinds, routes
-        from .models import Accompaniment
+        from .models import Accompaniment, Deliverable
 
         # Who sees which accompaniments (its perms.py), also behind
         # Accompaniment.objects.visible_to.
@@ -29,3 +29,9 @@ class DlaConfig(AppConfig):
         prepared.register()
         # Its table of the CDIAE report: the DLA bilan (iae_portal.cdiae).
         cdiae.register()
+        # Who hears of a deliverable the antivirus found infected after its upload.
+        uploads.document_infected.connect(
+            services.deliverable_found_infected,
+            sender=Deliverable,
+            dispatch_uid="dla-deliverable-infected",
+        )

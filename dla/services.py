@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from iae_portal.audit.services import audit_record, diff
+from iae_portal.queue import enqueue_quietly
 from iae_portal.uploads import after_saving, uploaded
 
 from . import followups, perms
@@ -389,3 +390,10 @@ def accompaniment_close(*, actor, accompaniment, closed_on, summary):
     changes["state"] = [before, State.CLOS]
     audit_record(actor=actor, action="dla.close", obj=accompaniment, changes=changes)
     return accompaniment
+
+
+def deliverable_found_infected(sender, document, **kwargs):
+    """A deliverable kept while the antivirus was away was infected
+    (``uploads.document_infected``, after the commit): the DLA's chargés de mission and its
+    uploader hear by e-mail that it was removed and must be sent again."""
+    enqueue_quietly("dla.tasks.send_deliverable_infected_email", document.pk)

@@ -244,6 +244,32 @@ def test_a_waiting_deliverable_is_for_its_uploader_alone(client, fake_clamd, str
     assert client.get(deliverable.get_absolute_url()).status_code == 200
 
 
+def test_an_infected_deliverable_found_later_is_told_to_the_dla(
+    client, fake_clamd, structure_a, django_capture_on_commit_callbacks
+):
+    user = chargé("charge54@example.org", "54")
+    colleague = chargé("autre54@example.org", "54")
+    elsewhere = chargé("charge57@example.org", "57")
+    accompaniment = accompaniment_at("ingenierie", user, [structure_a])
+    prestation = accompaniment.prestations.get()
+    fake_clamd.stop()
+    client.force_login(user)
+    url = reverse("dla:step_deliverables", args=[accompaniment.uuid, prestation.uuid])
+    upload = SimpleUploadedFile("rapport.pdf", EICAR_PDF)
+    assert client.post(url, {"files": upload}).status_code == 302
+    fake_clamd.start()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert uploads.scan_waiting() == {ScanState.INFECTED: 1}
+    told = {address for message in mail.outbox for address in message.to}
+    assert told == {user.email, colleague.email}
+    assert elsewhere.email not in told
+    message = mail.outbox[0]
+    assert accompaniment.ref in message.subject
+    assert "« rapport.pdf »" in message.body and "malveillant" in message.body
+    assert accompaniment.get_absolute_url() in message.body
+
+
 def test_the_sweep_stops_while_clamd_is_down_and_loses_nothing(
     client, fake_clamd, dossier, director_a
 ):
