@@ -12,6 +12,10 @@ or nothing; every request is rolled back)."""
 
 import datetime
 
+from django.core.files.base import ContentFile
+
+from aides.models import PartnerOpinion, PartnerOpinionAttachment
+
 from .matrix_table import Target
 
 # fmt: off
@@ -165,6 +169,28 @@ aides:batch_detail              z         GET       log  403  403  403  404  404
 aides:batch_archive             ge        GET       log  403  403  403  404  404  404  403  403  403  403  403  rdr
 aides:batch_archive             all       GET       log  403  403  403  404  404  404  403  403  403  403  403  rdr
 
+# Partners' opinions: the partner (ptn) is asked on A's deposited dossier (a), the
+# instructeur on B's (b: no partner, who cannot answer). A partner reaches a dossier only
+# through the requests addressed to them (its data as filed, the documents shared, never
+# the dossier's page); staff of the dossier read every request and opinion, the
+# instruction and the chef ask and withdraw; the applicant and members none of it.
+aides:opinion_request_list      a         GET       log  403  403  403  in   in   in   in   403  403  403  403  in
+aides:opinion_request_list      b         GET       log  403  403  403  in   in   in   out  403  403  403  403  in
+aides:opinion_request           a         GET       log  404  404  404  ok   ok   ok   ok   404  404  404  404  ok
+aides:opinion_request           b         GET       log  404  404  404  ok   ok   ok   404  404  404  404  404  ok
+aides:opinion_give              a         POST      log  404  404  404  403  403  403  ok   404  404  404  404  403
+aides:opinion_give              b         POST      log  404  404  404  403  403  403  404  404  404  404  404  403
+aides:opinion_request_withdraw  a         POST      log  404  404  404  ok   ok   403  403  404  404  404  404  ok
+aides:opinion_request_withdraw  b         POST      log  404  404  404  ok   ok   403  404  404  404  404  404  ok
+aides:opinion_request_create    a         GET+POST  log  403  403  404  ok   ok   403  404  404  404  404  404  ok
+aides:opinion_request_create    b         GET+POST  log  404  404  403  ok   ok   403  404  404  404  404  404  ok
+aides:opinion_request_create    z         GET+POST  log  404  404  404  404  404  404  404  404  404  404  404  ok
+aides:opinion_document          a         GET       log  404  404  404  ok   ok   ok   ok   404  404  404  404  ok
+aides:opinion_document          b         GET       log  404  404  404  ok   ok   ok   404  404  404  404  404  ok
+aides:opinion_document          z         GET       log  404  404  404  404  404  404  404  404  404  404  404  ok
+aides:opinion_attachment        a         GET       log  404  404  404  ok   ok   ok   ok   404  404  404  404  ok
+aides:opinion_attachment        b         GET       log  404  404  404  ok   ok   ok   404  404  404  404  404  ok
+
 # DLA: chargés see and edit their DLA's accompaniments, staff read their region's, the
 # directors of the structures read theirs (from the structure's page, not the list).
 dla:list                        a         GET       log  403  403  403  in   in   in   403  in   out  403  403  in
@@ -228,6 +254,16 @@ clauses:lot_candidates          a         GET       log  404  404  404  ok   ok 
 clauses:lot_candidates          b         GET       log  404  404  404  ok   ok   ok   404  404  404  404  ok   ok
 clauses:lot_hours               a         GET+POST  log  404  404  404  ok   ok   403  404  404  404  403  404  ok
 clauses:lot_hours               b         GET+POST  log  404  404  404  ok   ok   403  404  404  404  404  403  ok
+
+# The CDIAE report: staff read their region's territories, the partner (of the DREETS
+# Grand Est, a regional organisation) its region and its départements, administrators every
+# one; a territory beyond reach is refused before anything is prepared. Its POST prepares
+# the PDF (a redirect to the prepared file's page).
+cdiae:report                    -         GET       log  403  403  403  ok   ok   ok   ok   403  403  403  403  ok
+cdiae:report                    a         POST      log  403  403  403  ok   ok   ok   ok   403  403  403  403  ok
+cdiae:report                    b         POST      log  403  403  403  ok   ok   ok   ok   403  403  403  403  ok
+cdiae:report                    ge        POST      log  403  403  403  ok   ok   ok   ok   403  403  403  403  ok
+cdiae:report                    z         POST      log  403  403  403  403  403  403  403  403  403  403  403  ok
 """
 # fmt: on
 
@@ -264,6 +300,34 @@ def _accompaniment(w, v):
 
 def _lot(w, v):
     return Target(kwargs={"uuid": w.lot[v].uuid})
+
+
+def _opinion_attachment(w, v):
+    """The uuid of a file joined to an opinion on the variant's request (made once, on
+    first use: the world has requests, no opinion)."""
+    made = w.__dict__.setdefault("opinion_attachments", {})
+    if v not in made:
+        request = w.opinion_request[v]
+        opinion = PartnerOpinion.objects.create(
+            request=request, author=request.partner, position="favorable", text="Avis."
+        )
+        made[v] = PartnerOpinionAttachment.objects.create(
+            opinion=opinion,
+            uploaded_by=request.partner,
+            file=ContentFile(b"%PDF-1.4\n", name="avis.pdf"),
+            original_name="avis.pdf",
+            content_type="application/pdf",
+            size=9,
+        ).uuid
+    return made[v]
+
+
+
+def _cdiae(w, v):
+    if v == "-":
+        return Target()
+    scope = "region:44" if v == "ge" else f"department:{ {'a': '54', 'b': '57', 'z': '75'}[v]}"
+    return Target(data={"scope": scope, "year": "2026", "format": "pdf"})
 
 
 WEB_TARGETS = {
@@ -343,6 +407,29 @@ WEB_TARGETS = {
         kwargs={"uuid": w.batch["all"].uuid}, marker=w.notified[v].reference
     ),
     "aides:batch_archive": lambda w, v: Target(kwargs={"uuid": w.batch[v].uuid}),
+    "aides:opinion_request_list": lambda w, v: Target(
+        marker=w.opinion_request[v].dossier.reference
+    ),
+    "aides:opinion_request": lambda w, v: Target(kwargs={"uuid": w.opinion_request[v].uuid}),
+    "aides:opinion_give": lambda w, v: Target(
+        kwargs={"uuid": w.opinion_request[v].uuid},
+        data={"position": "favorable", "text": "Avis de la matrice."},
+    ),
+    "aides:opinion_request_withdraw": lambda w, v: Target(
+        kwargs={"uuid": w.opinion_request[v].uuid}
+    ),
+    "aides:opinion_request_create": lambda w, v: Target(
+        kwargs={"uuid": w.deposited[v].uuid},
+        data={
+            "partners": [str(w.users["ptn"].pk)],
+            "question": "Question de la matrice ?",
+            "due_on": (datetime.date.today() + datetime.timedelta(days=10)).isoformat(),
+        },
+    ),
+    "aides:opinion_document": lambda w, v: Target(
+        kwargs={"uuid": w.deposited[v].documents.first().uuid}
+    ),
+    "aides:opinion_attachment": lambda w, v: Target(kwargs={"uuid": _opinion_attachment(w, v)}),
     "dla:list": lambda w, v: Target(marker=w.accompaniment[v].ref),
     "dla:bilan": _bilan,
     "dla:bilan_csv": _bilan,
@@ -363,4 +450,5 @@ WEB_TARGETS = {
     "clauses:report_hours": _lot,
     "clauses:lot_candidates": _lot,
     "clauses:lot_hours": _lot,
+    "cdiae:report": _cdiae,
 }
