@@ -9,8 +9,12 @@ from .models import (
     Campaign,
     Commission,
     Dossier,
+    FinancingPlan,
+    FundingLine,
     LetterSettings,
+    OpinionRequest,
     ParameterVersion,
+    PartnerOpinion,
 )
 
 
@@ -104,3 +108,63 @@ class LetterSettingsAdmin(ReadOnlyAdmin):
 
     list_display = ["number", "council_name", "signatory_name", "created_at", "created_by"]
     readonly_fields = [f.name for f in LetterSettings._meta.fields]
+
+
+# -- Partners' opinions and financing plans: read-only, their pages and services write them.
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class PartnerOpinionInline(ReadOnlyInline):
+    model = PartnerOpinion
+    fields = ["created_at", "author", "position", "text"]
+    readonly_fields = fields
+
+
+@admin.register(OpinionRequest)
+class OpinionRequestAdmin(ReadOnlyAdmin):
+    """Read-only: asked, reminded, answered and withdrawn through the dossier's pages."""
+
+    list_display = ["dossier", "partner", "organisation", "due_on", "created_at", "answered_at"]
+    list_filter = ["organisation__kind", "organisation"]
+    search_fields = ["dossier__reference", "partner__email", "organisation__name"]
+    list_select_related = ["dossier", "partner", "organisation"]
+    readonly_fields = [f.name for f in OpinionRequest._meta.fields] + ["shared_documents"]
+    inlines = [PartnerOpinionInline]
+
+
+@admin.register(PartnerOpinion)
+class PartnerOpinionAdmin(ReadOnlyAdmin):
+    """Read-only: an opinion is never edited (a later one may follow)."""
+
+    list_display = ["request", "author", "position", "created_at"]
+    list_filter = ["position"]
+    search_fields = ["request__dossier__reference", "author__email"]
+    list_select_related = ["request__dossier", "request__partner", "author"]
+    readonly_fields = [f.name for f in PartnerOpinion._meta.fields]
+
+
+class FundingLineInline(ReadOnlyInline):
+    model = FundingLine
+    fields = ["position", "funder", "label", "amount", "status", "document"]
+    readonly_fields = fields
+
+
+@admin.register(FinancingPlan)
+class FinancingPlanAdmin(ReadOnlyAdmin):
+    """Read-only: the applicant declares the plan on the dossier's pages."""
+
+    list_display = ["dossier", "total_cost", "updated_at", "updated_by"]
+    search_fields = ["dossier__reference", "dossier__structure__name"]
+    list_select_related = ["dossier", "updated_by"]
+    readonly_fields = [f.name for f in FinancingPlan._meta.fields]
+    inlines = [FundingLineInline]

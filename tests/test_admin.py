@@ -1,9 +1,14 @@
+from decimal import Decimal
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 
+from aides.models import FinancingPlan, FundingLine, OpinionRequest, PartnerOpinion
 from structures.models import Membership
+from tests.api.fixtures import dossier_for
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +31,15 @@ def test_non_staff_cannot_open_the_admin(client, instructeur):
 
 @pytest.mark.parametrize(
     "label",
-    ["audit.AuditEntry", "clauses.ImportRun", "structures.Membership", "aides.LetterSettings"],
+    [
+        "audit.AuditEntry",
+        "clauses.ImportRun",
+        "structures.Membership",
+        "aides.LetterSettings",
+        "aides.OpinionRequest",
+        "aides.PartnerOpinion",
+        "aides.FinancingPlan",
+    ],
 )
 def test_records_only_their_services_write_are_read_only(rf, admin_user, label):
     model_admin = admin.site._registry[apps.get_model(label)]
@@ -52,3 +65,31 @@ def test_the_structure_admin_cannot_attach_anyone(client, admin_user, structure_
     assert (members.has_add_permission, members.has_change_permission) == (False, False)
     assert not members.has_delete_permission
     assert client.get(reverse("admin:structures_membership_add")).status_code == 403
+
+
+def test_opinions_and_financing_plans_show_with_their_lines_and_change_nothing(
+    client, admin_user, instructeur, structure_a
+):
+    dossier = dossier_for(structure_a)
+    plan = FinancingPlan.objects.create(dossier=dossier, total_cost=Decimal("50000.00"))
+    FundingLine.objects.create(plan=plan, funder="fse", label="FSE+ régional", amount=10000)
+    request = OpinionRequest.objects.create(
+        dossier=dossier,
+        partner=instructeur,
+        question="Votre avis ?",
+        due_on=timezone.localdate(),
+        requested_by=admin_user,
+    )
+    PartnerOpinion.objects.create(
+        request=request, author=instructeur, position="favorable", text="Avis très favorable."
+    )
+    client.force_login(admin_user)
+    for name, obj, shown in (
+        ("financingplan", plan, "FSE+ régional"),
+        ("opinionrequest", request, "Avis très favorable."),
+    ):
+        page = client.get(reverse(f"admin:aides_{name}_change", args=[obj.pk]))
+        assert page.status_code == 200 and shown in page.content.decode()
+        assert (
+            client.post(reverse(f"admin:aides_{name}_change", args=[obj.pk]), {}).status_code == 403
+        )
