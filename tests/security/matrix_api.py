@@ -9,6 +9,9 @@ field when the body points outside the scope. Variants of a POST to a list name 
 new object goes (a structure in A's, B's or Z's département; a dossier of A or B; hours
 on lot a or b)."""
 
+from decimal import Decimal
+
+from aides.models import FinancingPlan
 from tests.aides.factories import CA_DATA, pdf_upload
 from tests.dla.factories import prestation_body
 from tests.structures.factories import make_siret
@@ -60,6 +63,20 @@ api:dossier-detail          z    PATCH  401  404  404  404  404  404  404  404  
 api:dossier-documents       a    POST   401  ok   403  404  403  403  403  404  404  404  404  404  403  403  403  403  ok   403  404
 api:dossier-documents       b    POST   401  404  404  ok   403  403  403  404  404  404  404  404  403  403  403  404  404  403  404
 api:dossier-documents       z    POST   401  404  404  404  404  404  404  404  404  404  404  404  403  403  403  404  404  403  404
+
+# Partners' data, read only: financing plans as their dossiers; opinion requests to staff
+# and the clients of staff accounts (everything, one département) only, never to the
+# applicant (a structure's people and client), nor to the partner through the API.
+api:financing-plan-list     a    GET    401  in   in   out  in   in   in   out  out  out  out  out  in   in   in   in   in   out  out
+api:financing-plan-list     b    GET    401  out  out  in   in   in   in   out  out  out  out  out  in   in   in   out  out  out  out
+api:financing-plan-list     z    GET    401  out  out  out  out  out  out  out  out  out  out  out  in   in   in   out  out  out  out
+api:financing-plan-detail   a    GET    401  ok   ok   404  ok   ok   ok   404  404  404  404  404  ok   ok   ok   ok   ok   404  404
+api:financing-plan-detail   b    GET    401  404  404  ok   ok   ok   ok   404  404  404  404  404  ok   ok   ok   404  404  404  404
+api:financing-plan-detail   z    GET    401  404  404  404  404  404  404  404  404  404  404  404  ok   ok   ok   404  404  404  404
+api:opinion-request-list    a    GET    401  out  out  out  in   in   in   out  out  out  out  out  in   in   in   in   out  out  out
+api:opinion-request-list    b    GET    401  out  out  out  in   in   in   out  out  out  out  out  in   in   in   out  out  out  out
+api:opinion-request-detail  a    GET    401  404  404  404  ok   ok   ok   404  404  404  404  404  ok   ok   ok   ok   404  404  404
+api:opinion-request-detail  b    GET    401  404  404  404  ok   ok   ok   404  404  404  404  404  ok   ok   ok   404  404  404  404
 
 # Social clauses: the clause officer reads everything, facilitators (and their clients)
 # the lots they follow, directors the hours their structure delivered; only the
@@ -168,6 +185,15 @@ def _documents(w, v):
     )
 
 
+def _plan(w, v):
+    # The world has no plan: the first request makes one on the deposited dossier, kept for
+    # the module (the world's transaction), whoever asks first.
+    plan, _ = FinancingPlan.objects.get_or_create(
+        dossier=w.deposited[v], defaults={"total_cost": Decimal("80000.00")}
+    )
+    return plan
+
+
 def _hours(w, v):
     return Target(marker=str(w.hours[v].uuid), data=_hours_line(w, v), json=True)
 
@@ -222,4 +248,8 @@ API_TARGETS = {
     ),
     "api:dla-prestation-detail": lambda w, v: Target(kwargs={"uuid": w.prestation[v].uuid}),
     "api:dla-bilan": _dla_bilan,
+    "api:financing-plan-list": lambda w, v: Target(marker=str(_plan(w, v).uuid)),
+    "api:financing-plan-detail": lambda w, v: Target(kwargs={"uuid": _plan(w, v).uuid}),
+    "api:opinion-request-list": lambda w, v: Target(marker=str(w.opinion_request[v].uuid)),
+    "api:opinion-request-detail": lambda w, v: Target(kwargs={"uuid": w.opinion_request[v].uuid}),
 }
