@@ -14,7 +14,7 @@ from django.utils.http import urlsafe_base64_encode
 from iae_portal.audit.labels import register
 from iae_portal.audit.services import audit_record
 from iae_portal.users.models import User
-from iae_portal.users.roles import PARTNER_MEMBER, Role, roles_with
+from iae_portal.users.roles import PARTNER_MEMBER, roles_with
 
 from .models import OrganisationMembership
 
@@ -29,6 +29,10 @@ PARTNER_INACTIVE = (
     "Le compte de partenaire de cette adresse est désactivé : demandez à l'administration "
     "du portail de le réactiver."
 )
+
+
+# The role an invited partner's account gets: the one granting ``partner.member``.
+PARTNER_ROLE = min(roles_with(PARTNER_MEMBER))
 
 
 def is_partner_account(user):
@@ -64,7 +68,7 @@ def partner_invite(*, actor, email, first_name, last_name, organisation):
         user = User.objects.create_user(
             email,
             None,
-            role=Role.PARTENAIRE,
+            role=PARTNER_ROLE,
             first_name=first_name.strip(),
             last_name=last_name.strip(),
             organisation=organisation.name[:200],

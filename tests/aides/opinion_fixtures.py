@@ -2,24 +2,12 @@
 for them, a deposited dossier of structure A and requests on it, built through the
 services."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
-from aides.services import opinions
-from iae_portal.users.enums import Role
-from structures.models import Organisation, OrganisationKind, OrganisationMembership
+from structures.models import Organisation, OrganisationKind
 from tests.aides.factories import move
-from tests.structures.factories import UserFactory
-
-
-def partner_of(organisation, email, first_name="Paule", last_name="Partenaire"):
-    user = UserFactory(
-        email=email, role=Role.PARTENAIRE, first_name=first_name, last_name=last_name
-    )
-    OrganisationMembership.objects.create(organisation=organisation, user=user)
-    return user
+from tests.aides.opinion_helpers import partner_of
+from tests.clamd import fake_clamd  # noqa: F401 (a fixture of the attachments' tests)
 
 
 @pytest.fixture
@@ -54,20 +42,3 @@ def deposited(draft, director_a):
     move(draft, director_a, "submit")
     draft.refresh_from_db()
     return draft
-
-
-def in_days(days):
-    return timezone.localdate() + datetime.timedelta(days=days)
-
-
-def ask(instructeur, dossier, partners, *, due_on=None, documents=(), shares=False, **kwargs):
-    return opinions.opinion_request_create(
-        actor=instructeur,
-        dossier=dossier,
-        partners=partners,
-        question="Ce projet répond-il aux besoins du territoire ?",
-        due_on=due_on or in_days(10),
-        documents=documents,
-        shares_opinions=shares,
-        **kwargs,
-    )

@@ -13,16 +13,10 @@ from django.urls import reverse
 from aides.models import Notification, OpinionRequest, PartnerOpinion
 from aides.services.opinions import send_opinion_reminders
 from iae_portal.audit.models import AuditEntry
-from tests.aides.opinion_fixtures import (  # noqa: F401
-    departement,
-    deposited,
-    dreets,
-    in_days,
-    partner_dep,
-    partner_etat,
-)
+from tests.aides.opinion_helpers import in_days
 
 pytestmark = pytest.mark.django_db
+pytest_plugins = ["tests.aides.opinion_fixtures"]
 
 QUESTION = "Le projet d'équipe répond-il aux besoins du bassin de Nancy ?"
 OPINION = "Avis favorable : le bassin manque de postes d'insertion dans les espaces verts."
