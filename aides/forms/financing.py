@@ -60,16 +60,14 @@ class PlanForm(forms.Form):
     )
     seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def clean_seen(self):
-        text = self.cleaned_data["seen"]
-        if not text:
-            return None
+    def clean(self):
+        cleaned = super().clean()
+        text = cleaned.get("seen")
         try:
-            return datetime.datetime.fromisoformat(text)
-        except ValueError:
-            raise forms.ValidationError(
-                "Le formulaire n'est plus valable : rechargez la page."
-            ) from None
+            cleaned["seen"] = datetime.datetime.fromisoformat(text) if text else None
+        except ValueError:  # the field is hidden: the error is the form's
+            self.add_error(None, "Le formulaire n'est plus valable : rechargez la page.")
+        return cleaned
 
 
 class DocumentChoiceField(forms.ModelChoiceField):

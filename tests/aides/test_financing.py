@@ -121,9 +121,7 @@ def test_the_cap_message_gives_the_rate_in_french(draft):
     )
     scheme.public_funding_cap = None
     assert financing_checks.cap_message(plan, scheme) is None
-    assert financing_checks.plan_checks(plan, scheme) == [
-        financing_checks.balance_message(plan)
-    ]
+    assert financing_checks.plan_checks(plan, scheme) == [financing_checks.balance_message(plan)]
 
 
 def test_a_plan_without_cost_is_said_over_the_cap_without_a_rate(draft):
@@ -351,9 +349,7 @@ def test_the_proposed_amount_is_the_region_part_the_cap_reads(
         )
 
 
-def test_an_unbalanced_plan_warns_the_instructeur_without_blocking(
-    draft, director_a, instructeur
-):
+def test_an_unbalanced_plan_warns_the_instructeur_without_blocking(draft, director_a, instructeur):
     financing.financing_plan_save(
         actor=director_a,
         dossier=draft,
