@@ -39,6 +39,7 @@ QUARTILES = {"median": Decimal("0.5"), "q1": Decimal("0.25"), "q3": Decimal("0.7
 # Privacy: a group of fewer reports shows its count only.
 PRIVACY_MIN_REPORTS = 3
 MIN_YEAR = 1990
+PARTIAL_GRID = "partial_grid"
 SIAE_KIND_CODES = ("ACI", "AI", "EI", "ETTI", "EITI", "GEIQ", "RQ")
 
 
@@ -174,6 +175,7 @@ class Problem:
 
     field: str | None
     message: str
+    rule: str = ""  # "partial_grid": what a draft may leave for later
 
 
 def _name(code):
@@ -348,6 +350,7 @@ def clean_grid(participants, priority_axes, scores, comments=None):
                     None,
                     "Des commentaires de la grille sont donnés sans notes : notez tous les "
                     "critères, ou aucun.",
+                    PARTIAL_GRID,
                 )
             )
         return None, problems
@@ -359,6 +362,7 @@ def clean_grid(participants, priority_axes, scores, comments=None):
                 f"Grille incomplète : {len(missing)} critère(s) non noté(s), dont "
                 f"« {_criterion_label(missing[0])} » ({missing[0]}) : notez tous les critères "
                 "de 0 à 3, ou aucun.",
+                PARTIAL_GRID,
             )
         )
     clean_scores = {}
@@ -378,6 +382,7 @@ def clean_grid(participants, priority_axes, scores, comments=None):
             Problem(
                 "grid_participants",
                 "Grille incomplète : indiquez le nombre de personnes qui l'ont remplie.",
+                PARTIAL_GRID,
             )
         )
     else:
@@ -459,3 +464,39 @@ def validate_report(raw_figures, *, year, today, grid=(None, None, None, None)):
     problems += grid_problems
     problems += year_problems(year, today)
     return figures, clean, problems
+
+
+def clean_draft(raw_figures, participants, priority_axes, scores, comments):
+    """``(figures, grid values, problems)`` of a draft: what is given must be valid, what
+    is missing may wait for the submission (figures ``None``, criteria unscored).
+    ``grid values`` are the columns ``grid_participants``, ``priority_axes``,
+    ``grid_scores``, ``grid_comments``."""
+    figures, problems = clean_figures(raw_figures)
+    problems = [p for p in problems if _given(raw_figures.get(p.field))]
+    scores = {code: value for code, value in (scores or {}).items() if _given(value)}
+    comments = {code: text for code, text in (comments or {}).items() if text and text.strip()}
+    _, grid_problems = clean_grid(participants, priority_axes, scores, comments)
+    # A draft's grid may be partial: only the refused values count.
+    problems += [p for p in grid_problems if p.rule != PARTIAL_GRID]
+    clean_scores = {}
+    for code in CRITERION_CODES:
+        if code in scores:
+            value, reason = _integer(scores[code])
+            if reason is None and value <= SCORE_MAX:
+                clean_scores[code] = value
+    count = None
+    if _given(participants):
+        count, reason = _integer(participants)
+        if reason is not None or count < 1:
+            count = None
+    if isinstance(priority_axes, str):
+        axes = {code.strip() for code in priority_axes.split(";")}
+    else:
+        axes = {str(code) for code in priority_axes or ()}
+    grid = {
+        "grid_participants": count,
+        "priority_axes": [code for code in AXES_BY_CODE if code in axes],
+        "grid_scores": clean_scores,
+        "grid_comments": {c: comments[c] for c in CRITERION_CODES if c in comments},
+    }
+    return figures, grid, problems

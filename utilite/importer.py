@@ -25,7 +25,7 @@ from iae_portal.imports import Importer, ImportPlan, ImportRejected, RowError, d
 from structures.models import Structure
 from structures.validators import normalize_siret
 
-from . import computations
+from . import computations, perms
 from .enums import ReportStatus
 from .indicators import COMPUTED_CODES, CRITERION_CODES, IMPORT_COLUMNS, INDICATOR_CODES
 from .models import SocialReport
@@ -188,13 +188,19 @@ def _chunks(keys):
 class _Compare:
     """The rows against the database: structures by SIRET, reports by (structure, year)."""
 
-    def __init__(self, rows, *, lock):
-        self.structures = {}
+    def __init__(self, rows, *, lock, reach=None):
+        self.structures, self.outside = {}, set()
         for chunk in _chunks({row.siret for row in rows}):
-            for pk, siret, kind in Structure.objects.filter(siret__in=chunk).values_list(
-                "pk", "siret", "kind"
-            ):
+            for pk, siret, kind, department in Structure.objects.filter(
+                siret__in=chunk
+            ).values_list("pk", "siret", "kind", "department_id"):
                 self.structures[siret] = (pk, kind)
+                if (
+                    reach is not None
+                    and not reach.everything
+                    and (reach.departments is None or department not in reach.departments)
+                ):
+                    self.outside.add(siret)
         self.reports = {}
         pks = {pk for pk, _ in self.structures.values()}
         for chunk in _chunks(pks):
@@ -209,6 +215,16 @@ class _Compare:
             self._compare(row)
 
     def _compare(self, row):
+        if row.siret in self.outside:
+            self.errors.append(
+                RowError(
+                    row.line,
+                    "siret",
+                    f"La structure de SIRET {row.siret} n'est pas de votre territoire : vous ne "
+                    "pouvez pas importer son bilan.",
+                )
+            )
+            return
         known = self.structures.get(row.siret)
         kind = known[1] if known else None
         problems = computations.structure_problems(row.siret, kind, _kind_label(kind))
@@ -242,26 +258,27 @@ def _kind_label(kind):
     return dict(Structure._meta.get_field("kind").choices).get(kind, kind or "")
 
 
-def plan_import(content, today=None):
-    """What importing ``content`` would do; writes nothing."""
+def plan_import(content, today=None, reach=None):
+    """What importing ``content`` would do; writes nothing. ``reach``: the structures the
+    person uploading may write (``structures.perms.Reach``; ``None``: every one)."""
     rows, errors, warnings = read_file(content, today)
     plan = UtiliteImportPlan(errors=errors, warnings=warnings, rows=rows)
     if rows:
-        compare = _Compare(rows, lock=False)
+        compare = _Compare(rows, lock=False, reach=reach)
         plan.errors = sorted(errors + compare.errors, key=lambda error: error.line)
         plan.created, plan.updated = len(compare.creates), len(compare.updates)
         plan.unchanged = compare.unchanged
     return plan
 
 
-def apply_import(content, *, actor=None, name="", today=None):
+def apply_import(content, *, actor=None, name="", today=None, reach=None):
     """Import ``content`` all or nothing, in one transaction with a journal entry per
     report written; raises ``ImportRejected`` (nothing written) when a line is refused."""
     rows, errors, warnings = read_file(content, today)
     if errors:
         raise ImportRejected(UtiliteImportPlan(errors=errors, warnings=warnings, rows=rows))
     with transaction.atomic():
-        compare = _Compare(rows, lock=True)
+        compare = _Compare(rows, lock=True, reach=reach)
         if compare.errors:
             raise ImportRejected(
                 UtiliteImportPlan(errors=compare.errors, warnings=warnings, rows=rows)
@@ -349,7 +366,7 @@ class UtiliteImport(Importer):
     """The reports file, for ``import_utilite_sociale`` (and, later, the staff upload page)."""
 
     def plan(self, content, *, user=None):
-        return plan_import(content)
+        return plan_import(content, reach=perms.import_reach(user))
 
     def apply(self, content, *, actor, name, user=None):
-        return apply_import(content, actor=actor, name=name)
+        return apply_import(content, actor=actor, name=name, reach=perms.import_reach(user))

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from iae_portal.access import VisibleQuerySet
 from structures.models import Structure
 
 from . import computations
@@ -39,7 +40,7 @@ def _indicator_field(indicator):
     )
 
 
-class SocialReportQuerySet(models.QuerySet):
+class SocialReportQuerySet(VisibleQuerySet):
     def validated(self):
         return self.filter(status=ReportStatus.VALIDE)
 

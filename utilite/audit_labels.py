@@ -1,0 +1,19 @@
+"""What the journal says of social utility's entries (``iae_portal.audit.labels``)."""
+
+from iae_portal.audit.labels import register
+
+from .enums import ReportStatus
+from .indicators import INDICATORS
+
+register(
+    actions={
+        "utilite.import": "Import de bilans d'utilité sociale",
+        "utilite.save_draft": "Bilan d'utilité sociale enregistré (brouillon)",
+        "utilite.submit": "Bilan d'utilité sociale soumis",
+        "utilite.validate": "Bilan d'utilité sociale validé",
+        "utilite.send_back": "Bilan d'utilité sociale renvoyé pour correction",
+    },
+    model="utilite.socialreport",
+    fields={indicator.code: indicator.label for indicator in INDICATORS},
+    values={"status": ReportStatus.choices},
+)

@@ -1,0 +1,94 @@
+"""Who may see and change social utility reports: the one place that decides.
+
+- administrators: every report;
+- regional staff (``region.read``): the reports of their territory's structures (their
+  region's départements, all when their account has no region); those who write
+  (``region.write``) validate them, send them back and import networks' files;
+- members (``structures.member``): the reports of the structures of their active
+  memberships; directors fill them in and submit them (a submitted or validated report is
+  no longer theirs to change);
+- everyone else: nothing. The group statistics (medians, quartiles: never a structure's
+  figures, and nothing but counts under three reports) are read by staff and members.
+
+Each rule is one ``structures.perms.Reach``, giving the queryset filter and the predicate.
+"""
+
+from iae_portal.users.roles import ADMIN, REGION_READ, REGION_WRITE, STRUCTURES_MEMBER
+from structures.perms import EVERYTHING, NOTHING, is_director_of, member_reach, staff_reach
+
+from .enums import ReportStatus
+from .models import SocialReport
+
+EDITABLE = frozenset({ReportStatus.BROUILLON, ReportStatus.A_CORRIGER})
+
+
+def _active(user):
+    return user.is_authenticated and user.is_active
+
+
+def report_reach(user):
+    """The structures whose reports ``user`` reads."""
+    if not _active(user):
+        return NOTHING
+    if user.can(ADMIN):
+        return EVERYTHING
+    if user.can(REGION_READ):
+        return staff_reach(user)
+    if user.can(STRUCTURES_MEMBER):
+        return member_reach(user)
+    return NOTHING
+
+
+def review_reach(user):
+    """The structures whose submitted reports ``user`` validates or sends back."""
+    if not _active(user):
+        return NOTHING
+    if user.can(ADMIN):
+        return EVERYTHING
+    if user.can(REGION_WRITE):
+        return staff_reach(user)
+    return NOTHING
+
+
+def visible_reports(user, queryset=None):
+    """The reports of ``queryset`` (all by default) ``user`` may read."""
+    queryset = SocialReport.objects.all() if queryset is None else queryset
+    return report_reach(user).filter(queryset, "structure")
+
+
+def can_view_report(user, report):
+    return report_reach(user).contains(report.structure)
+
+
+def can_fill_report(user, structure):
+    """Whether ``user`` fills in (creates, saves, submits) ``structure``'s reports: its
+    directors."""
+    return _active(user) and user.can(STRUCTURES_MEMBER) and is_director_of(user, structure)
+
+
+def can_edit_report(user, report):
+    """A draft or a report sent back, by its structure's director."""
+    return report.status in EDITABLE and can_fill_report(user, report.structure)
+
+
+def can_review_report(user, report):
+    """Validate or send back a submitted report: staff who write, in their territory."""
+    return report.status == ReportStatus.SOUMIS and review_reach(user).contains(report.structure)
+
+
+def can_import_reports(user):
+    """The networks' files: staff who write (the command runs as the system)."""
+    return _active(user) and (user.can(ADMIN) or user.can(REGION_WRITE))
+
+
+def import_reach(user):
+    """The structures whose lines ``user``'s upload may write (``None``: the command)."""
+    return EVERYTHING if user is None else review_reach(user)
+
+
+def can_view_group_statistics(user):
+    """Medians and quartiles of the groups: staff and members (directors see their own
+    reports and these statistics only)."""
+    return _active(user) and (
+        user.can(ADMIN) or user.can(REGION_READ) or user.can(STRUCTURES_MEMBER)
+    )
