@@ -116,6 +116,11 @@ aides:dossier_detail            z         GET       log  404  404  404  404  404
 aides:dossier_edit              a         GET+POST  log  ok   403  404  403  403  403  404  404  404  404  404  403
 aides:dossier_edit              b         GET+POST  log  404  404  ok   403  403  403  404  404  404  404  404  403
 aides:dossier_edit              z         GET+POST  log  404  404  404  404  404  404  404  404  404  404  404  403
+# The financing plan: its structure's directors edit it as the dossier (staff read it on
+# the dossier page).
+aides:financing_plan            a         GET+POST  log  ok   403  404  403  403  403  404  404  404  404  404  403
+aides:financing_plan            b         GET+POST  log  404  404  ok   403  403  403  404  404  404  404  404  403
+aides:financing_plan            z         GET+POST  log  404  404  404  404  404  404  404  404  404  404  404  403
 aides:dossier_transition        a:submit  POST      log  ok   403  404  403  403  403  404  404  404  404  404  403
 aides:dossier_transition        b:submit  POST      log  404  404  ok   403  403  403  404  404  404  404  404  403
 aides:dossier_transition        a:start   POST      log  403  403  404  ok   ok   403  404  404  404  404  404  ok
@@ -370,6 +375,17 @@ WEB_TARGETS = {
     ),
     "aides:dossier_detail": lambda w, v: Target(kwargs={"uuid": w.deposited[v].uuid}),
     "aides:dossier_edit": lambda w, v: Target(kwargs={"uuid": w.draft[v].uuid}),
+    "aides:financing_plan": lambda w, v: Target(
+        kwargs={"uuid": w.draft[v].uuid},
+        data={
+            "total_cost": "150 000,00",
+            "lignes-TOTAL_FORMS": "1",
+            "lignes-INITIAL_FORMS": "0",
+            "lignes-0-funder": "departement",
+            "lignes-0-amount": "20 000",
+            "lignes-0-status": "demande",
+        },
+    ),
     "aides:dossier_transition": _transition,
     "aides:dossier_comment": lambda w, v: Target(
         kwargs={"uuid": w.deposited[v].uuid}, data={"body": "Message de la matrice."}
