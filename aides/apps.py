@@ -10,7 +10,8 @@ class AidesConfig(AppConfig):
 
         from . import cdiae, demo, menu, perms, prepared, sections, services
         from .api import routes
-        from .models import Dossier, DossierDocument
+        from .models import Dossier, DossierDocument, PartnerOpinionAttachment
+        from .services import opinions
 
         # Who sees which dossiers (its perms.py), also behind Dossier.objects.visible_to.
         access.register_visibility(Dossier, perms.visible_dossiers)
@@ -31,4 +32,9 @@ class AidesConfig(AppConfig):
             services.documents.document_found_infected,
             sender=DossierDocument,
             dispatch_uid="aides-document-infected",
+        )
+        uploads.document_infected.connect(
+            opinions.attachment_found_infected,
+            sender=PartnerOpinionAttachment,
+            dispatch_uid="aides-opinion-attachment-infected",
         )

@@ -15,7 +15,7 @@ from . import perms
 from .enums import DossierState as S
 from .forms.applicant import directed_structures
 from .models import Commission, Dossier
-from .views.opinions import state_of
+from .opinion_presenters import state_of
 from .workflow import APPLICANT_EDITABLE
 
 STRUCTURE_DOSSIERS_SHOWN = 25

@@ -15,6 +15,7 @@ register(
         "structure.membership": "Rattachement d'une personne",
         "structure.invitation": "Invitation à rejoindre la structure",
         "structure.import": "Import de structures",
+        "organisation.partner": "Partenaire invité",
     },
     model="structures.structure",
     fields={"networks": "Réseaux", "convention": "Conventionnement", "invitation": "Invitation"},

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from iae_portal.audit.labels import register
 from iae_portal.audit.services import audit_record
 from iae_portal.users.models import User
 from iae_portal.users.roles import PARTNER_MEMBER, roles_with
@@ -22,8 +21,6 @@ NOT_A_PARTNER = (
     "Cette adresse est celle d'un compte du portail qui n'est pas un compte de partenaire : "
     "elle ne peut pas être invitée comme partenaire."
 )
-# The journal's label of this module's action (to move into structures/audit_labels.py).
-register(actions={"organisation.partner": "Partenaire invité"})
 
 PARTNER_INACTIVE = (
     "Le compte de partenaire de cette adresse est désactivé : demandez à l'administration "

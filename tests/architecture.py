@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-PROJECT_PACKAGES = ("iae_portal", "structures", "aides", "dla", "clauses")
-DOMAIN_APPS = ("structures", "aides", "dla", "clauses")
+PROJECT_PACKAGES = ("iae_portal", "structures", "aides", "dla", "clauses", "utilite")
+DOMAIN_APPS = ("structures", "aides", "dla", "clauses", "utilite")
 
 
 @dataclass(frozen=True)

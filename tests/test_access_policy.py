@@ -15,7 +15,7 @@ import pytest
 from iae_portal.users.roles import CAPABILITIES, Role
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("iae_portal", "structures", "aides", "dla", "clauses")
+APPS = ("iae_portal", "structures", "aides", "dla", "clauses", "utilite")
 
 # Where role values are legitimate: the roles themselves, the user model (its field and
 # superusers), the code that creates accounts (demo data, the accounts API clients act

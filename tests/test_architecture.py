@@ -7,6 +7,7 @@ from pathlib import Path
 from textwrap import dedent
 
 from tests.architecture import (
+    PROJECT_PACKAGES,
     ImportGraph,
     boundary_violations,
     function_imports,
@@ -60,6 +61,21 @@ def test_aid_rules_import_neither_django_nor_the_project():
     assert not violations, report(violations)
 
 
+def test_social_utility_registry_and_computations_import_neither_django_nor_the_project():
+    """``utilite.indicators`` and ``utilite.computations`` (the contract's codes and
+    figures) import nothing but each other and the standard library."""
+    graph = project()
+    pure = ("utilite.indicators", "utilite.computations")
+    others = tuple(package for package in PROJECT_PACKAGES if package != "utilite")
+    for module in pure:
+        violations = pure_package_violations(graph, module, project=others)
+        assert not violations, report(violations)
+    within = {
+        i.target for i in graph.imports if i.module in pure and i.target.startswith("utilite")
+    }
+    assert within <= set(pure)
+
+
 def test_no_import_inside_a_function_outside_the_allowlist():
     violations = function_imports(project(), FUNCTION_IMPORTS_ALLOWED)
     assert not violations, report(violations)
@@ -73,6 +89,7 @@ def test_the_scan_reads_every_package_and_skips_migrations():
         "aides",
         "dla",
         "clauses",
+        "utilite",
     }
     assert "aides.rules.arsie" in graph.modules
     assert not [name for name in graph.modules if ".migrations" in name]
@@ -87,7 +104,7 @@ def test_the_core_imports_no_domain_app_outside_urls_and_settings():
     ``dla``, ``clauses``, neither at module level nor inside a function nor by a dotted
     path given to ``import_module``/``import_string``, except in ``iae_portal/urls.py`` and
     ``iae_portal/settings.py``: the apps plug in through its registries (issue 15)."""
-    domain_apps = {"structures", "aides", "dla", "clauses"}
+    domain_apps = {"structures", "aides", "dla", "clauses", "utilite"}
     core = ROOT / "iae_portal"
     wiring = {core / "urls.py", core / "settings.py"}
     found = []

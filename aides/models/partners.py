@@ -159,7 +159,7 @@ def opinion_attachment_path(instance, filename):
 class PartnerOpinionAttachment(UploadedDocument):
     """A file a partner joins to an opinion (checked like every upload)."""
 
-    journal_via = "opinion.request.dossier"
+    journal_via = "opinion.request"
 
     opinion = models.ForeignKey(
         PartnerOpinion, on_delete=models.CASCADE, related_name="attachments"

@@ -295,6 +295,39 @@ def _give(*, actor, request, position, text, checked):
     return opinion
 
 
+def attachment_found_infected(sender, document, **kwargs):
+    """An attachment kept while the antivirus was away was infected
+    (``uploads.document_infected``, after the commit; the file is deleted and the request's
+    journal says so): its author hears that it was removed and may give a new opinion with
+    a sound file; the requester and the dossier's instructor, that it is gone."""
+    opinion = document.opinion
+    request, dossier = opinion.request, opinion.request.dossier
+    intro = (
+        f"La pièce jointe « {document.original_name} » de votre avis du "
+        f"{timezone.localtime(opinion.created_at):%d/%m/%Y} a été retirée : l'antivirus y a "
+        "trouvé un contenu malveillant. Si elle compte pour votre avis, rendez un nouvel avis "
+        "accompagné d'un fichier sain."
+    )
+    _tell_partner(
+        request,
+        subject=f"Portail IAE — pièce jointe retirée (dossier {dossier.reference})",
+        intro=intro,
+    )
+    notify(
+        [request.requested_by, dossier.instructor],
+        dossier=dossier,
+        subject=f"Portail IAE — dossier {dossier.reference} : pièce jointe d'un avis retirée",
+        template=STAFF_TEMPLATE,
+        context={
+            "intro": (
+                f"La pièce jointe « {document.original_name} » de l'avis de {opinion.author} "
+                "a été retirée : l'antivirus y a trouvé un contenu malveillant."
+            ),
+            "url": _url(request.get_absolute_url()),
+        },
+    )
+
+
 # -- Withdrawing ----------------------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ from django import template
 from django.utils import timezone
 
 from .. import perms
-from ..views.opinions import opinion_summary, state_of, with_opinions
+from ..opinion_presenters import opinion_summary, state_of, with_opinions
 
 register = template.Library()
 

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Prefetch, When
+from django.db.models import Case, IntegerField, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,21 +33,14 @@ from ..forms.simulation import SECTION_TITLES, scheme_layout
 from ..models import (
     DossierDocument,
     OpinionRequest,
-    OpinionRequestState,
-    PartnerOpinion,
     PartnerOpinionAttachment,
 )
+from ..opinion_presenters import state_of
 from ..services import opinions as services
 from ..services.dossiers import TransitionRefused
 from .dossiers import dossier_or_404
 
 REQUESTS_PER_PAGE = 25
-STATE_BADGES = {
-    OpinionRequestState.PENDING: "",
-    OpinionRequestState.LATE: "warning",
-    OpinionRequestState.ANSWERED: "ok",
-    OpinionRequestState.WITHDRAWN: "",
-}
 
 
 def _request_or_404(request, uuid):
@@ -65,41 +58,6 @@ def _request_or_404(request, uuid):
     if not perms.can_view_opinion_request(request.user, opinion_request):
         raise Http404
     return opinion_request
-
-
-def with_opinions(requests):
-    """``requests`` with their opinions and attachments (``prefetched``), newest last."""
-    return requests.prefetch_related(
-        Prefetch(
-            "opinions",
-            queryset=PartnerOpinion.objects.select_related("author").prefetch_related(
-                "attachments"
-            ),
-        )
-    )
-
-
-def state_of(opinion_request, today):
-    state = opinion_request.state_on(today)
-    return {"value": state, "label": state.label, "badge": STATE_BADGES[state]}
-
-
-def _count(count, singular, plural):
-    return f"{count} {singular if count <= 1 else plural}"
-
-
-def opinion_summary(states):
-    """« 3 demandes d'avis : 1 rendu, 1 en attente, 1 en retard » (withdrawn ones apart)."""
-    counts = {state: states.count(state) for state in OpinionRequestState}
-    asked = len(states) - counts[OpinionRequestState.WITHDRAWN]
-    parts = [
-        _count(counts[OpinionRequestState.ANSWERED], "rendu", "rendus"),
-        f"{counts[OpinionRequestState.PENDING]} en attente",
-        f"{counts[OpinionRequestState.LATE]} en retard",
-    ]
-    if counts[OpinionRequestState.WITHDRAWN]:
-        parts.append(_count(counts[OpinionRequestState.WITHDRAWN], "retirée", "retirées"))
-    return f"{_count(asked, 'avis demandé', 'avis demandés')} : {', '.join(parts)}."
 
 
 # -- The instructeur asks -------------------------------------------------------------------

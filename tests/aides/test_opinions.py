@@ -17,9 +17,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from aides import perms, services
-from aides.models import OpinionRequest, PartnerOpinion, PartnerOpinionAttachment
+from aides.models import (
+    Notification,
+    OpinionRequest,
+    PartnerOpinion,
+    PartnerOpinionAttachment,
+)
 from aides.services import opinions
 from aides.services.dossiers import TransitionRefused
+from iae_portal import uploads
 from iae_portal.antivirus import ScanState
 from iae_portal.audit.services import audit_entries_for
 from iae_portal.users.enums import Role
@@ -356,6 +362,46 @@ def test_attachments_are_checked_and_scanned_like_every_upload(
     # The staff of the dossier download it; the applicant never.
     client.force_login(instructeur)
     assert client.get(attachment.get_absolute_url()).status_code == 200
+
+
+def test_an_attachment_found_infected_later_is_removed_and_told(
+    client,
+    media,
+    fake_clamd,
+    instructeur,
+    deposited,
+    partner_etat,
+    django_capture_on_commit_callbacks,
+):
+    """Kept while clamd was away, then found infected: the file goes, the request's journal
+    says so, the partner hears it (to give a new opinion) and so does the instruction."""
+    [request] = ask(instructeur, deposited, [partner_etat])
+    fake_clamd.stop()
+    client.force_login(partner_etat)
+    url = reverse("aides:opinion_give", args=[request.uuid])
+    posted = client.post(
+        url,
+        {
+            "position": "favorable",
+            "text": "Oui.",
+            "attachments": [SimpleUploadedFile("note.pdf", EICAR_PDF)],
+        },
+    )
+    assert posted.status_code == 302
+    attachment = PartnerOpinionAttachment.objects.get()
+    assert attachment.scan_state == ScanState.PENDING
+    stored = attachment.file.name
+    fake_clamd.start()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert uploads.scan_waiting() == {ScanState.INFECTED: 1}
+    assert not attachment.file.storage.exists(stored)
+    assert audit_entries_for(request).filter(action="upload.infected").exists()
+    told = Notification.objects.filter(user=partner_etat).latest("pk")
+    assert "« note.pdf »" in told.body and "nouvel avis" in told.body
+    staff = Notification.objects.filter(user=instructeur).latest("pk")
+    assert "malveillant" in staff.body
+    assert {partner_etat.email, instructeur.email} <= {a for m in mail.outbox for a in m.to}
 
 
 def test_the_applicant_never_downloads_an_attachment(
