@@ -34,7 +34,10 @@ class FrenchDecimalField(forms.DecimalField):
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):
-            return f"{value:f}".replace(".", ",")
+            text = f"{value:f}"
+            if self.unit == "%" and "." in text:
+                text = text.rstrip("0").rstrip(".")  # 80,00 % reads 80
+            return text.replace(".", ",")
         return value
 
 
@@ -79,13 +82,7 @@ class LineForm(forms.Form):
     funder = forms.ChoiceField(
         label="Financeur", choices=[("", "Choisir un financeur"), *FunderKind.choices]
     )
-    label = forms.CharField(
-        label="Précision",
-        max_length=200,
-        required=False,
-        help_text="Le nom du financeur ou de son dispositif (par exemple : fondation, "
-        "banque, dispositif du Département).",
-    )
+    label = forms.CharField(label="Précision", max_length=200, required=False)
     amount = euro_field("Montant (€)")
     status = forms.ChoiceField(
         label="État", choices=FundingStatus.choices, initial=FundingStatus.DEMANDE
@@ -101,18 +98,17 @@ class LineForm(forms.Form):
     upload = forms.FileField(
         label="Ou nouveau justificatif",
         required=False,
-        help_text="Décision, courrier ou accord du financeur : PDF, JPEG ou PNG, 10 Mo au "
-        "plus. Il rejoint les pièces du dossier.",
         widget=forms.FileInput(
             attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
         ),
     )
 
-    def __init__(self, *args, documents, **kwargs):
+    def __init__(self, *args, documents, choosing=True, **kwargs):
         super().__init__(*args, **kwargs)
+        # The help texts are the page's, once above the rows.
         self.fields["document"].queryset = documents
-        if not documents.exists():
-            self.fields["document"].help_text = "Aucun justificatif de cofinancement déposé."
+        if not choosing:
+            del self.fields["document"]  # nothing to choose yet: the upload alone
 
     def line(self):
         data = self.cleaned_data
@@ -121,7 +117,7 @@ class LineForm(forms.Form):
             label=data["label"],
             amount=data["amount"],
             status=data["status"],
-            document=data["document"],
+            document=data.get("document"),
             upload=data["upload"] or None,
         )
 
@@ -161,7 +157,11 @@ def line_formset(dossier, data=None, files=None, plan=None, adding=False):
     """The rows: bound (every row counted as new: an emptied one is dropped, not
     required), with one more when ``adding``; unbound, the plan's lines and an empty row
     (three for a new plan)."""
-    kwargs = {"prefix": PREFIX, "form_kwargs": {"documents": plan_documents(dossier)}}
+    documents = plan_documents(dossier)
+    kwargs = {
+        "prefix": PREFIX,
+        "form_kwargs": {"documents": documents, "choosing": documents.exists()},
+    }
     if data is not None:
         data = data.copy()
         if f"{PREFIX}-INITIAL_FORMS" in data:

@@ -150,7 +150,7 @@ def journal_view(plan):
 
 
 def line_sentence(line):
-    label = f" ({line.label})" if line.label else ""
+    label = f" — {line.label}" if line.label else ""
     document = f", justificatif {line.document.original_name}" if line.document_id else ""
     return (
         f"{line.get_funder_display()}{label} : {money(line.amount)}, "

@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from aides import letters
-from aides.enums import FunderKind, FundingStatus
+from aides import letters, services
+from aides.enums import DocumentKind, FunderKind, FundingStatus
 from aides.models import AidScheme, FinancingPlan, FundingLine, LetterSettings
 from aides.services import financing
 from aides.services.financing import LineInput
@@ -29,6 +29,7 @@ pytestmark = pytest.mark.django_db
 
 D = Decimal
 PREFIX = "lignes"
+JUSTIFICATIF = DocumentKind.JUSTIFICATIF_COFINANCEMENT
 
 
 def plan_url(dossier):
@@ -145,7 +146,6 @@ def test_the_public_cap_warns_the_director_without_stopping_the_save(client, dra
         ("status", "perdu", "Sélectionnez un choix valide."),
         ("label", "RSA\x00", "Le caractère nul n’est pas autorisé."),
         ("label", "x" * 201, "au plus 200 caractères"),
-        ("document", "not-a-uuid", "Choisissez un justificatif de ce dossier."),
     ],
 )
 def test_bad_input_gets_a_french_field_error_never_a_500(
@@ -159,6 +159,24 @@ def test_bad_input_gets_a_french_field_error_never_a_500(
     assert response.status_code == 400
     assert error in text(response)
     assert not FinancingPlan.objects.filter(dossier=draft).exists()
+
+
+def test_a_document_of_another_dossier_cannot_be_chosen(
+    client, draft, director_a, director_b, structure_b, campaign
+):
+    other = services.dossier_create(actor=director_b, structure=structure_b, campaign=campaign)
+    theirs = services.document_add(
+        actor=director_b, dossier=other, kind=JUSTIFICATIF, upload=pdf_upload("b.pdf")
+    )
+    services.document_add(actor=director_a, dossier=draft, kind=JUSTIFICATIF, upload=pdf_upload())
+    client.force_login(director_a)
+    for value in (str(theirs.uuid), "not-a-uuid"):
+        data = form_data("1000", ("departement", "100", "demande"))
+        data[f"{PREFIX}-0-document"] = value
+        response = client.post(plan_url(draft), data)
+        assert response.status_code == 400
+        assert "Choisissez un justificatif de ce dossier." in text(response)
+    assert not FinancingPlan.objects.exists()
 
 
 @pytest.mark.parametrize("total", ["abc", "-1", "99999999", "\x00"])
@@ -292,13 +310,13 @@ def test_staff_and_applicant_read_the_plan_on_the_dossier_page(
         proposed_amount=D("100000"),
         justification="Revu.",
     )
-    assert "Montant proposé par l'instruction — 100 000,00 €" in text(
+    assert "100 000,00 € Montant proposé par l'instruction" in text(
         client.get(draft.get_absolute_url())
     )
     # The applicant never reads the amount the instruction proposed (nor its opinion).
     client.force_login(director_a)
     page = text(client.get(draft.get_absolute_url()))
-    assert "100 000,00" not in page and "Montant calculé — 106 650,00 €" in page
+    assert "100 000,00" not in page and "106 650,00 € Montant calculé" in page
 
 
 def test_a_dossier_without_plan_says_so(client, draft, director_a):
@@ -359,7 +377,7 @@ def test_the_chef_sets_the_cap_in_french_and_it_is_journalled_and_shown(client, 
     page = text(client.get(scheme.get_absolute_url()))
     assert "Plafond de financement public : 82,5 % (bloquant pour l'avis d'instruction)" in page
     # The form shows it back with a comma.
-    assert 'value="82,50"' in client.get(url).content.decode()
+    assert 'value="82,5"' in client.get(url).content.decode()
 
 
 @pytest.mark.parametrize(
