@@ -9,9 +9,6 @@ field when the body points outside the scope. Variants of a POST to a list name 
 new object goes (a structure in A's, B's or Z's département; a dossier of A or B; hours
 on lot a or b)."""
 
-from decimal import Decimal
-
-from aides.models import FinancingPlan
 from tests.aides.factories import CA_DATA, pdf_upload
 from tests.dla.factories import prestation_body
 from tests.structures.factories import make_siret
@@ -185,15 +182,6 @@ def _documents(w, v):
     )
 
 
-def _plan(w, v):
-    # The world has no plan: the first request makes one on the deposited dossier, kept for
-    # the module (the world's transaction), whoever asks first.
-    plan, _ = FinancingPlan.objects.get_or_create(
-        dossier=w.deposited[v], defaults={"total_cost": Decimal("80000.00")}
-    )
-    return plan
-
-
 def _hours(w, v):
     return Target(marker=str(w.hours[v].uuid), data=_hours_line(w, v), json=True)
 
@@ -248,8 +236,8 @@ API_TARGETS = {
     ),
     "api:dla-prestation-detail": lambda w, v: Target(kwargs={"uuid": w.prestation[v].uuid}),
     "api:dla-bilan": _dla_bilan,
-    "api:financing-plan-list": lambda w, v: Target(marker=str(_plan(w, v).uuid)),
-    "api:financing-plan-detail": lambda w, v: Target(kwargs={"uuid": _plan(w, v).uuid}),
+    "api:financing-plan-list": lambda w, v: Target(marker=str(w.plan[v].uuid)),
+    "api:financing-plan-detail": lambda w, v: Target(kwargs={"uuid": w.plan[v].uuid}),
     "api:opinion-request-list": lambda w, v: Target(marker=str(w.opinion_request[v].uuid)),
     "api:opinion-request-detail": lambda w, v: Target(kwargs={"uuid": w.opinion_request[v].uuid}),
 }

@@ -12,10 +12,6 @@ or nothing; every request is rolled back)."""
 
 import datetime
 
-from django.core.files.base import ContentFile
-
-from aides.models import PartnerOpinion, PartnerOpinionAttachment
-
 from .matrix_table import Target
 
 # fmt: off
@@ -307,31 +303,10 @@ def _lot(w, v):
     return Target(kwargs={"uuid": w.lot[v].uuid})
 
 
-def _opinion_attachment(w, v):
-    """The uuid of a file joined to an opinion on the variant's request (made once, on
-    first use: the world has requests, no opinion)."""
-    made = w.__dict__.setdefault("opinion_attachments", {})
-    if v not in made:
-        request = w.opinion_request[v]
-        opinion = PartnerOpinion.objects.create(
-            request=request, author=request.partner, position="favorable", text="Avis."
-        )
-        made[v] = PartnerOpinionAttachment.objects.create(
-            opinion=opinion,
-            uploaded_by=request.partner,
-            file=ContentFile(b"%PDF-1.4\n", name="avis.pdf"),
-            original_name="avis.pdf",
-            content_type="application/pdf",
-            size=9,
-        ).uuid
-    return made[v]
-
-
-
 def _cdiae(w, v):
     if v == "-":
         return Target()
-    scope = "region:44" if v == "ge" else f"department:{ {'a': '54', 'b': '57', 'z': '75'}[v]}"
+    scope = "region:44" if v == "ge" else f"department:{ {'a': '54', 'b': '57', 'z': '75'}[v] }"
     return Target(data={"scope": scope, "year": "2026", "format": "pdf"})
 
 
@@ -445,7 +420,7 @@ WEB_TARGETS = {
     "aides:opinion_document": lambda w, v: Target(
         kwargs={"uuid": w.deposited[v].documents.first().uuid}
     ),
-    "aides:opinion_attachment": lambda w, v: Target(kwargs={"uuid": _opinion_attachment(w, v)}),
+    "aides:opinion_attachment": lambda w, v: Target(kwargs={"uuid": w.opinion_attachment[v].uuid}),
     "dla:list": lambda w, v: Target(marker=w.accompaniment[v].ref),
     "dla:bilan": _bilan,
     "dla:bilan_csv": _bilan,

@@ -9,6 +9,7 @@ the council's staff."""
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -17,7 +18,17 @@ from django.utils import timezone
 
 from aides import services as aides_services
 from aides.enums import DossierState
-from aides.models import Batch, BatchItem, BatchKind, BatchState, OpinionRequest
+from aides.models import (
+    Batch,
+    BatchItem,
+    BatchKind,
+    BatchState,
+    FinancingPlan,
+    FundingLine,
+    OpinionRequest,
+    PartnerOpinion,
+    PartnerOpinionAttachment,
+)
 from clauses.models import FacilitatorMembership
 from dla import services as dla_services
 from iae_portal.api.services import api_client_create
@@ -109,6 +120,8 @@ class World:
     prepared: object = None
     organisation: object = None
     opinion_request: dict = field(default_factory=dict)
+    opinion_attachment: dict = field(default_factory=dict)
+    plan: dict = field(default_factory=dict)
 
     def client_for(self, role):
         """A logged-in test client (session) for a person, a Bearer one for an API client."""
@@ -247,6 +260,27 @@ def _aides(world):
         )
         request.shared_documents.set(dossier.documents.all())
         world.opinion_request[variant] = request
+        # An opinion with its file on each request, and each deposited dossier's financing
+        # plan (a line of the State's aid).
+        opinion = PartnerOpinion.objects.create(
+            request=request, author=partner, position="favorable", text="Avis favorable."
+        )
+        world.opinion_attachment[variant] = PartnerOpinionAttachment.objects.create(
+            opinion=opinion,
+            uploaded_by=partner,
+            file=ContentFile(b"%PDF-1.4\n", name="avis.pdf"),
+            original_name="avis.pdf",
+            content_type="application/pdf",
+            size=9,
+        )
+    for variant in VARIANTS:
+        plan = FinancingPlan.objects.create(
+            dossier=world.deposited[variant], total_cost=Decimal("80000.00")
+        )
+        FundingLine.objects.create(
+            plan=plan, funder="etat_aide_poste", amount=Decimal("20000.00"), status="accorde"
+        )
+        world.plan[variant] = plan
     # Two finished batches of the campaign: one over the region's dossiers (a, b), one over
     # every region's (a, b, z).
     world.batch = {name: _batch(world, variants) for name, variants in BATCHES.items()}
