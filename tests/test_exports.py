@@ -128,9 +128,13 @@ EXPORTS = {
     ),
     "dla:bilan_csv": ([({}, {"year": 2024}), ({}, {"year": 2024, "department": "54"})], False),
 }
+# Each command's arguments and the CSV's first line (its contract: dla.md, clauses.md,
+# utilite-sociale.md).
+BILAN_HEADER = "year,department,kind,code,n,median,q1,q3,total,pooled,yes_share"
 COMMANDS = {
-    "clauses_bilan": ["--year", "2025", "--format", "csv"],
-    "dla_bilan": ["--year", "2024", "--format", "csv"],
+    "clauses_bilan": (["--year", "2025", "--format", "csv"], "key,value"),
+    "dla_bilan": (["--year", "2024", "--format", "csv"], "key,value"),
+    "utilite_sociale_bilan": (["--year", "2025", "--format", "csv"], BILAN_HEADER),
 }
 
 
@@ -221,11 +225,11 @@ def test_a_formula_like_name_is_neutralised_in_every_export(
 @pytest.mark.django_db
 @pytest.mark.parametrize("payload", PAYLOADS[:1])
 def test_the_commands_csv_keep_their_format_and_run_nothing(world):
-    for name, arguments in COMMANDS.items():
+    for name, (arguments, header) in COMMANDS.items():
         out = io.StringIO()
         call_command(name, *arguments, stdout=out)
         text = out.getvalue()
-        assert text.startswith("key,value\n") and "\r" not in text  # dla.md, clauses.md
+        assert text.startswith(header + "\n") and "\r" not in text, name
         rows = list(csv.reader(io.StringIO(text)))
-        assert all(len(row) == 2 for row in rows)
+        assert all(len(row) == header.count(",") + 1 for row in rows), name
         assert [cell for row in rows for cell in row if RUNS.match(cell)] == [], name
