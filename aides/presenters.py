@@ -114,6 +114,7 @@ APPLICANT_EVENTS = frozenset(
         "dossier.document_replace",
         "dossier.document_remove",
         "dossier.payment",
+        "dossier.financing_plan",
     }
 )
 RAW_AMOUNT = re.compile(r"(?<![\d,])(\d+\.\d{2})(?= ?€)")
@@ -233,6 +234,12 @@ def _event(entry, *, staff):
             text = french_amounts(value or "").replace("(", "(mandat ", 1)
             sentences.append(f"Un versement a été enregistré : année {year}, {text}.")
         return " ".join(sentences) or "Un versement a été enregistré.", []
+    if action == "dossier.financing_plan":
+        details = []
+        if "financing_total_cost" in changes and after.get("financing_total_cost"):
+            details.append(f"Coût total du projet : {money(after['financing_total_cost'])}.")
+        details.extend(f"{line}." for line in after.get("financing_lines") or [])
+        return "Le plan de financement a été enregistré.", details
     if action == "dossier.assign":
         instructor = _assigned_to(after.get("instructor"))
         if instructor:

@@ -3,11 +3,14 @@ messages as sentences, amounts in French (issue 14, items 6 and 9)."""
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 
 from aides import services
 from aides.models import Notification
+from aides.services import financing
+from aides.services.financing import LineInput
 from aides.workflow import TRANSITIONS
 from tests.aides.factories import move, pdf_upload
 from tests.aides.test_views_applicant import page_text, transition_url
@@ -76,6 +79,13 @@ def lived(draft, director_a, instructeur, chef_service, commission):
     services.document_add(
         actor=director_a, dossier=draft, kind="devis", upload=pdf_upload("devis-signe.pdf")
     )
+    financing.financing_plan_save(
+        actor=director_a,
+        dossier=draft,
+        total_cost=Decimal("120000.00"),
+        lines=[LineInput(funder="departement", amount=Decimal("30000.00"), status="demande")],
+    )
+    draft.refresh_from_db()
     move(draft, director_a, "resubmit")
     move(draft, instructeur, "instruct", opinion="favorable", comment="Avis interne : solide.")
     move(draft, chef_service, "vote", commission=commission, deliberation_number="CP-2026-118")
@@ -105,6 +115,9 @@ def test_the_staff_history_speaks_french_and_names_people(
     assert f"{chef_service.get_full_name()} (chef de service, Conseil régional)" in text
     assert f"Le dossier a été assigné à {instructeur.get_full_name()}." in text
     assert "Une pièce a été déposée : Devis (devis-signe.pdf)." in text
+    assert "Le plan de financement a été enregistré." in text
+    assert "Coût total du projet : 120 000,00 €." in text
+    assert "Département : 30 000,00 €, demandé." in text
     assert "Commentaire : Avis interne : solide." in text  # staff read the opinion's motivation
     assert "Le vote de la commission a été enregistré." in text and "Instruit → Voté" in text
     assert "Un versement a été enregistré : année 1, 55 900,00 € le 01/12/2026 (mandat M-1)." in (
@@ -122,6 +135,7 @@ def test_the_applicant_reads_the_history_of_what_concerns_them(
     assert "Le dossier a été déposé." in text
     assert "Brouillon (non déposé) → Déposé, en attente d'instruction" in text
     assert "Merci de joindre le devis signé." in text
+    assert "Le plan de financement a été enregistré." in text
     assert "La décision a été notifiée." in text
     # Internal steps stay internal: the opinion, its motivation, assignments.
     assert "avis d'instruction" not in text.lower() and "Avis interne" not in text
