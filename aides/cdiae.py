@@ -3,7 +3,7 @@
 structures that received nothing for three years and the opinions partners gave.
 
 The aid of a year is that of the calls for applications (campaigns) opened in it, whose
-figures are the campaign dashboard's (``views.staff.campaign_figures``) over the dossiers of
+figures are the campaign dashboard's (``figures.campaign_figures``) over the dossiers of
 the scope's structures, drafts left out (as the list of campaigns counts them)."""
 
 from collections import defaultdict
@@ -17,6 +17,7 @@ from structures.enums import SIAE_KINDS
 from structures.models import Organisation, Structure
 
 from .enums import DossierState, FunderKind, FundingStatus, PartnerPosition
+from .figures import DROPPED, campaign_figures
 from .models import (
     Campaign,
     Dossier,
@@ -26,7 +27,6 @@ from .models import (
     OpinionRequest,
     PartnerOpinion,
 )
-from .views.staff import DROPPED, campaign_figures
 
 ZERO = Decimal("0.00")
 AMOUNTS = ("requested", "voted", "paid")

@@ -2,7 +2,6 @@
 vote, exports) and the campaigns (list, creation, dashboard)."""
 
 import re
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,9 +20,10 @@ from iae_portal.prepared.shortcuts import table_export
 
 from .. import exports, prepared, services
 from ..enums import DossierState as S
+from ..figures import campaign_figures
 from ..filters import QueueFilter
 from ..forms.staff import BulkAssignForm, BulkVoteForm, CampaignForm
-from ..models import AidScheme, Campaign, Dossier, Instalment, OpinionRequest
+from ..models import AidScheme, Campaign, Dossier, OpinionRequest
 from ..perms import (
     can_assign,
     can_manage_campaigns,
@@ -263,36 +263,6 @@ def _chosen_scheme(query):
         return {}
     # The form's scheme field is keyed by code (``to_field_name``).
     return {"scheme": code} if AidScheme.objects.filter(code=code).exists() else {}
-
-
-# Out of the running: not counted in what is asked or proposed.
-DROPPED = (S.BROUILLON, S.RETIRE, S.IRRECEVABLE, S.SANS_SUITE)
-
-
-def campaign_figures(campaign, dossiers):
-    """Counts by state (every state, zero included) and amounts against the envelope, in
-    three aggregate queries whatever the number of ``dossiers``."""
-    counts = dict(dossiers.order_by().values_list("state").annotate(n=Count("pk")))
-    live = ~Q(state__in=DROPPED)
-    sums = dossiers.aggregate(
-        requested=Sum("requested_amount", filter=live),
-        proposed=Sum("proposed_amount", filter=live),
-        voted=Sum("voted_amount"),
-    )
-    sums["paid"] = Instalment.objects.filter(dossier__in=dossiers, paid_on__isnull=False).aggregate(
-        total=Sum("amount")
-    )["total"]
-    amounts = {name: value or Decimal("0.00") for name, value in sums.items()}
-    envelope = campaign.budget_envelope
-    return {
-        "states": [(value, label, counts.get(value, 0)) for value, label in S.choices],
-        "total": sum(counts.values()),
-        "amounts": amounts,
-        "envelope": envelope,
-        "remaining": envelope - amounts["voted"],
-        "to_pay": amounts["voted"] - amounts["paid"],
-        "used_percent": round(amounts["voted"] * 100 / envelope, 1) if envelope else None,
-    }
 
 
 @login_required
