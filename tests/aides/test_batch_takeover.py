@@ -289,7 +289,7 @@ def celery_conf(tmp_path, **env):
     """The Celery configuration a process started with ``env`` reads."""
     code = (
         "import django, json; django.setup(); from iae_portal.celery import app;"
-        "print(json.dumps([app.conf.broker_transport_options, app.conf.beat_schedule]))"
+        "print(json.dumps([app.conf.broker_transport_options, app.conf.beat_schedule], default=repr))"
     )
     return subprocess.run(
         [sys.executable, "-c", code],
