@@ -65,6 +65,20 @@ def test_a_scroll_table_does_not_stack():
     assert '<table class="table">' in html
 
 
+def test_a_scroll_table_may_stack_its_rows_on_a_phone():
+    html = (
+        engines["django"]
+        .from_string(
+            '{% load tables %}{% scroll_table "File" compact=True stack=True %}'
+            "<thead><tr><th>Référence</th></tr></thead><tbody><tr><td>R-1</td></tr></tbody>"
+            "{% endscroll_table %}"
+        )
+        .render({})
+    )
+    assert '<table class="table table-compact table-stack">' in html
+    assert '<td data-label="Référence">R-1</td>' in html
+
+
 def test_each_cell_of_a_list_carries_its_column_name_for_the_phone_layout():
     """On a phone the rows stack as cards, each cell shown under its column's name: the tag
     writes the names from the header, across column spans, escaped, header cells of rows

@@ -59,11 +59,14 @@ def label_cells(content):
 
 
 @register.simple_block_tag(takes_context=True)
-def scroll_table(context, content, label, *, caption="", compact=False):
+def scroll_table(context, content, label, *, caption="", compact=False, stack=False):
     """``{% scroll_table "Suivis à faire" %}<thead>…</thead><tbody>…</tbody>{% endscroll_table %}``:
     a table in its own focusable scrolling box named ``label`` (a wide table never makes the
-    page scroll sideways), captioned ``caption`` or else ``label``."""
-    return _render(context, "includes/scroll_table.html", content, label, caption, compact)
+    page scroll sideways), captioned ``caption`` or else ``label``; with ``stack``, its
+    rows stack as cards on a phone, as a list's do (``paginated_table``)."""
+    if stack:
+        content = label_cells(content)
+    return _render(context, "includes/scroll_table.html", content, label, caption, compact, stack)
 
 
 @register.simple_block_tag(takes_context=True)
