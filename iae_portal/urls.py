@@ -53,6 +53,7 @@ urlpatterns = [
     path("aides/", include("aides.urls")),
     path("dla/", include("dla.urls")),
     path("clauses/", include("clauses.urls")),
+    path("utilite-sociale/", include("utilite.urls")),
     path("api/v1/", include("iae_portal.api.urls")),
     path("journal/", include("iae_portal.audit.urls")),
     path("fichiers/", include("iae_portal.prepared.urls")),
