@@ -92,3 +92,33 @@ def can_view_group_statistics(user):
     return _active(user) and (
         user.can(ADMIN) or user.can(REGION_READ) or user.can(STRUCTURES_MEMBER)
     )
+
+
+# -- The API (utilite/api/) ---------------------------------------------------------------
+
+
+def can_write_report_by_api(user, structure):
+    """A networks' tool writes ``structure``'s report as the import does (stored
+    ``soumis``): staff who write in their territory (an unrestricted or a département's
+    write client acts as one) and the structure's directors (a structure's write client is
+    one)."""
+    return review_reach(user).contains(structure) or can_fill_report(user, structure)
+
+
+def may_write_reports_by_api(user):
+    """Whether ``user`` writes any report through the API (else 403): staff who write and
+    the directors of a structure (the structure is then checked, 400 beyond it)."""
+    return _active(user) and (
+        user.can(ADMIN)
+        or user.can(REGION_WRITE)
+        or (
+            user.can(STRUCTURES_MEMBER)
+            and member_reach(user, directors=True).memberships().exists()
+        )
+    )
+
+
+def report_audience(user):
+    """Whose deleted reports ``user`` sees in the API's deletions feed: as
+    ``visible_reports``, over the tombstones' columns."""
+    return report_reach(user).audience()

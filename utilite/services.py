@@ -169,3 +169,61 @@ def report_send_back(*, actor, report, comment):
     report.save()
     _journal(report, before, actor=actor, action="utilite.send_back", reason=comment)
     return report
+
+
+# -- Networks' tools (the API) ------------------------------------------------------------
+
+
+class ReportFrozen(ValidationError):
+    """A validated report is read-only: a write that would change it is refused."""
+
+
+@transaction.atomic
+def report_write(*, actor, structure, year, figures, grid=(None, None, None, None), today=None):
+    """Create or overwrite ``structure``'s report of ``year`` as ``soumis``, as the import
+    does (the API's writes, for networks' tools): every rule of the contract, a complete
+    grid or none (``grid``: participants, priority axes, {criterion: score}, {criterion:
+    comment}); a report in ``brouillon``, ``a_corriger`` or ``soumis`` is overwritten and
+    becomes ``soumis``; a ``valide`` one is left as it is when nothing differs and refused
+    (``ReportFrozen``) otherwise. Returns ``(report, changed)``; one journal entry
+    (``utilite.submit``) when something was written."""
+    today = today or timezone.localdate()
+    clean, clean_grid, problems = computations.validate_report(
+        figures, year=year, today=today, grid=grid
+    )
+    problems += computations.structure_problems(
+        structure.siret, structure.kind, structure.get_kind_display()
+    )
+    if problems:
+        raise refusal(problems)
+    comments = {code: text for code, text in (grid[3] or {}).items() if text and text.strip()}
+    values = {
+        **clean,
+        "grid_participants": clean_grid.participants if clean_grid else None,
+        "priority_axes": list(clean_grid.priority_axes) if clean_grid else [],
+        "grid_scores": clean_grid.scores if clean_grid else {},
+        "grid_comments": comments if clean_grid else {},
+    }
+    report = SocialReport.objects.select_for_update().filter(structure=structure, year=year).first()
+    if report is None:
+        report, before = SocialReport(structure=structure, year=year), {}
+    else:
+        before = _snapshot(report)
+        changed = [name for name, value in values.items() if getattr(report, name) != value]
+        if report.status == ReportStatus.VALIDE:
+            if changed:
+                raise ReportFrozen(
+                    f"Le bilan {year} de cette structure est validé : il ne peut plus être "
+                    f"modifié (champs différents : {', '.join(changed)})."
+                )
+            return report, False
+        if not changed and report.status == ReportStatus.SOUMIS:
+            return report, False
+    for name, value in values.items():
+        setattr(report, name, value)
+    report.status = ReportStatus.SOUMIS
+    report.submitted_at = timezone.now()
+    report.submitted_by = actor if actor is not None and actor.pk else None
+    report.save()
+    _journal(report, before, actor=actor, action="utilite.submit", reason="Par l'API")
+    return report, True

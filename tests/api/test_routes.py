@@ -42,6 +42,7 @@ def test_the_apps_register_their_resources_in_order():
         "clauses/heures",
         "dla/accompaniments",
         "dla/prestations",
+        "social-reports",
     ]
     assert [route for route, _, _ in routes.views()] == [
         "aides/simulate/",

@@ -28,6 +28,8 @@ def test_schema_is_served_in_french_with_every_resource():
         "/api/v1/dossiers/{uuid}/documents/",
         "/api/v1/opinion-requests/",
         "/api/v1/financing-plans/{uuid}/",
+        "/api/v1/social-reports/",
+        "/api/v1/social-reports/{uuid}/",
         "/api/v1/deletions/",
     ):
         assert path in paths
