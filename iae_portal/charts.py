@@ -9,6 +9,7 @@ whole width and the chart stays narrow: drawn at its own size at 1280 px, it shr
 390 px to no less than 12 px text.
 """
 
+import math
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -166,4 +167,301 @@ def hbar_chart(points, *, label, unit="", reference_first=False):
         "font_size": FONT_SIZE,
         "bar_height": BAR,
         "bars": bars,
+    }
+
+
+# -- A radar chart (the DTS grid's axes, 0 to ``scale_max``): one polygon per series.
+#
+# Two layouts of the same chart: ``wide``, each axis's label around the rings (wrapped on
+# spaces, never cut), drawn at its own size from 700 px; ``compact``, each axis by its
+# number, narrow enough for a phone's 316 px at its own size (the table of values beside
+# it names each number). The stylesheet shows one of them (``.radar-wide``,
+# ``.radar-compact``), the other is ``display: none``, hidden from screen readers too.
+RADAR_RADIUS, RADAR_COMPACT_RADIUS = 150, 128
+RADAR_LABEL_WIDTH = 132  # the longest word of an axis (« Décloisonnement ») fits
+RADAR_GAP, RADAR_PAD = 10, 4
+# Series are told apart by their dash pattern (and the legend), not by colour alone: the
+# first is solid and filled, the reference (medians) dash-dotted, the others dashed or
+# dotted.
+RADAR_DASHES = ("", "8 5", "2 4", "12 4 2 4 2 4")
+RADAR_REFERENCE_DASH = "14 5 3 5"
+
+
+def _radar_point(angle, distance):
+    return distance * math.cos(angle), distance * math.sin(angle)
+
+
+def _overlaps(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _radar_labels(angles, texts, radius, width):
+    """Each axis's text as lines around the rings: anchored by its side (start on the
+    right, end on the left, middle at the top and bottom), above the rings' top half and
+    below their bottom half; a label that would overlap one placed before is pushed away
+    from the centre."""
+    placed, labels = [], []
+    # Those nearest to the horizontal first: the crowded top and bottom move, not the sides.
+    order = sorted(range(len(angles)), key=lambda i: abs(math.sin(angles[i])))
+    for index in order:
+        angle = angles[index]
+        x, y = _radar_point(angle, radius + RADAR_GAP)
+        cos, sin = math.cos(angle), math.sin(angle)
+        anchor = "start" if cos > 0.2 else "end" if cos < -0.2 else "middle"
+        lines = wrap(texts[index], width)
+        widest = max(text_width(line) for line in lines)
+        height = FONT_SIZE + LINE * (len(lines) - 1)
+        if sin < -0.2:  # the top half: the text's bottom at the point
+            top = y - height - 2
+        elif sin > 0.2:  # the bottom half: the text's top at the point
+            top = y + 2
+        else:
+            top = y - height / 2
+        left = {"start": x, "middle": x - widest / 2, "end": x - widest}[anchor]
+        step = 2 if sin >= 0 else -2
+        box = (left, top, left + widest, top + height + FONT_SIZE * 0.25)
+        while any(_overlaps(box, other) for other in placed):
+            top += step
+            box = (left, top, left + widest, top + height + FONT_SIZE * 0.25)
+        placed.append(box)
+        labels.append(
+            (
+                index,
+                {
+                    "x": x,
+                    "anchor": anchor,
+                    "lines": [
+                        {"text": line, "y": top + FONT_SIZE + LINE * n}
+                        for n, line in enumerate(lines)
+                    ],
+                    "box": box,
+                },
+            )
+        )
+    return [label for _, label in sorted(labels, key=lambda pair: pair[0])]
+
+
+def _radar_layout(codes, texts, series, *, radius, label_width, scale_max):
+    count = len(codes)
+    angles = [-math.pi / 2 + 2 * math.pi * i / count for i in range(count)]
+    labels = _radar_labels(angles, texts, radius, label_width)
+    ring_values = list(range(scale_max + 1))
+    ring_labels = [
+        {"text": str(value), "x": 4, "y": -radius * value / scale_max - 3} for value in ring_values
+    ]
+    boxes = [label["box"] for label in labels]
+    boxes.append((-radius, -radius, radius, radius))
+    boxes += [
+        (ring["x"], ring["y"] - FONT_SIZE, ring["x"] + text_width(ring["text"]), ring["y"])
+        for ring in ring_labels
+    ]
+    left = min(b[0] for b in boxes) - RADAR_PAD
+    top = min(b[1] for b in boxes) - RADAR_PAD
+    right = max(b[2] for b in boxes) + RADAR_PAD
+    bottom = max(b[3] for b in boxes) + RADAR_PAD
+    cx, cy = -left, -top
+
+    def at(angle, distance):
+        x, y = _radar_point(angle, distance)
+        return round(cx + x, 1), round(cy + y, 1)
+
+    def polygon(distances):
+        return " ".join(
+            f"{x},{y}"
+            for x, y in (at(a, d) for a, d in zip(angles, distances, strict=True) if d is not None)
+        )
+
+    drawn = []
+    for item in series:
+        distances = [
+            None if value is None else radius * float(value) / scale_max for value in item["values"]
+        ]
+        drawn.append(
+            {
+                **{k: v for k, v in item.items() if k != "values"},
+                "points": polygon(distances),
+                "markers": [
+                    {"x": x, "y": y}
+                    for x, y in (
+                        at(a, d) for a, d in zip(angles, distances, strict=True) if d is not None
+                    )
+                ],
+            }
+        )
+    return {
+        "width": math.ceil(right - left),
+        "height": math.ceil(bottom - top),
+        "cx": round(cx, 1),
+        "cy": round(cy, 1),
+        "radius": radius,
+        "rings": [
+            {"value": value, "points": polygon([radius * value / scale_max] * count)}
+            for value in ring_values[1:]
+        ],
+        "ring_labels": [
+            {"text": ring["text"], "x": round(cx + ring["x"], 1), "y": round(cy + ring["y"], 1)}
+            for ring in ring_labels
+        ],
+        "spokes": [dict(zip(("x", "y"), at(angle, radius), strict=True)) for angle in angles],
+        "labels": [
+            {
+                "x": round(cx + label["x"], 1),
+                "anchor": label["anchor"],
+                "lines": [
+                    {"text": line["text"], "y": round(cy + line["y"], 1)} for line in label["lines"]
+                ],
+            }
+            for label in labels
+        ],
+        "series": drawn,
+    }
+
+
+def _score(value, scale_max):
+    if value is None:
+        return None
+    return min(max(Decimal(value), Decimal(0)), Decimal(scale_max))
+
+
+def radar_chart(axes, series, *, label, scale_max=3):
+    """``axes``: ``[(code, label)]`` in the radar's order; ``series``: ``[{"name": …,
+    "values": {code: score or None}, "reference": bool}]`` (the first drawn solid and
+    filled, a reference — medians — dash-dotted) → geometry of an accessible SVG radar
+    chart in two layouts (``wide`` with the labels, ``compact`` with the axes' numbers), its
+    legend and the table of its values (scores in French, « — » where none)."""
+    axes = list(axes)
+    if not axes or not series:
+        return None
+    codes = [code for code, _ in axes]
+    styled, others = [], 0
+    for index, item in enumerate(series):
+        reference = bool(item.get("reference"))
+        if reference:
+            dash = RADAR_REFERENCE_DASH
+        else:
+            dash = RADAR_DASHES[min(others, len(RADAR_DASHES) - 1)]
+            others += 1
+        values = [_score(item["values"].get(code), scale_max) for code in codes]
+        styled.append(
+            {
+                "name": item["name"],
+                "values": values,
+                "index": index,
+                "main": index == 0 and not reference,
+                "reference": reference,
+                "dash": dash,
+            }
+        )
+    numbers = [str(n) for n in range(1, len(axes) + 1)]
+    shared = {"scale_max": scale_max}
+    wide = _radar_layout(
+        codes,
+        [text for _, text in axes],
+        styled,
+        radius=RADAR_RADIUS,
+        label_width=RADAR_LABEL_WIDTH,
+        **shared,
+    )
+    compact = _radar_layout(
+        codes,
+        numbers,
+        styled,
+        radius=RADAR_COMPACT_RADIUS,
+        label_width=RADAR_LABEL_WIDTH,
+        **shared,
+    )
+    return {
+        "label": label,
+        "font_size": FONT_SIZE,
+        "scale_max": scale_max,
+        "wide": wide,
+        "compact": compact,
+        "layouts": [(wide, "wide"), (compact, "compact")],
+        "legend": [
+            {k: item[k] for k in ("name", "index", "main", "reference", "dash")} for item in styled
+        ],
+        "rows": [
+            {
+                "number": number,
+                "code": code,
+                "label": text,
+                "values": [_display_score(item["values"][n]) for item in styled],
+            }
+            for n, (number, (code, text)) in enumerate(zip(numbers, axes, strict=True))
+        ],
+    }
+
+
+def _display_score(value):
+    """A score in French: one decimal, two when it has them (a median: 1,25); half-up
+    (Django's ``number_format`` cuts)."""
+    if value is None:
+        return "—"
+    value = Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    places = 1 if value == value.quantize(Decimal("0.1")) else 2
+    return number_format(value, places, use_l10n=True)
+
+
+# -- A band chart (a statistic over the years): per year the q1–q3 band and its median.
+BAND_HEIGHT, BAND_STEP_MIN = 160, 44
+
+
+def band_chart(points, *, label, display=str):
+    """``points``: ``[(caption, median, q1, q3)]`` (``None``: not given, e.g. under the
+    privacy threshold) → geometry of an accessible SVG chart: for each caption (a year) the
+    band from q1 to q3 and the median across it, the medians joined; three grid lines
+    labelled with ``display(value)``."""
+    points = [
+        (caption, *(None if v is None else Decimal(v) for v in values))
+        for caption, *values in points
+    ]
+    if not points:
+        return None
+    top = max((q3 for *_, q3 in points if q3 is not None), default=Decimal(0))
+    top = top or Decimal(1)
+    ticks = [Decimal(0), top / 2, top]
+    tick_texts = [display(value) for value in ticks]
+    left = max(text_width(text) for text in tick_texts) + 8
+    step = max(BAND_STEP_MIN, max(text_width(str(p[0])) for p in points) + 12)
+    plot_top, base = FONT_SIZE, BAND_HEIGHT - FONT_SIZE - 10
+    width = math.ceil(left + step * len(points) + 4)
+
+    def y_of(value):
+        return round(base - float(value / top) * (base - plot_top), 1)
+
+    bands, line = [], []
+    for index, (caption, median, q1, q3) in enumerate(points):
+        x = left + step * index + step / 2
+        band = {"caption": caption, "x": round(x, 1), "given": median is not None}
+        if median is not None:
+            band.update(
+                median_y=y_of(median),
+                q1_y=y_of(q3),  # the band's top is q3's height
+                band_height=round(y_of(q1) - y_of(q3), 1),
+                band_x=round(x - step / 4, 1),
+                band_width=round(step / 2, 1),
+                median_x1=round(x - step / 3, 1),
+                median_x2=round(x + step / 3, 1),
+                title=f"{caption} : médiane {display(median)}, quartiles {display(q1)} à "
+                f"{display(q3)}",
+            )
+            line.append(f"{round(x, 1)},{y_of(median)}")
+        else:
+            band["title"] = f"{caption} : moins de 3 bilans, non diffusé"
+        bands.append(band)
+    return {
+        "label": label,
+        "width": width,
+        "height": BAND_HEIGHT,
+        "font_size": FONT_SIZE,
+        "left": round(left - 4, 1),
+        "right": width,
+        "base": base,
+        "caption_y": BAND_HEIGHT - 4,
+        "grid": [
+            {"y": y_of(value), "text": text, "text_y": y_of(value) + FONT_SIZE * 0.35}
+            for value, text in zip(ticks, tick_texts, strict=True)
+        ],
+        "bands": bands,
+        "line": " ".join(line),
     }

@@ -17,3 +17,11 @@ register(
     fields={indicator.code: indicator.label for indicator in INDICATORS},
     values={"status": ReportStatus.choices},
 )
+
+
+# The missing reports' reminder, journalled on the structure (``utilite.reminders``).
+register(
+    actions={"utilite.remind": "Relance du bilan d'utilité sociale manquant"},
+    model="structures.structure",
+    fields={"utilite_reminder_year": "Bilan d'utilité sociale relancé (année)"},
+)

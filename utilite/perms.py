@@ -13,9 +13,13 @@
 Each rule is one ``structures.perms.Reach``, giving the queryset filter and the predicate.
 """
 
+from dataclasses import dataclass
+
 from iae_portal.users.roles import ADMIN, REGION_READ, REGION_WRITE, STRUCTURES_MEMBER
 from structures.perms import EVERYTHING, NOTHING, is_director_of, member_reach, staff_reach
+from structures.reference import department_codes
 
+from .computations import SIAE_KIND_CODES
 from .enums import ReportStatus
 from .models import SocialReport
 
@@ -122,3 +126,93 @@ def report_audience(user):
     """Whose deleted reports ``user`` sees in the API's deletions feed: as
     ``visible_reports``, over the tombstones' columns."""
     return report_reach(user).audience()
+
+
+# -- The statistics pages (utilite:statistics, its exports, the missing reports' reminders) --
+
+
+@dataclass(frozen=True)
+class StatisticsScope:
+    """The groups ``user`` reads on the statistics pages (docs/utilite-sociale.md):
+
+    - ``departments``: the départements they may choose (codes; ``None``: every one);
+    - ``region``: the départements their « région » group pools (``None``: every structure
+      of the portal, the bilan's region);
+    - ``kinds``: the SIAE kinds they may choose besides « tous » (``None``: every one);
+    - ``missing``: whether they see the missing reports (staff only);
+    - ``remind``: whether they may send reminders (staff who write, in their territory).
+    """
+
+    departments: tuple | None
+    region: tuple | None
+    kinds: tuple | None
+    missing: bool
+    remind: bool
+
+    def allows(self, department, kind):
+        """Whether the group (``department``: a code, ``None`` for the région; ``kind``: a
+        code, ``None`` for « tous ») is this reader's."""
+        if (
+            department is not None
+            and self.departments is not None
+            and department not in self.departments
+        ):
+            return False
+        return kind is None or self.kinds is None or kind in self.kinds
+
+
+def statistics_scope(user):
+    """The statistics ``user`` reads, ``None`` for nobody's:
+
+    - administrators: every group, the missing reports, the reminders;
+    - regional staff (``region.read``: instructeurs, chefs de service, élus and readers):
+      the groups of their territory (the région group pools its départements), the missing
+      reports; those who write (``region.write``) send the reminders;
+    - members of a structure (``structures.member``, its directors as its employees): the
+      groups of their SIAE structures only — their kind (or all kinds) in their
+      département and their région —, never a list of structures;
+    - everyone else (partners, DLA, facilitators): nothing for now.
+    """
+    if not _active(user):
+        return None
+    if user.can(ADMIN):
+        return StatisticsScope(None, None, None, missing=True, remind=True)
+    if user.can(REGION_READ):
+        reach = staff_reach(user)
+        return StatisticsScope(
+            reach.departments,
+            reach.departments,
+            None,
+            missing=True,
+            remind=user.can(REGION_WRITE),
+        )
+    if user.can(STRUCTURES_MEMBER):
+        mine = set(
+            member_reach(user)
+            .memberships()
+            .filter(structure__kind__in=SIAE_KIND_CODES)
+            .values_list(
+                "structure__department_id", "structure__department__region_id", "structure__kind"
+            )
+        )
+        if not mine:
+            return None
+        regions = sorted({region for _, region, _ in mine})
+        return StatisticsScope(
+            tuple(sorted({department for department, _, _ in mine})),
+            tuple(code for region in regions for code in department_codes(region)),
+            tuple(sorted({kind for _, _, kind in mine})),
+            missing=False,
+            remind=False,
+        )
+    return None
+
+
+def can_view_statistics(user):
+    return statistics_scope(user) is not None
+
+
+def can_remind(user, structure):
+    """Send a missing report's reminder to ``structure``'s directors: staff who write in
+    its territory, administrators (as ``review_reach``)."""
+    return review_reach(user).contains(structure)
