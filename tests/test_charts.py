@@ -3,6 +3,7 @@ drawn inside the view box, whatever its length, in a size a person reads at 1280
 390 px."""
 
 import itertools
+import math
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -24,6 +25,7 @@ LONG = [
 ]
 # The text's size before the charts set their own: the stylesheet's 11 px.
 OLD_SIZE = 11
+FONT = charts.FONT_SIZE
 # The narrowest box a chart gets at 390 px: the page's side margins (1rem each) and the
 # card's padding and border (1.25rem and 1px each).
 PHONE_BOX = 390 - 2 * 16 - 2 * 20 - 2
@@ -151,3 +153,146 @@ def test_vertical_bar_captions_do_not_overlap_and_stay_inside():
         spans.append((bar["text_x"] - width / 2, bar["text_x"] + width / 2))
     assert spans[0][0] >= 0 and spans[-1][1] <= chart["width"]
     assert all(end < start for (_, end), (start, _) in itertools.pairwise(spans))
+
+
+# -- The radar chart (the DTS grid's axes) ---------------------------------------------------
+
+RADAR_AXES = [
+    ("activite", "Création d'activités"),
+    ("parcours", "Sécurisation des parcours"),
+    ("territoire", "Animation du territoire"),
+    ("cooperation", "Coopération"),
+    ("co_construction", "Co-construction"),
+    ("transversalite", "Transversalité"),
+    ("decloisonnement", "Décloisonnement"),
+    ("vision_strategique", "Vision stratégique"),
+    ("prospective", "Prospective"),
+    ("representation", "Représentation des salariés"),
+    ("participation", "Participation des salariés"),
+    ("economie_plurielle", "Économie plurielle"),
+    ("solidarite_sociale", "Solidarité sociale"),
+    ("environnement", "Respect de l'environnement"),
+    ("gouvernance_participative", "Gouvernance participative"),
+]
+
+
+def radar(series=None, label="Auto-évaluation DTS 2024"):
+    codes = [code for code, _ in RADAR_AXES]
+    series = series or [
+        {"name": "2024", "values": {code: 3 if n == 0 else 1.3 for n, code in enumerate(codes)}},
+        {"name": "2023", "values": dict.fromkeys(codes, 2)},
+        {"name": "Médiane des ACI du 71", "values": dict.fromkeys(codes, 1), "reference": True},
+    ]
+    return charts.radar_chart(RADAR_AXES, series, label=label)
+
+
+def radar_svgs(chart):
+    html = render_to_string("utilite/_radar.html", {"chart": chart, "chart_id": "r"})
+    found = re.findall(r'<svg class="radar-(\w+)".*?</svg>', html, re.S)
+    svgs = [
+        ET.fromstring(m.group(0))
+        for m in re.finditer(r'<svg class="radar-\w+".*?</svg>', html, re.S)
+    ]
+    return html, dict(zip(found, svgs, strict=True))
+
+
+def points(polygon):
+    return [tuple(map(float, pair.split(","))) for pair in polygon.get("points").split()]
+
+
+def test_a_score_of_3_lies_on_the_outer_ring_and_0_at_the_centre():
+    chart = radar()
+    for name in ("wide", "compact"):
+        layout = chart[name]
+        cx, cy, radius = layout["cx"], layout["cy"], layout["radius"]
+        first = [tuple(map(float, p.split(","))) for p in layout["series"][0]["points"].split()]
+        # The first axis, scored 3, points straight up on the outer ring.
+        assert first[0] == pytest.approx((cx, cy - radius), abs=0.1)
+        assert math.dist(first[0], (cx, cy)) == pytest.approx(radius, abs=0.1)
+        outer = [tuple(map(float, p.split(","))) for p in layout["rings"][-1]["points"].split()]
+        assert all(math.dist(p, (cx, cy)) == pytest.approx(radius, abs=0.1) for p in outer)
+        # 1,3 of 3 lies at 1,3 / 3 of the radius.
+        assert math.dist(first[1], (cx, cy)) == pytest.approx(radius * 1.3 / 3, abs=0.1)
+    zero = radar([{"name": "2024", "values": dict.fromkeys([c for c, _ in RADAR_AXES], 0)}])
+    centre = (zero["wide"]["cx"], zero["wide"]["cy"])
+    assert all(
+        math.dist(tuple(map(float, p.split(","))), centre) < 0.1
+        for p in zero["wide"]["series"][0]["points"].split()
+    )
+
+
+def test_the_radar_draws_a_polygon_per_series_told_apart_without_colour():
+    chart = radar()
+    html, svgs = radar_svgs(chart)
+    assert set(svgs) == {"wide", "compact"}
+    for svg in svgs.values():
+        groups = [g for g in elements(svg, "g") if "radar-series" in g.get("class", "")]
+        assert len(groups) == 3
+        polygons = [elements(g, "polygon")[0] for g in groups]
+        dashes = [p.get("stroke-dasharray") for p in polygons]
+        # Solid, dashed, dash-dotted: three different patterns.
+        assert len(set(dashes)) == 3
+        # Rings 1, 2, 3 and their labels 0 to 3.
+        assert [t for *_, t in texts(svg) if t in "0123"][:4] == ["0", "1", "2", "3"]
+    # The legend names each series with its pattern; the table gives every value.
+    legend = re.search(r'<ul class="radar-legend".*?</ul>', html, re.S).group(0)
+    assert legend.count("<li ") == 3 and "Médiane des ACI du 71" in legend
+    assert legend.count("stroke-dasharray") == 2  # the first is solid
+    table = re.search(r"<table.*?</table>", html, re.S).group(0)
+    assert table.count("<tr>") == 1 + len(RADAR_AXES)
+    assert '<td class="num">3,0</td><td class="num">2,0</td><td class="num">1,0</td>' in table
+    assert "1,3" in table
+    assert 'role="img"' in html and "<title" in html
+
+
+def test_the_radar_labels_are_whole_inside_the_view_box_and_do_not_overlap():
+    _, svgs = radar_svgs(radar())
+    wide = svgs["wide"]
+    drawn = assert_inside(wide, font_size(wide))
+    words = " ".join(text for *_, text in drawn).split()
+    for _, label in RADAR_AXES:
+        for word in label.split():
+            assert word in words, word
+    # Each axis's label box apart from the others'.
+    boxes = []
+    for text in elements(wide, "text"):
+        spans = elements(text, "tspan")
+        if not spans:
+            continue
+        anchor = text.get("text-anchor", "start")
+        for span in spans:
+            x, y = float(span.get("x")), float(span.get("y"))
+            width = measure(span.text, FONT)
+            left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+            boxes.append((left, y - FONT, left + width, y + FONT * 0.25, text))
+    for a, b in itertools.combinations(boxes, 2):
+        if a[4] is b[4]:
+            continue
+        assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a[:4], b[:4])
+    # The compact layout (the axes' numbers) fits a phone at its own size: 14 px text.
+    compact = svgs["compact"]
+    assert_inside(compact, font_size(compact))
+    left, _, right, _ = box(compact)
+    assert right - left <= PHONE_BOX
+    assert [t for *_, t in texts(compact) if t.isdigit() and int(t) > 3][-1] == "15"
+
+
+def test_the_radar_escapes_its_texts():
+    series = [{"name": "<b>2024</b>", "values": {"activite": 2}}]
+    chart = charts.radar_chart(
+        [("activite", "Axe <script>alert(1)</script> & co")], series, label='Radar "<i>"'
+    )
+    html = render_to_string("utilite/_radar.html", {"chart": chart, "chart_id": "r"})
+    assert "<script>" not in html and "<b>" not in html and "<i>" not in html
+    assert "&lt;script&gt;" in html and "&lt;b&gt;2024&lt;/b&gt;" in html
+    assert "&amp; co" in html
+
+
+def test_a_missing_value_is_left_out_of_its_polygon_and_shown_as_a_dash():
+    codes = [c for c, _ in RADAR_AXES]
+    values = dict.fromkeys(codes, 2)
+    values["prospective"] = None
+    chart = radar([{"name": "2024", "values": values}])
+    assert len(chart["wide"]["series"][0]["points"].split()) == len(codes) - 1
+    row = next(r for r in chart["rows"] if r["code"] == "prospective")
+    assert row["values"] == ["—"]
