@@ -462,3 +462,21 @@ def test_the_queue_column_costs_no_query_per_row(
     waiting = client.get(reverse("aides:queue"), {"opinions_waiting": "on"})
     assert len(waiting.context["page"].object_list) == 4
     assert "0/1 rendu" in text(waiting)
+
+
+def test_the_dossier_pages_requests_stack_as_cards_on_a_phone(
+    client, instructeur, deposited, partner_etat
+):
+    """The partners' table of the dossier page stacks on a phone, each cell under its
+    column's name: its actions (« Voir la demande », « Retirer ») are never beyond the
+    screen's right edge, nor is its header's hidden « Actions » (it made the page 397 px
+    wide at 390 px once a request was answered)."""
+    [request] = ask(instructeur, deposited, [partner_etat])
+    opinions.opinion_give(actor=partner_etat, request=request, position="favorable", text="Oui.")
+    client.force_login(instructeur)
+    page = client.get(deposited.get_absolute_url()).content.decode()
+    section = page[page.index('id="avis"') :]
+    assert 'class="table table-stack"' in section
+    assert 'data-label="Partenaire"' in section
+    assert 'data-label="État"' in section
+    assert 'data-label="Actions"' in section
