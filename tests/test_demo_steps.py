@@ -48,8 +48,20 @@ def seed_demo(**options):
 
 
 def test_the_apps_register_their_steps_in_order():
-    assert [step.name for step in demo.steps()] == ["structures", "aides", "clauses", "dla"]
-    assert [step.name for step in demo.reset_steps()] == ["aides", "clauses", "dla", "structures"]
+    assert [step.name for step in demo.steps()] == [
+        "structures",
+        "aides",
+        "clauses",
+        "dla",
+        "utilite",
+    ]
+    assert [step.name for step in demo.reset_steps()] == [
+        "aides",
+        "clauses",
+        "dla",
+        "utilite",
+        "structures",
+    ]
 
 
 def test_a_registered_step_is_seeded_printed_and_reset(calls, settings):

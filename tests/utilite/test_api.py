@@ -140,9 +140,7 @@ def test_a_report_without_grid_has_grid_null(read_api, reports):
 
 
 def test_a_share_without_denominator_is_null(read_api, nancy):
-    report = ReportFactory(
-        structure=nancy, year=YEAR, exits_total=0, exits_cdi=0, exits_autres=0
-    )
+    report = ReportFactory(structure=nancy, year=YEAR, exits_total=0, exits_cdi=0, exits_autres=0)
     shares = read_api.get(f"{URL}{report.uuid}/").json()["shares"]
     assert shares["exit_rate_dynamic"] is None and shares["women_share"] == 0.4
 
@@ -267,9 +265,7 @@ def test_deletions_feed_has_the_lists_audience(make_token, read_api, reports, na
 
 
 def test_a_structure_client_deposits_its_report_as_submitted(structure_api, nancy):
-    response = structure_api.post(
-        URL, body(nancy, grid=a_grid(prospective_1=0)), format="json"
-    )
+    response = structure_api.post(URL, body(nancy, grid=a_grid(prospective_1=0)), format="json")
     assert response.status_code == 201, response.content
     row = response.json()
     assert row["status"] == "soumis" and row["structure"] == nancy.siret
@@ -418,7 +414,13 @@ RULES = {
         "grid.priority_axes",
     ),
     "comment too long": (
-        {"grid": {"participants": 3, "scores": full_grid(1), "comments": {"activite_1": "x" * 1001}}},
+        {
+            "grid": {
+                "participants": 3,
+                "scores": full_grid(1),
+                "comments": {"activite_1": "x" * 1001},
+            }
+        },
         "grid.comments.activite_1",
     ),
     "year not ended": ({"year": YEAR + 1}, "year"),
