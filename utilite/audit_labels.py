@@ -12,12 +12,13 @@ register(
         "utilite.submit": "Bilan d'utilité sociale soumis",
         "utilite.validate": "Bilan d'utilité sociale validé",
         "utilite.send_back": "Bilan d'utilité sociale renvoyé pour correction",
+        "utilite.delegate_grant": "Personne autorisée à remplir le bilan d'utilité sociale",
+        "utilite.delegate_revoke": "Autorisation de remplir le bilan d'utilité sociale retirée",
     },
     model="utilite.socialreport",
     fields={indicator.code: indicator.label for indicator in INDICATORS},
     values={"status": ReportStatus.choices},
 )
-
 
 # The missing reports' reminder, journalled on the structure (``utilite.reminders``).
 register(

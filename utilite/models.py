@@ -205,3 +205,41 @@ class SocialReport(models.Model):
             errors["priority_axes"] = "Axe prioritaire inconnu."
         if errors:
             raise ValidationError(errors)
+
+
+class ReportDelegate(models.Model):
+    """An employee of a structure its director allows to fill in (save and submit) the
+    structure's yearly reports, while their membership stays active."""
+
+    structure = models.ForeignKey(
+        Structure,
+        verbose_name="structure",
+        on_delete=models.CASCADE,
+        related_name="report_delegates",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="personne",
+        on_delete=models.CASCADE,
+        related_name="report_delegations",
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="autorisée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("autorisée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "personne autorisée à remplir le bilan"
+        verbose_name_plural = "personnes autorisées à remplir le bilan"
+        ordering = ["structure__name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["structure", "user"], name="utilite_delegate_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.structure}"

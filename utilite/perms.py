@@ -5,8 +5,8 @@
   region's départements, all when their account has no region); those who write
   (``region.write``) validate them, send them back and import networks' files;
 - members (``structures.member``): the reports of the structures of their active
-  memberships; directors fill them in and submit them (a submitted or validated report is
-  no longer theirs to change);
+  memberships; directors, and the employees a director allows (``ReportDelegate``), fill
+  them in and submit them (a submitted or validated report is no longer theirs to change);
 - everyone else: nothing. The group statistics (medians, quartiles: never a structure's
   figures, and nothing but counts under three reports) are read by staff and members.
 
@@ -15,13 +15,17 @@ Each rule is one ``structures.perms.Reach``, giving the queryset filter and the 
 
 from dataclasses import dataclass
 
+from django.db.models import F, Q
+
 from iae_portal.users.roles import ADMIN, REGION_READ, REGION_WRITE, STRUCTURES_MEMBER
+from structures.enums import MembershipRole
+from structures.models import Membership, Structure
 from structures.perms import EVERYTHING, NOTHING, is_director_of, member_reach, staff_reach
 from structures.reference import department_codes
 
 from .computations import SIAE_KIND_CODES
 from .enums import ReportStatus
-from .models import SocialReport
+from .models import ReportDelegate, SocialReport
 
 EDITABLE = frozenset({ReportStatus.BROUILLON, ReportStatus.A_CORRIGER})
 
@@ -66,8 +70,52 @@ def can_view_report(user, report):
 
 def can_fill_report(user, structure):
     """Whether ``user`` fills in (creates, saves, submits) ``structure``'s reports: its
-    directors."""
+    directors, and the members a director allowed (``ReportDelegate``) while their
+    membership is active."""
+    if not (_active(user) and user.can(STRUCTURES_MEMBER)):
+        return False
+    return is_director_of(user, structure) or _is_delegate(user, structure)
+
+
+def _is_delegate(user, structure):
+    return ReportDelegate.objects.filter(
+        structure=structure,
+        user=user,
+        user__memberships__structure=structure,
+        user__memberships__is_active=True,
+    ).exists()
+
+
+def fillable_structures(user):
+    """The SIAE whose reports ``user`` fills in (as ``can_fill_report``), as a queryset."""
+    if not (_active(user) and user.can(STRUCTURES_MEMBER)):
+        return Structure.objects.none()
+    directed = Membership.objects.filter(
+        user=user, is_active=True, role=MembershipRole.DIRECTEUR
+    ).values("structure_id")
+    delegated = ReportDelegate.objects.filter(
+        user=user,
+        user__memberships__structure=F("structure"),
+        user__memberships__is_active=True,
+    ).values("structure_id")
+    return Structure.objects.filter(
+        Q(pk__in=directed) | Q(pk__in=delegated), kind__in=SIAE_KIND_CODES
+    )
+
+
+def can_manage_delegates(user, structure):
+    """Who allows employees to fill in the reports: the structure's directors."""
     return _active(user) and user.can(STRUCTURES_MEMBER) and is_director_of(user, structure)
+
+
+def can_review_reports(user):
+    """Whether ``user`` reviews reports somewhere (the home page's « to review »)."""
+    return not review_reach(user).nothing
+
+
+def can_list_own_reports(user):
+    """« Mes bilans d'utilité sociale »: the members of structures."""
+    return _active(user) and user.can(STRUCTURES_MEMBER)
 
 
 def can_edit_report(user, report):

@@ -14,11 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from iae_portal.audit.services import audit_record, diff
+from iae_portal.queue import enqueue_quietly
+from structures.models import Membership
 
 from . import computations
 from .enums import ReportStatus
 from .importer import COMPARED
-from .models import SocialReport
+from .models import ReportDelegate, SocialReport
 from .perms import EDITABLE
 
 STAFF_COMMENT_MAX_LENGTH = 5000
@@ -144,6 +146,7 @@ def report_validate(*, actor, report):
     report.validated_by = actor if actor is not None and actor.pk else None
     report.save()
     _journal(report, before, actor=actor, action="utilite.validate")
+    _notify_reviewed(report, "validate")
     return report
 
 
@@ -168,7 +171,50 @@ def report_send_back(*, actor, report, comment):
     report.staff_comment = comment
     report.save()
     _journal(report, before, actor=actor, action="utilite.send_back", reason=comment)
+    _notify_reviewed(report, "send_back")
     return report
+
+
+def _notify_reviewed(report, action):
+    """Once committed, e-mail the review to those who fill the report in
+    (``utilite.tasks.send_review_email``)."""
+    transaction.on_commit(
+        lambda: enqueue_quietly("utilite.tasks.send_review_email", report.pk, action)
+    )
+
+
+# -- Who fills the reports in: the director's delegates -----------------------------------
+
+
+@transaction.atomic
+def delegate_grant(*, actor, structure, user):
+    """Allow ``user``, an active member of ``structure``, to fill in its reports."""
+    if not Membership.objects.filter(user=user, structure=structure, is_active=True).exists():
+        raise ValidationError({"user": "Cette personne n'est pas membre de la structure."})
+    delegate, created = ReportDelegate.objects.get_or_create(
+        structure=structure, user=user, defaults={"granted_by": actor}
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="utilite.delegate_grant",
+            obj=structure,
+            changes={"report_delegates": [None, user.email]},
+        )
+    return delegate
+
+
+@transaction.atomic
+def delegate_revoke(*, actor, delegate):
+    """Withdraw a delegate's right to fill in the structure's reports."""
+    structure, email = delegate.structure, delegate.user.email
+    delegate.delete()
+    audit_record(
+        actor=actor,
+        action="utilite.delegate_revoke",
+        obj=structure,
+        changes={"report_delegates": [email, None]},
+    )
 
 
 # -- Networks' tools (the API) ------------------------------------------------------------
