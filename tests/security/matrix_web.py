@@ -13,6 +13,7 @@ or nothing; every request is rolled back)."""
 import datetime
 
 from .matrix_table import Target
+from .matrix_world import PLACES
 
 # fmt: off
 WEB = """
@@ -265,6 +266,28 @@ cdiae:report                    a         POST      log  403  403  403  ok   ok 
 cdiae:report                    b         POST      log  403  403  403  ok   ok   ok   ok   403  403  403  403  ok
 cdiae:report                    ge        POST      log  403  403  403  ok   ok   ok   ok   403  403  403  403  ok
 cdiae:report                    z         POST      log  403  403  403  403  403  403  403  403  403  403  403  ok
+
+# Social utility's statistics (utilite/perms.py, statistics_scope): staff read their
+# territory's groups (a département beyond it: 404) and its missing reports, those who
+# write send the reminders; members (directors and employees) read their structures'
+# groups only (kind or all in their département and région), never the missing reports;
+# partners, DLA and facilitators nothing. A report's radar: whoever reads the report.
+utilite:statistics              -         GET       log  ok   ok   ok   ok   ok   ok   403  403  403  403  403  ok
+utilite:statistics              a         GET       log  ok   ok   404  ok   ok   ok   403  403  403  403  403  ok
+utilite:statistics              b         GET       log  404  404  ok   ok   ok   ok   403  403  403  403  403  ok
+utilite:statistics              z         GET       log  404  404  404  404  404  404  403  403  403  403  403  ok
+utilite:statistics_export       -         GET       log  ok   ok   ok   ok   ok   ok   403  403  403  403  403  ok
+utilite:statistics_export       a         GET       log  ok   ok   404  ok   ok   ok   403  403  403  403  403  ok
+utilite:statistics_export       z         GET       log  404  404  404  404  404  404  403  403  403  403  403  ok
+utilite:missing_export          -         GET       log  403  403  403  ok   ok   ok   403  403  403  403  403  ok
+utilite:missing_export          a         GET       log  403  403  403  ok   ok   ok   403  403  403  403  403  ok
+utilite:missing_export          z         GET       log  403  403  403  404  404  404  403  403  403  403  403  ok
+utilite:remind                  a         POST      log  403  403  403  ok   ok   403  403  403  403  403  403  ok
+utilite:remind                  b         POST      log  403  403  403  ok   ok   403  403  403  403  403  403  ok
+utilite:remind                  z         POST      log  403  403  403  404  404  404  403  403  403  403  403  ok
+utilite:report_radar            a         GET       log  ok   ok   404  ok   ok   ok   404  404  404  404  404  ok
+utilite:report_radar            b         GET       log  404  404  ok   ok   ok   ok   404  404  404  404  404  ok
+utilite:report_radar            z         GET       log  404  404  404  404  404  404  404  404  404  404  404  ok
 """
 # fmt: on
 
@@ -308,6 +331,12 @@ def _cdiae(w, v):
         return Target()
     scope = "region:44" if v == "ge" else f"department:{ {'a': '54', 'b': '57', 'z': '75'}[v] }"
     return Target(data={"scope": scope, "year": "2026", "format": "pdf"})
+
+
+def _utilite_statistics(w, v):
+    if v == "-":
+        return Target()
+    return Target(query=f"department={PLACES[v]}")
 
 
 WEB_TARGETS = {
@@ -442,4 +471,19 @@ WEB_TARGETS = {
     "clauses:lot_candidates": _lot,
     "clauses:lot_hours": _lot,
     "cdiae:report": _cdiae,
+    # Social utility's statistics and radar (the year before this one: what the
+    # conventionnements of the world cover).
+    "utilite:statistics": _utilite_statistics,
+    "utilite:statistics_export": lambda w, v: Target(
+        kwargs={"fmt": "csv"}, query=_utilite_statistics(w, v).query
+    ),
+    "utilite:missing_export": lambda w, v: Target(
+        kwargs={"fmt": "csv"}, query=_utilite_statistics(w, v).query
+    ),
+    "utilite:remind": lambda w, v: Target(
+        kwargs=_siret(w, v), data={"year": str(datetime.date.today().year - 1)}
+    ),
+    "utilite:report_radar": lambda w, v: Target(
+        kwargs={"siret": w.structure[v].siret, "year": w.radar_report[v].year}
+    ),
 }

@@ -61,6 +61,7 @@ from tests.structures.factories import (
     UserFactory,
     make_siret,
 )
+from tests.utilite.factories import ReportFactory, full_grid
 
 # The people: a column each in the tables.
 ROLES = ("an", "dA", "sA", "dB", "ins", "chf", "lec", "ptn", "dX", "dY", "f1", "f2", "adm")
@@ -122,6 +123,7 @@ class World:
     opinion_request: dict = field(default_factory=dict)
     opinion_attachment: dict = field(default_factory=dict)
     plan: dict = field(default_factory=dict)
+    radar_report: dict = field(default_factory=dict)  # utilite statistics' block below
 
     def client_for(self, role):
         """A logged-in test client (session) for a person, a Bearer one for an API client."""
@@ -380,6 +382,24 @@ def _prepared(world):
     )
 
 
+# -- Social utility's radar (utilite:report_radar): a validated report with its grid ---------
+# for each structure, of a year apart from the other reports of the world.
+RADAR_YEAR = 2022
+
+
+def _utilite_radar(world):
+    for variant in VARIANTS:
+        world.radar_report[variant] = ReportFactory(
+            structure=world.structure[variant],
+            year=RADAR_YEAR,
+            grid_participants=3,
+            grid_scores=full_grid(2),
+        )
+
+
+# -- End of social utility's radar block. ------------------------------------------------
+
+
 def build_world():
     world = World()
     _structures(world)
@@ -389,4 +409,5 @@ def build_world():
     _clauses(world)
     _api_clients(world)
     _prepared(world)
+    _utilite_radar(world)
     return world

@@ -259,9 +259,9 @@ def statistics_export(request, fmt):
 def missing_export(request, fmt):
     """The missing reports of the chosen year, territory and kind (staff only)."""
     fmt = _fmt(fmt)
-    scope, form = statistics_request(request.user, request.GET)
-    if not scope.missing:
+    if not getattr(perms.statistics_scope(request.user), "missing", False):
         raise PermissionDenied
+    scope, form = statistics_request(request.user, request.GET)
     if not form.is_valid():
         raise Http404
     year, department, kind, _ = _choice(form)
