@@ -109,6 +109,7 @@ class LineForm(forms.Form):
         self.fields["document"].queryset = documents
         if not choosing:
             del self.fields["document"]  # nothing to choose yet: the upload alone
+            self.fields["upload"].label = "Justificatif"
 
     def line(self):
         data = self.cleaned_data

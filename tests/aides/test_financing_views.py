@@ -235,6 +235,22 @@ def test_a_line_brings_its_document_or_points_to_one(client, draft, director_a, 
     assert FundingLine.objects.get().document == line.document
 
 
+def test_the_upload_says_or_only_when_a_document_may_be_chosen(
+    client, draft, director_a, settings, tmp_path
+):
+    """Without a justificatif to choose, the row's file field is « Justificatif », not
+    « Ou nouveau justificatif » (an alternative to nothing); with one, both are offered."""
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(director_a)
+    page = text(client.get(plan_url(draft)))
+    assert "Ou nouveau justificatif" not in page
+    assert "Justificatif :" in page
+    services.document_add(actor=director_a, dossier=draft, kind=JUSTIFICATIF, upload=pdf_upload())
+    page = text(client.get(plan_url(draft)))
+    assert "Justificatif déjà déposé :" in page
+    assert "Ou nouveau justificatif :" in page
+
+
 def test_a_refused_upload_is_shown_on_its_row(client, draft, director_a):
     client.force_login(director_a)
     data = form_data("1000", ("departement", "100", "accorde"))
