@@ -115,7 +115,7 @@ def register():
         KEY,
         title="L'utilité sociale des SIAE",
         sheet="Utilité sociale",
-        order=45,
+        order=80,
         description="les bilans d'utilité sociale validés des SIAE, par type.",
         columns=[
             Column("group", "Groupe", TEXT, pdf=False),

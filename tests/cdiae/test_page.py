@@ -70,12 +70,12 @@ def test_staff_of_the_region_get_the_xlsx_with_its_progress(client, world, instr
     prepared = PreparedFile.objects.get()
     assert response.status_code == 302 and response["Location"] == prepared.get_absolute_url()
     assert prepared.state == "ready", prepared.failure
-    assert (prepared.done, prepared.total) == (8, 8)
+    assert (prepared.done, prepared.total) == (9, 9)
     assert prepared.title == f"Rapport CDIAE {YEAR} — Moselle (57) (Excel)"
     assert prepared.filename == f"rapport-cdiae-57-{YEAR}.xlsx"
     download = client.get(reverse("prepared:download", args=[prepared.uuid]))
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
-    assert len(workbook.sheetnames) == 7
+    assert len(workbook.sheetnames) == 8
 
 
 def test_the_progress_moves_table_by_table(client, world, instructeur):
@@ -95,8 +95,8 @@ def test_the_progress_moves_table_by_table(client, world, instructeur):
         prepared_services.build(prepared.pk)
     finally:
         prepared_services.Job.progress = original
-    assert [done for done, _ in seen] == list(range(9))[: len(seen)] or seen[0] == (0, 8)
-    assert seen[-1] == (8, 8)
+    assert [done for done, _ in seen] == list(range(10))[: len(seen)] or seen[0] == (0, 9)
+    assert seen[-1] == (9, 9)
     progress = client.get(reverse("prepared:progress", args=[prepared.uuid])).json()
     assert progress["state"] == "ready" and progress["percent"] == 100
 

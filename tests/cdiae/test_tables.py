@@ -43,6 +43,7 @@ def test_the_tables_in_their_order():
         "clauses_bilan",
         "structures_without_aid",
         "partner_opinions",
+        "social_utility",
     ]
 
 
@@ -202,13 +203,13 @@ def test_partner_opinions_count_the_latest_opinion_of_each_request(world, mosell
 def test_the_report_reports_its_progress(world, moselle):
     seen = []
     report = build_report(moselle, YEAR, progress=lambda done, total: seen.append((done, total)))
-    assert seen == [(n, 8) for n in range(8)]
-    assert len(report.parts) == 7
+    assert seen == [(n, 9) for n in range(9)]
+    assert len(report.parts) == 8
 
 
 def test_a_report_of_an_empty_year_has_every_table_with_nothing_in_it(world, moselle):
     report = build_report(moselle, 2001)
-    assert len(report.parts) == 7
+    assert len(report.parts) == 8
     for table_, result in report.parts:
         if table_.key in ("structures_by_kind", "structures_without_aid"):
             continue  # the directory's structures are there whatever the year
