@@ -288,6 +288,33 @@ utilite:remind                  z         POST      log  403  403  403  404  404
 utilite:report_radar            a         GET       log  ok   ok   404  ok   ok   ok   404  404  404  404  404  ok
 utilite:report_radar            b         GET       log  404  404  ok   ok   ok   ok   404  404  404  404  404  ok
 utilite:report_radar            z         GET       log  404  404  404  404  404  404  404  404  404  404  404  ok
+# A structure's yearly reports (utilite/perms.py): its members and staff of its territory
+# read them; its directors and the members they allow (not sA) fill them in (staff and
+# administrators never: 403); staff who write review a submitted one (the lecteur: 403);
+# directors allow members; members list their reports; staff who write import files.
+utilite:my_reports              -         GET       log  ok   ok   ok   403  403  403  403  403  403  403  403  403
+utilite:report                  a         GET       log  ok   ok   404  ok   ok   ok   404  404  404  404  404  ok
+utilite:report                  b         GET       log  404  404  ok   ok   ok   ok   404  404  404  404  404  ok
+utilite:report                  z         GET       log  404  404  404  404  404  404  404  404  404  404  404  ok
+utilite:report_step             a         GET+POST  log  ok   403  404  403  403  403  404  404  404  404  404  403
+utilite:report_step             b         GET+POST  log  404  404  ok   403  403  403  404  404  404  404  404  403
+utilite:report_step             z         GET+POST  log  404  404  404  404  404  404  404  404  404  404  404  403
+utilite:report_submit           a         POST      log  ok   403  404  403  403  403  404  404  404  404  404  403
+utilite:report_submit           b         POST      log  404  404  ok   403  403  403  404  404  404  404  404  403
+utilite:report_submit           z         POST      log  404  404  404  404  404  404  404  404  404  404  404  403
+utilite:report_validate         a         POST      log  403  403  404  ok   ok   403  404  404  404  404  404  ok
+utilite:report_validate         b         POST      log  404  404  403  ok   ok   403  404  404  404  404  404  ok
+utilite:report_validate         z         POST      log  404  404  404  404  404  404  404  404  404  404  404  ok
+utilite:report_send_back        a         POST      log  403  403  404  ok   ok   403  404  404  404  404  404  ok
+utilite:report_send_back        b         POST      log  404  404  403  ok   ok   403  404  404  404  404  404  ok
+utilite:report_send_back        z         POST      log  404  404  404  404  404  404  404  404  404  404  404  ok
+utilite:delegates               a         GET+POST  log  ok   403  404  403  403  403  404  404  404  404  404  403
+utilite:delegates               b         GET+POST  log  404  404  ok   403  403  403  404  404  404  404  404  403
+utilite:delegates               z         GET+POST  log  404  404  404  404  404  404  404  404  404  404  404  403
+utilite:delegate_remove         a         POST      log  ok   403  404  403  403  403  404  404  404  404  404  403
+utilite:delegate_remove         b         POST      log  404  404  ok   403  403  403  404  404  404  404  404  403
+utilite:delegate_remove         z         POST      log  404  404  404  404  404  404  404  404  404  404  404  403
+utilite:import                  -         GET+POST  log  403  403  403  ok   ok   403  403  403  403  403  403  ok
 """
 # fmt: on
 
@@ -331,6 +358,10 @@ def _cdiae(w, v):
         return Target()
     scope = "region:44" if v == "ge" else f"department:{ {'a': '54', 'b': '57', 'z': '75'}[v] }"
     return Target(data={"scope": scope, "year": "2026", "format": "pdf"})
+
+
+def _social(report):
+    return {"siret": report.structure.siret, "year": report.year}
 
 
 def _utilite_statistics(w, v):
@@ -485,5 +516,18 @@ WEB_TARGETS = {
     ),
     "utilite:report_radar": lambda w, v: Target(
         kwargs={"siret": w.structure[v].siret, "year": w.radar_report[v].year}
+    ),
+    "utilite:report": lambda w, v: Target(kwargs=_social(w.social_draft[v])),
+    "utilite:report_step": lambda w, v: Target(
+        kwargs={**_social(w.social_draft[v]), "step": "activite"}, data={"wages_paid": "1"}
+    ),
+    "utilite:report_submit": lambda w, v: Target(kwargs=_social(w.social_draft[v])),
+    "utilite:report_validate": lambda w, v: Target(kwargs=_social(w.social_submitted[v])),
+    "utilite:report_send_back": lambda w, v: Target(
+        kwargs=_social(w.social_submitted[v]), data={"staff_comment": "Motif de la matrice."}
+    ),
+    "utilite:delegates": lambda w, v: Target(kwargs=_siret(w, v)),
+    "utilite:delegate_remove": lambda w, v: Target(
+        kwargs={**_siret(w, v), "pk": w.report_delegate[v].pk}
     ),
 }

@@ -62,6 +62,8 @@ from tests.structures.factories import (
     make_siret,
 )
 from tests.utilite.factories import ReportFactory, full_grid
+from utilite import services as utilite_services
+from utilite.enums import ReportStatus
 
 # The people: a column each in the tables.
 ROLES = ("an", "dA", "sA", "dB", "ins", "chf", "lec", "ptn", "dX", "dY", "f1", "f2", "adm")
@@ -124,6 +126,9 @@ class World:
     opinion_attachment: dict = field(default_factory=dict)
     plan: dict = field(default_factory=dict)
     radar_report: dict = field(default_factory=dict)  # utilite statistics' block below
+    social_draft: dict = field(default_factory=dict)  # utilite reports' block below
+    social_submitted: dict = field(default_factory=dict)
+    report_delegate: dict = field(default_factory=dict)
 
     def client_for(self, role):
         """A logged-in test client (session) for a person, a Bearer one for an API client."""
@@ -400,6 +405,31 @@ def _utilite_radar(world):
 # -- End of social utility's radar block. ------------------------------------------------
 
 
+# -- Social utility's reports (utilite:report…, delegates): for each structure, a draft of
+# the last ended year, a submitted report of SUBMITTED_YEAR, and a third member (neither
+# the director nor the employee sA) its director allowed to fill the reports in.
+SUBMITTED_YEAR = 2023
+
+
+def _utilite_reports(world):
+    draft_year = datetime.date.today().year - 1
+    for variant in VARIANTS:
+        structure = world.structure[variant]
+        world.social_draft[variant] = ReportFactory(
+            structure=structure, year=draft_year, status=ReportStatus.BROUILLON
+        )
+        world.social_submitted[variant] = ReportFactory(
+            structure=structure, year=SUBMITTED_YEAR, status=ReportStatus.SOUMIS
+        )
+        member = MembershipFactory(structure=structure, role=MembershipRole.SALARIE).user
+        world.report_delegate[variant] = utilite_services.delegate_grant(
+            actor=world.director[variant], structure=structure, user=member
+        )
+
+
+# -- End of social utility's reports block. ----------------------------------------------
+
+
 def build_world():
     world = World()
     _structures(world)
@@ -410,4 +440,5 @@ def build_world():
     _api_clients(world)
     _prepared(world)
     _utilite_radar(world)
+    _utilite_reports(world)
     return world
