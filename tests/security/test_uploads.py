@@ -36,6 +36,13 @@ UPLOAD_FORMS = {
     "structures.forms": {"StructureImportForm"},
     "dla.forms": {"DlaImportForm"},
     "clauses.forms": {"ImportForm"},
+    # A financing plan's line takes its justificatif through aides.services.documents (its
+    # checks: tests/aides/test_financing_views.py); an opinion's attachments go through
+    # iae_portal.uploads.uploaded in aides.services.opinions (tests/aides/test_opinions.py).
+    "aides.forms.financing": {"LineForm"},
+    "aides.forms.opinions": {"OpinionForm"},
+    # The social utility reports' import (utilite.importer, through iae_portal.imports).
+    "utilite.forms": {"ReportImportForm"},
 }
 IMPORT_PAGES = {  # url name: (extra fields, what an import would create)
     "structures:import": ({}, Structure),
