@@ -12,6 +12,7 @@ on lot a or b)."""
 from tests.aides.factories import CA_DATA, pdf_upload
 from tests.dla.factories import prestation_body
 from tests.structures.factories import make_siret
+from tests.utilite.factories import valid_figures
 
 from .matrix_table import Target
 from .matrix_world import PLACES
@@ -122,6 +123,23 @@ api:dla-bilan               -    GET    401  403  403  403  ok   ok   ok   403  
 api:dla-bilan               a    GET    401  403  403  403  ok   ok   ok   403  ok   403  403  403  ok   ok   ok   ok   403  ok   403
 api:dla-bilan               b    GET    401  403  403  403  ok   ok   ok   403  403  ok   403  403  ok   ok   ok   403  403  403  403
 api:dla-bilan               z    GET    401  403  403  403  403  403  403  403  403  403  403  403  ok   ok   ok   403  403  403  403
+
+# Social utility reports: read as the pages (staff of the region, the structure's members),
+# narrowed by the client's scope; written (stored « soumis », as the import) by staff who
+# write in their territory and by the structure's directors (and their clients). Written:
+# the draft of the last ended year (PATCH), a new report of 2021 (POST).
+api:social-report-list      a    GET    401  in   in   out  in   in   in   out  out  out  out  out  in   in   in   in   in   out  out
+api:social-report-list      b    GET    401  out  out  in   in   in   in   out  out  out  out  out  in   in   in   out  out  out  out
+api:social-report-list      z    GET    401  out  out  out  out  out  out  out  out  out  out  out  in   in   in   out  out  out  out
+api:social-report-list      a    POST   401  ok   403  400  ok   ok   403  403  403  403  403  403  ok   403  ok   ok   ok   403  403
+api:social-report-list      b    POST   401  400  403  ok   ok   ok   403  403  403  403  403  403  ok   403  ok   400  400  403  403
+api:social-report-list      z    POST   401  400  403  400  400  400  403  403  403  403  403  403  ok   403  ok   400  400  403  403
+api:social-report-detail    a    GET    401  ok   ok   404  ok   ok   ok   404  404  404  404  404  ok   ok   ok   ok   ok   404  404
+api:social-report-detail    b    GET    401  404  404  ok   ok   ok   ok   404  404  404  404  404  ok   ok   ok   404  404  404  404
+api:social-report-detail    z    GET    401  404  404  404  404  404  404  404  404  404  404  404  ok   ok   ok   404  404  404  404
+api:social-report-detail    a    PATCH  401  ok   403  404  ok   ok   403  404  404  404  404  404  ok   403  ok   ok   ok   403  404
+api:social-report-detail    b    PATCH  401  404  404  ok   ok   ok   403  404  404  404  404  404  ok   403  ok   404  404  403  404
+api:social-report-detail    z    PATCH  401  404  404  404  404  404  404  404  404  404  404  404  ok   403  ok   404  404  403  404
 """
 # fmt: on
 
@@ -200,6 +218,23 @@ def _prestation_body(w, v):
     return prestation_body(w.accompaniment[v], w.structure[v])
 
 
+def _social_reports(w, v):
+    """Read: the submitted report; written: a new report of 2021 (no report of the world's
+    has that year)."""
+    body = {"structure": w.structure[v].siret, "year": 2021, "indicators": valid_figures()}
+    return Target(marker=str(w.social_submitted[v].uuid), data=body, json=True)
+
+
+def _social_report(w, v):
+    """Read: the submitted report; written: the draft of the last ended year."""
+    return Target(
+        kwargs={"uuid": w.social_submitted[v].uuid},
+        write_kwargs={"uuid": w.social_draft[v].uuid},
+        data={"indicators": {"women": 41}},
+        json=True,
+    )
+
+
 def _dla_bilan(w, v):
     return Target(query="year=2024" + ("" if v == "-" else f"&department={PLACES[v]}"))
 
@@ -240,4 +275,6 @@ API_TARGETS = {
     "api:financing-plan-detail": lambda w, v: Target(kwargs={"uuid": w.plan[v].uuid}),
     "api:opinion-request-list": lambda w, v: Target(marker=str(w.opinion_request[v].uuid)),
     "api:opinion-request-detail": lambda w, v: Target(kwargs={"uuid": w.opinion_request[v].uuid}),
+    "api:social-report-list": _social_reports,
+    "api:social-report-detail": _social_report,
 }
