@@ -246,8 +246,10 @@ def _radar_layout(codes, texts, series, *, radius, label_width, scale_max):
     angles = [-math.pi / 2 + 2 * math.pi * i / count for i in range(count)]
     labels = _radar_labels(angles, texts, radius, label_width)
     ring_values = list(range(scale_max + 1))
+    # Each ring's value just inside it, right of the first axis (clear of its label).
     ring_labels = [
-        {"text": str(value), "x": 4, "y": -radius * value / scale_max - 3} for value in ring_values
+        {"text": str(value), "x": 4, "y": -radius * value / scale_max + FONT_SIZE + 1}
+        for value in ring_values
     ]
     boxes = [label["box"] for label in labels]
     boxes.append((-radius, -radius, radius, radius))
@@ -325,7 +327,8 @@ def _score(value, scale_max):
 
 def radar_chart(axes, series, *, label, scale_max=3):
     """``axes``: ``[(code, label)]`` in the radar's order; ``series``: ``[{"name": …,
-    "values": {code: score or None}, "reference": bool}]`` (the first drawn solid and
+    "short": … (the table's heading, the name by default), "values": {code: score or
+    None}, "reference": bool}]`` (the first drawn solid and
     filled, a reference — medians — dash-dotted) → geometry of an accessible SVG radar
     chart in two layouts (``wide`` with the labels, ``compact`` with the axes' numbers), its
     legend and the table of its values (scores in French, « — » where none)."""
@@ -345,6 +348,7 @@ def radar_chart(axes, series, *, label, scale_max=3):
         styled.append(
             {
                 "name": item["name"],
+                "short": item.get("short") or item["name"],
                 "values": values,
                 "index": index,
                 "main": index == 0 and not reference,
@@ -378,7 +382,8 @@ def radar_chart(axes, series, *, label, scale_max=3):
         "compact": compact,
         "layouts": [(wide, "wide"), (compact, "compact")],
         "legend": [
-            {k: item[k] for k in ("name", "index", "main", "reference", "dash")} for item in styled
+            {k: item[k] for k in ("name", "short", "index", "main", "reference", "dash")}
+            for item in styled
         ],
         "rows": [
             {
@@ -403,27 +408,43 @@ def _display_score(value):
 
 
 # -- A band chart (a statistic over the years): per year the q1–q3 band and its median.
-BAND_HEIGHT, BAND_STEP_MIN = 160, 44
+BAND_HEIGHT, BAND_STEP_MIN, BAND_WIDTH_MIN = 180, 72, 300
 
 
-def band_chart(points, *, label, display=str):
+def nice_ceiling(value):
+    """The smallest round number (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10ⁿ) at or above ``value``
+    (> 0): a scale's top."""
+    value = Decimal(value)
+    power = Decimal(10) ** (value.adjusted())
+    for step in ("1", "1.5", "2", "2.5", "3", "4", "5", "6", "8", "10"):
+        step = Decimal(step)
+        if power * step >= value:
+            return power * step
+    return power * 10
+
+
+def band_chart(points, *, label, display=str, top=None):
     """``points``: ``[(caption, median, q1, q3)]`` (``None``: not given, e.g. under the
     privacy threshold) → geometry of an accessible SVG chart: for each caption (a year) the
     band from q1 to q3 and the median across it, the medians joined; three grid lines
-    labelled with ``display(value)``."""
+    labelled with ``display(value)``, up to ``top`` (by default a round number above the
+    highest q3)."""
     points = [
         (caption, *(None if v is None else Decimal(v) for v in values))
         for caption, *values in points
     ]
     if not points:
         return None
-    top = max((q3 for *_, q3 in points if q3 is not None), default=Decimal(0))
-    top = top or Decimal(1)
+    if top is None:
+        highest = max((q3 for *_, q3 in points if q3 is not None), default=Decimal(0))
+        top = nice_ceiling(highest) if highest > 0 else Decimal(1)
+    top = Decimal(top)
     ticks = [Decimal(0), top / 2, top]
     tick_texts = [display(value) for value in ticks]
     left = max(text_width(text) for text in tick_texts) + 8
     step = max(BAND_STEP_MIN, max(text_width(str(p[0])) for p in points) + 12)
     plot_top, base = FONT_SIZE, BAND_HEIGHT - FONT_SIZE - 10
+    step = max(step, (BAND_WIDTH_MIN - left - 4) / len(points))
     width = math.ceil(left + step * len(points) + 4)
 
     def y_of(value):

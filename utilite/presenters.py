@@ -85,10 +85,11 @@ def display(kind, value):
         return "—"
     if kind in (SHARE, BOOL):
         return percent(value)
+    # Euros and hours as whole numbers (a median or quartile may fall between two).
     if kind == EUROS:
-        return f"{french(value)}\u00a0€"
+        return f"{french(value, 0)}\u00a0€"
     if kind == HOURS:
-        return f"{french(value)}\u00a0h"
+        return f"{french(value, 0)}\u00a0h"
     return french(value)
 
 
@@ -198,6 +199,7 @@ def radar_for(report):
             series.append(
                 {
                     "name": f"Médiane {where} ({n} grilles validées)",
+                    "short": "Médiane",
                     "values": {code: stats["median"] for code, stats in group["axes"].items()},
                     "reference": True,
                 }
@@ -308,8 +310,13 @@ class GroupStatistics:
             points,
             label=f"{label_of(self.code)} : médiane et quartiles par année",
             display=lambda value: display(kind, value),
+            top=EVOLUTION_TOPS.get(kind),
         )
         return chart, rows
+
+
+# The evolution chart's scale: the whole range of scores and shares.
+EVOLUTION_TOPS = {AXIS: 3, SCALE: 3, SHARE: 1, BOOL: 1}
 
 
 def _decimal(value):
