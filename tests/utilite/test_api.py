@@ -475,6 +475,10 @@ def test_the_boundaries_themselves_pass(write_api, nancy):
         (b'{"structure": "x", "year": 2020, "indicators": [1]}', "indicators"),
         (b'{"structure": "x", "year": 2020, "indicators": {}, "grid": [1]}', "grid"),
         (b'{"structure": "x", "year": "deux mille", "indicators": {}}', "year"),
+        (b"[]", None),
+        (b"null", None),
+        (b'"x"', None),
+        (b"1", None),
     ],
 )
 def test_malformed_bodies_are_400(write_api, raw, field):

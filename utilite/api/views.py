@@ -144,6 +144,8 @@ class SocialReportViewSet(
 
     def natural_instance(self, data):
         """The visible report of the body's (structure, year), updated by a POST."""
+        if not isinstance(data, dict):
+            return None  # the serializer refuses it
         siret, year = data.get("structure"), data.get("year")
         if not isinstance(siret, str) or isinstance(year, bool) or not isinstance(year, int):
             return None
