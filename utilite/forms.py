@@ -56,6 +56,11 @@ GROUPS = {
 }
 
 
+def _bound(args, kwargs):
+    """Whether a form is given data (``None`` as data: an unbound form)."""
+    return (args[0] if args else kwargs.get("data")) is not None
+
+
 def normalized_number(text):
     """``12 345`` → ``12345``, ``12,0`` → ``12.0``: what ``computations`` reads."""
     return SPACES.sub("", text or "").replace(",", ".")
@@ -113,7 +118,7 @@ class DimensionForm(forms.Form):
         self.indicators = [
             i for i in INDICATORS if i.dimension == dimension and i.code not in locked
         ]
-        if report is not None and not args and "data" not in kwargs:
+        if report is not None and not _bound(args, kwargs):
             kwargs.setdefault(
                 "initial",
                 {i.code: stored_text(i, getattr(report, i.code)) for i in self.indicators},
@@ -151,7 +156,7 @@ class GridForm(forms.Form):
     )
 
     def __init__(self, *args, report=None, **kwargs):
-        if report is not None and not args and "data" not in kwargs:
+        if report is not None and not _bound(args, kwargs):
             initial = {
                 "grid_participants": ""
                 if report.grid_participants is None

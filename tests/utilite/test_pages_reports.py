@@ -550,3 +550,21 @@ def test_the_import_page_is_for_staff_who_write(client, director, staff):
 
 def test_the_due_date_is_30_june_of_the_next_year():
     assert due_date(2025) == datetime.date(2026, 6, 30)
+
+
+def test_a_step_reopened_shows_the_saved_figures_and_the_grid_its_scores(
+    client, structure, director
+):
+    report = fill(structure, director)
+    report.grid_scores = {"activite_1": 2}
+    report.grid_comments = {"activite_1": "Ateliers."}
+    report.save()
+    login(client, director)
+    form = client.get(step("parcours")).context["form"]
+    assert form["women"].value() == str(valid_figures()["women"])
+    assert form["exits_cdi"].value() == "2"
+    form = client.get(step("environnement")).context["form"]
+    assert form["environmental_certification"].value() == "1"
+    form = client.get(step("grille")).context["form"]
+    assert form["activite_1"].value() == "2"
+    assert form["comment_activite_1"].value() == "Ateliers."
