@@ -127,6 +127,11 @@ EXPORTS = {
         True,
     ),
     "dla:bilan_csv": ([({}, {"year": 2024}), ({}, {"year": 2024, "department": "54"})], False),
+    # Social utility's statistics (labels of the registry only) and missing reports (the
+    # world's structure has no conventionnement, so is expected for no year: the names'
+    # escaping is tests/utilite/test_statistics_pages.py's).
+    "utilite:statistics_export": ([({"fmt": "csv"}, {}), ({"fmt": "xlsx"}, {})], False),
+    "utilite:missing_export": ([({"fmt": "csv"}, {}), ({"fmt": "xlsx"}, {})], False),
 }
 # Each command's arguments and the CSV's first line (its contract: dla.md, clauses.md,
 # utilite-sociale.md).

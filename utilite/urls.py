@@ -1,7 +1,7 @@
 """The social utility pages (``/utilite-sociale/``): the structures' yearly reports and DTS
 grids, their review by staff, the statistics, the networks' import."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from .views import imports, reports
 from .views.radar import report_radar
@@ -33,8 +33,14 @@ urlpatterns = [
     ),
     # The statistics, the missing reports, the exports.
     path("statistiques/", statistics, name="statistics"),
-    path("statistiques/export.<str:fmt>", statistics_export, name="statistics_export"),
-    path("statistiques/manquants.<str:fmt>", missing_export, name="missing_export"),
+    re_path(
+        r"^statistiques/export\.(?P<fmt>csv|xlsx)$", statistics_export, name="statistics_export"
+    ),
+    re_path(
+        r"^statistiques/manquants-export\.(?P<fmt>csv|xlsx)$",
+        missing_export,
+        name="missing_export",
+    ),
     path("statistiques/relancer/<str:siret>/", remind, name="remind"),
     path("bilans/<str:siret>/<int:year>/radar/", report_radar, name="report_radar"),
     # The import page.
