@@ -12,6 +12,7 @@ import re
 import openpyxl
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -23,6 +24,7 @@ from structures.models import Region
 from tests.structures.factories import MembershipFactory, UserFactory, make_siret
 from utilite.enums import ReportStatus
 from utilite.presenters import REMIND_ACTION
+from utilite.reminders import remind_missing_report
 
 from .contract import EXAMPLE
 from .factories import ReportFactory, siae, worked_example
@@ -44,8 +46,6 @@ def client_for(client, user):
 
 
 def bilan_json(*args):
-    from django.core.management import call_command
-
     out = io.StringIO()
     call_command("utilite_sociale_bilan", *args, "--format", "json", stdout=out)
     return json.loads(out.getvalue())
@@ -303,8 +303,6 @@ def test_the_reminder_writes_once_to_the_structures_directors_and_once_a_day(cli
     assert "déjà été relancée aujourd'hui" in remind(client, d)
     assert len(mail.outbox) == 1 and entries.count() == 1
     # The next day, again.
-    from utilite.reminders import remind_missing_report
-
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     remind_missing_report(actor=first, structure=d, year=2012, today=tomorrow)
     assert len(mail.outbox) == 2 and entries.count() == 2
