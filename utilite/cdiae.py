@@ -89,8 +89,9 @@ def social_utility_table(scope, year):
             "d'autofinancement, part des femmes et des salariés formés parmi les salariés en "
             f"parcours). Moins de {PRIVACY_MIN_REPORTS} bilans : le nombre seul. Les mêmes "
             "chiffres que le bilan d'utilité sociale (manage.py utilite_sociale_bilan).",
-            f"Attendus : les SIAE conventionnées un jour de {year} ; manquants : sans bilan, "
-            "ou en brouillon ou à corriger.",
+            f"Bilans attendus : {summary['expected']} (les SIAE conventionnées un jour de "
+            f"{year}) ; validés : {summary['validated']} ; manquants : {summary['missing']} "
+            "(sans bilan, ou en brouillon ou à corriger).",
         ],
     )
 
