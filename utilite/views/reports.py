@@ -442,6 +442,7 @@ def _render_report(request, structure, report, *, send_back_form=None, submit_er
         "sections": _sections(report, set(FROM_YEARLY_FIGURES) if yearly else set()),
         "yearly": yearly,
         "grid": _grid_rows(report),
+        "grid_complete": bool(report.axis_scores()),
         "grid_warnings": _grid_warning(report),
         "problems": problems,
         "send_back_form": send_back_form or (SendBackForm() if reviewable else None),
