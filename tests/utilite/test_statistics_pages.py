@@ -368,6 +368,11 @@ def test_a_bad_reminder_year_or_export_format_is_refused(client, example):
     for year in ("", "abc", "99999", "\x00"):
         assert "Année du bilan à relancer invalide" in remind(client, example["D"], year=year)
     assert client.get("/utilite-sociale/statistiques/export.pdf").status_code == 404
+    # A NUL byte or an unknown SIRET in the address: refused, never a 500.
+    assert client.post("/utilite-sociale/statistiques/relancer/7104%00/").status_code in (400, 404)
+    assert client.post("/utilite-sociale/statistiques/relancer/inconnu/").status_code == 404
+    assert client.get("/utilite-sociale/bilans/7101%00/2012/radar/").status_code in (400, 404)
+    assert client.get("/utilite-sociale/bilans/inconnu/99999/radar/").status_code == 404
     assert mail.outbox == []
 
 
