@@ -38,6 +38,7 @@ def register():
                 "dossier_create",
                 "dossier_edit",
                 "document_replace",
+                "financing_plan",
             )
         ),
     )
@@ -57,7 +58,9 @@ def register():
         order=41,
         show=perms.can_list_own_dossiers,
     )
-    menu.mark_pages("opinions", "aides:opinion_request", "aides:opinion_request_list")
+    menu.mark_pages(
+        "opinions", "aides:opinion_request", "aides:opinion_request_list", "aides:opinion_give"
+    )
     menu.mark_pages("dossiers", "aides:opinion_request_create")
     menu.register(
         "aides.opinions",

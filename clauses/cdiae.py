@@ -60,7 +60,7 @@ def clauses_table(scope, year):
             f"Les marchés notifiés en {year} dont des lots sont exécutés sur le territoire "
             "(le département du marché, sinon celui du facilitateur qui suit le lot) ; les "
             "heures déclarées sur ces lots, quel que soit le mois. Les mêmes chiffres que le "
-            "bilan des clauses sociales (manage.py clauses_bilan) sur ces lots."
+            "bilan des clauses sociales sur ces lots."
         ],
     )
 

@@ -62,8 +62,8 @@ def dla_table(scope, year):
         notes=[
             f"Les prestations commencées en {year} par le DLA du territoire ; parts des "
             "prestations avec au moins une SIAE bénéficiaire (SIAE : ACI, AI, EI, ETTI, EITI, "
-            "GEIQ et régies de quartier). Les mêmes chiffres que le bilan DLA "
-            "(manage.py dla_bilan)."
+            "GEIQ et régies de quartier). Les mêmes chiffres que la page « Bilan annuel » "
+            "des accompagnements DLA."
         ],
     )
 

@@ -169,9 +169,10 @@ def is_directory_reader(user):
 
 
 def can_list_structures(user):
-    """The directory and the collective projects: everyone logged in (each list holds what
-    its reader may open)."""
-    return user.is_authenticated
+    """The directory and the collective projects in the menu: for those who reach
+    structures (partners, who reach none, would find them empty; the lists themselves hold
+    what their reader may open)."""
+    return user.is_authenticated and not structure_reach(user).nothing
 
 
 def is_director_of(user, structure):

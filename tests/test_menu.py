@@ -11,7 +11,7 @@ from aides.models import Notification
 from iae_portal import menu
 from iae_portal.users.enums import Role
 from structures.enums import MembershipRole
-from structures.models import Region
+from structures.models import Organisation, OrganisationMembership, Region
 from tests.dla.factories import chargé
 from tests.structures.factories import MembershipFactory, StructureFactory, UserFactory
 
@@ -19,11 +19,20 @@ pytestmark = pytest.mark.django_db
 
 BASE = ["Dispositifs d'aide", "Simulateur"]
 COMMON = ["Accueil", "Structures", "Projets collectifs"]
-STAFF = [*COMMON, "Dossiers", "Marchés clausés", "DLA", "Rapport CDIAE", *BASE, "Mes notifications"]
+STAFF = [
+    *COMMON,
+    "Dossiers",
+    "Marchés clausés",
+    "DLA",
+    "Utilité sociale",
+    "Rapport CDIAE",
+    *BASE,
+    "Mes notifications",
+]
 MENUS = {
     "anonymous": [*BASE, "Se connecter"],
-    "director": [*COMMON, "Mes dossiers", *BASE, "Mes notifications"],
-    "employee": [*COMMON, "Mes dossiers", *BASE, "Mes notifications"],
+    "director": [*COMMON, "Mes dossiers", "Utilité sociale", *BASE, "Mes notifications"],
+    "employee": [*COMMON, "Mes dossiers", "Utilité sociale", *BASE, "Mes notifications"],
     "instructeur": STAFF,
     "chef de service": STAFF,
     "chef de service, every region": [*STAFF, "Journal"],
@@ -32,6 +41,8 @@ MENUS = {
     "facilitator": [*COMMON, "Marchés clausés", *BASE, "Mes notifications"],
     "administrator": [*STAFF, "Journal", "Administration"],
     "superuser with a member's role": [*STAFF, "Journal", "Administration"],
+    # No structure to list: no directory nor collective projects.
+    "partner": ["Accueil", "Avis demandés", "Rapport CDIAE", *BASE, "Mes notifications"],
 }
 
 
@@ -52,7 +63,15 @@ def person(kind):
         "facilitator": lambda: UserFactory(role=Role.FACILITATEUR),
         "administrator": lambda: UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True),
         "superuser with a member's role": lambda: UserFactory(role=Role.SIAE, is_superuser=True),
+        "partner": lambda: partner(grand_est),
     }[kind]()
+
+
+def partner(region):
+    user = UserFactory(role=Role.PARTENAIRE)
+    organisation = Organisation.objects.create(name="DREETS", kind="etat", region=region)
+    OrganisationMembership.objects.create(organisation=organisation, user=user)
+    return user
 
 
 def nav_of(client, url_name="aides:scheme_list"):

@@ -35,7 +35,7 @@ def register():
         label=LABEL,
         url_name="utilite:my_reports",
         section="utilite",
-        order=35,
+        order=62,
         show=perms.can_list_own_reports,
     )
     menu.register(
@@ -43,6 +43,6 @@ def register():
         label=LABEL,
         url_name=STATISTICS,
         section="utilite",
-        order=35,
+        order=62,
         show=_shows_statistics,
     )

@@ -32,8 +32,16 @@ class TransitionForm(forms.Form):
 
 
 class InstructForm(TransitionForm):
-    opinion = forms.ChoiceField(label="Avis", choices=Opinion.choices)
-    proposed_amount = forms.DecimalField(label="Montant proposé (€)", required=False, **MONEY)
+    # No opinion chosen beforehand: the instruction picks one (a favourable one may be
+    # refused by a blocking public funding cap, which the help text then announces).
+    opinion = forms.ChoiceField(
+        label="Avis",
+        choices=[("", "— Choisissez l'avis —"), *Opinion.choices],
+        error_messages={"required": "Choisissez l'avis d'instruction."},
+    )
+    proposed_amount = forms.DecimalField(
+        label="Montant proposé (€)", required=False, localize=True, **MONEY
+    )
     justification = forms.CharField(
         label="Justification d'un montant différent du montant calculé",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -78,7 +86,9 @@ class CommissionForm(TransitionForm):
 
 
 class VoteForm(CommissionForm):
-    voted_amount = forms.DecimalField(label="Montant voté (€)", required=False, **MONEY)
+    voted_amount = forms.DecimalField(
+        label="Montant voté (€)", required=False, localize=True, **MONEY
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
