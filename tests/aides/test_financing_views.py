@@ -362,6 +362,27 @@ def test_the_instruct_form_shows_the_blocking_refusal(client, draft, director_a,
     )
     draft.refresh_from_db()
     assert draft.state == "en_instruction"
+    # The form starts on no opinion (not on « Favorable », refused here), and its amounts
+    # are written the French way.
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert '<option value="" selected>— Choisissez l&#x27;avis —</option>' in page
+    field = re.search(r'<input[^>]*name="instruct-proposed_amount"[^>]*>', page).group()
+    assert 'value="106\xa0650,00"' in field, field
+    response = client.post(transition_url(draft, "instruct"), {"instruct-version": draft.version})
+    assert response.status_code == 400
+    assert "Choisissez l&#x27;avis d&#x27;instruction." in response.content.decode()
+    # The amount as the form writes it is read back.
+    response = client.post(
+        transition_url(draft, "instruct"),
+        {
+            "instruct-version": draft.version,
+            "instruct-opinion": "defavorable",
+            "instruct-proposed_amount": "106\xa0650,00",
+        },
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.proposed_amount == D("106650.00") and draft.state == "instruit"
 
 
 # -- The scheme's cap -----------------------------------------------------------------------
