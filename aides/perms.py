@@ -31,7 +31,7 @@ from iae_portal.users.roles import (
     roles_with,
 )
 from structures import perms as structure_perms
-from structures.models import OrganisationMembership
+from structures.models import Organisation, OrganisationMembership
 from structures.perms import (
     EVERYTHING,
     NOTHING,
@@ -534,12 +534,21 @@ def can_view_shared_document(user, document):
     return visible_opinion_requests(user).filter(shared_documents=document).exists()
 
 
+def opinion_organisations(dossier):
+    """The organisations whose people may be asked an opinion on ``dossier``: those of its
+    region working for its whole region (the DREETS) or for its département (a conseil
+    départemental, a DDETS) — not the Département of another département."""
+    department = dossier.structure.department
+    return Organisation.objects.filter(region_id=department.region_id).filter(
+        Q(department__isnull=True) | Q(department_id=department.code)
+    )
+
+
 def opinion_partners(dossier):
     """Who may be asked an opinion on ``dossier``: active accounts with ``partner.member``
-    and an active membership of an organisation of the dossier's region."""
-    region = dossier.structure.department.region_id
+    and an active membership of one of its ``opinion_organisations``."""
     memberships = OrganisationMembership.objects.filter(
-        user=OuterRef("pk"), is_active=True, organisation__region_id=region
+        user=OuterRef("pk"), is_active=True, organisation__in=opinion_organisations(dossier)
     )
     return (
         get_user_model()

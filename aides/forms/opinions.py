@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from structures.models import Organisation, OrganisationMembership
+from structures.models import OrganisationMembership
 
 from .. import perms
 from ..enums import PartnerPosition
@@ -80,12 +80,12 @@ class OpinionRequestForm(forms.Form):
     def __init__(self, *args, dossier, **kwargs):
         super().__init__(*args, **kwargs)
         self.dossier = dossier
-        region = dossier.structure.department.region_id
+        eligible = perms.opinion_organisations(dossier)
         people = list(perms.opinion_partners(dossier))
         organisations = {}
         for user_id, name in (
             OrganisationMembership.objects.filter(
-                is_active=True, organisation__region_id=region, user__in=[p.pk for p in people]
+                is_active=True, organisation__in=eligible, user__in=[p.pk for p in people]
             )
             .order_by("organisation__name")
             .values_list("user_id", "organisation__name")
@@ -95,9 +95,7 @@ class OpinionRequestForm(forms.Form):
         self.fields["partners"].choices = [
             (key, partner_label(p, organisations.get(p.pk, []))) for key, p in self.people.items()
         ]
-        self.organisations = {
-            str(o.uuid): o for o in Organisation.objects.filter(region_id=region).order_by("name")
-        }
+        self.organisations = {str(o.uuid): o for o in eligible.order_by("name")}
         self.fields["invite_organisation"].choices = [
             ("", "Choisir un organisme"),
             *((key, o.name) for key, o in self.organisations.items()),

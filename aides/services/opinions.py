@@ -60,11 +60,14 @@ def _url(path):
 # -- Asking ---------------------------------------------------------------------------------
 
 
-def _organisation_of(partner, region):
-    """The organisation of the region ``partner`` acts for (their first active one)."""
+def _organisation_of(partner, dossier):
+    """The organisation ``partner`` acts for on ``dossier`` (their first active one among
+    those that may be asked)."""
     membership = (
         OrganisationMembership.objects.filter(
-            user=partner, is_active=True, organisation__region_id=region
+            user=partner,
+            is_active=True,
+            organisation__in=perms.opinion_organisations(dossier),
         )
         .select_related("organisation")
         .order_by("organisation__name", "pk")
@@ -109,20 +112,20 @@ def opinion_request_create(
         all(document.dossier_id == dossier.pk for document in documents),
         "Seules les pièces de ce dossier peuvent être communiquées.",
     )
-    region = dossier.structure.department.region_id
     eligible = set(perms.opinion_partners(dossier).values_list("pk", flat=True))
     asked = []  # (partner, organisation)
     for partner in partners:
         if partner.pk not in eligible:
             raise TransitionRefused(
-                f"{partner} n'est pas un partenaire d'un organisme de la région du dossier."
+                f"{partner} n'est pas un partenaire d'un organisme de la région ou du "
+                "département du dossier."
             )
-        asked.append((partner, _organisation_of(partner, region)))
+        asked.append((partner, _organisation_of(partner, dossier)))
     for invitation in invitations:
         organisation = invitation["organisation"]
         _require(
-            organisation.region_id == region,
-            f"L'organisme « {organisation} » n'est pas de la région du dossier.",
+            perms.opinion_organisations(dossier).filter(pk=organisation.pk).exists(),
+            f"L'organisme « {organisation} » n'intervient pas sur le territoire du dossier.",
         )
         partner, _created = partner_invite(
             actor=actor,

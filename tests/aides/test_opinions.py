@@ -30,9 +30,9 @@ from iae_portal.antivirus import ScanState
 from iae_portal.audit.services import audit_entries_for
 from iae_portal.users.enums import Role
 from iae_portal.users.models import User
-from structures.models import OrganisationMembership
+from structures.models import Organisation, OrganisationKind, OrganisationMembership
 from tests.aides.factories import PDF
-from tests.aides.opinion_helpers import ask, in_days
+from tests.aides.opinion_helpers import ask, in_days, partner_of
 from tests.clamd import EICAR_PDF
 from tests.structures.factories import UserFactory
 
@@ -304,6 +304,30 @@ def test_bad_opinions_are_french_field_errors(
     assert response.status_code == 400
     assert response.context["form"].errors[field]
     assert not PartnerOpinion.objects.exists()
+
+
+def test_only_organisations_of_the_dossiers_territory_are_asked(
+    client, instructeur, deposited, partner_etat, partner_dep, grand_est
+):
+    """The DREETS (the whole region) and the Département of the dossier (54) may be asked;
+    the Département of the Moselle, of the same region, may not."""
+    moselle = Organisation.objects.create(
+        name="Conseil départemental de la Moselle",
+        kind=OrganisationKind.DEPARTEMENT,
+        region=grand_est,
+        department_id="57",
+    )
+    partner_57 = partner_of(moselle, "cd57@partenaire.test", "Mona", "Moselle")
+    assert deposited.structure.department_id == "54"
+    assert set(perms.opinion_partners(deposited)) == {partner_etat, partner_dep}
+    client.force_login(instructeur)
+    page = client.get(reverse("aides:opinion_request_create", args=[deposited.uuid]))
+    text = page.content.decode()
+    assert "Élise" in text and "Denis" in text
+    assert "Mona" not in text and "Conseil départemental de la Moselle" not in text
+    with pytest.raises(TransitionRefused, match="département du dossier"):
+        ask(instructeur, deposited, [partner_57])
+    assert not OpinionRequest.objects.exists()
 
 
 def test_services_refuse_what_the_forms_would(instructeur, deposited, partner_etat, lecteur):
