@@ -75,7 +75,7 @@ def _structure(values):
     }
 
 
-def _report_rows(year, department):
+def report_rows(year, department):
     reports = SocialReport.objects.filter(year=year, structure__kind__in=SIAE_KINDS)
     if department is not None:
         reports = reports.filter(structure__department_id=department)
@@ -101,7 +101,7 @@ def _scores(row):
     return scores if len(scores) == sum(len(axis.criteria) for axis in AXES) else {}
 
 
-def _group(department, kind, rows):
+def statistics_group(department, kind, rows):
     indicators, axes = computations.group_statistics(
         [(_figures(row), _scores(row)) for row in rows]
     )
@@ -128,11 +128,11 @@ def _groups(validated, department):
         ]
         if not mine:
             continue
-        groups.append(_group(territory, ALL, mine))
+        groups.append(statistics_group(territory, ALL, mine))
         for kind in KIND_ORDER:
             of_kind = [row for row in mine if row["structure__kind"] == kind]
             if of_kind:
-                groups.append(_group(territory, kind, of_kind))
+                groups.append(statistics_group(territory, kind, of_kind))
     return groups
 
 
@@ -165,7 +165,7 @@ def utilite_sociale_bilan(year, department=None):
         .order_by("department_id", "siret")
         .values("pk", "siret", "name", "kind", "department_id")
     )
-    rows = _report_rows(year, department)
+    rows = report_rows(year, department)
     status = {row["structure_id"]: row["status"] for row in rows}
     validated = [row for row in rows if row["status"] == ReportStatus.VALIDE]
     missing = [

@@ -8,7 +8,7 @@ from iae_portal.cdiae import registry
 from iae_portal.cdiae.registry import COUNT, FIGURE, SHARE, TEXT, Chart, Column, Result
 from structures.enums import StructureKind
 
-from .bilan import ALL, KIND_ORDER, _group, _report_rows, expected_structures
+from .bilan import ALL, KIND_ORDER, expected_structures, report_rows, statistics_group
 from .computations import PRIVACY_MIN_REPORTS
 from .enums import AWAITED, ReportStatus
 from .indicators import COMPUTED_BY_CODE
@@ -27,13 +27,11 @@ KEY = "social_utility"
 def scope_summary(year, departments):
     """The bilan's figures over ``departments`` (a département, or a region's): expected,
     validated and missing counts, and the groups ``ALL`` then each kind having a validated
-    report, computed by ``utilite_sociale_bilan``'s own grouping (``bilan._group``) from its
-    rows (``bilan._report_rows``)."""
+    report, computed by ``utilite_sociale_bilan``'s own grouping (``bilan.statistics_group``) from its
+    rows (``bilan.report_rows``)."""
     departments = set(departments)
     one = next(iter(departments)) if len(departments) == 1 else None
-    rows = [
-        row for row in _report_rows(year, one) if row["structure__department_id"] in departments
-    ]
+    rows = [row for row in report_rows(year, one) if row["structure__department_id"] in departments]
     status = {row["structure_id"]: row["status"] for row in rows}
     expected = list(
         expected_structures(year).filter(department_id__in=departments).values_list("pk", flat=True)
@@ -42,11 +40,11 @@ def scope_summary(year, departments):
     territory = one
     groups = []
     if validated:
-        groups.append(_group(territory, ALL, validated))
+        groups.append(statistics_group(territory, ALL, validated))
         for kind in KIND_ORDER:
             of_kind = [row for row in validated if row["structure__kind"] == kind]
             if of_kind:
-                groups.append(_group(territory, kind, of_kind))
+                groups.append(statistics_group(territory, kind, of_kind))
     return {
         "expected": len(expected),
         "validated": len(validated),

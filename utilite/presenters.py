@@ -2,8 +2,8 @@
 the radar of a report (``radar_for``) and the statistics of a group for staff and members
 (``GroupStatistics``), with their numbers in French.
 
-The statistics are the bilan's own (``bilan._group`` over the same rows as
-``bilan._report_rows``): a page, its exports and ``utilite_sociale_bilan`` cannot differ.
+The statistics are the bilan's own (``bilan.statistics_group`` over the same rows as
+``bilan.report_rows``): a page, its exports and ``utilite_sociale_bilan`` cannot differ.
 Privacy is theirs: under three values a statistic holds its ``n`` only.
 """
 
@@ -154,8 +154,8 @@ def of_group(rows, *, year=None, department=None, kind=ALL):
 
 
 def group_statistics(rows, department, kind):
-    """The bilan's group (``bilan._group``): ``reports``, ``indicators``, ``axes``."""
-    return bilan._group(department, kind, rows)
+    """The bilan's group (``bilan.statistics_group``): ``reports``, ``indicators``, ``axes``."""
+    return bilan.statistics_group(department, kind, rows)
 
 
 # -- The radar of a report ------------------------------------------------------------------
