@@ -18,7 +18,10 @@ __all__ = [
     "HoursReport",
     "ImportRun",
     "Lot",
+    "LotInterest",
     "Marche",
+    "OfferSubscription",
+    "ShortlistEntry",
     "bulk_update_touching",
     "hours_from_amount",
 ]
@@ -207,6 +210,11 @@ class Lot(HoursFactors):
     )
     attributaire_name = models.CharField("attributaire", max_length=255, blank=True)
     attributaire_siret = models.CharField("SIRET de l'attributaire", max_length=14, blank=True)
+    # Clauses matching (issue 19): the NAF sous-classes of the lot's work (``structures.naf``),
+    # set by staff on the lot's page (not in the import format); the first time they are set
+    # on a lot with a clause and no attributaire, the lot is offered to the SIAE.
+    activity_codes = models.JSONField("codes NAF des travaux", default=list, blank=True)
+    offered_at = models.DateTimeField("proposé aux SIAE le", null=True, blank=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True, db_index=True)
 
     class Meta:
@@ -361,3 +369,94 @@ class ImportRun(models.Model):
 
     def __str__(self):
         return f"Import {self.get_kind_display().lower()} {self.file_name}"
+
+
+# -- Clauses matching (issue 19): interests, shortlists, the directors' digest ------------------
+
+
+class LotInterest(models.Model):
+    """A structure's director says the structure is interested in an offered lot; withdrawing
+    keeps the row (``withdrawn_at``), saying it again opens a new one."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    lot = models.ForeignKey(
+        Lot, verbose_name="lot", on_delete=models.CASCADE, related_name="interests"
+    )
+    structure = models.ForeignKey(
+        "structures.Structure",
+        verbose_name="structure",
+        on_delete=models.CASCADE,
+        related_name="lot_interests",
+    )
+    user = models.ForeignKey(
+        "users.User",
+        verbose_name="déclaré par",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("déclaré le", default=timezone.now)
+    withdrawn_at = models.DateTimeField("retiré le", null=True, blank=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = "intérêt pour un lot"
+        verbose_name_plural = "intérêts pour des lots"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lot", "structure"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="clauses_interest_one_open",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.structure_id and self.structure} — {self.lot_id and self.lot}"
+
+
+class ShortlistEntry(models.Model):
+    """A structure staff (or the lot's facilitator) keep on the lot's shortlist."""
+
+    lot = models.ForeignKey(
+        Lot, verbose_name="lot", on_delete=models.CASCADE, related_name="shortlist"
+    )
+    structure = models.ForeignKey(
+        "structures.Structure", verbose_name="structure", on_delete=models.CASCADE, related_name="+"
+    )
+    added_by = models.ForeignKey(
+        "users.User", verbose_name="ajoutée par", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField("ajoutée le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "structure présélectionnée"
+        verbose_name_plural = "structures présélectionnées"
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["lot", "structure"], name="clauses_shortlist_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.structure_id and self.structure} — {self.lot_id and self.lot}"
+
+
+class OfferSubscription(models.Model):
+    """A director's daily e-mail of the newly offered lots matching their structures: on
+    unless turned off; ``last_sent_at`` keeps it to one a day."""
+
+    user = models.OneToOneField(
+        "users.User",
+        verbose_name="utilisateur",
+        on_delete=models.CASCADE,
+        related_name="offer_subscription",
+    )
+    enabled = models.BooleanField("e-mail quotidien des lots proposés", default=True)
+    last_sent_at = models.DateTimeField("dernier envoi", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "abonnement aux lots proposés"
+        verbose_name_plural = "abonnements aux lots proposés"
+
+    def __str__(self):
+        return f"{self.user_id and self.user}"

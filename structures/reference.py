@@ -5,7 +5,9 @@ département table still carries the regions before the 2016 reform, so each for
 is mapped to the region it merged into (loi n° 2015-29 du 16 janvier 2015).
 """
 
+import csv
 import functools
+from pathlib import Path
 
 from localflavor.fr.fr_department import DEPARTMENT_CHOICES_PER_REGION
 from localflavor.fr.fr_region import REGION_2016_CHOICES
@@ -48,3 +50,24 @@ def load_territories(region_model, department_model):
         department_model.objects.update_or_create(
             code=code, defaults={"name": name, "region_id": region_code}
         )
+
+
+NEIGHBOURS_DATA = Path(__file__).parent / "data" / "department_neighbours.csv"
+
+
+@functools.cache
+def department_neighbours():
+    """``{code: frozenset(codes)}``: the départements sharing a land border with each
+    metropolitan département (``data/department_neighbours.csv``, written from the map of
+    the départements and checked symmetric; Corsica's two are each other's neighbours, the
+    overseas départements have none). A département missing from the file has none."""
+    with NEIGHBOURS_DATA.open(encoding="utf-8", newline="") as stream:
+        return {
+            row["department"]: frozenset(row["neighbours"].split())
+            for row in csv.DictReader(stream)
+        }
+
+
+def neighbours_of(code):
+    """The codes of the départements bordering ``code`` (empty when none)."""
+    return department_neighbours().get(code, frozenset())

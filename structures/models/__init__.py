@@ -1,3 +1,4 @@
+from .activity import StructureActivity
 from .invitation import Invitation, InvitationStatus
 from .mutualisation import CollectiveProject, ProjectMember, SharedPost, SharedPostSplit
 from .organisation import Organisation, OrganisationKind, OrganisationMembership
@@ -20,5 +21,6 @@ __all__ = [
     "SharedPost",
     "SharedPostSplit",
     "Structure",
+    "StructureActivity",
     "YearlyFigures",
 ]
