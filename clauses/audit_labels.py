@@ -25,3 +25,9 @@ register(
         "unchanged": "Inchangés",
     },
 )
+register(
+    actions={"clauses.digest": "Récapitulatif mensuel des lots envoyé"},
+    model="users.user",
+    fields={"month": "Mois", "lots": "Lots"},
+    numbers=("lots",),
+)

@@ -6,7 +6,7 @@ from structures.models import Department
 
 from .enums import Clause, MarcheType
 from .models import Buyer, Facilitator, Lot, Marche
-from .querysets import behind_lot_ids
+from .reporting import marches_with
 
 
 def notification_years():
@@ -50,9 +50,16 @@ class MarcheFilter(django_filters.FilterSet):
         help_text="Département d'exécution, ou à défaut territoire du facilitateur d'un lot.",
     )
     behind = django_filters.BooleanFilter(
-        label="En retard (plus de 20 points)",
+        label="En retard",
         method="filter_behind",
         widget=django_filters.widgets.BooleanWidget(),
+        help_text="Un lot dont les heures réalisées sont en deçà du rythme attendu.",
+    )
+    missing = django_filters.BooleanFilter(
+        label="Mois manquants",
+        method="filter_missing",
+        widget=django_filters.widgets.BooleanWidget(),
+        help_text="Un lot en cours dont des mois échus n'ont aucune heure déclarée.",
     )
 
     def __init__(self, *args, facilitator_ids=None, today=None, **kwargs):
@@ -87,7 +94,14 @@ class MarcheFilter(django_filters.FilterSet):
         )
         return queryset.filter(Q(department=value) | Q(department__isnull=True) & by_facilitator)
 
-    def filter_behind(self, queryset, name, value):
-        behind = behind_lot_ids(self._lots().filter(marche__in=queryset), self.today)
-        ids = Lot.objects.filter(pk__in=behind).values("marche_id")
+    def _with_gaps(self, queryset, value, **kinds):
+        """The contracts with (``value``) or without a followed lot in that state
+        (``reporting.marches_with``: the rules of ``gaps``)."""
+        ids = marches_with(self._lots().filter(marche__in=queryset), self.today, **kinds)
         return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
+
+    def filter_behind(self, queryset, name, value):
+        return self._with_gaps(queryset, value, late=True)
+
+    def filter_missing(self, queryset, name, value):
+        return self._with_gaps(queryset, value, missing=True)

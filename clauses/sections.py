@@ -6,7 +6,7 @@ officer. Registered by ``ClausesConfig.ready()``."""
 import datetime
 from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef, Prefetch, Sum
+from django.db.models import Prefetch, Sum
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
@@ -15,10 +15,11 @@ from iae_portal.sections import counter, home_page, structure_page
 from structures import perms as structure_perms
 from structures.models import Department
 
-from . import perms
+from . import perms, reporting
 from .enums import RESERVED_TO, Clause
-from .models import Facilitator, HoursReport, Lot
-from .querysets import behind_lot_ids, with_realised
+from .gaps import all_expected_months
+from .models import Facilitator
+from .querysets import with_realised
 
 LOTS_SHOWN = 50
 
@@ -72,26 +73,34 @@ def month_to_report(today):
 
 
 def hours_due_section(request):
-    """The lots with a clause a facilitator follows, running during the last full month,
-    whose hours of that month are not reported yet."""
-    month = month_to_report(timezone.localdate())
-    month_end = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
-    reported = HoursReport.objects.filter(lot=OuterRef("pk"), period=month)
-    candidates = (
-        perms.followed_lots(request.user)
-        .exclude(clause=Clause.NONE)
-        # Execution lasts 12 months from notification (rules.execution_period): a lower
-        # bound a little wider, the exact end checked below.
-        .filter(
-            marche__notification_date__lte=month_end,
-            marche__notification_date__gt=month - datetime.timedelta(days=400),
-        )
-        .exclude(Exists(reported))
-        .select_related("marche__buyer")
-        .order_by("marche__notification_date", "marche__ref", "ref")
-    )
-    lots = [lot for lot in candidates if lot.execution_period()[1] >= month]
+    """The lots with a clause a facilitator follows whose last full month is one of their
+    expected months (``gaps.all_expected_months``) and has no hours reported yet."""
+    today = timezone.localdate()
+    month = month_to_report(today)
+    followed = reporting.gaps_of(perms.followed_lots(request.user), today, flagged_only=False)
+    lots = [
+        g.lot
+        for g in reporting.sorted_gaps(followed.values())
+        if month not in g.reported_months and month in all_expected_months(g.lot)
+    ]
     return {"month": month, "lots": lots[:LOTS_SHOWN], "more": len(lots) > LOTS_SHOWN}
+
+
+def todo_section(request):
+    """« À faire cette semaine »: the facilitator's followed lots with missing months or
+    late (``gaps``), each with links to report the missing months' hours."""
+    today = timezone.localdate()
+    flagged = reporting.sorted_gaps(
+        reporting.gaps_of(perms.followed_lots(request.user), today).values()
+    )
+    return {
+        "rows": flagged[:LOTS_SHOWN],
+        "more": len(flagged) > LOTS_SHOWN,
+        "missing": sum(1 for g in flagged if g.missing),
+        "late": sum(1 for g in flagged if g.late),
+        "grace": reporting.grace_months(),
+        "tolerance": reporting.late_tolerance(),
+    }
 
 
 def territory_section(request):
@@ -133,21 +142,24 @@ def officer_section(request):
     user = request.user
     today = timezone.localdate()
     marches = perms.visible_marches(user)
-    behind = (
-        Lot.objects.filter(pk__in=behind_lot_ids(Lot.objects.filter(marche__in=marches), today))
-        .values("marche_id")
-        .distinct()
-        .count()
-    )
+    gaps = reporting.gaps_of(perms.visible_lots(user).filter(marche__in=marches), today).values()
+    behind = len({g.lot.marche_id for g in gaps if g.late})
+    missing = len({g.lot.marche_id for g in gaps if g.missing})
     url = reverse("clauses:list")
     hours = perms.visible_hours(user).filter(period__year=today.year).aggregate(h=Sum("hours"))
     return {
         "counters": [
             counter(marches.count(), "marché", "marchés", url),
             counter(
+                missing,
+                "marché avec des mois manquants",
+                "marchés avec des mois manquants",
+                f"{url}?missing=true",
+            ),
+            counter(
                 behind,
-                "marché avec un lot en retard (plus de 20 points)",
-                "marchés avec un lot en retard (plus de 20 points)",
+                "marché avec un lot en retard",
+                "marchés avec un lot en retard",
                 f"{url}?behind=true",
             ),
         ],
@@ -161,6 +173,13 @@ def officer_section(request):
 def register():
     structure_page.register(
         "clauses.hours", None, "clauses/_structure_hours.html", structure_section, order=30
+    )
+    home_page.register(
+        "clauses.todo",
+        perms.is_facilitator,
+        "clauses/_home_todo.html",
+        todo_section,
+        order=5,
     )
     home_page.register(
         "clauses.hours_due",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from iae_portal.pagination import PAGE_SIZES, page_size
 from structures import perms as structure_perms
 
-from . import perms, querysets, services
+from . import perms, querysets, reporting, services
 from .enums import RESERVED_TO, Modality
 from .filters import MarcheFilter
 from .forms import CandidatesForm, HoursFormSet, LotHoursForm, PeriodForm
@@ -36,13 +36,12 @@ def marche_list(request):
     lots = Lot.objects.filter(marche__in=[m.pk for m in rows])
     if facilitator_ids is not None:
         lots = lots.filter(facilitator_id__in=facilitator_ids)
-    behind = set(
-        Lot.objects.filter(pk__in=querysets.behind_lot_ids(lots, today)).values_list(
-            "marche_id", flat=True
-        )
-    )
+    gaps = reporting.gaps_of(lots, today).values()
+    behind = {g.lot.marche_id for g in gaps if g.late}
+    missing = {g.lot.marche_id for g in gaps if g.missing}
     for marche in rows:
         marche.is_behind = marche.pk in behind
+        marche.has_missing = marche.pk in missing
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -71,13 +70,14 @@ def _marche_or_404(request, uuid):
 def marche_detail(request, uuid):
     """A contract and the lots the user may see, each with its progress: the execution
     period is ``rules.execution_period`` (notification date + 12 months, the model having no
-    execution dates); an alert shows when the realised share of the required hours lags the
-    elapsed share of that period by more than 20 points."""
+    execution dates); for a followed lot, its missing months and an alert when it is late
+    (``gaps``: the buyer's view of its contract)."""
     marche = _marche_or_404(request, uuid)
     today = timezone.localdate()
     lots = querysets.with_realised(
         perms.visible_lots(request.user).filter(marche=marche).select_related("facilitator")
     ).order_by("ref")
+    gaps = reporting.gaps_of(lots, today, flagged_only=False)
     followed = set(
         perms.followed_lots(request.user).filter(marche=marche).values_list("pk", flat=True)
     )
@@ -89,6 +89,7 @@ def marche_detail(request, uuid):
             {
                 "lot": lot,
                 "progress": lot.progress(lot.hours_realised, today),
+                "gaps": gaps.get(lot.pk),
                 "can_report": lot.has_clause and lot.pk in followed,
                 "is_reserved": lot.clause in RESERVED_TO,
                 "can_edit_hours": can_edit_hours and lot.has_clause,
@@ -126,6 +127,7 @@ def marche_detail(request, uuid):
             "start": start,
             "end": end,
             "today": today,
+            "tolerance": reporting.late_tolerance(),
         },
     )
 

@@ -8,6 +8,7 @@ Production is ``DJANGO_DEBUG=0``: it then requires ``DJANGO_SECRET_KEY`` and
 
 import datetime
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -374,6 +375,16 @@ IAE_OPINION_REMINDER_DAYS_BEFORE = int(os.environ.get("IAE_OPINION_REMINDER_DAYS
 CELERY_BEAT_SCHEDULE["aides-remind-opinion-requests"] = {
     "task": "aides.tasks.remind_opinion_requests",
     "schedule": crontab(hour=7, minute=0),
+}
+# Social clauses' reporting gaps (clauses.gaps): the month just ended may be reported during
+# this many following months before it is « manquant »; a lot is « en retard » when its
+# realised hours are more than this fraction behind the expected pace (0.2: 20 %).
+IAE_CLAUSES_GRACE_MONTHS = int(os.environ.get("IAE_CLAUSES_GRACE_MONTHS", 1))
+IAE_CLAUSES_LATE_TOLERANCE = Decimal(os.environ.get("IAE_CLAUSES_LATE_TOLERANCE", "0.2"))
+# Each facilitator's monthly digest of their lots' gaps (once a month per person).
+CELERY_BEAT_SCHEDULE["clauses-facilitator-digests"] = {
+    "task": "clauses.tasks.send_facilitator_digests",
+    "schedule": crontab(day_of_month=5, hour=8, minute=0),
 }
 
 # REST API (/api/v1/, iae_portal.api): Bearer tokens of API clients or the browser session.
