@@ -1,5 +1,5 @@
-"""Reads of the clauses pages: per-contract totals, the lots behind schedule, the SIAE able
-to answer a reserved lot."""
+"""Reads of the clauses pages: per-contract totals, the SIAE able to answer a reserved lot
+(the lots behind schedule: ``reporting``)."""
 
 from django.db.models import (
     Case,
@@ -67,18 +67,6 @@ def with_realised(lots):
     """Lots with ``hours_realised``, the sum of their reported hours."""
     reports = HoursReport.objects.filter(lot=OuterRef("pk"))
     return lots.annotate(hours_realised=_total(reports, Sum("hours"), HOURS))
-
-
-def behind_lot_ids(lots, today):
-    """Ids of ``lots`` more than 20 points behind their calendar (``rules.lot_progress``).
-
-    The elapsed share depends on each contract's date, so the comparison is made in Python
-    with the same rule as the detail page, in one query over the lots with a clause, rather
-    than in SQL date arithmetic that differs between SQLite and PostgreSQL."""
-    rows = with_realised(
-        lots.exclude(clause=Clause.NONE).filter(hours_required__gt=0)
-    ).select_related("marche")
-    return {lot.pk for lot in rows if lot.progress(lot.hours_realised, today).is_behind}
 
 
 class Territory:

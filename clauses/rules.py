@@ -28,10 +28,10 @@ def hours_from_amount(amount, labour_share, insertion_rate, hourly_cost):
     return int(hours.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-# -- Execution follow-up ("alerts when a lot falls behind", clauses.md, step 5).
+# -- Execution follow-up ("alerts when a lot falls behind", clauses.md, step 5): where a lot
+# stands on its calendar, for display; whether it is late is ``clauses.gaps``'s rule.
 
 EXECUTION_MONTHS = 12
-LAG_ALERT_POINTS = 20
 
 
 @dataclass(frozen=True)
@@ -46,12 +46,6 @@ class Progress:
     @property
     def lag_points(self):
         return (self.elapsed_share - self.realised_share) * 100
-
-    @property
-    def is_behind(self):
-        """More than ``LAG_ALERT_POINTS`` points behind the calendar (20 points exactly is
-        not an alert)."""
-        return self.required > 0 and self.lag_points > LAG_ALERT_POINTS
 
     @property
     def realised_percent(self):

@@ -25,7 +25,6 @@ from clauses.models import Lot
 from clauses.rules import execution_period
 from iae_portal.users.enums import Role
 from tests.clauses.factories import (
-    FacilitatorFactory,
     FacilitatorMembershipFactory,
     HoursReportFactory,
     LotFactory,
@@ -268,4 +267,3 @@ def test_homes_and_list_query_counts_do_not_grow(
         with django_assert_max_num_queries(14):
             response = client.get(reverse("clauses:list"), {"missing": "true", "per_page": 50})
         assert len(response.context["rows"]) == count
-
