@@ -84,7 +84,9 @@ def _send(user, month, rows):
         {
             "gaps": g,
             "url": base + reverse("clauses:detail", args=[g.lot.marche.uuid]),
-            "report_url": base + reverse("clauses:report_hours", args=[g.lot.uuid]),
+            "report_url": base
+            + reverse("clauses:report_hours", args=[g.lot.uuid])
+            + (f"?mois={g.missing[0]:%Y-%m}" if g.missing else ""),
         }
         for g in rows
     ]
