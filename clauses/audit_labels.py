@@ -8,13 +8,24 @@ register(
     actions={
         "heures déclarées": "Heures déclarées",
         "clauses.lot_hours": "Heures d'insertion exigées du lot",
+        "clauses.lot_codes": "Codes NAF du lot",
+        "clauses.shortlist_add": "Présélection : structure ajoutée",
+        "clauses.shortlist_remove": "Présélection : structure retirée",
+        "clauses.interest": "Structure intéressée",
+        "clauses.interest_withdrawn": "Intérêt retiré",
         **{
             f"clauses.import_{kind}": f"Import : {label.lower()}"
             for kind, label in ImportKind.choices
         },
     },
     model="clauses.lot",
-    fields={"period": "Mois", "lines": "Lignes", "hours": "Heures"},
+    fields={
+        "period": "Mois",
+        "lines": "Lignes",
+        "hours": "Heures",
+        "activity_codes": "Codes NAF",
+        "structure": "Structure",
+    },
 )
 register(
     model="clauses.importrun",
@@ -30,4 +41,10 @@ register(
     model="users.user",
     fields={"month": "Mois", "lots": "Lots"},
     numbers=("lots",),
+)
+
+register(
+    actions={"clauses.offer_subscription": "E-mail des lots à saisir"},
+    model="clauses.offersubscription",
+    fields={"enabled": "Activé"},
 )

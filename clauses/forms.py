@@ -133,12 +133,6 @@ class CandidatesForm(forms.Form):
         label="Type de SIAE", required=False, widget=forms.SelectMultiple(attrs={"size": 4})
     )
     territory = forms.ChoiceField(label="Territoire", required=False)
-    activity = forms.CharField(
-        label="Activité",
-        required=False,
-        max_length=100,
-        help_text="Mots cherchés dans les activités déclarées (tous doivent y figurer).",
-    )
 
     def __init__(self, data, *, lot, departments):
         super().__init__(data)
@@ -156,14 +150,14 @@ class CandidatesForm(forms.Form):
             self.fields["territory"].choices = [(Territory.ALL, "Toute la France")]
 
     def filters(self):
-        """``{"kinds", "territory", "activity"}`` for ``querysets.able_to_answer``."""
+        """``{"kinds", "territory"}`` for ``querysets.able_to_answer`` (activities are
+        ranked on their NAF codes, ``clauses.matching``)."""
         self.is_valid()  # the fields that are valid are used, the others take their default
         data = self.cleaned_data
         territory = data.get("territory") or self.fields["territory"].choices[0][0]
         return {
             "kinds": data.get("kind") or (),
             "territory": territory,
-            "activity": data.get("activity", ""),
         }
 
 

@@ -16,3 +16,11 @@ def register():
         order=50,
         show=perms.can_list_marches,
     )
+    menu.register(
+        "clauses.offers",
+        label="Marchés à saisir",
+        url_name="clauses:offers",
+        section="clauses",
+        order=51,
+        show=perms.can_list_offers,
+    )

@@ -25,11 +25,12 @@ from django.db.models import Q
 from iae_portal.api.deletions import scoped_to
 from iae_portal.users.roles import ADMIN, FACILITATOR_MEMBER, REGION_READ, REGION_WRITE
 from structures import perms as structure_perms
-from structures.models import Department
+from structures.models import Department, Structure
 
 from .enums import RESERVED_TO
 from .models import Facilitator, HoursReport, Lot, Marche
 from .querysets import executed_in
+from .ranking import lots_matching, offered_lots
 
 
 def _active(user):
@@ -187,3 +188,67 @@ def followed_facilitator_ids(user):
     return list(
         user.facilitator_memberships.filter(is_active=True).values_list("facilitator_id", flat=True)
     )
+
+
+# -- Clauses matching (issue 19): the ranked candidates, shortlists, the lots offered to SIAE -
+#
+# - the ranked candidates of a reserved lot and its shortlist: as ``can_view_candidates``
+#   (the clause officer, the lot's facilitator); its NAF codes: the clause officer's writers;
+# - the lots offered to the SIAE (``ranking.offered_lots``): a director sees those matching
+#   one of the structures they direct (codes and territory, ``ranking.lots_matching``) and
+#   says « intéressé » for such a structure; whoever sees the lot otherwise (the clause
+#   officer, its facilitator) sees the offer and who is interested.
+
+
+def can_shortlist(user, lot):
+    return can_view_candidates(user, lot)
+
+
+def can_set_lot_codes(user, lot):
+    return lot.has_clause and can_import(user)
+
+
+def directed_structures(user):
+    """The structures ``user`` directs (active director memberships), as a list with their
+    département."""
+    reach = structure_perms.member_reach(user, directors=True)
+    if reach.nothing or not _active(user):
+        return []
+    return list(
+        reach.filter(Structure.objects.all()).select_related("department").order_by("name", "siret")
+    )
+
+
+def can_list_offers(user):
+    """The « Marchés à saisir » page: whoever acts for structures (``structures.member``)
+    and directs at least one."""
+    reach = structure_perms.member_reach(user, directors=True)
+    return _active(user) and not reach.nothing and reach.memberships().exists()
+
+
+def offers_for(user, lots=None):
+    """``[(lot, [structures of user's it matches])]``: the offered lots ``user`` sees as a
+    director."""
+    structures = directed_structures(user)
+    if not structures:
+        return []
+    return lots_matching(structures, lots)
+
+
+def offer_structures(user, lot):
+    """The structures ``user`` directs that ``lot`` matches (empty when none, or when the
+    lot is not offered)."""
+    found = offers_for(user, offered_lots().filter(pk=lot.pk))
+    return found[0][1] if found else []
+
+
+def can_view_offer(user, lot):
+    """A lot's offer page: a director of a matching structure, and whoever sees the lot."""
+    if not offered_lots().filter(pk=lot.pk).exists():
+        return False
+    return visible_lots(user).filter(pk=lot.pk).exists() or bool(offer_structures(user, lot))
+
+
+def can_view_interests(user, lot):
+    """Who said « intéressé »: the clause officer and the lot's facilitator."""
+    return visible_lots(user).filter(pk=lot.pk).exists()

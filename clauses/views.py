@@ -1,5 +1,3 @@
-from types import SimpleNamespace
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,12 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from iae_portal.pagination import PAGE_SIZES, page_size
-from structures import perms as structure_perms
 
 from . import perms, querysets, reporting, services
 from .enums import RESERVED_TO, Modality
 from .filters import MarcheFilter
-from .forms import CandidatesForm, HoursFormSet, LotHoursForm, PeriodForm
+from .forms import HoursFormSet, LotHoursForm, PeriodForm
 from .models import HoursReport, Lot, Marche
 
 
@@ -170,38 +167,3 @@ def lot_hours(request, uuid):
         messages.success(request, f"Heures exigées du lot {lot.ref} : {lot.hours_required} h.")
         return redirect("clauses:detail", uuid=lot.marche.uuid)
     return render(request, "clauses/lot_hours.html", {"lot": lot, "form": form})
-
-
-@login_required
-def lot_candidates(request, uuid):
-    """The SIAE able to answer a reserved lot (``querysets.able_to_answer``), paginated."""
-    lot = get_object_or_404(
-        Lot.objects.select_related("marche__buyer", "marche__department__region", "facilitator"),
-        uuid=uuid,
-    )
-    if not perms.can_view_candidates(request.user, lot):
-        raise Http404
-    departments = lot.execution_departments()
-    form = CandidatesForm(request.GET, lot=lot, departments=departments)
-    structures = querysets.able_to_answer(
-        structure_perms.visible_structures(request.user),
-        lot,
-        departments=departments,
-        **form.filters(),
-    )
-    page = Paginator(structures, page_size(request)).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "clauses/lot_candidates.html",
-        {
-            "lot": lot,
-            "departments": departments,
-            # What includes/filter_form.html reads of a FilterSet (iae_portal.filtering).
-            "filter": SimpleNamespace(form=form, is_bound=form.is_bound, errors=form.errors),
-            "page": page,
-            "page_sizes": PAGE_SIZES,
-            "query": query.urlencode(),
-        },
-    )

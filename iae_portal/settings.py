@@ -339,6 +339,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "iae_portal.prepared.tasks.purge_prepared_files",
         "schedule": 3600,
     },
+    # Clauses matching: each director's e-mail of the newly offered lots (one a day at most).
+    "clauses-offer-digests": {
+        "task": "clauses.tasks.send_offer_digests",
+        "schedule": 24 * 3600,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The queue tasks are sent to and workers read: tests that start real workers on a shared

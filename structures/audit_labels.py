@@ -16,8 +16,15 @@ register(
         "structure.invitation": "Invitation à rejoindre la structure",
         "structure.import": "Import de structures",
         "organisation.partner": "Partenaire invité",
+        "structure.activities": "Activités (codes NAF)",
     },
     model="structures.structure",
-    fields={"networks": "Réseaux", "convention": "Conventionnement", "invitation": "Invitation"},
+    fields={
+        "networks": "Réseaux",
+        "convention": "Conventionnement",
+        "invitation": "Invitation",
+        "activities": "Activités (codes NAF)",
+        "main_activity": "Activité principale",
+    },
     values={"networks": Network.choices, "invitation": InvitationStatus.choices},
 )

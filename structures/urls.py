@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views, views_export, views_import
+from . import views, views_activities, views_export, views_import
 
 app_name = "structures"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("projets/<uuid:uuid>/", views.project_detail, name="project_detail"),
     path("<str:siret>/", views.structure_detail, name="detail"),
     path("<str:siret>/modifier/", views.structure_edit, name="edit"),
+    path("<str:siret>/activites/", views_activities.structure_activities, name="activities"),
     path("<str:siret>/conventions/ajouter/", views.convention_form, name="convention_add"),
     path("<str:siret>/conventions/<str:number>/", views.convention_form, name="convention_edit"),
     path("<str:siret>/chiffres/ajouter/", views.figures_form, name="figures_add"),
