@@ -5,8 +5,9 @@ since, by demo SIAE.
 Like ``structures.demo`` and ``aides.demo``, ``seed`` takes a ``random.Random`` (same seed,
 same data) and writes with ``bulk_create``, bypassing ``services`` and the audit: nobody
 acts. Clause shares follow the Lorraine figures of clauses.md (about 40 % of works, 8 % of
-services); some lots report fewer hours than their calendar asks, so the list's « en
-retard » filter and the detail's alert have something to show.
+services); some lots report fewer hours than their calendar asks or stopped reporting a few
+months ago, so the list's « en retard » and « mois manquants » filters, the homes and the
+detail's alerts have something to show.
 """
 
 import datetime
@@ -188,6 +189,10 @@ def _reports(rng, lot, siae, today):
         month = _next_month(month)
     if not months:
         return []
+    # About one lot in four stopped reporting a few months ago: the missing months of the
+    # homes, the list's « mois manquants » filter and the facilitators' digest (clauses.gaps).
+    if len(months) > 3 and rng.random() < 0.25:
+        months = months[: -rng.randint(2, 3)]
     pace = rng.choice([0.4, 0.7, 0.9, 1.0, 1.0, 1.1])
     people = []
     for number in range(rng.randint(2, 6)):

@@ -2,6 +2,7 @@
 homes, the contracts list's filters and the contract page, with constant query counts."""
 
 import datetime
+import random
 from decimal import Decimal
 from fractions import Fraction
 from types import SimpleNamespace
@@ -10,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clauses import reporting
+from clauses import demo, reporting
 from clauses.gaps import (
     all_expected_months,
     expected_hours,
@@ -267,3 +268,10 @@ def test_homes_and_list_query_counts_do_not_grow(
         with django_assert_max_num_queries(14):
             response = client.get(reverse("clauses:list"), {"missing": "true", "per_page": 50})
         assert len(response.context["rows"]) == count
+
+
+def test_the_demo_has_lots_with_missing_months_and_late_lots():
+    today = datetime.date(2026, 11, 25)
+    demo.seed(random.Random(1), structures=[], today=today)
+    gaps = reporting.gaps_of(Lot.objects.all(), today).values()
+    assert any(g.missing for g in gaps) and any(g.late for g in gaps)
