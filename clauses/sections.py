@@ -86,7 +86,7 @@ def hours_due_section(request):
     return {"month": month, "lots": lots[:LOTS_SHOWN], "more": len(lots) > LOTS_SHOWN}
 
 
-def todo_section(request):
+def week_section(request):
     """« À faire cette semaine »: the facilitator's followed lots with missing months or
     late (``gaps``), each with links to report the missing months' hours."""
     today = timezone.localdate()
@@ -175,10 +175,10 @@ def register():
         "clauses.hours", None, "clauses/_structure_hours.html", structure_section, order=30
     )
     home_page.register(
-        "clauses.todo",
+        "clauses.week",
         perms.is_facilitator,
-        "clauses/_home_todo.html",
-        todo_section,
+        "clauses/_home_week.html",
+        week_section,
         order=5,
     )
     home_page.register(

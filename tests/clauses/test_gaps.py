@@ -221,7 +221,7 @@ def test_the_list_filters_missing_months_and_late_lots(client, world, instructeu
 def test_the_facilitators_home_lists_what_to_do_this_week(client, world):
     client.force_login(world.user)
     content = client.get(reverse("home")).content.decode()
-    section = content.split('id="clauses-todo-title"')[1].split("</section>")[0]
+    section = content.split('id="clauses-week-title"')[1].split("</section>")[0]
     assert "À faire cette semaine" in content
     assert "L-TROU" in section and "L-LENT" in section
     for absent in ("L-OK", "L-SANS", world.lots["other"].ref):
