@@ -201,7 +201,9 @@ def followed_facilitator_ids(user):
 
 
 def can_shortlist(user, lot):
-    return can_view_candidates(user, lot)
+    """Keep a candidate on the lot's shortlist: those who see the candidates and write
+    (the clause officer's writers) or follow the lot (its facilitator)."""
+    return can_view_candidates(user, lot) and (can_import(user) or follows_lot(user, lot))
 
 
 def can_set_lot_codes(user, lot):

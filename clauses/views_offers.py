@@ -87,6 +87,7 @@ def lot_candidates(request, uuid):
             ),
             "interests": _interests(lot),
             "can_set_codes": perms.can_set_lot_codes(request.user, lot),
+            "can_shortlist": perms.can_shortlist(request.user, lot),
         },
     )
 
@@ -96,8 +97,10 @@ def lot_candidates(request, uuid):
 def lot_shortlist(request, uuid):
     """Add a candidate to the lot's shortlist, or remove it."""
     lot = _lot(uuid)
-    if not perms.can_shortlist(request.user, lot):
+    if not perms.can_view_candidates(request.user, lot):
         raise Http404
+    if not perms.can_shortlist(request.user, lot):
+        raise PermissionDenied
     siret = str(request.POST.get("siret", ""))[:20]
     candidates = list(
         querysets.able_to_answer(

@@ -55,6 +55,9 @@ structures:detail               z         GET       log  404  404  404  404  404
 structures:edit                 a         GET+POST  log  ok   403  404  ok   ok   403  404  403  403  403  403  ok
 structures:edit                 b         GET+POST  log  404  404  ok   ok   ok   403  404  403  403  403  403  ok
 structures:edit                 z         GET+POST  log  404  404  404  404  404  404  404  403  403  403  403  ok
+structures:activities           a         GET+POST  log  ok   403  404  ok   ok   403  404  403  403  403  403  ok
+structures:activities           b         GET+POST  log  404  404  ok   ok   ok   403  404  403  403  403  403  ok
+structures:activities           z         GET+POST  log  404  404  404  404  404  404  404  403  403  403  403  ok
 structures:convention_add       a         GET+POST  log  ok   403  404  ok   ok   403  404  403  403  403  403  ok
 structures:convention_add       b         GET+POST  log  404  404  ok   ok   ok   403  404  403  403  403  403  ok
 structures:convention_add       z         GET+POST  log  404  404  404  404  404  404  404  403  403  403  403  ok
@@ -256,6 +259,23 @@ clauses:lot_candidates          a         GET       log  404  404  404  ok   ok 
 clauses:lot_candidates          b         GET       log  404  404  404  ok   ok   ok   404  404  404  404  ok   ok
 clauses:lot_hours               a         GET+POST  log  404  404  404  ok   ok   403  404  404  404  403  404  ok
 clauses:lot_hours               b         GET+POST  log  404  404  404  ok   ok   403  404  404  404  404  403  ok
+# Clauses matching: the ranked candidates' export and shortlist, a lot's NAF codes (as its
+# hours: the officer's writers); the lots offered to the SIAE: lot a matches structure A
+# only, lot b structure B only (matrix_world's clauses matching block); whoever sees the lot
+# otherwise sees its offer page; a director says « intéressé » for a matching structure.
+clauses:lot_candidates_export   a         GET       log  404  404  404  ok   ok   ok   404  404  404  ok   404  ok
+clauses:lot_candidates_export   b         GET       log  404  404  404  ok   ok   ok   404  404  404  404  ok   ok
+clauses:lot_shortlist           a         POST      log  404  404  404  ok   ok   403  404  404  404  ok   404  ok
+clauses:lot_shortlist           b         POST      log  404  404  404  ok   ok   403  404  404  404  404  ok   ok
+clauses:lot_codes               a         GET+POST  log  404  404  404  ok   ok   403  404  404  404  403  404  ok
+clauses:lot_codes               b         GET+POST  log  404  404  404  ok   ok   403  404  404  404  404  403  ok
+clauses:offers                  a         GET       log  in   403  out  403  403  403  403  403  403  403  403  403
+clauses:offers                  b         GET       log  out  403  in   403  403  403  403  403  403  403  403  403
+clauses:offer_subscription      -         POST      log  ok   403  ok   403  403  403  403  403  403  403  403  403
+clauses:offer_detail            a         GET       log  ok   404  404  ok   ok   ok   404  404  404  ok   404  ok
+clauses:offer_detail            b         GET       log  404  404  ok   ok   ok   ok   404  404  404  404  ok   ok
+clauses:offer_interest          a         POST      log  ok   404  404  ok   ok   ok   404  404  404  ok   404  ok
+clauses:offer_interest          b         POST      log  404  404  ok   ok   ok   ok   404  404  404  404  ok   ok
 
 # The CDIAE report: staff read their region's territories, the partner (of the DREETS
 # Grand Est, a regional organisation) its region and its départements, administrators every
@@ -381,6 +401,7 @@ WEB_TARGETS = {
     "structures:project_detail": lambda w, v: Target(kwargs={"uuid": w.project[v].uuid}),
     "structures:detail": lambda w, v: Target(kwargs=_siret(w, v)),
     "structures:edit": lambda w, v: Target(kwargs=_siret(w, v)),
+    "structures:activities": lambda w, v: Target(kwargs=_siret(w, v), data={"codes": ["43.31Z"]}),
     "structures:convention_add": lambda w, v: Target(kwargs=_siret(w, v)),
     "structures:convention_edit": lambda w, v: Target(
         kwargs={**_siret(w, v), "number": w.convention[v].number}
@@ -501,6 +522,23 @@ WEB_TARGETS = {
     "clauses:report_hours": _lot,
     "clauses:lot_candidates": _lot,
     "clauses:lot_hours": _lot,
+    "clauses:lot_candidates_export": lambda w, v: Target(
+        kwargs={"uuid": w.lot[v].uuid, "fmt": "csv"}
+    ),
+    "clauses:lot_shortlist": lambda w, v: Target(
+        kwargs={"uuid": w.lot[v].uuid},
+        data={"siret": w.structure[v].siret, "action": "ajouter"},
+    ),
+    "clauses:lot_codes": lambda w, v: Target(
+        kwargs={"uuid": w.lot[v].uuid}, data={"codes": [w.lot[v].activity_codes[0]]}
+    ),
+    "clauses:offers": lambda w, v: Target(marker=w.marche[v].ref),
+    "clauses:offer_subscription": lambda w, v: Target(data={"enabled": "0"}),
+    "clauses:offer_detail": _lot,
+    "clauses:offer_interest": lambda w, v: Target(
+        kwargs={"uuid": w.lot[v].uuid},
+        data={"siret": w.structure[v].siret, "action": "interesse"},
+    ),
     "cdiae:report": _cdiae,
     # Social utility's statistics and radar (the year before this one: what the
     # conventionnements of the world cover).

@@ -29,7 +29,7 @@ from aides.models import (
     PartnerOpinion,
     PartnerOpinionAttachment,
 )
-from clauses.models import FacilitatorMembership
+from clauses.models import FacilitatorMembership, Lot
 from dla import services as dla_services
 from iae_portal.api.services import api_client_create
 from iae_portal.prepared.models import PreparedFile, PreparedState
@@ -44,6 +44,7 @@ from structures.models import (
     OrganisationMembership,
     ProjectMember,
     Region,
+    StructureActivity,
 )
 from tests.aides.factories import CA_DATA, CampaignFactory, CommissionFactory, move, pdf_upload
 from tests.clauses.factories import (
@@ -430,6 +431,30 @@ def _utilite_reports(world):
 # -- End of social utility's reports block. ----------------------------------------------
 
 
+# Clauses matching (clauses:offers…, lot_codes, lot_shortlist, structures:activities): lot a
+# (54, facilitator 1) and structure A (54) do plastering, lot b (57, facilitator 2) and
+# structure B (57) cleaning; both lots are offered (codes given, no attributaire). So the
+# director of A sees lot a and not lot b, the director of B lot b and not lot a.
+MATCHING_CODES = {"a": "43.31Z", "b": "81.21Z"}
+
+
+def _clauses_matching(world):
+    for variant, code in MATCHING_CODES.items():
+        StructureActivity.objects.create(
+            structure=world.structure[variant], naf_code=code, is_main=True
+        )
+        Lot.objects.filter(pk=world.lot[variant].pk).update(
+            activity_codes=[code],
+            offered_at=timezone.now(),
+            attributaire_name="",
+            attributaire_siret="",
+        )
+        world.lot[variant].refresh_from_db()
+
+
+# -- End of the clauses matching block. ---------------------------------------------------
+
+
 def build_world():
     world = World()
     _structures(world)
@@ -437,6 +462,7 @@ def build_world():
     _aides(world)
     _dla(world)
     _clauses(world)
+    _clauses_matching(world)
     _api_clients(world)
     _prepared(world)
     _utilite_radar(world)
