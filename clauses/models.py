@@ -425,7 +425,11 @@ class ShortlistEntry(models.Model):
         "structures.Structure", verbose_name="structure", on_delete=models.CASCADE, related_name="+"
     )
     added_by = models.ForeignKey(
-        "users.User", verbose_name="ajoutée par", null=True, on_delete=models.SET_NULL, related_name="+"
+        "users.User",
+        verbose_name="ajoutée par",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     added_at = models.DateTimeField("ajoutée le", default=timezone.now)
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views, views_bilan, views_import, views_offers
 
@@ -12,8 +12,8 @@ urlpatterns = [
     path("lots/<uuid:uuid>/heures/", views.report_hours, name="report_hours"),
     path("lots/<uuid:uuid>/siae/", views_offers.lot_candidates, name="lot_candidates"),
     path("lots/<uuid:uuid>/siae/preselection/", views_offers.lot_shortlist, name="lot_shortlist"),
-    path(
-        "lots/<uuid:uuid>/siae.<str:fmt>",
+    re_path(
+        r"^lots/(?P<uuid>[0-9a-f-]{36})/siae\.(?P<fmt>csv|xlsx)$",
         views_offers.lot_candidates_export,
         name="lot_candidates_export",
     ),
