@@ -102,6 +102,8 @@ def lot_shortlist(request, uuid):
     if not perms.can_shortlist(request.user, lot):
         raise PermissionDenied
     siret = str(request.POST.get("siret", ""))[:20]
+    if not siret.isdigit():  # a NUL byte never reaches PostgreSQL: « Structure inconnue »
+        siret = ""
     candidates = list(
         querysets.able_to_answer(
             structure_perms.visible_structures(request.user).filter(siret=siret),
