@@ -298,9 +298,11 @@ utilite:statistics              b         GET       log  404  404  ok   ok   ok 
 utilite:statistics              z         GET       log  404  404  404  404  404  404  403  403  403  403  403  ok
 utilite:statistics_export       -         GET       log  ok   ok   ok   ok   ok   ok   403  403  403  403  403  ok
 utilite:statistics_export       a         GET       log  ok   ok   404  ok   ok   ok   403  403  403  403  403  ok
+utilite:statistics_export       b         GET       log  404  404  ok   ok   ok   ok   403  403  403  403  403  ok
 utilite:statistics_export       z         GET       log  404  404  404  404  404  404  403  403  403  403  403  ok
 utilite:missing_export          -         GET       log  403  403  403  ok   ok   ok   403  403  403  403  403  ok
 utilite:missing_export          a         GET       log  403  403  403  ok   ok   ok   403  403  403  403  403  ok
+utilite:missing_export          b         GET       log  403  403  403  ok   ok   ok   403  403  403  403  403  ok
 utilite:missing_export          z         GET       log  403  403  403  404  404  404  403  403  403  403  403  ok
 utilite:remind                  a         POST      log  403  403  403  ok   ok   403  403  403  403  403  403  ok
 utilite:remind                  b         POST      log  403  403  403  ok   ok   403  403  403  403  403  403  ok
