@@ -31,7 +31,14 @@ STAFF = [
 ]
 MENUS = {
     "anonymous": [*BASE, "Se connecter"],
-    "director": [*COMMON, "Mes dossiers", "Marchés à saisir", "Utilité sociale", *BASE, "Mes notifications"],
+    "director": [
+        *COMMON,
+        "Mes dossiers",
+        "Marchés à saisir",
+        "Utilité sociale",
+        *BASE,
+        "Mes notifications",
+    ],
     "employee": [*COMMON, "Mes dossiers", "Utilité sociale", *BASE, "Mes notifications"],
     "instructeur": STAFF,
     "chef de service": STAFF,
