@@ -18,9 +18,11 @@ from django.utils import timezone
 
 from iae_portal import demo as demo_steps
 from iae_portal.users.models import User
+from structures.demo import derived_rng
 from structures.demo_data import BATCH_SIZE
 from structures.enums import SIAE_KINDS
 
+from . import demo_matching
 from .enums import BuyerKind, Clause, MarcheType, Modality, Procedure, PublicCategory
 from .models import Buyer, Facilitator, FacilitatorMembership, HoursReport, Lot, Marche
 from .rules import execution_period, hours_from_amount
@@ -243,7 +245,16 @@ def _next_month(day):
 
 
 def _seed_step(run):
-    seed(run.rng, structures=run.made["structures"])
+    demo = seed(run.rng, structures=run.made["structures"])
+    # The matching's codes, offered lots and interests, on a generator of their own.
+    demo_matching.seed(
+        derived_rng(run.rng, "clauses-matching"),
+        demo,
+        run.made["structures"],
+        today=timezone.localdate(),
+        factors=FACTORS,
+        departments=DEPARTMENTS,
+    )
     return []  # seed_demo prints no summary of the contracts
 
 

@@ -9,6 +9,7 @@ step of the core's ``seed_demo`` (``iae_portal.demo``) from its ``AppConfig.read
 
 import collections
 import datetime
+import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -67,6 +68,7 @@ from .models import (
     SharedPost,
     SharedPostSplit,
     Structure,
+    StructureActivity,
     YearlyFigures,
 )
 
@@ -198,9 +200,80 @@ def attach_accounts(structures):
     return Membership.objects.bulk_create(memberships)
 
 
+# The NAF sous-classes (``structures.naf``) of each activity of ``demo_data.THEMES``, the
+# likeliest first: what the clauses matching reads (``StructureActivity``). Activities not
+# listed (networks, partners, EPCI) declare none.
+ACTIVITY_CODES = {
+    "maraîchage biologique, vente de paniers de légumes": ("01.13Z", "47.21Z"),
+    "maraîchage bio, arboriculture et vente directe": ("01.13Z", "01.24Z", "47.21Z"),
+    "entretien d'espaces naturels, bûcheronnage, bois de chauffage": ("81.30Z", "02.20Z", "02.10Z"),
+    "espaces verts, entretien des berges et des sentiers": ("81.30Z", "02.40Z"),
+    "recyclerie : collecte, tri et revente d'objets de réemploi": ("47.79Z", "38.11Z", "38.32Z"),
+    "ressourcerie, réemploi de meubles et d'électroménager": ("47.79Z", "38.32Z", "95.22Z"),
+    "BTP second œuvre : peinture, plâtrerie, rénovation de logements": ("43.34Z", "43.31Z", "43.39Z"),
+    "restauration du petit patrimoine bâti, maçonnerie traditionnelle": ("43.99C", "43.99A"),
+    "blanchisserie, repassage et couture": ("96.01B", "96.01A", "95.29Z"),
+    "couture, retouches et surcyclage textile": ("95.29Z", "14.13Z"),
+    "restauration collective et traiteur solidaire": ("56.29A", "56.21Z"),
+    "mise à disposition de personnel auprès des particuliers, des collectivités et des entreprises": ("78.30Z",),
+    "ménage et repassage chez les particuliers, entretien de locaux, manutention": ("78.30Z", "81.21Z", "97.00Z"),
+    "mise à disposition de personnel : aide à domicile, espaces verts, restauration scolaire": ("78.30Z", "81.30Z", "56.29A"),
+    "nettoyage de locaux professionnels et remise en état": ("81.21Z", "81.22Z"),
+    "propreté urbaine et nettoyage industriel": ("81.29B", "81.22Z"),
+    "BTP second œuvre : plâtrerie, peinture, isolation": ("43.31Z", "43.34Z", "43.29A"),
+    "menuiserie et agencement": ("43.32A", "43.32C"),
+    "collecte et rénovation d'électroménager": ("95.22Z", "47.79Z"),
+    "tri et recyclage des déchets industriels": ("38.32Z", "38.21Z"),
+    "logistique, préparation de commandes, conditionnement": ("52.10B", "82.92Z"),
+    "restauration : cuisine centrale et portage de repas": ("56.29B", "56.29A", "56.21Z"),
+    "travail temporaire d'insertion : BTP, industrie, logistique": ("78.20Z",),
+    "missions d'intérim dans le bâtiment, les travaux publics et la propreté": ("78.20Z",),
+    "intérim d'insertion dans l'industrie, le transport et la logistique": ("78.20Z",),
+    "accompagnement de travailleurs indépendants : livraison à vélo, services à la personne": ("53.20Z", "88.10A"),
+    "travail indépendant accompagné : artisanat, petits travaux, vente sur les marchés": ("43.39Z", "47.89Z"),
+    "contrats de professionnalisation dans le BTP pour les entreprises adhérentes": ("78.30Z", "43.99C"),
+    "parcours qualifiants en industrie et maintenance": ("78.30Z", "33.12Z"),
+    "qualification de conducteurs et de préparateurs de commandes": ("78.30Z", "52.29B"),
+    "entretien des espaces communs et des espaces verts des bailleurs sociaux": ("81.10Z", "81.30Z", "81.21Z"),
+    "gestion urbaine de proximité, petits travaux, médiation": ("81.10Z", "43.39Z", "88.99B"),
+}  # fmt: skip
+
+
+def derived_rng(rng, name):
+    """A generator of its own for ``name``, seeded from ``rng``'s state without drawing from
+    it: draws added to the demo leave every later draw, so the rest of the region, as it was."""
+    return random.Random(f"{name}:{rng.getstate()}")
+
+
+def seed_activities(rng, structures):
+    """One to three NAF activities for each SIAE whose activity is in ``ACTIVITY_CODES``, the
+    first of its first activity the main one."""
+    rows = []
+    for structure in structures:
+        if structure.kind not in SIAE_KINDS:
+            continue
+        codes = []
+        for text in structure.activity.split("; "):
+            for code in ACTIVITY_CODES.get(
+                text[:1].lower() + text[1:], ACTIVITY_CODES.get(text, ())
+            ):
+                if code not in codes:
+                    codes.append(code)
+        if not codes:
+            continue
+        main, *others = codes
+        chosen = [main, *rng.sample(others, k=min(len(others), rng.randint(0, 2)))]
+        rows += [
+            StructureActivity(structure=structure, naf_code=code, is_main=code == main)
+            for code in chosen
+        ]
+    return _bulk(StructureActivity, rows)
+
+
 def _seed_step(run):
     created = seed(run.rng, count=run.size)
     attach_accounts(created.structures)
+    seed_activities(derived_rng(run.rng, "activities"), created.structures)
     organisations = seed_organisations()
     run.made["structures"] = created.structures
     names = ", ".join(f"« {organisation.name} »" for organisation in organisations)
