@@ -8,12 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from iae_portal import exports
 from iae_portal.pagination import PAGE_SIZES, page_size
+from iae_portal.params import int_param
 from structures import naf
 from structures import perms as structure_perms
 
@@ -222,6 +224,9 @@ def offers(request):
         "clauses/offers/list.html",
         {
             "page": page,
+            "per_page": page.paginator.per_page
+            if page.paginator.per_page != PAGE_SIZES[0]
+            else None,
             "page_sizes": PAGE_SIZES,
             "query": "",
             "digest_enabled": subscription is None or subscription.enabled,
@@ -277,8 +282,21 @@ def offer_interest(request, uuid):
         services_offers.interest_withdraw(actor=request.user, lot=lot, structure=structure)
         messages.success(request, f"Intérêt de {structure.name} retiré.")
     if request.POST.get("retour") == "liste":
-        return redirect("clauses:offers")
+        return redirect(_offers_page(request.POST))
     return redirect("clauses:offer_detail", uuid=lot.uuid)
+
+
+def _offers_page(data):
+    """« Marchés à saisir » at the page (and page size) the form was sent from."""
+    query = QueryDict(mutable=True)
+    number = int_param(str(data.get("page", "")))
+    if number and number > 1:
+        query["page"] = number
+    size = int_param(str(data.get("per_page", "")))
+    if size in PAGE_SIZES and size != PAGE_SIZES[0]:
+        query["per_page"] = size
+    url = reverse("clauses:offers")
+    return f"{url}?{query.urlencode()}" if query else url
 
 
 @login_required

@@ -256,3 +256,29 @@ def test_query_count_of_the_offers_page_does_not_grow_with_lots(client, world, a
         lot = LotFactory(clause="marche_reserve", marche__department=dep("54"), facilitator=None)
         services_offers.lot_set_codes(actor=admin_user, lot=lot, codes=["43.31Z"])
     assert _count_queries(client, world["dA"], url) == before
+
+
+def test_saying_interested_from_the_list_keeps_its_page(client, world, admin_user):
+    # 26 lots matching the plasterer: two pages of 25.
+    for _ in range(25):
+        other = LotFactory(
+            clause="marche_reserve",
+            marche__department=dep("57"),
+            attributaire_name="",
+            attributaire_siret="",
+        )
+        services_offers.lot_set_codes(actor=admin_user, lot=other, codes=["43.31Z"])
+    lot = world["lot"]  # the oldest offered: on page 2
+    content = get(client, world["dA"], "offers", page=2).content.decode()
+    assert str(lot.uuid) in content and 'name="page" value="2"' in content
+    response = client.post(
+        reverse("clauses:offer_interest", args=[lot.uuid]),
+        {"siret": world["plasterer"].siret, "action": "interesse", "retour": "liste", "page": "2"},
+    )
+    assert response.status_code == 302 and response["Location"].endswith("?page=2")
+    # A page that is not a number is dropped, never a 500.
+    response = client.post(
+        reverse("clauses:offer_interest", args=[lot.uuid]),
+        {"siret": world["plasterer"].siret, "action": "retirer", "retour": "liste", "page": "x\0"},
+    )
+    assert response["Location"] == reverse("clauses:offers")
