@@ -2,7 +2,18 @@ from django.contrib import admin
 
 from iae_portal.admin import ReadOnlyAdmin
 
-from .models import Buyer, Facilitator, FacilitatorMembership, HoursReport, ImportRun, Lot, Marche
+from .models import (
+    Buyer,
+    Facilitator,
+    FacilitatorMembership,
+    HoursReport,
+    ImportRun,
+    Lot,
+    LotInterest,
+    Marche,
+    OfferSubscription,
+    ShortlistEntry,
+)
 
 
 @admin.register(Buyer)
@@ -75,3 +86,27 @@ class ImportRunAdmin(ReadOnlyAdmin):
     list_display = ["at", "kind", "file_name", "actor", "created", "updated", "unchanged"]
     list_filter = ["kind"]
     list_select_related = ["actor"]
+
+
+# The clauses matching (issue 19): written by ``services_offers`` only.
+@admin.register(LotInterest)
+class LotInterestAdmin(ReadOnlyAdmin):
+    list_display = ["lot", "structure", "user", "created_at", "withdrawn_at"]
+    list_select_related = ["lot__marche", "structure", "user"]
+    search_fields = ["lot__marche__ref", "structure__name", "structure__siret"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ShortlistEntry)
+class ShortlistEntryAdmin(ReadOnlyAdmin):
+    list_display = ["lot", "structure", "added_by", "added_at"]
+    list_select_related = ["lot__marche", "structure", "added_by"]
+    search_fields = ["lot__marche__ref", "structure__name", "structure__siret"]
+
+
+@admin.register(OfferSubscription)
+class OfferSubscriptionAdmin(ReadOnlyAdmin):
+    list_display = ["user", "enabled", "last_sent_at"]
+    list_filter = ["enabled"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]

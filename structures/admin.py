@@ -16,6 +16,7 @@ from .models import (
     SharedPost,
     SharedPostSplit,
     Structure,
+    StructureActivity,
     YearlyFigures,
 )
 from .partners import is_partner_account
@@ -87,6 +88,20 @@ class MembershipAdmin(ReadOnlyAdmin):
     search_fields = ["user__email", "structure__name", "structure__siret"]
     autocomplete_fields = ["user", "structure"]
     list_select_related = ["user", "structure"]
+
+
+@admin.register(StructureActivity)
+class StructureActivityAdmin(ReadOnlyAdmin):
+    """Declared on the structure's « Modifier les activités » page only (its service)."""
+
+    list_display = ["structure", "activity", "is_main", "updated_at"]
+    list_filter = ["is_main"]
+    search_fields = ["naf_code", "structure__name", "structure__siret"]
+    list_select_related = ["structure"]
+
+    @admin.display(description="activité (code NAF)", ordering="naf_code")
+    def activity(self, activity):
+        return str(activity)
 
 
 class ProjectMemberInline(admin.TabularInline):

@@ -34,7 +34,11 @@ def test_non_staff_cannot_open_the_admin(client, instructeur):
     [
         "audit.AuditEntry",
         "clauses.ImportRun",
+        "clauses.LotInterest",
+        "clauses.ShortlistEntry",
+        "clauses.OfferSubscription",
         "structures.Membership",
+        "structures.StructureActivity",
         "aides.LetterSettings",
         "aides.OpinionRequest",
         "aides.PartnerOpinion",
