@@ -18,6 +18,7 @@ from iae_portal.pagination import PAGE_SIZES, page_size
 from iae_portal.params import int_param
 from structures import naf
 from structures import perms as structure_perms
+from structures.models import Department
 
 from . import perms, querysets, services_offers
 from .forms import CandidatesForm
@@ -66,7 +67,13 @@ def lot_candidates(request, uuid):
     page = Paginator(ranked, page_size(request)).get_page(request.GET.get("page"))
     shortlisted = set(ShortlistEntry.objects.filter(lot=lot).values_list("structure_id", flat=True))
     interested = {i.structure_id for i in _interests(lot)}
+    names = dict(
+        Department.objects.filter(
+            code__in={row.candidate.department for row in page.object_list}
+        ).values_list("code", "name")
+    )
     for row in page.object_list:
+        row.department_name = names.get(row.candidate.department, "")
         row.shortlisted = row.candidate.key in shortlisted
         row.interested = row.candidate.key in interested
     query = request.GET.copy()

@@ -282,3 +282,17 @@ def test_saying_interested_from_the_list_keeps_its_page(client, world, admin_use
         {"siret": world["plasterer"].siret, "action": "retirer", "retour": "liste", "page": "x\0"},
     )
     assert response["Location"] == reverse("clauses:offers")
+
+
+def test_candidates_and_interests_show_the_departments_names(client, world, admin_user):
+    lot = world["lot"]
+    client.force_login(world["dA"])
+    client.post(
+        reverse("clauses:offer_interest", args=[lot.uuid]),
+        {"siret": world["plasterer"].siret, "action": "interesse"},
+    )
+    content = get(client, admin_user, "lot_candidates", lot.uuid).content.decode()
+    assert "Meurthe-et-Moselle (54)" in content  # a ranked row
+    assert "(Meurthe-et-Moselle, 54)" in content  # the interested structure
+    content = get(client, world["facilitator"], "offer_detail", lot.uuid).content.decode()
+    assert "(Meurthe-et-Moselle, 54)" in content
