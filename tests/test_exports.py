@@ -21,6 +21,7 @@ from django.test import TestCase
 from django.urls import URLResolver, get_resolver, reverse
 
 from aides import services
+from clauses.models import Lot
 from iae_portal import exports
 from tests.aides.factories import CA_DATA, CampaignFactory, move, pdf_upload
 from tests.clauses.factories import FacilitatorFactory, HoursReportFactory, LotFactory
@@ -132,6 +133,15 @@ EXPORTS = {
     # escaping is tests/utilite/test_statistics_pages.py's).
     "utilite:statistics_export": ([({"fmt": "csv"}, {}), ({"fmt": "xlsx"}, {})], False),
     "utilite:missing_export": ([({"fmt": "csv"}, {}), ({"fmt": "xlsx"}, {})], False),
+    # A reserved lot's ranked candidates, the payload structure among them (its kwargs name
+    # the world's lot once it exists).
+    "clauses:lot_candidates_export": (
+        [
+            (lambda fmt=fmt: {"uuid": Lot.objects.get().uuid, "fmt": fmt}, {"liste": "classement"})
+            for fmt in ("csv", "xlsx")
+        ],
+        True,
+    ),
 }
 # Each command's arguments and the CSV's first line (its contract: dla.md, clauses.md,
 # utilite-sociale.md).
@@ -169,6 +179,7 @@ def world(payload, settings):
         services.document_add(actor=director, dossier=dossier, kind=kind, upload=pdf_upload())
     move(dossier, director, "submit")
     lot = LotFactory(
+        clause="marche_reserve",  # a reserved lot: its candidates may be exported too
         marche__buyer__name=payload,
         marche__notification_date=datetime.date(2025, 3, 1),
         facilitator=FacilitatorFactory(name=payload),
@@ -220,6 +231,7 @@ def test_a_formula_like_name_is_neutralised_in_every_export(
     client.force_login(admin_user)
     for name, (requests, carries_payload) in EXPORTS.items():
         for kwargs, query in requests:
+            kwargs = kwargs() if callable(kwargs) else kwargs
             where = f"{name} {kwargs} {query}"
             found = cells(*fetch(client, reverse(name, kwargs=kwargs), query))
             assert [cell for cell in found if RUNS.match(cell)] == [], where
