@@ -1,10 +1,8 @@
 """Schemes, campaigns, dossiers, opinion requests and financing plans as partners see them."""
 
-from decimal import Decimal
-
 from rest_framework import serializers
 
-from ..enums import PUBLIC_FUNDERS, DocumentKind, DossierState, FundingStatus
+from ..enums import DocumentKind, DossierState
 from ..models import (
     AidScheme,
     Campaign,
@@ -17,6 +15,7 @@ from ..models import (
     PartnerOpinion,
 )
 from ..perms import api_reads_instruction, is_dossier_staff
+from ..services.financing_checks import as_applicant_reads
 from ..workflow import APPLICANT_LABELS, APPLICANT_LETTER_STATES
 
 
@@ -352,34 +351,22 @@ class FundingLineSerializer(serializers.ModelSerializer):
 
 
 def plan_figures(plan, *, instruction):
-    """The plan's figures as ``user`` may read them: with the instruction's side (staff),
-    the model's own; for an applicant, the region's part leaves out the amount the
-    instruction proposed and the voted one until notified (as ``DossierSerializer``)."""
-    dossier = plan.dossier
-    if instruction:
-        region = plan.region_amount()
-    elif dossier.voted_amount is not None and dossier.state in APPLICANT_LETTER_STATES:
-        region = dossier.voted_amount
-    elif dossier.computation_id and dossier.computation.total is not None:
-        region = dossier.computation.total
-    else:
-        region = dossier.requested_amount or Decimal("0.00")
-    counted = [line for line in plan.lines.all() if line.status != FundingStatus.REFUSE]
-    other = sum((line.amount for line in counted), Decimal("0.00"))
-    public = region + sum(
-        (line.amount for line in counted if line.funder in PUBLIC_FUNDERS), Decimal("0.00")
-    )
-    cap = dossier.campaign.scheme.public_funding_cap
-    total = region + other
+    """The plan's figures as its reader may read them: the model's own, on the dossier as
+    its applicant reads it for those who do not read the instruction (the region's part
+    without the proposed amount, the voted one once notified: ``as_applicant_reads``, as
+    on the pages and as ``DossierSerializer``)."""
+    if not instruction:
+        plan.dossier = as_applicant_reads(plan.dossier)
+    cap = plan.dossier.campaign.scheme.public_funding_cap
     return {
-        "region_amount": region,
-        "other_funding": other,
-        "total_funding": total,
-        "gap": plan.total_cost - total,
-        "public_funding": public,
-        "public_rate": public * 100 / plan.total_cost if plan.total_cost else None,
+        "region_amount": plan.region_amount(),
+        "other_funding": plan.other_funding(),
+        "total_funding": plan.total_funding(),
+        "gap": plan.gap(),
+        "public_funding": plan.public_funding(),
+        "public_rate": plan.public_rate(),
         "public_funding_cap": cap,
-        "exceeds_public_cap": cap is not None and public * 100 > cap * plan.total_cost,
+        "exceeds_public_cap": plan.exceeds_public_cap(cap),
     }
 
 
