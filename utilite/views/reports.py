@@ -276,7 +276,7 @@ def report_step(request, siret, year, step):
                 return redirect(report_url(structure, year))
     elif data is None and report is not None and request.GET.get("verifier"):
         # The stored values, bound, with what the submission refuses at this step's fields.
-        form = _checked_form(form, step, report, taken)
+        form = _checked_form(step, report, taken)
         _add_errors(
             form,
             [
@@ -319,7 +319,7 @@ def report_step(request, siret, year, step):
     return render(request, f"utilite/reports/{template}.html", context)
 
 
-def _checked_form(form, step, report, taken):
+def _checked_form(step, report, taken):
     """The step's form bound to the stored values (so errors can be shown at its fields)."""
     if step == GRID_STEP:
         bound = GridForm(data=GridForm(report=report).initial)
