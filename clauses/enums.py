@@ -63,3 +63,18 @@ class ImportKind(models.TextChoices):
 
     MARCHES = "marches", "Marchés et lots"
     HEURES = "heures", "Heures réalisées"
+
+
+class PurchaseStatus(models.TextChoices):
+    """Where a planned purchase of a buyer's yearly programme stands (issue 19, part 4)."""
+
+    PREVU = "prevu", "Prévu"
+    NOTIFIE = "notifie", "Notifié"
+    ABANDONNE = "abandonne", "Abandonné"
+
+
+class Quarter(models.IntegerChoices):
+    T1 = 1, "1er trimestre"
+    T2 = 2, "2e trimestre"
+    T3 = 3, "3e trimestre"
+    T4 = 4, "4e trimestre"

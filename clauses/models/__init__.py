@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .enums import BuyerKind, Clause, ImportKind, MarcheType, Modality, Procedure, PublicCategory
-from .rules import execution_period, hours_from_amount, lot_progress
+from ..enums import BuyerKind, Clause, ImportKind, MarcheType, Modality, Procedure, PublicCategory
+from ..rules import execution_period, hours_from_amount, lot_progress
 
 __all__ = [
     "Buyer",
@@ -464,3 +464,9 @@ class OfferSubscription(models.Model):
 
     def __str__(self):
         return f"{self.user_id and self.user}"
+
+
+from .agreements import PartnershipAgreement, QuarterlyReview, ReviewMinutes  # noqa: E402
+from .programme import PlannedPurchase  # noqa: E402
+
+__all__ += ["PartnershipAgreement", "PlannedPurchase", "QuarterlyReview", "ReviewMinutes"]
