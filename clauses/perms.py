@@ -27,8 +27,15 @@ from iae_portal.users.roles import ADMIN, FACILITATOR_MEMBER, REGION_READ, REGIO
 from structures import perms as structure_perms
 from structures.models import Department, Structure
 
-from .enums import RESERVED_TO
-from .models import Facilitator, HoursReport, Lot, Marche
+from .enums import RESERVED_TO, PurchaseStatus
+from .models import (
+    Facilitator,
+    HoursReport,
+    Lot,
+    Marche,
+    PartnershipAgreement,
+    PlannedPurchase,
+)
 from .querysets import executed_in
 from .ranking import lots_matching, offered_lots
 
@@ -254,3 +261,99 @@ def can_view_offer(user, lot):
 def can_view_interests(user, lot):
     """Who said « intéressé »: the clause officer and the lot's facilitator."""
     return visible_lots(user).filter(pk=lot.pk).exists()
+
+
+# -- Purchases planned ahead (issue 19, part 4) --------------------------------------------
+#
+# A buyer's yearly programme is entered by the facilitator with the buyer (buyers have no
+# accounts) or by the clause officer's writers:
+# - the clause officer reads every planned purchase, its writers enter and change any;
+# - a facilitator reads, enters and changes the purchases of the facilitators they work for
+#   (a purchase entered by a facilitator is theirs);
+# - a purchase is turned into a contract (« notifié ») or abandoned by whoever may change it;
+#   a notified or abandoned purchase is no longer changed.
+
+
+def visible_purchases(user):
+    if is_clause_officer(user):
+        return PlannedPurchase.objects.all()
+    if is_facilitator(user):
+        return PlannedPurchase.objects.filter(facilitator__in=followed_facilitators(user))
+    return PlannedPurchase.objects.none()
+
+
+def can_list_purchases(user):
+    return can_list_marches(user)
+
+
+def can_add_purchase(user):
+    return can_import(user) or is_facilitator(user)
+
+
+def purchase_facilitators(user):
+    """The facilitators a purchase ``user`` enters may be given: any for the clause
+    officer's writers, else those ``user`` works for."""
+    if can_import(user):
+        return Facilitator.objects.all()
+    return followed_facilitators(user)
+
+
+def can_change_purchase(user, purchase):
+    """Change, notify or abandon ``purchase``: while it is planned, the clause officer's
+    writers and the facilitators of the purchase."""
+    if purchase.status != PurchaseStatus.PREVU:
+        return False
+    if can_import(user):
+        return True
+    return purchase.facilitator_id is not None and (
+        followed_facilitators(user).filter(pk=purchase.facilitator_id).exists()
+    )
+
+
+def purchases_audience(user):
+    """Whose deleted planned purchases ``user`` sees in the deletions feed (``facilitator``
+    scope, as ``visible_purchases``)."""
+    return clauses_audience(user)
+
+
+# -- Facilitators' partnership agreements and quarterly reviews (issue 19, part 5) ---------
+#
+# - a facilitator reads and writes the agreements of the facilitators they work for, and
+#   their quarterly reviews (minutes attached);
+# - the clause officer reads every agreement and review; its writers may also write them
+#   (the Région is often a signatory);
+# - nobody else sees them (the minutes may name people).
+
+
+def visible_agreements(user):
+    if is_clause_officer(user):
+        return PartnershipAgreement.objects.all()
+    if is_facilitator(user):
+        return PartnershipAgreement.objects.filter(facilitator__in=followed_facilitators(user))
+    return PartnershipAgreement.objects.none()
+
+
+def can_list_agreements(user):
+    return can_list_marches(user)
+
+
+def can_add_agreement(user):
+    return can_import(user) or is_facilitator(user)
+
+
+def agreement_facilitators(user):
+    """The facilitators an agreement ``user`` enters may be signed by."""
+    return purchase_facilitators(user)
+
+
+def can_change_agreement(user, agreement):
+    """Change ``agreement`` and write its quarterly reviews and their minutes."""
+    if can_import(user):
+        return True
+    return followed_facilitators(user).filter(pk=agreement.facilitator_id).exists()
+
+
+def can_download_minutes(user, minutes):
+    """A review's minutes: whoever sees its agreement (``UploadedDocument.may_download``
+    then keeps a file waiting for the antivirus to its uploader)."""
+    return visible_agreements(user).filter(pk=minutes.review.agreement_id).exists()
