@@ -32,6 +32,7 @@ from .models import (
     Facilitator,
     HoursReport,
     Lot,
+    LotInterest,
     Marche,
     PartnershipAgreement,
     PlannedPurchase,
@@ -316,6 +317,15 @@ def purchases_audience(user):
     return clauses_audience(user)
 
 
+def bilan_purchases(user):
+    """The planned purchases whose programme figures make ``user``'s yearly bilan: ``None``
+    for every purchase (the clause officer), else the purchases they see (a facilitator's:
+    those of the facilitators they work for)."""
+    if is_clause_officer(user):
+        return None
+    return visible_purchases(user)
+
+
 # -- Facilitators' partnership agreements and quarterly reviews (issue 19, part 5) ---------
 #
 # - a facilitator reads and writes the agreements of the facilitators they work for, and
@@ -357,3 +367,38 @@ def can_download_minutes(user, minutes):
     """A review's minutes: whoever sees its agreement (``UploadedDocument.may_download``
     then keeps a file waiting for the antivirus to its uploader)."""
     return visible_agreements(user).filter(pk=minutes.review.agreement_id).exists()
+
+
+# -- The API's interests (issue 19, part 6): who said « intéressé » ------------------------
+
+
+def visible_interests(user):
+    """The interests ``user`` reads: those on the lots they see (the clause officer, the
+    lot's facilitator, as ``can_view_interests``) and those of the structures they direct."""
+    if is_clause_officer(user):
+        return LotInterest.objects.all()
+    mine = Q(lot__in=followed_lots(user)) if is_facilitator(user) else Q(pk__in=[])
+    directs = structure_perms.member_reach(user, directors=True)
+    if not directs.nothing:
+        mine |= Q(structure_id__in=directs.structure_ids())
+    return LotInterest.objects.filter(mine)
+
+
+def interests_audience(user):
+    """Whose deleted interests ``user`` sees in the deletions feed: as ``visible_interests``
+    (the tombstones keep the lot's facilitator and the structure)."""
+    if is_clause_officer(user):
+        return Q()
+    parts = []
+    if is_facilitator(user):
+        parts.append(scoped_to("facilitator", followed_facilitator_ids(user)))
+    directs = structure_perms.member_reach(user, directors=True)
+    if not directs.nothing:
+        uuids = directs.memberships().values_list("structure__uuid", flat=True)
+        parts.append(scoped_to("structure", [str(u) for u in uuids]))
+    if not parts:
+        return None
+    audience = parts[0]
+    for part in parts[1:]:
+        audience |= part
+    return audience

@@ -25,10 +25,20 @@ def activities_set(*, actor, structure, codes, main=""):
         after = {code: code == main for code in codes}
         if before == after:
             return False
-        StructureActivity.objects.filter(structure=structure).delete()
+        # A kept activity keeps its row (its API identifier): removed codes are deleted
+        # (the API's deletions feed), a main activity no longer main is unmarked before the
+        # new main one is marked (one main activity at a time), new codes are created.
+        rows = {a.naf_code: a for a in current}
+        StructureActivity.objects.filter(
+            structure=structure, naf_code__in=set(before) - set(after)
+        ).delete()
+        for code in sorted(set(before) & set(after), key=lambda code: after[code]):
+            if before[code] != after[code]:
+                rows[code].is_main = after[code]
+                rows[code].save(update_fields=["is_main", "updated_at"])
         StructureActivity.objects.bulk_create(
-            StructureActivity(structure=structure, naf_code=code, is_main=is_main)
-            for code, is_main in after.items()
+            StructureActivity(structure=structure, naf_code=code, is_main=after[code])
+            for code in sorted(set(after) - set(before))
         )
         structure.save(update_fields=["updated_at"])
         audit_record(

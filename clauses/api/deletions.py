@@ -8,7 +8,7 @@ it, so that the feed shows it to those who saw it. Scopes are read before the de
 from iae_portal.api.deletions import register
 
 from .. import perms
-from ..models import Facilitator, HoursReport, Lot, Marche
+from ..models import Facilitator, HoursReport, Lot, LotInterest, Marche, PlannedPurchase
 
 
 def _territory(facilitator_ids):
@@ -46,6 +46,22 @@ def hours_scope(report):
     return scope | {"structure": siae}
 
 
+def purchase_scope(purchase):
+    followers = [purchase.facilitator_id] if purchase.facilitator_id else []
+    department = purchase.department_id
+    return {
+        "department": [department] if department else _territory(followers),
+        "facilitator": followers,
+    }
+
+
+def interest_scope(interest):
+    lot = Lot.objects.filter(pk=interest.lot_id).first()
+    scope = lot_scope(lot) if lot else {}
+    structure = interest.structure.uuid if interest.structure_id else None
+    return scope | {"structure": structure}
+
+
 register(
     Marche,
     type="marche",
@@ -66,4 +82,18 @@ register(
     scope=hours_scope,
     restrict={"department": True, "structure": True},
     audience=perms.hours_audience,
+)
+register(
+    PlannedPurchase,
+    type="achat_prevu",
+    scope=purchase_scope,
+    restrict={"department": True},
+    audience=perms.purchases_audience,
+)
+register(
+    LotInterest,
+    type="interet_lot",
+    scope=interest_scope,
+    restrict={"department": True, "structure": True},
+    audience=perms.interests_audience,
 )

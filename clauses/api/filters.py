@@ -9,8 +9,16 @@ from iae_portal.api.errors import FieldError
 from iae_portal.api.scope import client_of, restrict
 
 from .. import perms
-from ..enums import BuyerKind, Clause, MarcheType, Modality, Procedure, PublicCategory
-from ..models import HoursReport, Lot, Marche
+from ..enums import (
+    BuyerKind,
+    Clause,
+    MarcheType,
+    Modality,
+    Procedure,
+    PublicCategory,
+    PurchaseStatus,
+)
+from ..models import Facilitator, HoursReport, Lot, LotInterest, Marche, PlannedPurchase
 from ..querysets import executed_in
 from .serializers import parse_period
 
@@ -32,6 +40,22 @@ def marche_in_department(code):
 # director's client sees the hours its structure delivered.
 MARCHE_SCOPE = {"department": marche_in_department}
 LOT_SCOPE = {"department": lot_in_department}
+
+
+def purchase_in_department(code):
+    """A planned purchase executed in the département: its own, else (none recorded) the
+    territory of its facilitator (as a lot's)."""
+    covered = Facilitator.departments.through.objects.filter(
+        facilitator_id=OuterRef("facilitator_id"), department_id=code
+    )
+    return Q(department_id=code) | Q(department__isnull=True) & Exists(covered)
+
+
+PURCHASE_SCOPE = {"department": purchase_in_department}
+INTEREST_SCOPE = {
+    "department": lambda code: lot_in_department(code, prefix="lot__"),
+    "structure": "structure_id",
+}
 HOURS_SCOPE = {
     "department": lambda code: lot_in_department(code, prefix="lot__"),
     "structure": "siae_id",
@@ -160,3 +184,55 @@ class HoursFilter(_ClausesFilter):
         if period is None:
             raise FieldError("period", "Mois invalide (format attendu AAAA-MM).")
         return queryset.filter(period=period)
+
+
+class PlannedPurchaseFilter(django_filters.FilterSet):
+    year = YearFilter(help_text="Année du programme d'achats.")
+    buyer = django_filters.CharFilter(
+        field_name="buyer__name", max_length=255, help_text="Nom exact de l'acheteur."
+    )
+    buyer_kind = django_filters.ChoiceFilter(
+        field_name="buyer__kind", choices=BuyerKind.choices, help_text="Type d'acheteur."
+    )
+    type = django_filters.MultipleChoiceFilter(
+        choices=MarcheType.choices, help_text="Type de marché (plusieurs possibles)."
+    )
+    clause = django_filters.MultipleChoiceFilter(
+        choices=Clause.choices, help_text="Clause prévue (plusieurs possibles)."
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=PurchaseStatus.choices, help_text="État (plusieurs possibles)."
+    )
+    facilitator = django_filters.CharFilter(
+        field_name="facilitator__name", max_length=255, help_text="Nom du facilitateur."
+    )
+    department = django_filters.CharFilter(
+        max_length=3,
+        method="filter_department",
+        help_text="Département d'exécution (code INSEE), ou à défaut territoire du facilitateur.",
+    )
+
+    class Meta:
+        model = PlannedPurchase
+        fields = ["year", "buyer", "buyer_kind", "type", "clause", "status", "facilitator",
+                  "department"]  # fmt: skip
+
+    def filter_department(self, queryset, name, value):
+        return queryset.filter(purchase_in_department(value))
+
+
+class InterestFilter(django_filters.FilterSet):
+    lot = django_filters.UUIDFilter(field_name="lot__uuid", help_text="UUID du lot.")
+    marche = django_filters.UUIDFilter(field_name="lot__marche__uuid", help_text="UUID du marché.")
+    siae = django_filters.CharFilter(
+        field_name="structure__siret", max_length=14, help_text="SIRET de la structure."
+    )
+    open = django_filters.BooleanFilter(
+        field_name="withdrawn_at",
+        lookup_expr="isnull",
+        help_text="true : intérêts en cours ; false : intérêts retirés.",
+    )
+
+    class Meta:
+        model = LotInterest
+        fields = ["lot", "marche", "siae", "open"]

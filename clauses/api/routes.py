@@ -14,4 +14,13 @@ def register():
     routes.register_viewset(
         "clauses/heures", f"{VIEWS}.HoursViewSet", basename="clauses-heures", order=30
     )
+    routes.register_viewset(
+        "clauses/achats-prevus",
+        f"{VIEWS}.PlannedPurchaseViewSet",
+        basename="clauses-achat",
+        order=30,
+    )
+    routes.register_viewset(
+        "clauses/interets", f"{VIEWS}.InterestViewSet", basename="clauses-interet", order=30
+    )
     routes.register_view("clauses/bilan/", f"{VIEWS}.BilanView", name="clauses-bilan", order=30)

@@ -11,7 +11,7 @@ from structures.validators import normalize_siret
 
 from ..enums import Modality, PublicCategory
 from ..forms import HoursFormSet, PeriodForm
-from ..models import HoursReport, Lot, Marche
+from ..models import HoursReport, Lot, LotInterest, Marche, PlannedPurchase
 
 EXTERNAL_ID_HELP = (
     "Identifiant de l'objet dans votre outil, unique pour votre client : un second POST "
@@ -55,8 +55,16 @@ class LotSerializer(serializers.ModelSerializer):
         model = Lot
         fields = ["uuid", "marche", "marche_ref", "ref", "object", "procedure", "amount_ht",
                   "clause", "hours_required", "labour_share", "insertion_rate", "hourly_cost",
-                  "facilitator", "attributaire_name", "attributaire_siret", "updated_at"]  # fmt: skip
+                  "facilitator", "attributaire_name", "attributaire_siret", "activity_codes",
+                  "offered_at", "updated_at"]  # fmt: skip
         extra_kwargs = {
+            "activity_codes": {
+                "help_text": "Sous-classes NAF des travaux ou services du lot (ex. 43.31Z)."
+            },
+            "offered_at": {
+                "help_text": "Quand le lot a été proposé aux SIAE dont les activités et le "
+                "territoire correspondent (null s'il ne l'a pas été)."
+            },
             "hours_required": {"help_text": "Heures d'insertion exigées."},
             "labour_share": {"help_text": "Part de main-d'œuvre du lot (fraction), s'il en a une."},
             "insertion_rate": {"help_text": "Taux d'insertion du lot (fraction), s'il en a un."},
@@ -189,3 +197,70 @@ def _plain_text(value):
     except UnicodeEncodeError:
         return False
     return True
+
+
+class PlannedPurchaseSerializer(serializers.ModelSerializer):
+    # A purchase of a buyer's yearly programme, and the contract it became once notified.
+
+    buyer = serializers.CharField(source="buyer.name", read_only=True, help_text="Acheteur.")
+    buyer_kind = serializers.CharField(
+        source="buyer.kind", read_only=True, help_text="Type d'acheteur (clauses.md)."
+    )
+    facilitator = serializers.CharField(
+        source="facilitator.name",
+        read_only=True,
+        allow_null=True,
+        help_text="Facilitateur qui a saisi l'achat avec l'acheteur.",
+    )
+    department = serializers.CharField(
+        source="department_id",
+        read_only=True,
+        allow_null=True,
+        help_text="Département d'exécution (code INSEE), s'il est connu.",
+    )
+    marche = serializers.UUIDField(
+        source="marche.uuid",
+        read_only=True,
+        allow_null=True,
+        help_text="UUID du marché notifié (null tant que l'achat n'est pas notifié).",
+    )
+
+    class Meta:
+        model = PlannedPurchase
+        fields = ["uuid", "buyer", "buyer_kind", "year", "object", "type", "activity_codes",
+                  "estimated_amount_ht", "launch_quarter", "clause", "hours_planned",
+                  "labour_share", "insertion_rate", "hourly_cost", "facilitator", "department",
+                  "status", "marche", "updated_at"]  # fmt: skip
+        extra_kwargs = {
+            "year": {"help_text": "Année du programme d'achats."},
+            "activity_codes": {"help_text": "Sous-classes NAF de l'achat (ex. 43.31Z)."},
+            "launch_quarter": {"help_text": "Trimestre de lancement prévu (1 à 4)."},
+            "clause": {"help_text": "Clause prévue (clauses.md)."},
+            "hours_planned": {"help_text": "Heures d'insertion prévues."},
+            "status": {"help_text": "prevu, notifie (voir `marche`) ou abandonne."},
+        }
+
+
+class InterestSerializer(serializers.ModelSerializer):
+    # A structure said « intéressé » for an offered lot (withdrawn: ``withdrawn_at``). Who
+    # said it is not given: the structure speaks.
+
+    lot = serializers.UUIDField(source="lot.uuid", read_only=True, help_text="UUID du lot.")
+    marche = serializers.UUIDField(
+        source="lot.marche.uuid", read_only=True, help_text="UUID du marché."
+    )
+    structure = serializers.UUIDField(
+        source="structure.uuid", read_only=True, help_text="UUID de la structure."
+    )
+    siret = serializers.CharField(
+        source="structure.siret", read_only=True, help_text="SIRET de la structure."
+    )
+
+    class Meta:
+        model = LotInterest
+        fields = ["uuid", "lot", "marche", "structure", "siret", "created_at", "withdrawn_at",
+                  "updated_at"]  # fmt: skip
+        extra_kwargs = {
+            "created_at": {"help_text": "Quand la structure s'est dite intéressée."},
+            "withdrawn_at": {"help_text": "Quand elle a retiré son intérêt (null sinon)."},
+        }

@@ -23,17 +23,23 @@ from ..models import HoursReport
 from . import schema
 from .filters import (
     HOURS_SCOPE,
+    INTEREST_SCOPE,
     LOT_SCOPE,
     MARCHE_SCOPE,
+    PURCHASE_SCOPE,
     HoursFilter,
+    InterestFilter,
     LotFilter,
     MarcheFilter,
+    PlannedPurchaseFilter,
 )
 from .serializers import (
     HoursSerializer,
     HoursWriteSerializer,
+    InterestSerializer,
     LotSerializer,
     MarcheSerializer,
+    PlannedPurchaseSerializer,
     line_key,
 )
 
@@ -72,6 +78,48 @@ class LotViewSet(ReadOnlyViewSet):
 
     def visible_queryset(self):
         return perms.visible_lots(self.request.user).select_related("marche", "facilitator")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Achats prévus",
+        description="Les programmes annuels d'achats des acheteurs : tous pour les agents de "
+        "la région, ceux de ses facilitateurs pour le client d'un facilitateur ; un client "
+        "d'un département, ceux qui y seront exécutés (ou, sans département, dont le "
+        "facilitateur le couvre). Un achat notifié donne son marché.",
+    ),
+    retrieve=extend_schema(summary="Un achat prévu (par UUID)"),
+)
+@extend_schema(tags=["clauses"])
+class PlannedPurchaseViewSet(ReadOnlyViewSet):
+    serializer_class = PlannedPurchaseSerializer
+    filterset_class = PlannedPurchaseFilter
+    scope_paths = PURCHASE_SCOPE
+
+    def visible_queryset(self):
+        return perms.visible_purchases(self.request.user).select_related(
+            "buyer", "facilitator", "marche"
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Intérêts des SIAE pour les lots proposés",
+        description="Les structures qui se sont dites « intéressées » par un lot proposé : "
+        "pour les agents de la région tous, pour un facilitateur ceux des lots qu'il suit, "
+        "pour le directeur d'une SIAE (ou le client de sa structure) ceux de ses structures. "
+        "Un intérêt retiré garde sa ligne (`withdrawn_at`).",
+    ),
+    retrieve=extend_schema(summary="Un intérêt (par UUID)"),
+)
+@extend_schema(tags=["clauses"])
+class InterestViewSet(ReadOnlyViewSet):
+    serializer_class = InterestSerializer
+    filterset_class = InterestFilter
+    scope_paths = INTEREST_SCOPE
+
+    def visible_queryset(self):
+        return perms.visible_interests(self.request.user).select_related("lot__marche", "structure")
 
 
 @extend_schema_view(

@@ -3,12 +3,20 @@
 from iae_portal.api.deletions import register, register_regions
 
 from .. import perms
-from ..models import Department, Structure
+from ..models import Department, Structure, StructureActivity
 
 register(
     Structure,
     type="structure",
     scope=lambda s: {"department": s.department_id, "structure": s.uuid},
+    restrict={"department": True, "structure": True, "dla": False},
+    audience=perms.structure_audience,
+)
+
+register(
+    StructureActivity,
+    type="structure_activity",
+    scope=lambda a: {"department": a.structure.department_id, "structure": a.structure.uuid},
     restrict={"department": True, "structure": True, "dla": False},
     audience=perms.structure_audience,
 )

@@ -8,3 +8,9 @@ def register():
     routes.register_viewset(
         "structures", "structures.api.views.StructureViewSet", basename="structure", order=10
     )
+    routes.register_viewset(
+        "structure-activities",
+        "structures.api.views.StructureActivityViewSet",
+        basename="structure-activity",
+        order=11,
+    )

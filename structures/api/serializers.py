@@ -7,7 +7,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..enums import Network
-from ..models import Convention, Department, NetworkAffiliation, Structure, YearlyFigures
+from ..models import (
+    Convention,
+    Department,
+    NetworkAffiliation,
+    Structure,
+    StructureActivity,
+    YearlyFigures,
+)
 from ..services import FIGURES_FIELDS, STRUCTURE_FIELDS
 
 
@@ -219,3 +226,26 @@ class StructureWriteSerializer(serializers.ModelSerializer):
         if "department" in data:
             data["department_id"] = data.pop("department").code
         return data
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    # One activity a structure declares (its NAF sous-classe, structures.naf): what the
+    # clauses' matching reads.
+
+    structure = serializers.UUIDField(
+        source="structure.uuid", read_only=True, help_text="UUID de la structure."
+    )
+    siret = serializers.CharField(
+        source="structure.siret", read_only=True, help_text="SIRET de la structure."
+    )
+    code = serializers.CharField(
+        source="naf_code", read_only=True, help_text="Sous-classe NAF rév. 2 (ex. 43.31Z)."
+    )
+    label = serializers.CharField(read_only=True, help_text="Libellé INSEE de la sous-classe.")
+    main = serializers.BooleanField(
+        source="is_main", read_only=True, help_text="Activité principale (code APE)."
+    )
+
+    class Meta:
+        model = StructureActivity
+        fields = ["uuid", "structure", "siret", "code", "label", "main", "updated_at"]

@@ -4,11 +4,17 @@ from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
-from iae_portal.api.viewsets import ScopedMixin, UpsertMixin
+from iae_portal.api.viewsets import ReadOnlyViewSet, ScopedMixin, UpsertMixin
 
 from .. import perms, services
-from .filters import StructureFilter
-from .serializers import StructureSerializer, StructureWriteSerializer, attach_children
+from ..models import StructureActivity
+from .filters import ActivityFilter, StructureFilter
+from .serializers import (
+    ActivitySerializer,
+    StructureSerializer,
+    StructureWriteSerializer,
+    attach_children,
+)
 
 WRITE_EXAMPLE = OpenApiExample(
     "Création (ou mise à jour par external_id)",
@@ -89,3 +95,28 @@ class StructureViewSet(
             raise PermissionDenied
         services.structure_update(actor=user, structure=instance, data=data, networks=networks)
         return instance
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Activités déclarées des structures",
+        description="Une ligne par structure et sous-classe NAF déclarée, pour les "
+        "structures visibles par ce client (comme `/structures/`) ; une activité retirée "
+        "paraît dans `/deletions/` (type `structure_activity`).",
+    ),
+    retrieve=extend_schema(summary="Une activité déclarée (par UUID)"),
+)
+@extend_schema(tags=["structures"])
+class StructureActivityViewSet(ReadOnlyViewSet):
+    serializer_class = ActivitySerializer
+    filterset_class = ActivityFilter
+    scope_paths = {
+        "department": "structure__department_id",
+        "structure": "structure_id",
+        "dla": None,
+    }
+
+    def visible_queryset(self):
+        return StructureActivity.objects.filter(
+            structure__in=perms.visible_structures(self.request.user)
+        ).select_related("structure")

@@ -1,3 +1,5 @@
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -11,12 +13,14 @@ class StructureActivity(models.Model):
     what reserved lots and clause lots are matched on. One of them may be the main one
     (the APE code)."""
 
+    # The API's identifier (``/api/v1/structure-activities/``, its deletions feed).
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     structure = models.ForeignKey(
         Structure, verbose_name="structure", on_delete=models.CASCADE, related_name="activities"
     )
     naf_code = models.CharField("code NAF", max_length=6)
     is_main = models.BooleanField("activité principale", default=False)
-    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = "activité déclarée"

@@ -32,6 +32,7 @@ def reload_api_urls():
 def test_the_apps_register_their_resources_in_order():
     assert [prefix for prefix, _, _ in routes.viewsets()] == [
         "structures",
+        "structure-activities",
         "schemes",
         "campaigns",
         "dossiers",
@@ -40,6 +41,8 @@ def test_the_apps_register_their_resources_in_order():
         "clauses/marches",
         "clauses/lots",
         "clauses/heures",
+        "clauses/achats-prevus",
+        "clauses/interets",
         "dla/accompaniments",
         "dla/prestations",
         "social-reports",

@@ -30,6 +30,9 @@ def test_schema_is_served_in_french_with_every_resource():
         "/api/v1/financing-plans/{uuid}/",
         "/api/v1/social-reports/",
         "/api/v1/social-reports/{uuid}/",
+        "/api/v1/structure-activities/",
+        "/api/v1/clauses/achats-prevus/{uuid}/",
+        "/api/v1/clauses/interets/",
         "/api/v1/deletions/",
     ):
         assert path in paths

@@ -93,6 +93,17 @@ api:clauses-heures-list     a    GET    401  in   out  out  in   in   in   out  
 api:clauses-heures-list     b    GET    401  out  out  in   in   in   in   out  out  out  out  in   in   in   in   out  out  out  out
 api:clauses-heures-detail   a    GET    401  ok   404  404  ok   ok   ok   404  404  404  ok   404  ok   ok   ok   ok   ok   404  ok
 api:clauses-heures-detail   b    GET    401  404  404  ok   ok   ok   ok   404  404  404  404  ok   ok   ok   ok   404  404  404  404
+# The clauses matching (issue 19): the activities structures declare follow the structures'
+# API; an interest is read by the clause officer, the lot's facilitator and the structure's
+# director (and the client of that structure).
+api:structure-activity-list a    GET    401  in   in   out  in   in   in   out  in   in   in   in   in   in   in   in   in   in   in
+api:structure-activity-list b    GET    401  out  out  in   in   in   in   out  in   in   in   in   in   in   in   out  out  in   in
+api:structure-activity-detail a  GET    401  ok   ok   404  ok   ok   ok   404  ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   ok
+api:structure-activity-detail b  GET    401  404  404  ok   ok   ok   ok   404  ok   ok   ok   ok   ok   ok   ok   404  404  ok   ok
+api:clauses-interet-list    a    GET    401  in   out  out  in   in   in   out  out  out  in   out  in   in   in   in   in   out  in
+api:clauses-interet-list    b    GET    401  out  out  in   in   in   in   out  out  out  out  in   in   in   in   out  out  out  out
+api:clauses-interet-detail  a    GET    401  ok   404  404  ok   ok   ok   404  404  404  ok   404  ok   ok   ok   ok   ok   404  ok
+api:clauses-interet-detail  b    GET    401  404  404  ok   ok   ok   ok   404  404  404  404  ok   ok   ok   ok   404  404  404  404
 api:clauses-heures-list     a    POST   401  400  400  400  403  403  403  400  400  400  ok   400  403  403  403  403  400  403  ok
 api:clauses-heures-list     b    POST   401  400  400  400  403  403  403  400  400  400  400  ok   403  403  403  400  400  403  400
 
@@ -260,6 +271,10 @@ API_TARGETS = {
     "api:clauses-lot-detail": lambda w, v: Target(kwargs={"uuid": w.lot[v].uuid}),
     "api:clauses-heures-list": _hours,
     "api:clauses-heures-detail": lambda w, v: Target(kwargs={"uuid": w.hours[v].uuid}),
+    "api:structure-activity-list": lambda w, v: Target(marker=str(w.activity[v].uuid)),
+    "api:structure-activity-detail": lambda w, v: Target(kwargs={"uuid": w.activity[v].uuid}),
+    "api:clauses-interet-list": lambda w, v: Target(marker=str(w.interest[v].uuid)),
+    "api:clauses-interet-detail": lambda w, v: Target(kwargs={"uuid": w.interest[v].uuid}),
     "api:dla-accompaniment-list": lambda w, v: Target(
         marker=str(w.accompaniment[v].uuid), data=_request_body(w, v), json=True
     ),

@@ -29,7 +29,7 @@ from aides.models import (
     PartnerOpinion,
     PartnerOpinionAttachment,
 )
-from clauses.models import FacilitatorMembership, Lot
+from clauses.models import FacilitatorMembership, Lot, LotInterest
 from dla import services as dla_services
 from iae_portal.api.services import api_client_create
 from iae_portal.prepared.models import PreparedFile, PreparedState
@@ -130,6 +130,8 @@ class World:
     social_draft: dict = field(default_factory=dict)  # utilite reports' block below
     social_submitted: dict = field(default_factory=dict)
     report_delegate: dict = field(default_factory=dict)
+    activity: dict = field(default_factory=dict)  # clauses matching block below
+    interest: dict = field(default_factory=dict)
 
     def client_for(self, role):
         """A logged-in test client (session) for a person, a Bearer one for an API client."""
@@ -440,7 +442,7 @@ MATCHING_CODES = {"a": "43.31Z", "b": "81.21Z"}
 
 def _clauses_matching(world):
     for variant, code in MATCHING_CODES.items():
-        StructureActivity.objects.create(
+        world.activity[variant] = StructureActivity.objects.create(
             structure=world.structure[variant], naf_code=code, is_main=True
         )
         Lot.objects.filter(pk=world.lot[variant].pk).update(
@@ -450,6 +452,12 @@ def _clauses_matching(world):
             attributaire_siret="",
         )
         world.lot[variant].refresh_from_db()
+        # Structure A said « intéressé » for lot a, B for lot b (the API's interests).
+        world.interest[variant] = LotInterest.objects.create(
+            lot=world.lot[variant],
+            structure=world.structure[variant],
+            user=world.director[variant],
+        )
 
 
 # -- End of the clauses matching block. ---------------------------------------------------
