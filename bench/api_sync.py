@@ -2,12 +2,18 @@
 
 Run: ``make bench`` (100,000 structures) or ``make bench-quick`` (10,000).
 The structures are seeded in one département (Corse-du-Sud, which no other benchmark
-uses), each with a convention and a network, and read by a client restricted to it, as a
-partner would: a full sync following ``next`` through pages of 1,000, then, after 1 % of
-the structures changed, an incremental sync (``updated_since`` = when the full sync
-started) and the deletions feed. Requests go through Django's WSGI handler in-process
-(no network), so the figure is the API's own cost.
-Keys: ``full_sync_records_per_s`` (target ≥ 3,000), ``incremental_pages`` (target ≤ 2).
+uses), each with a convention, a network and a year of figures, and read by a client
+restricted to it, as a partner would: a full sync following ``next`` through pages of
+1,000, then, after 1 % of the structures changed, an incremental sync (``updated_since`` =
+when the full sync started) and the deletions feed. Requests go through Django's WSGI
+handler in-process (no network), so the figure is the API's own cost.
+
+In the same run, the lower bound: the same rows read directly, as keyset pages of 1,000
+structures with their conventions, networks and figures through psycopg (no Django, no
+HTTP), each page serialised with orjson (``lower_bound``); ``sync_vs_lower_bound`` is the
+API's time over it.
+Keys: ``full_sync_records_per_s`` (target ≥ 25,000 on 100,000 structures),
+``sync_vs_lower_bound`` (target ≤ 3.0), ``incremental_pages`` (target ≤ 2).
 """
 
 import argparse
@@ -15,7 +21,9 @@ import datetime
 import os
 import random
 import time
+from decimal import Decimal
 
+import orjson
 from _setup import django_setup, emit, machine
 
 os.environ.setdefault("IAE_API_THROTTLE_RATE", "1000000/min")
@@ -28,11 +36,11 @@ def seed(count, seed=2026):
     from django.db import connection
 
     from structures.demo import unique_sirets
-    from structures.models import Convention, NetworkAffiliation, Structure
+    from structures.models import Convention, NetworkAffiliation, Structure, YearlyFigures
 
     old = Structure.objects.filter(department_id=DEPARTMENT, name__startswith=PREFIX)
     # Raw deletes: a benchmark's leftovers are not deletions a partner must hear of.
-    for model in (Convention, NetworkAffiliation):
+    for model in (Convention, NetworkAffiliation, YearlyFigures):
         model.objects.filter(structure__in=old)._raw_delete(model.objects.db)
     old._raw_delete(Structure.objects.db)
     rng = random.Random(seed)
@@ -64,10 +72,27 @@ def seed(count, seed=2026):
         [NetworkAffiliation(structure=s, network="coorace", start_date=start) for s in structures],
         batch_size=5000,
     )
+    YearlyFigures.objects.bulk_create(
+        [
+            YearlyFigures(
+                structure=s,
+                year=2025,
+                source="declaration",
+                insertion_headcount=rng.randint(5, 60),
+                insertion_etp=Decimal(rng.randint(300, 4000)) / 100,
+                hours_worked=rng.randint(5000, 60000),
+                turnover=Decimal(rng.randint(10_000_00, 900_000_00)) / 100,
+                public_subsidies=Decimal(rng.randint(0, 300_000_00)) / 100,
+                total_resources=Decimal(rng.randint(300_000_00, 1_200_000_00)) / 100,
+            )
+            for s in structures
+        ],
+        batch_size=5000,
+    )
     if connection.vendor == "postgresql":
         # As autovacuum would after such a bulk load: the planner needs the new numbers.
         with connection.cursor() as cursor:
-            for model in (Structure, Convention, NetworkAffiliation):
+            for model in (Structure, Convention, NetworkAffiliation, YearlyFigures):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
     return structures
 
@@ -78,11 +103,115 @@ def sync(client, url):
     while url:
         response = client.get(url)
         assert response.status_code == 200, response.content[:500]
-        body = response.json()
+        body = orjson.loads(response.content)
         records += len(body["results"])
         pages += 1
         url = body["next"]
     return records, pages
+
+
+STRUCTURE_COLUMNS = (
+    "id, uuid, siret, name, kind, legal_form, address, postal_code, city, department_id, "
+    "activity, email, phone, created_at, updated_at"
+)
+FIGURES_COLUMNS = (
+    "structure_id, year, source, insertion_headcount, insertion_etp, permanent_headcount, "
+    "permanent_etp, hours_worked, turnover, public_subsidies, total_resources, exits_cdi, "
+    "exits_cdd, exits_contrat_aide, exits_formation, exits_interim, exits_other_siae, "
+    "share_women, share_under_26, share_over_45, share_rsa, updated_at"
+)
+
+
+def lower_bound(dsn, page_size):
+    """The same records read and serialised with nothing in between: keyset pages of the
+    département's structures by uuid, their children in one query each (``= ANY``), each
+    page written as JSON by orjson. Returns (records, seconds)."""
+    import psycopg
+
+    figure_names = [c.strip() for c in FIGURES_COLUMNS.split(",")][1:]
+    with psycopg.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT code, region_id FROM structures_department")
+        regions = dict(cur.fetchall())
+        today = datetime.date.today()
+        records, last = 0, None
+        start = time.perf_counter()
+        while True:
+            cur.execute(
+                f"SELECT {STRUCTURE_COLUMNS} FROM structures_structure WHERE department_id = %s"
+                " AND (%s::uuid IS NULL OR uuid > %s::uuid) ORDER BY uuid LIMIT %s",
+                (DEPARTMENT, last, last, page_size),
+            )
+            rows = cur.fetchall()
+            if not rows:
+                break
+            ids = [row[0] for row in rows]
+            children = {pk: ([], [], []) for pk in ids}
+            cur.execute(
+                "SELECT structure_id, kind, number, start_date, end_date, updated_at"
+                " FROM structures_convention WHERE structure_id = ANY(%s)"
+                " ORDER BY start_date, id",
+                (ids,),
+            )
+            for sid, kind, number, begin, end, updated in cur.fetchall():
+                children[sid][0].append(
+                    {
+                        "kind": kind,
+                        "number": number,
+                        "start_date": begin,
+                        "end_date": end,
+                        "active": begin <= today and (end is None or end >= today),
+                        "updated_at": updated,
+                    }
+                )
+            cur.execute(
+                "SELECT structure_id, network, start_date, end_date, updated_at"
+                " FROM structures_networkaffiliation WHERE structure_id = ANY(%s)"
+                " ORDER BY network, start_date, id",
+                (ids,),
+            )
+            for sid, network, begin, end, updated in cur.fetchall():
+                children[sid][1].append(
+                    {
+                        "network": network,
+                        "start_date": begin,
+                        "end_date": end,
+                        "updated_at": updated,
+                    }
+                )
+            cur.execute(
+                f"SELECT {FIGURES_COLUMNS} FROM structures_yearlyfigures"
+                " WHERE structure_id = ANY(%s) ORDER BY year, id",
+                (ids,),
+            )
+            for sid, *values in cur.fetchall():
+                children[sid][2].append(dict(zip(figure_names, values, strict=True)))
+            page = [
+                {
+                    "uuid": r[1],
+                    "siret": r[2],
+                    "name": r[3],
+                    "kind": r[4],
+                    "legal_form": r[5],
+                    "address": r[6],
+                    "postal_code": r[7],
+                    "city": r[8],
+                    "department": r[9],
+                    "region": regions[r[9]],
+                    "activity": r[10],
+                    "email": r[11],
+                    "phone": r[12],
+                    "conventions": children[r[0]][0],
+                    "networks": children[r[0]][1],
+                    "figures": children[r[0]][2],
+                    "created_at": r[13],
+                    "updated_at": r[14],
+                }
+                for r in rows
+            ]
+            orjson.dumps({"next": None, "previous": None, "results": page}, default=str)
+            records += len(rows)
+            last = rows[-1][1]
+        return records, time.perf_counter() - start
 
 
 def main():
@@ -115,6 +244,10 @@ def main():
     full_s = time.perf_counter() - start
     assert records == args.structures, records
 
+    dsn = os.environ["DATABASE_URL"]
+    lower_records, lower_s = lower_bound(dsn, args.page_size)
+    assert lower_records == args.structures, lower_records
+
     changed = [s.pk for s in structures[::100]]
     Structure.objects.filter(pk__in=changed).update(city="Porto-Vecchio", updated_at=timezone.now())
     since = sync_started.isoformat().replace("+", "%2B")
@@ -130,6 +263,9 @@ def main():
         "full_sync_s": round(full_s, 3),
         "full_sync_pages": pages,
         "full_sync_records_per_s": round(records / full_s),
+        "lower_bound_s": round(lower_s, 3),
+        "lower_bound_records_per_s": round(lower_records / lower_s),
+        "sync_vs_lower_bound": round(full_s / lower_s, 2),
         "changed": len(changed),
         "incremental_records": incremental_records,
         "incremental_pages": incremental_pages,

@@ -9,8 +9,11 @@ class CoreConfig(AppConfig):
     verbose_name = "Portail IAE"
 
     def ready(self):
-        from . import menu
+        from . import lookups, menu
         from .cdiae import prepared, registry
+
+        # ``field__any=[…]``: a list of values as one parameter (iae_portal.lookups).
+        lookups.register()
 
         # The CDIAE report: its file prepared in the background (iae_portal.prepared) and
         # its menu entry, for whoever may read the report of some territory.

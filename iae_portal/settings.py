@@ -409,7 +409,7 @@ REST_FRAMEWORK = {
         "iae_portal.api.filters.UpdatedSinceFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "iae_portal.api.pagination.KeysetPagination",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["iae_portal.api.renderers.FastJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["iae_portal.api.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "iae_portal.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

@@ -143,6 +143,9 @@ class KeysetPagination(BasePagination):
         return functools.reduce(operator.or_, conditions)
 
     def _key(self, row):
+        # A row may be a model or, read with ``values()``, a dict.
+        if isinstance(row, dict):
+            return [_plain(row[name]) for name in self.ordering]
         return [_plain(getattr(row, name)) for name in self.ordering]
 
     def _link(self, direction, key):

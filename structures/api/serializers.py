@@ -1,7 +1,6 @@
 """Structures as partners see them: identity, conventions, networks and yearly figures."""
 
-from decimal import Decimal
-
+from django.db import models
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -93,28 +92,25 @@ class StructureSerializer(serializers.ModelSerializer):
         ]
 
     def to_representation(self, structure):
-        """Written out by hand: a sync reads 1,000 structures a page, and DRF's field by field
-        walk costs more than the queries (the output is the declared fields, exactly)."""
-        return {
-            "uuid": str(structure.uuid),
-            "siret": structure.siret,
-            "name": structure.name,
-            "kind": structure.kind,
-            "legal_form": structure.legal_form,
-            "address": structure.address,
-            "postal_code": structure.postal_code,
-            "city": structure.city,
-            "department": structure.department_id,
-            "region": structure.api_children["region"],
-            "activity": structure.activity,
-            "email": structure.email,
-            "phone": structure.phone,
-            "conventions": structure.api_children["conventions"],
-            "networks": structure.api_children["networks"],
-            "figures": structure.api_children["figures"],
-            "created_at": _instant(structure.created_at, structure.api_children["tz"]),
-            "updated_at": _instant(structure.updated_at, structure.api_children["tz"]),
-        }
+        """The dict ``represent`` made (the view prepares its rows with it); a structure
+        given as a model is represented on its own."""
+        if isinstance(structure, dict):
+            return structure
+        return represent([structure])[0]
+
+
+# What a structure's row holds before its children join it: read with ``values()`` on a
+# page of the API (a sync reads 1,000 structures a page: building models, sending their
+# init signals and walking DRF's fields cost more than the queries), or from a model.
+ROW_FIELDS = ("pk", "uuid", *STRUCTURE_FIELDS, "created_at", "updated_at")
+
+
+# The figures written as text (two decimals…), as DRF's DecimalField would.
+DECIMAL_FIGURES = tuple(
+    name
+    for name in FIGURES_FIELDS
+    if isinstance(YearlyFigures._meta.get_field(name), models.DecimalField)
+)
 
 
 def _instant(value, tz):
@@ -129,29 +125,25 @@ def _decimal(value):
     return None if value is None else str(value)
 
 
-def attach_children(structures):
-    """Conventions, networks and figures of ``structures`` in three queries, as the API
-    writes them (``structure.api_children``)."""
-    by_pk = {s.pk: s for s in structures}
-    if not by_pk:
-        return structures
+def represent(structures):
+    """``structures`` (``values(*ROW_FIELDS)`` rows or models) as the API writes them, with
+    their conventions, networks and figures: four queries whatever their number."""
+    rows = [
+        s if isinstance(s, dict) else {name: getattr(s, name) for name in ROW_FIELDS}
+        for s in structures
+    ]
+    if not rows:
+        return []
     tz = timezone.get_current_timezone()
     regions = dict(Department.objects.values_list("code", "region_id"))
-    for structure in structures:
-        structure.api_children = {
-            "conventions": [],
-            "networks": [],
-            "figures": [],
-            "region": regions[structure.department_id],
-            "tz": tz,
-        }
     today = timezone.localdate()
-    ids = list(by_pk)
-    conventions = Convention.objects.filter(structure_id__in=ids).order_by("start_date", "pk")
+    children = {row["pk"]: ([], [], []) for row in rows}
+    ids = list(children)
+    conventions = Convention.objects.filter(structure_id__any=ids).order_by("start_date", "pk")
     for structure_id, kind, number, start, end, updated in conventions.values_list(
         "structure_id", "kind", "number", "start_date", "end_date", "updated_at"
     ):
-        by_pk[structure_id].api_children["conventions"].append(
+        children[structure_id][0].append(
             {
                 "kind": kind,
                 "number": number,
@@ -161,11 +153,11 @@ def attach_children(structures):
                 "updated_at": _instant(updated, tz),
             }
         )
-    affiliations = NetworkAffiliation.objects.filter(structure_id__in=ids)
+    affiliations = NetworkAffiliation.objects.filter(structure_id__any=ids)
     for structure_id, network, start, end, updated in affiliations.order_by(
         "network", "start_date", "pk"
     ).values_list("structure_id", "network", "start_date", "end_date", "updated_at"):
-        by_pk[structure_id].api_children["networks"].append(
+        children[structure_id][1].append(
             {
                 "network": network,
                 "start_date": _day(start),
@@ -173,15 +165,40 @@ def attach_children(structures):
                 "updated_at": _instant(updated, tz),
             }
         )
-    for f in YearlyFigures.objects.filter(structure_id__in=ids).order_by("year"):
-        row = {name: getattr(f, name) for name in FIGURES_FIELDS}
-        for name, value in row.items():
-            if isinstance(value, Decimal):
-                row[name] = _decimal(value)
-        row["self_financing_rate"] = _decimal(f.self_financing_rate)
-        row["updated_at"] = _instant(f.updated_at, tz)
-        by_pk[f.structure_id].api_children["figures"].append(row)
-    return structures
+    figures = YearlyFigures.objects.filter(structure_id__any=ids).order_by("year", "pk")
+    for structure_id, *values, updated in figures.values_list(
+        "structure_id", *FIGURES_FIELDS, "updated_at"
+    ):
+        row = dict(zip(FIGURES_FIELDS, values, strict=True))
+        rate = YearlyFigures.financing_rate(row["total_resources"], row["public_subsidies"])
+        for name in DECIMAL_FIGURES:
+            row[name] = _decimal(row[name])
+        row["self_financing_rate"] = _decimal(rate)
+        row["updated_at"] = _instant(updated, tz)
+        children[structure_id][2].append(row)
+    return [
+        {
+            "uuid": str(row["uuid"]),
+            "siret": row["siret"],
+            "name": row["name"],
+            "kind": row["kind"],
+            "legal_form": row["legal_form"],
+            "address": row["address"],
+            "postal_code": row["postal_code"],
+            "city": row["city"],
+            "department": row["department_id"],
+            "region": regions[row["department_id"]],
+            "activity": row["activity"],
+            "email": row["email"],
+            "phone": row["phone"],
+            "conventions": children[row["pk"]][0],
+            "networks": children[row["pk"]][1],
+            "figures": children[row["pk"]][2],
+            "created_at": _instant(row["created_at"], tz),
+            "updated_at": _instant(row["updated_at"], tz),
+        }
+        for row in rows
+    ]
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string", "enum": Network.values}})

@@ -10,10 +10,11 @@ from .. import perms, services
 from ..models import StructureActivity
 from .filters import ActivityFilter, StructureFilter
 from .serializers import (
+    ROW_FIELDS,
     ActivitySerializer,
     StructureSerializer,
     StructureWriteSerializer,
-    attach_children,
+    represent,
 )
 
 WRITE_EXAMPLE = OpenApiExample(
@@ -80,8 +81,16 @@ class StructureViewSet(
     def visible_queryset(self):
         return perms.visible_structures(self.request.user)
 
+    def paginate_queryset(self, queryset):
+        # A page's structures as plain rows (``serializers.ROW_FIELDS``), not models.
+        return super().paginate_queryset(queryset.values(*ROW_FIELDS))
+
     def prepare(self, rows):
-        return attach_children(rows)
+        return represent(rows)
+
+    def get_object(self):
+        # The model itself (a write changes it): the serializer represents it alone.
+        return super(ScopedMixin, self).get_object()
 
     def write(self, serializer, instance):
         user = self.request.user

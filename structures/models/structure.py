@@ -353,11 +353,18 @@ class YearlyFigures(models.Model):
 
     @property
     def self_financing_rate(self):
+        return self.financing_rate(self.total_resources, self.public_subsidies)
+
+    @staticmethod
+    def financing_rate(total_resources, public_subsidies):
         """Own resources / total resources, where own resources are total minus public
-        subsidies (structures.md); ``None`` when there are no resources to divide by."""
-        if not self.total_resources:
+        subsidies (structures.md); ``None`` when there are no resources to divide by. A
+        function of the two figures, so that rows read without a model (the API's pages)
+        compute it too."""
+        if not total_resources:
             return None
-        return (self.own_resources / self.total_resources).quantize(Decimal("0.0001"))
+        own = total_resources - public_subsidies
+        return (own / total_resources).quantize(Decimal("0.0001"))
 
     @property
     def exits_total(self):
