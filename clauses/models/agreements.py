@@ -10,7 +10,7 @@ from django.urls import reverse
 from iae_portal.uploads import UploadedDocument, random_name
 
 from ..enums import Quarter
-from . import Buyer, Facilitator
+from .core import Buyer, Facilitator
 from .programme import YEAR_VALIDATORS
 
 

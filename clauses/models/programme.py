@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from ..enums import Clause, MarcheType, PurchaseStatus, Quarter
 from ..rules import hours_from_amount
-from . import Buyer, Facilitator, HoursFactors, Marche
+from .core import Buyer, Facilitator, HoursFactors, Marche
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
