@@ -1,17 +1,20 @@
 """Load benchmark: simulated users against gunicorn and PostgreSQL on loopback.
 
-Run: ``make bench-load`` (50 users for 60 s, in the database ``iae_load``). Seeds the demo
-region at 5,000 structures and 20,000 dossiers (once: reused afterwards, see
-``load_seed``), sets the accounts, starts gunicorn in production mode (``load_server``),
-logs every user in through the login form, then runs the users (``load_users``) for the
-duration: half directors browsing their dossiers, 30 % instructeurs filtering the queue and
-opening dossiers, 20 % partner tools syncing the structures through the REST API.
+Run: ``make bench-load`` (a step load of 10, 25, 50, 100 and 150 users, 30 s each, in the
+database ``iae_load``). Seeds the demo region at 5,000 structures and 20,000 dossiers (once:
+reused afterwards, see ``load_seed``), sets the accounts, starts gunicorn in production mode
+(``load_server``), logs every user in through the login form, then runs the users
+(``load_users``), the first 10 for a step, then the first 25…: half directors browsing their
+dossiers, 30 % instructeurs filtering the queue and opening dossiers, 20 % partner tools
+syncing the structures through the REST API (each step keeps these shares).
 
-Prints the figures, then one JSON line. Keys: ``requests``, ``errors`` (must be 0),
-``p50_ms``, ``p95_ms`` (target ≤ 500 on 2 cores) over the run (logins apart, under
-``login``), ``scenarios`` (the same per request name), the CPU used by the server, by its
-PostgreSQL backends, by the load client and by the whole machine (other work included), in
-cores, and ``server_cpu_ms_per_request`` (server and database). Exits 1 on errors.
+Prints, per step, requests/s, p50, p95 and the server's CPU per request (gunicorn and its
+PostgreSQL backends, whatever else the machine does), then one JSON line. Keys: ``steps``
+(the same per step, with ``scenarios``: per request name, its p50/p95 and ``server_cpu_ms``,
+the application's CPU measured by the server itself (``Server-Timing``) plus the database's
+CPU shared out by each name's time waiting for it), ``capacity_rps`` = the highest
+requests/s of a step with p95 ≤ 500 ms and no error (target ≥ 60 on 2 cores), and
+``knee_users``, that step's users. ``--users N`` runs one step of N users.
 """
 
 import argparse
@@ -24,15 +27,18 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/iae_lo
 
 from _setup import django_setup, emit, machine
 from load_server import CpuMeter, free_port, gunicorn
-from load_users import run_load, user_mix
+from load_users import interleaved, run_load, user_mix
 
 P95_TARGET_MS = 500
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--duration", type=float, default=60, help="seconds")
+    parser.add_argument(
+        "--steps", default="10,25,50,100,150", help="users of each step, comma-separated"
+    )
+    parser.add_argument("--users", type=int, default=None, help="one step of this many users")
+    parser.add_argument("--duration", type=float, default=30, help="seconds a step")
     parser.add_argument(
         "--workers", type=int, default=2 * os.cpu_count() + 1, help="gunicorn sync workers"
     )
@@ -51,11 +57,47 @@ def parse_args():
     )
     args = parser.parse_args()
     args.think = tuple(float(x) for x in args.think.split(","))
+    args.steps = [args.users] if args.users else [int(x) for x in args.steps.split(",")]
     return args
 
 
 def say(message):
     print(message, file=sys.stderr, flush=True)
+
+
+def step_figures(count, run, measured):
+    """One step's figures: the recorder's, requests/s, the server's CPU per request, and
+    per request name the server's CPU (application measured, database shared out)."""
+    figures = run.figures()
+    wall, requests = measured["wall_s"], figures["requests"]
+    database_ms = measured["database_cpu_cores"] * wall * 1000
+    waited = sum(entry[2] for entry in run.timings.values())
+    for name, numbers in figures["scenarios"].items():
+        if "app_cpu_ms" in numbers:
+            count_timed, _, db_wait = run.timings[name]
+            share = database_ms * db_wait / waited / count_timed if waited else 0
+            numbers["server_cpu_ms"] = round(numbers["app_cpu_ms"] + share, 1)
+    busy = measured["server_cpu_cores"] + measured["database_cpu_cores"]
+    return {
+        "users": count,
+        "requests_per_s": round(requests / wall, 1) if wall else 0,
+        **figures,
+        "server_cpu_ms_per_request": round(busy * wall / requests * 1000, 1) if requests else None,
+        **measured,
+    }
+
+
+def capacity(steps):
+    """``(requests/s, users)`` of the busiest step with p95 ≤ the target and no error."""
+    fit = [
+        s
+        for s in steps
+        if s["errors"] == 0 and s["p95_ms"] is not None and s["p95_ms"] <= P95_TARGET_MS
+    ]
+    if not fit:
+        return None, None
+    best = max(fit, key=lambda s: s["requests_per_s"])
+    return best["requests_per_s"], best["users"]
 
 
 def main():
@@ -65,53 +107,58 @@ def main():
     import load_seed
     from django.db import connection
 
+    total = max(args.steps)
     say(f"Données : {args.structures} structures, {args.dossiers} dossiers…")
     seeded = load_seed.seed_region(structures=args.structures, dossiers=args.dossiers)
-    wanted = user_mix(args.users, api_available=True)
+    wanted = user_mix(total, api_available=True)
     logins = load_seed.accounts(
-        directors=args.users,  # enough when the API's share goes to directors
+        directors=total,  # enough when the API's share goes to directors
         instructors=wanted["instructor"],
         api_clients=wanted["api"],
     )
-    mix = user_mix(args.users, api_available=bool(logins["api_tokens"]))
+    mix = user_mix(total, api_available=bool(logins["api_tokens"]))
     password = logins["password"]
-    users = [
+    users = interleaved([
         *[("director", (email, password), None) for email in logins["directors"][: mix["director"]]],
         *[("instructor", (email, password), None) for email in logins["instructors"][: mix["instructor"]]],
         *[("api", None, token) for token in logins["api_tokens"][: mix.get("api", 0)]],
-    ]  # fmt: skip
+    ])  # fmt: skip
     connection.close()  # the server's workers need the database, not this process
     port = args.port or free_port()
     with gunicorn(
         os.environ["DATABASE_URL"], workers=args.workers, port=port, nice=args.nice
     ) as server:
         say(
-            f"gunicorn prêt ({args.workers} workers) ; {args.users} utilisateurs, {args.duration:g} s…"
+            f"gunicorn prêt ({args.workers} workers) ; paliers de {args.steps} utilisateurs, "
+            f"{args.duration:g} s chacun…"
         )
-        login, run, measured = asyncio.run(
+        database = connection.settings_dict["NAME"]
+        login, done = asyncio.run(
             run_load(
                 f"http://127.0.0.1:{port}",
                 users,
                 duration=args.duration,
                 think=args.think,
                 forwarded_https=True,
-                meter=CpuMeter(server.pid, connection.settings_dict["NAME"]),
+                login_concurrency=os.cpu_count() or 2,
+                steps=args.steps,
+                new_meter=lambda: CpuMeter(server.pid, database),
             )
         )
-    figures = run.figures()
-    wall, count = measured.pop("wall_s"), figures["requests"]
-    busy = measured["server_cpu_cores"] + measured["database_cpu_cores"]
-    figures |= {
-        "requests_per_s": round(count / wall, 1),
-        # What a request costs the server and the database, whatever else the machine does.
-        "server_cpu_ms_per_request": round(busy * wall / count * 1000, 1) if count else None,
-        "login": login.figures(["login"]),
-        "users": mix,
-        "duration_s": wall,
+    steps = [step_figures(count, run, measured) for count, run, measured in done]
+    capacity_rps, knee_users = capacity(steps)
+    login_figures = login.figures(["login"])
+    login_figures.pop("scenarios")
+    figures = {
+        "capacity_rps": capacity_rps,
+        "knee_users": knee_users,
+        "steps": steps,
+        "errors": sum(s["errors"] for s in steps),
+        "login": login_figures,
+        "step_s": args.duration,
         "think_s": list(args.think),
         "workers": args.workers,
         "nice": args.nice,
-        **measured,
         "api": bool(logins["api_tokens"]),
         "structures": seeded["structures"],
         "dossiers": seeded["dossiers"],
@@ -119,18 +166,26 @@ def main():
         "database": "postgresql",
         "machine": machine(),
     }
-    figures["login"].pop("scenarios")
-    for key, value in figures.items():
-        if key != "scenarios":
-            print(f"{key:>18}: {value}")
-    for name, numbers in figures["scenarios"].items():
-        print(f"{name:>18}: {numbers}")
-    if run.error_samples:
-        print("Erreurs :", *run.error_samples, sep="\n  ", file=sys.stderr)
-    if figures["p95_ms"] is not None and figures["p95_ms"] > P95_TARGET_MS:
-        print(f"p95 au-dessus de la cible ({P95_TARGET_MS} ms).", file=sys.stderr)
+    print(
+        f"{'users':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'errors':>6} "
+        f"{'CPU ms/req':>10} {'server':>7} {'db':>5} {'machine':>8}"
+    )
+    for s in steps:
+        print(
+            f"{s['users']:>6} {s['requests_per_s']:>7} {s['p50_ms']!s:>8} {s['p95_ms']!s:>8} "
+            f"{s['errors']:>6} {s['server_cpu_ms_per_request']!s:>10} "
+            f"{s['server_cpu_cores']:>7} {s['database_cpu_cores']:>5} "
+            f"{s['machine_busy_cores']:>8}"
+        )
+    knee = next((s for s in steps if s["users"] == knee_users), steps[-1])
+    print(f"capacité : {capacity_rps} req/s ({knee_users} utilisateurs) ; au palier :")
+    for name, numbers in knee["scenarios"].items():
+        print(f"{name:>20}: {numbers}")
+    for s in steps:
+        if s["errors"]:
+            print(f"Erreurs à {s['users']} utilisateurs.", file=sys.stderr)
     emit("load", figures)
-    sys.exit(1 if figures["errors"] else 0)
+    sys.exit(1 if figures["errors"] and capacity_rps is None else 0)
 
 
 if __name__ == "__main__":

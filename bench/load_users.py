@@ -38,6 +38,22 @@ class Recorder:
         self.durations = defaultdict(list)
         self.errors = defaultdict(int)
         self.error_samples = []
+        # From the server's ``Server-Timing`` (iae_portal.server_timing), when it gives it:
+        # [requests timed, application CPU ms, database wait ms] per name.
+        self.timings = defaultdict(lambda: [0, 0.0, 0.0])
+
+    def timing(self, name, header):
+        """Record a response's ``Server-Timing`` (``cpu;dur=…, db;dur=…``)."""
+        parts = {}
+        for part in header.split(","):
+            key, _, value = part.strip().partition(";")
+            if value.startswith("dur="):
+                parts[key] = float(value[4:])
+        if "cpu" in parts and "db" in parts:
+            entry = self.timings[name]
+            entry[0] += 1
+            entry[1] += parts["cpu"]
+            entry[2] += parts["db"]
 
     def record(self, name, ms, error=None):
         self.durations[name].append(ms)
@@ -54,9 +70,19 @@ class Recorder:
         return {
             **_summary(every, sum(self.errors[name] for name in names)),
             "scenarios": {
-                name: _summary(self.durations[name], self.errors[name]) for name in names
+                name: _summary(self.durations[name], self.errors[name])
+                | self._timed(self.timings.get(name))
+                for name in names
             },
         }
+
+    @staticmethod
+    def _timed(entry):
+        """The mean application CPU and database wait of a request of a name (ms)."""
+        if not entry or not entry[0]:
+            return {}
+        count, cpu, db = entry
+        return {"app_cpu_ms": round(cpu / count, 1), "db_wait_ms": round(db / count, 1)}
 
 
 def _summary(durations, errors):
@@ -147,6 +173,9 @@ class Browser:
             self.recorder.record(name, ms, f"{method} {url} → {response.status_code}")
             return None
         self.recorder.record(name, ms)
+        timing = response.headers.get("server-timing")
+        if timing:
+            self.recorder.timing(name, timing)
         return response
 
     async def login(self, email, password):
@@ -254,6 +283,26 @@ SCENARIOS = {"director": director, "instructor": instructor, "api": api_client}
 SHARES = {"director": 0.5, "instructor": 0.3, "api": 0.2}
 
 
+def interleaved(users):
+    """``users`` (``[(kind, …)]``) reordered so that each of its first ``n`` follows the
+    mix's shares as closely as ``n`` allows: a step load takes the first ``n``."""
+    by_kind = defaultdict(list)
+    for user in users:
+        by_kind[user[0]].append(user)
+    total = len(users)
+    shares = {kind: len(found) / total for kind, found in by_kind.items()}
+    taken = dict.fromkeys(by_kind, 0)
+    ordered = []
+    for position in range(1, total + 1):
+        kind = max(
+            (k for k in by_kind if taken[k] < len(by_kind[k])),
+            key=lambda k: (shares[k] * position - taken[k], shares[k]),
+        )
+        ordered.append(by_kind[kind][taken[kind]])
+        taken[kind] += 1
+    return ordered
+
+
 def user_mix(total, api_available):
     """``{kind: count}`` by ``SHARES``; without the API its share goes to the directors."""
     counts = {kind: round(total * share) for kind, share in SHARES.items()}
@@ -289,6 +338,8 @@ async def run_load(
     login_concurrency=2,
     meter=None,
     seed=2026,
+    steps=None,
+    new_meter=None,
 ):
     """Every user logs in (``login_concurrency`` at a time; the ``login`` figures, apart),
     then all run for ``duration`` seconds (or each its scenario ``rounds`` times, however long
@@ -321,23 +372,38 @@ async def run_load(
         )
         if not all(ready):
             raise RuntimeError(f"Connexion refusée : {logins.error_samples or 'formulaire'}")
-        for browser in browsers:
-            browser.recorder = run
-        if meter is not None:
-            meter.start()
-        cpu, start = time.process_time(), time.monotonic()
-        deadline = start + duration if duration is not None else None
-        await asyncio.gather(
-            *(
-                run_user(browser, kind, deadline=deadline, token=token, rounds=rounds)
-                for browser, (kind, _, token) in zip(browsers, users, strict=True)
+        if steps is None:
+            run, measured = await _run_step(browsers, users, duration, rounds, meter)
+            return logins, run, measured
+        # A step load: the first ``n`` users (the mix's order), then more, each step on a
+        # recorder and a meter of its own.
+        done = []
+        for count in steps:
+            step_meter = new_meter() if new_meter is not None else None
+            run, measured = await _run_step(
+                browsers[:count], users[:count], duration, rounds, step_meter
             )
+            done.append((count, run, measured))
+        return logins, done
+
+
+async def _run_step(browsers, users, duration, rounds, meter):
+    """Run ``browsers`` (logged in) for ``duration`` seconds (or ``rounds`` rounds each):
+    their ``Recorder`` and the step's figures (wall time, client's CPU, the meter's)."""
+    run = Recorder()
+    for browser in browsers:
+        browser.recorder = run
+    if meter is not None:
+        meter.start()
+    cpu, start = time.process_time(), time.monotonic()
+    deadline = start + duration if duration is not None else None
+    await asyncio.gather(
+        *(
+            run_user(browser, kind, deadline=deadline, token=token, rounds=rounds)
+            for browser, (kind, _, token) in zip(browsers, users, strict=True)
         )
-        wall = time.monotonic() - start
-        client_cpu = (time.process_time() - cpu) / wall
-        measured = meter.stop() if meter is not None else {}
-    return (
-        logins,
-        run,
-        {"wall_s": round(wall, 1), "client_cpu_cores": round(client_cpu, 3), **measured},
     )
+    wall = time.monotonic() - start
+    client_cpu = (time.process_time() - cpu) / wall
+    measured = meter.stop() if meter is not None else {}
+    return run, {"wall_s": round(wall, 1), "client_cpu_cores": round(client_cpu, 3), **measured}

@@ -101,6 +101,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Off unless IAE_SERVER_TIMING: what a request cost, for the load benchmark.
+    "iae_portal.server_timing.ServerTimingMiddleware",
     # First: the API's error shape for any refusal under /api/, the other middlewares' too.
     "iae_portal.api.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -125,6 +127,9 @@ if not DEBUG:
         MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
         "whitenoise.middleware.WhiteNoiseMiddleware",
     )
+
+# ``Server-Timing`` on every response (iae_portal.server_timing): the load benchmark's.
+IAE_SERVER_TIMING = os.environ.get("IAE_SERVER_TIMING", "") == "1"
 
 ROOT_URLCONF = "iae_portal.urls"
 WSGI_APPLICATION = "iae_portal.wsgi.application"

@@ -241,3 +241,95 @@ def test_user_mix_gives_the_api_share_to_directors_without_the_api():
     }
     assert load_users.user_mix(50, api_available=False) == {"director": 35, "instructor": 15}
     assert sum(load_users.user_mix(7, api_available=True).values()) == 7
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_step_load_runs_the_first_users_of_each_step(region, live_server):
+    _, logins = region
+    password = logins["password"]
+    users = load_users.interleaved(
+        [
+            ("director", (logins["directors"][0], password), None),
+            ("director", (logins["directors"][1], password), None),
+            ("api", None, logins["api_tokens"][0]),
+        ]
+    )
+    meters = []
+
+    class Meter:
+        def start(self):
+            meters.append("start")
+
+        def stop(self):
+            meters.append("stop")
+            return {"server_cpu_cores": 0.2, "database_cpu_cores": 0.1, "machine_busy_cores": 1}
+
+    login, done = run(
+        load_users.run_load(
+            live_server.url,
+            users,
+            duration=None,
+            rounds=1,
+            think=(0, 0),
+            forwarded_https=False,
+            login_concurrency=1,
+            steps=[1, 3],
+            new_meter=Meter,
+        )
+    )
+    assert login.figures(["login"])["requests"] == 2 and meters == ["start", "stop"] * 2
+    (one, first), (three, second) = ((n, recorder) for n, recorder, _ in done)
+    assert (one, three) == (1, 3)
+    assert "director_list" in first.durations
+    assert "api_structures" not in first.durations and "api_structures" in second.durations
+
+
+def test_interleaved_keeps_the_mix_in_every_prefix():
+    users = [("director", i) for i in range(5)] + [("instructor", i) for i in range(3)]
+    users += [("api", i) for i in range(2)]
+    ordered = load_users.interleaved(users)
+    assert sorted(ordered) == sorted(users)
+    assert [kind for kind, _ in ordered[:2]] == ["director", "instructor"]
+    for n in range(1, 11):
+        kinds = [kind for kind, _ in ordered[:n]]
+        assert abs(kinds.count("director") - n * 0.5) < 1
+        assert abs(kinds.count("instructor") - n * 0.3) < 1
+
+
+def test_recorder_reads_the_server_timing():
+    recorder = load_users.Recorder()
+    recorder.record("a", 10)
+    recorder.timing("a", "app;dur=12.0, cpu;dur=8.0, db;dur=3.5, q;desc=4")
+    recorder.record("a", 30)
+    recorder.timing("a", "app;dur=20.0, cpu;dur=4.0, db;dur=0.5, q;desc=1")
+    recorder.timing("a", "app;dur=1.0")  # no cpu: not counted
+    assert recorder.figures()["scenarios"]["a"] == {
+        "requests": 2, "errors": 0, "p50_ms": 10, "p95_ms": 30, "max_ms": 30,
+        "app_cpu_ms": 6.0, "db_wait_ms": 2.0,
+    }  # fmt: skip
+
+
+def test_step_figures_share_the_database_out_and_find_the_knee():
+    import load
+
+    run_ = load_users.Recorder()
+    for _ in range(10):
+        run_.record("queue", 100)
+        run_.timing("queue", "cpu;dur=10, db;dur=3")
+        run_.record("dossier", 50)
+        run_.timing("dossier", "cpu;dur=5, db;dur=1")
+    measured = {"wall_s": 2.0, "server_cpu_cores": 0.1, "database_cpu_cores": 0.04,
+                "machine_busy_cores": 0.5, "client_cpu_cores": 0.01}  # fmt: skip
+    step = load.step_figures(20, run_, measured)
+    # 80 ms of database CPU in all, waited on 30 ms for the queue, 10 for the dossiers.
+    assert step["scenarios"]["queue"]["server_cpu_ms"] == 10 + 80 * 30 / 40 / 10
+    assert step["scenarios"]["dossier"]["server_cpu_ms"] == 5 + 80 * 10 / 40 / 10
+    assert (step["requests_per_s"], step["server_cpu_ms_per_request"]) == (10.0, 14.0)
+    steps = [
+        {"users": 10, "requests_per_s": 8.0, "p95_ms": 120, "errors": 0},
+        {"users": 25, "requests_per_s": 19.5, "p95_ms": 300, "errors": 0},
+        {"users": 50, "requests_per_s": 30.0, "p95_ms": 700, "errors": 0},
+        {"users": 100, "requests_per_s": 35.0, "p95_ms": 400, "errors": 3},
+    ]
+    assert load.capacity(steps) == (19.5, 25)
+    assert load.capacity(steps[2:]) == (None, None)
