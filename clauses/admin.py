@@ -12,6 +12,10 @@ from .models import (
     LotInterest,
     Marche,
     OfferSubscription,
+    PartnershipAgreement,
+    PlannedPurchase,
+    QuarterlyReview,
+    ReviewMinutes,
     ShortlistEntry,
 )
 
@@ -110,3 +114,55 @@ class OfferSubscriptionAdmin(ReadOnlyAdmin):
     list_filter = ["enabled"]
     list_select_related = ["user"]
     search_fields = ["user__email"]
+
+
+# A buyer's yearly programme (issue 19, part 4): written by ``services_programme`` only.
+@admin.register(PlannedPurchase)
+class PlannedPurchaseAdmin(ReadOnlyAdmin):
+    list_display = [
+        "object",
+        "buyer",
+        "year",
+        "launch_quarter",
+        "clause",
+        "hours_planned",
+        "status",
+        "marche",
+    ]
+    list_filter = ["year", "status", "clause", "type"]
+    list_select_related = ["buyer", "marche"]
+    search_fields = ["object", "buyer__name", "marche__ref"]
+
+
+# Facilitators' partnership agreements (issue 19, part 5): written by
+# ``services_agreements`` only.
+class QuarterlyReviewInline(admin.TabularInline):
+    model = QuarterlyReview
+    fields = ["year", "quarter", "held_on", "created_by", "updated_at"]
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PartnershipAgreement)
+class PartnershipAgreementAdmin(ReadOnlyAdmin):
+    list_display = ["title", "facilitator", "start_date", "end_date", "hours_objective"]
+    list_filter = ["facilitator"]
+    list_select_related = ["facilitator"]
+    search_fields = ["title", "facilitator__name", "buyers__name"]
+    inlines = [QuarterlyReviewInline]
+
+
+@admin.register(ReviewMinutes)
+class ReviewMinutesAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "review", "size", "scan_state", "uploaded_by", "uploaded_at"]
+    list_select_related = ["review__agreement", "uploaded_by"]
+    search_fields = ["original_name", "review__agreement__title"]

@@ -5,17 +5,23 @@ report; ``breakdowns(year)`` adds the web report's tables (per buyer, per facili
 SIAE kind) over the same contracts and hours. Both run a fixed number of aggregate
 queries, whatever the number of contracts. Given ``lots`` (a facilitator's, from
 ``perms.bilan_lots``), both count those lots only, their contracts and their hours.
+
+``clauses_bilan`` also carries, under the additional key ``programme``, the figures of
+the year's programme of planned purchases (``programme_figures``, docs/clauses.md), when
+the year has some: the keys of clauses.md are unchanged, and a year without planned
+purchases gives exactly them.
 """
 
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
 
 from iae_portal.bilans import share
 from structures.enums import StructureKind
 
-from .enums import Clause, MarcheType
-from .models import Buyer, Facilitator, HoursReport, Lot, Marche
+from .enums import Clause, MarcheType, PurchaseStatus
+from .models import Buyer, Facilitator, HoursReport, Lot, Marche, PlannedPurchase
 
 
 def _year(year, scope=None):
@@ -61,13 +67,18 @@ def _contract_figures(year, group, scope=None):
     }
 
 
-def clauses_bilan(year, *, lots=None):
-    """``{"year", "by_type", "participants", "hours_by_modality", "hours_by_public"}``.
+def clauses_bilan(year, *, lots=None, purchases=None):
+    """``{"year", "by_type", "participants", "hours_by_modality", "hours_by_public"}``
+    (clauses.md), and ``"programme"`` (``programme_figures``) when the year has planned
+    purchases in scope.
 
     The contracts of ``year`` are those notified in it; hours are the reported hours on
     their lots, whatever the month reported. Hours are ints when whole; shares are rounded
     half-up on the exact quotient (1/16 gives 0.063, where the float would give 0.062).
-    ``lots``: count only those lots (and their contracts)."""
+    ``lots``: count only those lots (and their contracts). ``purchases``: the planned
+    purchases the programme's figures count (``perms.bilan_purchases``); without it, every
+    purchase for a bilan of every lot, none for a bilan scoped by ``lots`` (a caller that
+    scopes the lots and forgets the purchases never shows more than its scope)."""
     figures = _contract_figures(year, "type", lots)
     empty = {"marches": 0, "marches_with_clause": 0, "hours_required": 0, "hours_realised": 0}
     by_type = {}
@@ -87,6 +98,49 @@ def clauses_bilan(year, *, lots=None):
         "participants": reports.values("participant_ref").distinct().count(),
         "hours_by_modality": _hours_by(reports, "modality"),
         "hours_by_public": _hours_by(reports, "public_category"),
+    } | _programme_key(year, lots, purchases)
+
+
+def _programme_key(year, lots, purchases):
+    """``{"programme": …}`` when the year has planned purchases in scope, else nothing: a
+    year without a programme gives exactly clauses.md's keys (and its sample's JSON)."""
+    scoped = purchases if purchases is not None or lots is None else PlannedPurchase.objects.none()
+    figures = programme_figures(year, scoped)
+    return {"programme": figures} if figures["purchases_planned"] else {}
+
+
+def programme_figures(year, purchases=None):
+    """The year's programme of planned purchases against what was notified (issue 19,
+    part 4; docs/clauses.md), over ``purchases`` (every one when ``None``), in two queries:
+
+    - ``purchases_planned``: the purchases of the programme of ``year`` (``year`` field,
+      whatever their state: planned, notified or abandoned); ``purchases_notified``,
+      ``purchases_abandoned``: those notified, abandoned;
+    - ``hours_planned``: their planned hours (purchases with a clause, abandoned ones
+      included: the programme as it was planned);
+    - ``hours_notified``: the hours required by the lots with a clause of the contracts the
+      notified ones became (whenever those were notified);
+    - ``notified_share``: ``hours_notified / hours_planned`` rounded half-up to 3 decimals
+      (0.0 without planned hours; above 1 when the contracts ask more than planned)."""
+    planned = PlannedPurchase.objects.filter(year=year)
+    if purchases is not None:
+        planned = planned.filter(pk__in=purchases.values("pk"))
+    counts = planned.order_by().aggregate(
+        purchases_planned=Count("pk"),
+        purchases_notified=Count("pk", filter=Q(status=PurchaseStatus.NOTIFIE)),
+        purchases_abandoned=Count("pk", filter=Q(status=PurchaseStatus.ABANDONNE)),
+        hours_planned=Coalesce(Sum("hours_planned", filter=~Q(clause=Clause.NONE)), 0),
+    )
+    notified = planned.filter(status=PurchaseStatus.NOTIFIE).values("marche_id")
+    hours = (
+        Lot.objects.filter(marche__in=notified)
+        .exclude(clause=Clause.NONE)
+        .aggregate(total=Coalesce(Sum("hours_required"), 0))["total"]
+    )
+    return {
+        **counts,
+        "hours_notified": hours,
+        "notified_share": share(hours, counts["hours_planned"]),
     }
 
 

@@ -3,13 +3,15 @@
 over the lots executed in the scope's départements (``querysets.executed_in``: the
 contract's département, else the territory of the lot's facilitator)."""
 
+from django.db.models import Exists, OuterRef, Q
+
 from iae_portal.bilans import flatten
 from iae_portal.cdiae import registry
 from iae_portal.cdiae.registry import COUNT, FIGURE, HOURS, SHARE, TEXT, Chart, Column, Result
 
 from .bilan import clauses_bilan
 from .enums import MarcheType, Modality, PublicCategory
-from .models import Lot
+from .models import Facilitator, Lot, PlannedPurchase
 from .querysets import executed_in
 
 BY_TYPE = {
@@ -18,6 +20,16 @@ BY_TYPE = {
     "share_with_clause": ("part des marchés avec clause", SHARE),
     "hours_required": ("heures d'insertion exigées", HOURS),
     "hours_realised": ("heures d'insertion réalisées", HOURS),
+}
+
+# The additional figures of the year's programme of planned purchases (docs/clauses.md).
+PROGRAMME = {
+    "purchases_planned": ("Programme des achats : achats prévus", COUNT),
+    "purchases_notified": ("Programme des achats : achats notifiés", COUNT),
+    "purchases_abandoned": ("Programme des achats : achats abandonnés", COUNT),
+    "hours_planned": ("Programme des achats : heures d'insertion prévues", HOURS),
+    "hours_notified": ("Programme des achats : heures exigées des marchés notifiés", HOURS),
+    "notified_share": ("Programme des achats : part des heures prévues notifiées", SHARE),
 }
 
 
@@ -38,6 +50,8 @@ def _row(key, value):
         return f"Heures réalisées, {_lower_first(Modality(parts[1]).label)}", HOURS
     if parts[0] == "hours_by_public":
         return f"Heures réalisées, public : {_lower_first(PublicCategory(parts[1]).label)}", HOURS
+    if parts[0] == "programme":
+        return PROGRAMME[parts[1]]
     return key, HOURS
 
 
@@ -45,8 +59,20 @@ def scope_lots(scope):
     return Lot.objects.filter(executed_in(list(scope.departments)))
 
 
+def scope_purchases(scope):
+    """The planned purchases placed in the scope as a lot is (``executed_in``): their
+    département when recorded, else their facilitator's territory."""
+    codes = list(scope.departments)
+    covered = Facilitator.departments.through.objects.filter(
+        facilitator_id=OuterRef("facilitator_id"), department_id__in=codes
+    )
+    return PlannedPurchase.objects.filter(
+        Q(department_id__in=codes) | Q(department__isnull=True) & Exists(covered)
+    )
+
+
 def clauses_table(scope, year):
-    bilan = clauses_bilan(year, lots=scope_lots(scope))
+    bilan = clauses_bilan(year, lots=scope_lots(scope), purchases=scope_purchases(scope))
     rows = []
     for key, value in flatten(bilan):
         if key == "year":

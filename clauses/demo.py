@@ -22,9 +22,17 @@ from structures.demo import derived_rng
 from structures.demo_data import BATCH_SIZE
 from structures.enums import SIAE_KINDS
 
-from . import demo_matching
+from . import demo_agreements, demo_matching, demo_programme
 from .enums import BuyerKind, Clause, MarcheType, Modality, Procedure, PublicCategory
-from .models import Buyer, Facilitator, FacilitatorMembership, HoursReport, Lot, Marche
+from .models import (
+    Buyer,
+    Facilitator,
+    FacilitatorMembership,
+    HoursReport,
+    Lot,
+    Marche,
+    PlannedPurchase,
+)
 from .rules import execution_period, hours_from_amount
 
 DEMO_FACILITATOR_EMAIL = "facilitateur@demo.iae.fr"
@@ -141,6 +149,9 @@ def reset():
     """Delete every contract, hours report, buyer and facilitator (hours protect the
     structures that ``structures.demo.reset`` deletes next)."""
     HoursReport.objects.all().delete()
+    demo_agreements.reset()  # agreements protect their facilitators
+    # Planned purchases protect their buyers, and a notified one may not lose its contract.
+    PlannedPurchase.objects.all().delete()
     Marche.objects.all().delete()
     Buyer.objects.all().delete()
     Facilitator.objects.all().delete()
@@ -254,6 +265,19 @@ def _seed_step(run):
         today=timezone.localdate(),
         factors=FACTORS,
         departments=DEPARTMENTS,
+    )
+    # The buyers' yearly programmes of planned purchases, some notified into the contracts.
+    demo_programme.seed(
+        derived_rng(run.rng, "clauses-programme"),
+        demo,
+        today=timezone.localdate(),
+        factors=FACTORS,
+        object_codes=demo_matching.OBJECT_CODES,
+        departments=DEPARTMENTS,
+    )
+    # The facilitators' partnership agreements and their quarterly reviews.
+    demo_agreements.seed(
+        derived_rng(run.rng, "clauses-agreements"), demo, today=timezone.localdate()
     )
     return []  # seed_demo prints no summary of the contracts
 

@@ -15,10 +15,10 @@ from iae_portal.sections import counter, home_page, structure_page
 from structures import perms as structure_perms
 from structures.models import Department
 
-from . import perms, reporting
+from . import partnership, perms, reporting
 from .enums import RESERVED_TO, Clause
 from .gaps import all_expected_months
-from .models import Facilitator
+from .models import Facilitator, QuarterlyReview
 from .querysets import with_realised
 
 LOTS_SHOWN = 50
@@ -136,6 +136,36 @@ def facilitator_lots_section(request):
     }
 
 
+def reviews_due_section(request):
+    """« Revues trimestrielles à tenir »: the quarters ended in the last year of the
+    partnership agreements a facilitator works on, whose review is not recorded; nothing
+    when they have no agreement running then."""
+    today = timezone.localdate()
+    since = today - datetime.timedelta(days=365)
+    agreements = list(
+        perms.visible_agreements(request.user)
+        .filter(end_date__gte=since, start_date__lte=today)
+        .order_by("start_date", "title", "pk")
+    )
+    if not agreements:
+        return None
+    held = set(
+        QuarterlyReview.objects.filter(agreement__in=agreements, held_on__isnull=False)
+        .values_list("agreement_id", "year", "quarter")
+        .order_by()
+    )
+    rows = [
+        {"agreement": agreement, "year": year, "quarter": quarter}
+        for agreement in agreements
+        for year, quarter in partnership.agreement_quarters(
+            agreement.start_date, agreement.end_date
+        )
+        if since <= partnership.quarter_end(year, quarter) < today
+        and (agreement.pk, year, quarter) not in held
+    ]
+    return {"rows": rows[:LOTS_SHOWN], "more": len(rows) > LOTS_SHOWN}
+
+
 def officer_section(request):
     """The clause officer (staff): contracts, those with a lot behind schedule, hours of the
     year; each count links to the contracts list filtered on it."""
@@ -187,6 +217,13 @@ def register():
         "clauses/_home_hours_due.html",
         hours_due_section,
         order=10,
+    )
+    home_page.register(
+        "clauses.reviews_due",
+        perms.is_facilitator,
+        "clauses/_home_reviews_due.html",
+        reviews_due_section,
+        order=15,
     )
     home_page.register(
         "clauses.lots",

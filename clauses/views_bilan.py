@@ -47,13 +47,18 @@ def _scope(user):
     return lots, list(perms.followed_facilitators(user).prefetch_related("departments"))
 
 
+def _figures(year, user, lots):
+    """``clauses_bilan`` of ``user``: their lots and the planned purchases they see."""
+    return clauses_bilan(year, lots=lots, purchases=perms.bilan_purchases(user))
+
+
 @login_required
 def bilan(request):
     if not perms.can_view_bilan(request.user):
         raise PermissionDenied
     year = _bilan_year(request)
     lots, facilitators = _scope(request.user)
-    figures = clauses_bilan(year, lots=lots)
+    figures = _figures(year, request.user, lots)
     tables = breakdowns(year, lots=lots)
     types = dict(MarcheType.choices)
     type_rows = [(types[code], row) for code, row in figures["by_type"].items()]
@@ -131,6 +136,22 @@ def _figure_rows(bilan):
         (f"Heures par public — {label}", hours)
         for label, hours in _labelled(bilan["hours_by_public"], PublicCategory)
     ]
+    programme = bilan.get("programme")
+    rows += (
+        []
+        if programme is None
+        else [
+            (f"Programme des achats — {label}", value)
+            for label, value in (
+                ("achats prévus", programme["purchases_planned"]),
+                ("achats notifiés", programme["purchases_notified"]),
+                ("achats abandonnés", programme["purchases_abandoned"]),
+                ("heures prévues", programme["hours_planned"]),
+                ("heures exigées des marchés notifiés", programme["hours_notified"]),
+                ("part des heures prévues notifiées (%)", percent(programme["notified_share"])),
+            )
+        ]
+    )
     return rows
 
 
@@ -195,5 +216,5 @@ def bilan_csv(request):
         key, header, cells = CSV_TABLES[table]
         rows = [cells(row) for row in breakdowns(year, lots=lots)[key]]
         return people_csv(f"bilan-clauses-{year}-{table}.csv", header, rows)
-    rows = _figure_rows(clauses_bilan(year, lots=lots))
+    rows = _figure_rows(_figures(year, request.user, lots))
     return people_csv(f"bilan-clauses-{year}.csv", ["Indicateur", "Valeur"], rows)

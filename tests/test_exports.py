@@ -24,7 +24,12 @@ from aides import services
 from clauses.models import Lot
 from iae_portal import exports
 from tests.aides.factories import CA_DATA, CampaignFactory, move, pdf_upload
-from tests.clauses.factories import FacilitatorFactory, HoursReportFactory, LotFactory
+from tests.clauses.factories import (
+    FacilitatorFactory,
+    HoursReportFactory,
+    LotFactory,
+    PlannedPurchaseFactory,
+)
 from tests.dla.factories import PrestationFactory
 from tests.structures.factories import MembershipFactory, StructureFactory
 
@@ -142,6 +147,11 @@ EXPORTS = {
         ],
         True,
     ),
+    # A buyer's programme of planned purchases, the payload its buyer and a purchase's object.
+    "clauses:programme_export": (
+        [({"fmt": fmt}, {"year": 2025, "status": "prevu"}) for fmt in ("csv", "xlsx")],
+        True,
+    ),
 }
 # Each command's arguments and the CSV's first line (its contract: dla.md, clauses.md,
 # utilite-sociale.md).
@@ -185,6 +195,7 @@ def world(payload, settings):
         facilitator=FacilitatorFactory(name=payload),
     )
     HoursReportFactory(lot=lot, siae=structure, modality="mise_a_disposition", hours=12)
+    PlannedPurchaseFactory(buyer=lot.marche.buyer, object=payload, year=2025)
     PrestationFactory(beneficiaries=[structure])
     return payload
 

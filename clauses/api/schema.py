@@ -28,10 +28,51 @@ TYPE_ROW = {
     },
 }
 
+PROGRAMME = {
+    "type": "object",
+    "description": "Clé additionnelle (docs/clauses.md), présente quand l'année a des achats "
+    "prévus : le programme des achats de l'année (champ `year` des achats, quel que soit "
+    "leur état) face à ce qui a été notifié.",
+    "required": [
+        "purchases_planned",
+        "purchases_notified",
+        "purchases_abandoned",
+        "hours_planned",
+        "hours_notified",
+        "notified_share",
+    ],
+    "properties": {
+        "purchases_planned": {"type": "integer", "description": "Achats du programme."},
+        "purchases_notified": {"type": "integer", "description": "Dont notifiés."},
+        "purchases_abandoned": {"type": "integer", "description": "Dont abandonnés."},
+        "hours_planned": {
+            "type": "integer",
+            "description": "Heures prévues des achats avec clause, abandonnés compris.",
+        },
+        "hours_notified": {
+            "type": "integer",
+            "description": "Heures exigées des lots avec clause des marchés notifiés.",
+        },
+        "notified_share": {
+            "type": "number",
+            "minimum": 0,
+            "description": "hours_notified / hours_planned, arrondie à 3 décimales "
+            "(0 sans heures prévues ; peut dépasser 1).",
+        },
+    },
+}
+
 BILAN = {
     "type": "object",
-    "description": "Les clés de `clauses_bilan --format json` (clauses.md).",
-    "required": ["year", "by_type", "participants", "hours_by_modality", "hours_by_public"],
+    "description": "Les clés de `clauses_bilan --format json` (clauses.md), et la clé "
+    "additionnelle `programme` (docs/clauses.md) quand l'année a des achats prévus.",
+    "required": [
+        "year",
+        "by_type",
+        "participants",
+        "hours_by_modality",
+        "hours_by_public",
+    ],
     "properties": {
         "year": {"type": "integer"},
         "by_type": {
@@ -53,6 +94,7 @@ BILAN = {
             "additionalProperties": HOURS,
             "description": "Heures réalisées par public présent.",
         },
+        "programme": PROGRAMME,
     },
 }
 
@@ -81,6 +123,14 @@ BILAN_EXAMPLE = OpenApiExample(
         "participants": 105,
         "hours_by_modality": {"embauche_directe": 1952, "mise_a_disposition": 2053},
         "hours_by_public": {"deld": 1344, "rsa": 1815},
+        "programme": {
+            "purchases_planned": 16,
+            "purchases_notified": 11,
+            "purchases_abandoned": 1,
+            "hours_planned": 9400,
+            "hours_notified": 8900,
+            "notified_share": 0.947,
+        },
     },
     response_only=True,
 )

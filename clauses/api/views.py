@@ -249,4 +249,8 @@ class BilanView(APIView):
             raise PermissionDenied(
                 "Le bilan est réservé aux agents de la région et aux facilitateurs."
             )
-        return Response(clauses_bilan(query_year(request), lots=perms.bilan_lots(request.user)))
+        user = request.user
+        figures = clauses_bilan(
+            query_year(request), lots=perms.bilan_lots(user), purchases=perms.bilan_purchases(user)
+        )
+        return Response(figures)

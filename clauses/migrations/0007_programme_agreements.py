@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='saisi par')),
                 ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='structures.department', verbose_name="département d'exécution")),
                 ('facilitator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='planned_purchases', to='clauses.facilitator', verbose_name='facilitateur')),
-                ('marche', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='planned_purchase', to='clauses.marche', verbose_name='marché notifié')),
+                ('marche', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='planned_purchase', to='clauses.marche', verbose_name='marché notifié')),
             ],
             options={
                 'verbose_name': 'achat prévu',

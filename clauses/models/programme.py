@@ -54,12 +54,13 @@ class PlannedPurchase(HoursFactors):
     status = models.CharField(
         "état", max_length=16, choices=PurchaseStatus.choices, default=PurchaseStatus.PREVU
     )
+    # A contract a purchase became is not deleted under it (a notified purchase has one).
     marche = models.OneToOneField(
         Marche,
         verbose_name="marché notifié",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="planned_purchase",
     )
     created_by = models.ForeignKey(

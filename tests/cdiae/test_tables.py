@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from clauses.bilan import clauses_bilan
-from clauses.cdiae import scope_lots
+from clauses.cdiae import scope_lots, scope_purchases
 from dla.bilan import dla_bilan
 from iae_portal.cdiae import registry
 from iae_portal.cdiae.report import build_report
@@ -165,7 +165,9 @@ def test_dla_bilan_is_the_commands(world, moselle, grand_est_scope):
 
 def test_clauses_bilan_is_the_commands_over_the_lots_of_the_territory(world, moselle):
     result = table(moselle, "clauses_bilan")
-    assert result.details == clauses_bilan(YEAR, lots=scope_lots(moselle))
+    assert result.details == clauses_bilan(
+        YEAR, lots=scope_lots(moselle), purchases=scope_purchases(moselle)
+    )
     travaux = result.details["by_type"]["travaux"]
     assert (travaux["marches"], travaux["hours_required"], travaux["hours_realised"]) == (
         1,

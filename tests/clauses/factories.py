@@ -2,7 +2,15 @@ import datetime
 
 import factory
 
-from clauses.models import Buyer, Facilitator, FacilitatorMembership, HoursReport, Lot, Marche
+from clauses.models import (
+    Buyer,
+    Facilitator,
+    FacilitatorMembership,
+    HoursReport,
+    Lot,
+    Marche,
+    PlannedPurchase,
+)
 from iae_portal.users.enums import Role
 from tests.structures.factories import UserFactory
 
@@ -67,3 +75,20 @@ class HoursReportFactory(factory.django.DjangoModelFactory):
     public_category = "rsa"
     modality = "embauche_directe"
     hours = 10
+
+
+class PlannedPurchaseFactory(factory.django.DjangoModelFactory):
+    """A purchase of a buyer's programme, planned (« prévu »), with typed hours."""
+
+    class Meta:
+        model = PlannedPurchase
+
+    buyer = factory.SubFactory(BuyerFactory)
+    year = 2025
+    object = factory.Sequence(lambda n: f"Achat prévu {n}")
+    type = "travaux"
+    estimated_amount_ht = 200_000
+    launch_quarter = 2
+    clause = "condition_execution"
+    hours_planned = 300
+    facilitator = factory.SubFactory(FacilitatorFactory)

@@ -104,6 +104,12 @@ api:clauses-interet-list    a    GET    401  in   out  out  in   in   in   out  
 api:clauses-interet-list    b    GET    401  out  out  in   in   in   in   out  out  out  out  in   in   in   in   out  out  out  out
 api:clauses-interet-detail  a    GET    401  ok   404  404  ok   ok   ok   404  404  404  ok   404  ok   ok   ok   ok   ok   404  ok
 api:clauses-interet-detail  b    GET    401  404  404  ok   ok   ok   ok   404  404  404  404  ok   ok   ok   ok   404  404  404  404
+# A buyer's planned purchases: the clause officer reads all, a facilitator (and its client)
+# those of its facilitators, a département's client those executed there.
+api:clauses-achat-list      a    GET    401  out  out  out  in   in   in   out  out  out  in   out  in   in   in   in   out  out  in
+api:clauses-achat-list      b    GET    401  out  out  out  in   in   in   out  out  out  out  in   in   in   in   out  out  out  out
+api:clauses-achat-detail    a    GET    401  404  404  404  ok   ok   ok   404  404  404  ok   404  ok   ok   ok   ok   404  404  ok
+api:clauses-achat-detail    b    GET    401  404  404  404  ok   ok   ok   404  404  404  404  ok   ok   ok   ok   404  404  404  404
 api:clauses-heures-list     a    POST   401  400  400  400  403  403  403  400  400  400  ok   400  403  403  403  403  400  403  ok
 api:clauses-heures-list     b    POST   401  400  400  400  403  403  403  400  400  400  400  ok   403  403  403  400  400  403  400
 
@@ -273,6 +279,8 @@ API_TARGETS = {
     "api:clauses-heures-detail": lambda w, v: Target(kwargs={"uuid": w.hours[v].uuid}),
     "api:structure-activity-list": lambda w, v: Target(marker=str(w.activity[v].uuid)),
     "api:structure-activity-detail": lambda w, v: Target(kwargs={"uuid": w.activity[v].uuid}),
+    "api:clauses-achat-list": lambda w, v: Target(marker=str(w.purchase[v].uuid)),
+    "api:clauses-achat-detail": lambda w, v: Target(kwargs={"uuid": w.purchase[v].uuid}),
     "api:clauses-interet-list": lambda w, v: Target(marker=str(w.interest[v].uuid)),
     "api:clauses-interet-detail": lambda w, v: Target(kwargs={"uuid": w.interest[v].uuid}),
     "api:dla-accompaniment-list": lambda w, v: Target(

@@ -276,6 +276,43 @@ clauses:offer_detail            a         GET       log  ok   404  404  ok   ok 
 clauses:offer_detail            b         GET       log  404  404  ok   ok   ok   ok   404  404  404  404  ok   ok
 clauses:offer_interest          a         POST      log  ok   404  404  ok   ok   ok   404  404  404  ok   404  ok
 clauses:offer_interest          b         POST      log  404  404  ok   ok   ok   ok   404  404  404  404  ok   ok
+# Partnership agreements (clauses/perms.py): the clause officer reads every agreement, its
+# writers (instructeur, chef, administrators) and the agreement's facilitator change it and
+# write its quarterly reviews and minutes; the lecteur reads only (403 on the writes);
+# nobody else (a page: 403, an object: 404). The review's page shows to whoever reads the
+# agreement; its POST records the review.
+clauses:agreements              a         GET       log  403  403  403  in   in   in   403  403  403  in   out  in
+clauses:agreements              b         GET       log  403  403  403  in   in   in   403  403  403  out  in   in
+clauses:agreement_add           -         GET+POST  log  403  403  403  ok   ok   403  403  403  403  ok   ok   ok
+clauses:agreement               a         GET       log  404  404  404  ok   ok   ok   404  404  404  ok   404  ok
+clauses:agreement               b         GET       log  404  404  404  ok   ok   ok   404  404  404  404  ok   ok
+clauses:agreement_edit          a         GET+POST  log  404  404  404  ok   ok   403  404  404  404  ok   404  ok
+clauses:agreement_edit          b         GET+POST  log  404  404  404  ok   ok   403  404  404  404  404  ok   ok
+clauses:agreement_review        a         GET       log  404  404  404  ok   ok   ok   404  404  404  ok   404  ok
+clauses:agreement_review        b         GET       log  404  404  404  ok   ok   ok   404  404  404  404  ok   ok
+clauses:agreement_review        a         POST      log  404  404  404  ok   ok   403  404  404  404  ok   404  ok
+clauses:agreement_review        b         POST      log  404  404  404  ok   ok   403  404  404  404  404  ok   ok
+clauses:review_minutes          a         GET       log  404  404  404  ok   ok   ok   404  404  404  ok   404  ok
+clauses:review_minutes          b         GET       log  404  404  404  ok   ok   ok   404  404  404  404  ok   ok
+clauses:review_minutes_remove   a         POST      log  404  404  404  ok   ok   403  404  404  404  ok   404  ok
+clauses:review_minutes_remove   b         POST      log  404  404  404  ok   ok   403  404  404  404  404  ok   ok
+# Planned purchases (clauses/perms.py): the clause officer reads every buyer's programme,
+# its writers (instructeur, chef, administrators) and the purchase's facilitator enter,
+# change, notify and abandon it while it is planned; the lecteur reads only (403 on the
+# writes); nobody else (a page: 403, an object: 404). The list and its export, 2025's.
+clauses:programme               a         GET       log  403  403  403  in   in   in   403  403  403  in   out  in
+clauses:programme               b         GET       log  403  403  403  in   in   in   403  403  403  out  in   in
+clauses:programme_export        a         GET       log  403  403  403  in   in   in   403  403  403  in   out  in
+clauses:programme_export        b         GET       log  403  403  403  in   in   in   403  403  403  out  in   in
+clauses:purchase_create         -         GET+POST  log  403  403  403  ok   ok   403  403  403  403  ok   ok   ok
+clauses:purchase_detail         a         GET       log  404  404  404  ok   ok   ok   404  404  404  ok   404  ok
+clauses:purchase_detail         b         GET       log  404  404  404  ok   ok   ok   404  404  404  404  ok   ok
+clauses:purchase_edit           a         GET+POST  log  404  404  404  ok   ok   403  404  404  404  ok   404  ok
+clauses:purchase_edit           b         GET+POST  log  404  404  404  ok   ok   403  404  404  404  404  ok   ok
+clauses:purchase_notify         a         GET+POST  log  404  404  404  ok   ok   403  404  404  404  ok   404  ok
+clauses:purchase_notify         b         GET+POST  log  404  404  404  ok   ok   403  404  404  404  404  ok   ok
+clauses:purchase_abandon        a         POST      log  404  404  404  ok   ok   403  404  404  404  ok   404  ok
+clauses:purchase_abandon        b         POST      log  404  404  404  ok   ok   403  404  404  404  404  ok   ok
 
 # The CDIAE report: staff read their region's territories, the partner (of the DREETS
 # Grand Est, a regional organisation) its region and its départements, administrators every
@@ -390,6 +427,26 @@ def _utilite_statistics(w, v):
     if v == "-":
         return Target()
     return Target(query=f"department={PLACES[v]}")
+
+
+def _purchase(w, v):
+    return Target(kwargs={"uuid": w.purchase[v].uuid})
+
+
+def _purchase_data(w, v):
+    """The entry form of a purchase of the variant's buyer and facilitator."""
+    return {
+        "buyer": w.marche[v].buyer.pk,
+        "year": "2025",
+        "object": f"Achat de la matrice {v.upper()}, corrigé",
+        "type": "travaux",
+        "estimated_amount_ht": "150000",
+        "launch_quarter": "3",
+        "clause": "condition_execution",
+        "method": "saisie",
+        "hours": "260",
+        "facilitator": w.lot[v].facilitator.pk,
+    }
 
 
 WEB_TARGETS = {
@@ -541,6 +598,35 @@ WEB_TARGETS = {
         kwargs={"uuid": w.lot[v].uuid},
         data={"siret": w.structure[v].siret, "action": "interesse"},
     ),
+    "clauses:agreements": lambda w, v: Target(marker=w.agreement[v].title),
+    "clauses:agreement": lambda w, v: Target(kwargs={"uuid": w.agreement[v].uuid}),
+    "clauses:agreement_edit": lambda w, v: Target(kwargs={"uuid": w.agreement[v].uuid}),
+    "clauses:agreement_review": lambda w, v: Target(
+        kwargs={"uuid": w.agreement[v].uuid, "year": 2025, "quarter": 2},
+        data={"held_on": "2025-07-11", "summary": "Revue de la matrice, corrigée."},
+    ),
+    "clauses:review_minutes": lambda w, v: Target(kwargs={"uuid": w.minutes[v].uuid}),
+    "clauses:review_minutes_remove": lambda w, v: Target(kwargs={"uuid": w.minutes[v].uuid}),
+    "clauses:programme": lambda w, v: Target(query="year=2025", marker=w.purchase[v].object),
+    "clauses:programme_export": lambda w, v: Target(
+        kwargs={"fmt": "csv"}, query="year=2025", marker=w.purchase[v].object
+    ),
+    "clauses:purchase_create": lambda w, v: Target(data=_purchase_data(w, "a")),
+    "clauses:purchase_detail": _purchase,
+    "clauses:purchase_edit": lambda w, v: Target(
+        kwargs={"uuid": w.purchase[v].uuid}, data=_purchase_data(w, v)
+    ),
+    "clauses:purchase_notify": lambda w, v: Target(
+        kwargs={"uuid": w.purchase[v].uuid},
+        data={
+            "mode": "nouveau",
+            "ref": "M-MATRICE-NOTIFIE",
+            "notification_date": "2025-09-01",
+            "procedure": "mapa",
+            "amount_ht": "140000",
+        },
+    ),
+    "clauses:purchase_abandon": _purchase,
     "cdiae:report": _cdiae,
     # Social utility's statistics and radar (the year before this one: what the
     # conventionnements of the world cover).

@@ -29,6 +29,8 @@ from aides.models import (
     PartnerOpinion,
     PartnerOpinionAttachment,
 )
+from clauses import services_agreements as agreement_services
+from clauses import services_programme as programme_services
 from clauses.models import FacilitatorMembership, Lot, LotInterest
 from dla import services as dla_services
 from iae_portal.api.services import api_client_create
@@ -130,6 +132,9 @@ class World:
     social_draft: dict = field(default_factory=dict)  # utilite reports' block below
     social_submitted: dict = field(default_factory=dict)
     report_delegate: dict = field(default_factory=dict)
+    agreement: dict = field(default_factory=dict)  # partnership agreements' block below
+    minutes: dict = field(default_factory=dict)
+    purchase: dict = field(default_factory=dict)  # planned purchases' block below
     activity: dict = field(default_factory=dict)  # clauses matching block below
     interest: dict = field(default_factory=dict)
 
@@ -463,6 +468,79 @@ def _clauses_matching(world):
 # -- End of the clauses matching block. ---------------------------------------------------
 
 
+# Facilitators' partnership agreements (clauses:agreement…, review_minutes…): facilitator 1
+# signs agreement a with the buyer of contract a, facilitator 2 agreement b with that of
+# contract b, each over 2025 and 2026 with its review of the 2nd quarter of 2025 held and
+# minutes attached (through the services, as their facilitator).
+AGREEMENT_REVIEW = (2025, 2)
+
+
+def _agreements(world):
+    for variant, role in (("a", "f1"), ("b", "f2")):
+        actor, lot = world.users[role], world.lot[variant]
+        agreement = agreement_services.agreement_create(
+            actor=actor,
+            facilitator=lot.facilitator,
+            buyers=[world.marche[variant].buyer],
+            title=f"Convention de la matrice {variant.upper()}",
+            partners="",
+            start_date=datetime.date(2025, 1, 1),
+            end_date=datetime.date(2026, 12, 31),
+            hours_objective=1000,
+            objectives="",
+        )
+        year, quarter = AGREEMENT_REVIEW
+        review = agreement_services.review_save(
+            actor=actor,
+            agreement=agreement,
+            year=year,
+            quarter=quarter,
+            held_on=datetime.date(2025, 7, 10),
+            attendees="",
+            summary="Revue de la matrice.",
+            minutes=pdf_upload("compte-rendu.pdf"),
+        )
+        world.agreement[variant] = agreement
+        world.minutes[variant] = review.minutes.get()
+
+
+# -- End of the partnership agreements' block. ----------------------------------------------
+
+
+# A buyer's planned purchases (clauses:programme…, purchase_…): facilitator 1 enters purchase
+# a of the buyer of contract a for 2025, facilitator 2 purchase b of that of contract b, both
+# still planned (through the services, as their facilitator).
+PURCHASE_YEAR = 2025
+
+
+def _purchases(world):
+    for variant, role in (("a", "f1"), ("b", "f2")):
+        lot = world.lot[variant]
+        world.purchase[variant] = programme_services.purchase_create(
+            actor=world.users[role],
+            data={
+                "buyer": world.marche[variant].buyer,
+                "year": PURCHASE_YEAR,
+                "object": f"Achat de la matrice {variant.upper()}",
+                "type": "travaux",
+                "activity_codes": ["43.31Z"],
+                "estimated_amount_ht": Decimal("150000"),
+                "launch_quarter": 3,
+                "clause": "condition_execution",
+                "facilitator": lot.facilitator,
+                "department": world.marche[variant].department,
+                "notes": "",
+                "labour_share": None,
+                "insertion_rate": None,
+                "hourly_cost": None,
+            },
+            hours=250,
+        )
+
+
+# -- End of the planned purchases' block. ---------------------------------------------------
+
+
 def build_world():
     world = World()
     _structures(world)
@@ -475,4 +553,6 @@ def build_world():
     _prepared(world)
     _utilite_radar(world)
     _utilite_reports(world)
+    _agreements(world)
+    _purchases(world)
     return world

@@ -43,6 +43,9 @@ UPLOAD_FORMS = {
     "aides.forms.opinions": {"OpinionForm"},
     # The social utility reports' import (utilite.importer, through iae_portal.imports).
     "utilite.forms": {"ReportImportForm"},
+    # A quarterly review's minutes, through iae_portal.uploads.uploaded in
+    # clauses.services_agreements (tests/clauses/test_agreements.py).
+    "clauses.forms_agreements": {"ReviewForm"},
 }
 IMPORT_PAGES = {  # url name: (extra fields, what an import would create)
     "structures:import": ({}, Structure),
