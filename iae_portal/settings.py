@@ -135,6 +135,10 @@ ROOT_URLCONF = "iae_portal.urls"
 WSGI_APPLICATION = "iae_portal.wsgi.application"
 ASGI_APPLICATION = "iae_portal.asgi.application"
 
+# Django's form renderer, with inputs and selects written in Python, byte for byte as its
+# templates (iae_portal.form_renderer): a page of filters renders several times faster.
+FORM_RENDERER = "iae_portal.form_renderer.FastWidgetsRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -1,0 +1,90 @@
+"""The fast form renderer (iae_portal.form_renderer) writes exactly what Django's templates
+write, for generated widgets, choices, values and attributes; what it does not handle goes
+through the templates."""
+
+from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from iae_portal.form_renderer import FastWidgetsRenderer
+
+TEMPLATES, FAST = DjangoTemplates(), FastWidgetsRenderer()
+text = st.text(alphabet=st.sampled_from("aé<>&\"' z0\u2028"), max_size=8)
+labels = st.one_of(
+    text,
+    text.map(mark_safe),
+    st.sampled_from([gettext_lazy("Tous"), gettext_lazy("Oui")]),
+    st.integers(-2000, 2000),
+    st.decimals(places=2, min_value=-(10**6), max_value=10**6, allow_nan=False),
+)
+values = st.one_of(text, st.integers(-5, 10**7), st.none(), st.booleans())
+attr_values = st.one_of(text, st.booleans(), st.integers(0, 300), text.map(mark_safe))
+attrs = st.dictionaries(st.sampled_from(["id", "class", "required", "aria-describedby", "min", "data-x"]), attr_values, max_size=4)  # fmt: skip
+flat_choices = st.lists(st.tuples(values, labels), max_size=6)
+choices = st.one_of(flat_choices, st.lists(st.tuples(text, flat_choices), max_size=3), flat_choices)
+CHOICE_WIDGETS = [forms.Select, forms.SelectMultiple, forms.CheckboxSelectMultiple, forms.RadioSelect, forms.NullBooleanSelect]  # fmt: skip
+INPUT_WIDGETS = [forms.TextInput, forms.NumberInput, forms.EmailInput, forms.HiddenInput, forms.CheckboxInput, forms.DateInput, forms.PasswordInput, forms.URLInput]  # fmt: skip
+
+
+def both(widget, name, value, attributes):
+    return (
+        widget.render(name, value, attrs=attributes, renderer=TEMPLATES),
+        widget.render(name, value, attrs=attributes, renderer=FAST),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(CHOICE_WIDGETS), choices, st.one_of(values, st.lists(values, max_size=3)), attrs, text)  # fmt: skip
+def test_choice_widgets_as_the_templates(widget_class, choice_list, value, attributes, name):
+    if widget_class is forms.NullBooleanSelect:  # its own choices; one value (a key of them)
+        widget, value = widget_class(), value if not isinstance(value, list) else None
+    else:
+        widget = widget_class(choices=choice_list)
+    expected, fast = both(widget, name or "champ", value, attributes)
+    assert fast == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(INPUT_WIDGETS), values, attrs, text)
+def test_inputs_as_the_templates(widget_class, value, attributes, name):
+    expected, fast = both(widget_class(), name or "champ", value, attributes)
+    assert fast == expected
+
+
+def test_a_real_form_renders_the_same():
+    class Form(forms.Form):
+        kind = forms.MultipleChoiceField(
+            choices=[("aci", "ACI"), ("ei", "EI & co")], widget=forms.CheckboxSelectMultiple
+        )
+        when = forms.DateField(required=False)
+        size = forms.ChoiceField(choices=[(25, 25), (100, 100)])
+        name = forms.CharField(max_length=20, help_text="Aide <b>sûre</b>")
+
+    data = {"kind": ["ei"], "size": "100", "name": '<script>"x"</script>'}
+    assert str(Form(data, renderer=FAST)) == str(Form(data, renderer=TEMPLATES))
+    assert str(Form(renderer=FAST)) == str(Form(renderer=TEMPLATES))
+
+
+def test_other_templates_go_through_the_templates():
+    widget = forms.SplitDateTimeWidget()
+    expected, fast = both(widget, "quand", None, {"id": "id_quand"})
+    assert fast == expected and "<input" in fast
+
+
+def test_common_widgets_need_no_template(monkeypatch):
+    def no_template(*args, **kwargs):
+        raise AssertionError("rendered through a template")
+
+    monkeypatch.setattr(DjangoTemplates, "render", no_template)
+    widgets = [
+        forms.Select(choices=[("a", "A"), ("Groupe", [("b", "B")])]),
+        forms.CheckboxSelectMultiple(choices=[("a", gettext_lazy("Oui"))]),
+        forms.RadioSelect(choices=[("a", "A")]),
+        forms.TextInput(),
+        forms.CheckboxInput(),
+    ]
+    for widget in widgets:
+        assert 'name="champ"' in widget.render("champ", "a", renderer=FAST)
