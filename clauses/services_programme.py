@@ -102,7 +102,7 @@ def purchase_update(*, actor, purchase, data, hours=None):
     _check_facilitator(actor, data.get("facilitator"))
     with transaction.atomic():
         purchase = (
-            PlannedPurchase.objects.select_for_update()
+            PlannedPurchase.objects.select_for_update(of=("self",))
             .select_related("buyer", "facilitator", "department")
             .get(pk=purchase.pk)
         )
@@ -197,14 +197,20 @@ def purchase_notify(*, actor, purchase, contract=None, marche=None):
         raise PermissionDenied
     with transaction.atomic():
         purchase = (
-            PlannedPurchase.objects.select_for_update()
+            PlannedPurchase.objects.select_for_update(of=("self",))
             .select_related("buyer", "facilitator")
             .get(pk=purchase.pk)
         )
         if not perms.can_change_purchase(actor, purchase):
             raise PermissionDenied
         if marche is not None:
-            marche = _attachable(actor, purchase).select_for_update().filter(pk=marche.pk).first()
+            # Only the contract's row: the purchase it may already be is an outer join.
+            marche = (
+                _attachable(actor, purchase)
+                .select_for_update(of=("self",))
+                .filter(pk=marche.pk)
+                .first()
+            )
             if marche is None:
                 raise ValidationError(
                     "Ce marché n'est pas un marché de l'acheteur encore libre de tout achat prévu."
