@@ -86,14 +86,16 @@ bench: setup bench-db
 	cd bench && DATABASE_URL=$(BENCH_DATABASE_URL) ../$(PY) batch.py --dossiers 10000 --naive-sample 1000
 	cd bench && DATABASE_URL=$(BENCH_DATABASE_URL) ../$(PY) letters.py --letters 200 --memory-letters 1000
 	cd bench && DATABASE_URL=$(BENCH_DATABASE_URL) ../$(PY) api_sync.py --structures 100000
+	cd bench && DATABASE_URL=$(BENCH_DATABASE_URL) ../$(PY) imports.py --lines 50000
 
 bench-quick: setup bench-db
 	cd bench && DATABASE_URL=$(BENCH_DATABASE_URL) ../$(PY) batch.py --dossiers 1000 --naive-sample 200
 	cd bench && DATABASE_URL=$(BENCH_DATABASE_URL) ../$(PY) letters.py --letters 15 --memory-letters 60
 	cd bench && DATABASE_URL=$(BENCH_DATABASE_URL) ../$(PY) api_sync.py --structures 10000
+	cd bench && DATABASE_URL=$(BENCH_DATABASE_URL) ../$(PY) imports.py --lines 2000
 
 # Load test: gunicorn in production mode on loopback, simulated users (docs/performance.md).
-# Its own database (seeded once, ~2 minutes, then reused); LOAD_ARGS e.g. --users 20 --duration 30.
+# Its own database (seeded once, ~2 minutes, then reused); LOAD_ARGS e.g. --steps 10,50 --duration 20 or --users 50.
 LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/iae_load
 LOAD_ARGS ?=
 

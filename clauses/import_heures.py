@@ -6,17 +6,17 @@ structure (import the structures first) and is left empty for a direct hire. All
 a row identical to the database writes nothing; reads and writes are done in bulk.
 """
 
-import itertools
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
-from iae_portal.imports import RowError, read_records
+from iae_portal.imports import RowError, insert_rows, iter_records, key_chunks
 from structures.models import Structure
 from structures.validators import normalize_siret
 
 from .enums import Clause, Modality, PublicCategory
-from .import_csv import BATCH, CHUNK, ImportResult, RowChecker
+from .import_csv import BATCH, ImportResult, RowChecker
 from .models import HoursReport, Lot, bulk_update_touching
 
 COLUMNS = (
@@ -33,7 +33,7 @@ PUBLICS, MODALITIES = tuple(PublicCategory.values), tuple(Modality.values)
 REPORT_FIELDS = ("public_category", "hours")
 
 
-@dataclass
+@dataclass(slots=True)
 class HoursRow:
     line: int
     lot: tuple  # (marche_ref, lot_ref)
@@ -48,7 +48,7 @@ def import_heures(source):
     """Check a CSV file (``str``, UTF-8 ``bytes`` or file object) against the database and,
     when every row is valid, upsert its reports in one transaction. Returns an
     ``ImportResult``; with errors nothing is written."""
-    records, errors = read_records(source, COLUMNS)
+    records, errors = iter_records(source, COLUMNS)
     rows = [row for row in (_check_row(line, values, errors) for line, values in records) if row]
     with transaction.atomic():
         lots = _lots({row.lot for row in rows})
@@ -134,8 +134,8 @@ def _check_references(row, lots, siaes):
 def _lots(keys):
     """``{(marche_ref, lot_ref): (pk, clause)}`` of the known lots among ``keys``."""
     found = {}
-    for chunk in itertools.batched(sorted({marche_ref for marche_ref, _ in keys}), CHUNK):
-        lots = Lot.objects.filter(marche__ref__in=chunk).order_by()
+    for chunk in key_chunks({marche_ref for marche_ref, _ in keys}):
+        lots = Lot.objects.filter(marche__ref__any=chunk).order_by()
         for pk, marche_ref, ref, clause in lots.values_list("pk", "marche__ref", "ref", "clause"):
             if (marche_ref, ref) in keys:
                 found[marche_ref, ref] = (pk, clause)
@@ -144,8 +144,10 @@ def _lots(keys):
 
 def _structures(sirets):
     found = {}
-    for chunk in itertools.batched(sorted(sirets), CHUNK):
-        found |= dict(Structure.objects.filter(siret__in=chunk).values_list("siret", "pk"))
+    for chunk in key_chunks(sirets):
+        found |= dict(
+            Structure.objects.filter(siret__any=chunk).order_by().values_list("siret", "pk")
+        )
     return found
 
 
@@ -153,11 +155,11 @@ def _apply(keyed):
     result = ImportResult()
     known = {}
     lot_ids = sorted({lot_id for _, lot_id, _ in keyed})
-    for chunk in itertools.batched(lot_ids, CHUNK):
+    for chunk in key_chunks(lot_ids):
         for pk, lot_id, period, participant, modality, siae_id, *values in (
             # No ordering: the models' default one joins the lots and contracts, which a
             # planner misled by empty statistics turns into nested loops (minutes).
-            HoursReport.objects.filter(lot_id__in=chunk)
+            HoursReport.objects.filter(lot_id__any=chunk)
             .order_by()
             .select_for_update()
             .values_list(
@@ -172,14 +174,14 @@ def _apply(keyed):
         pk, before = known.get(key, (None, None))
         if pk is None:
             created.append(
-                HoursReport(
-                    lot_id=lot_id,
-                    period=row.period,
-                    participant_ref=row.participant_ref,
-                    modality=row.modality,
-                    siae_id=siae_id,
+                {
+                    "lot_id": lot_id,
+                    "period": row.period,
+                    "participant_ref": row.participant_ref,
+                    "modality": row.modality,
+                    "siae_id": siae_id,
                     **row.values,
-                )
+                }
             )
             result.created += 1
         elif before != row.values:
@@ -187,6 +189,7 @@ def _apply(keyed):
             result.updated += 1
         else:
             result.unchanged += 1
-    HoursReport.objects.bulk_create(created, batch_size=BATCH)
+    # Through COPY (``insert_rows``): no model instance, four times faster than bulk_create.
+    insert_rows(HoursReport, created, now=timezone.now())
     bulk_update_touching(HoursReport, updated, REPORT_FIELDS, batch_size=BATCH)
     return result

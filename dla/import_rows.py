@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
-from iae_portal.imports import RowError, parse_date, read_records
+from iae_portal.imports import RowError, iter_records, parse_date
 from structures.enums import Network, StructureKind
 from structures.validators import normalize_siret, validate_siret
 
@@ -70,7 +70,7 @@ class PrestationRow:
         return dict(zip(self.FIELDS, self.values, strict=True))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StructureRow:
     siret: str
     name: str
@@ -81,7 +81,7 @@ class StructureRow:
     insertion_employees: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     line: int
     prestation: PrestationRow
@@ -93,7 +93,7 @@ def read_rows(source, departments):
     object), and every error found in it, by line.
 
     ``departments`` is the set of known département codes."""
-    records, errors = read_records(source, COLUMNS)
+    records, errors = iter_records(source, COLUMNS)
     rows, seen = [], _Seen()
     for line, raw in records:
         row_errors = []

@@ -2,12 +2,13 @@
 
 Rules: ../shared/domain/dla.md, "CSV import". Structures are upserted by SIRET (name, kind,
 département, current networks, staff counts); each prestation's beneficiaries become
-exactly its rows' structures. Reads and writes are in bulk (chunks of ``CHUNK`` keys), never
-one query per row; a file identical to the database writes nothing at all.
+exactly its rows' structures. Reads and writes are in bulk, never one query per row: each
+kind of row in one query (``key_chunks``), new rows through COPY (``insert_rows``); the file
+is compared with the database once, under lock, when it is imported. A file identical to
+the database writes nothing at all.
 """
 
 import datetime
-import itertools
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from iae_portal.audit.models import AuditEntry
-from iae_portal.imports import Importer, ImportPlan, ImportRejected
+from iae_portal.imports import Importer, ImportPlan, ImportRejected, insert_rows, key_chunks
 from structures.enums import LegalForm, StructureKind
 from structures.models import Department, NetworkAffiliation, Structure
 
@@ -34,7 +35,6 @@ __all__ = [
 ]
 
 AUDIT_ACTION = "dla.import"
-CHUNK = 900  # under SQLite's historical limit of 999 bound variables
 BATCH = 500
 Beneficiary = Prestation.beneficiaries.through
 
@@ -65,11 +65,9 @@ class DlaImportRejected(ImportRejected):
 
 def plan_dla_import(source):
     """Read and check a CSV file (``str``, UTF-8 ``bytes`` or file object); writes nothing."""
-    departments = set(Department.objects.values_list("code", flat=True))
-    rows, errors = read_rows(source, departments)
-    plan = DlaImportPlan(errors=errors, rows=rows)
-    if not errors:
-        plan.counts = _Sync(rows, day=timezone.localdate(), lock=False).counts()
+    plan = _read_plan(source)
+    if not plan.errors:
+        plan.counts = _Sync(plan.rows, day=timezone.localdate(), lock=False).counts()
     return plan
 
 
@@ -95,7 +93,14 @@ class DlaImport(Importer):
     mission's lines for another DLA than theirs are refused."""
 
     def plan(self, content, *, user=None):
-        plan = plan_dla_import(content)
+        return self._refuse_others(plan_dla_import(content), user)
+
+    def apply(self, content, *, actor, name, user=None):
+        # Compared with the database once, under lock, by the writing itself.
+        plan = self._refuse_others(_read_plan(content), user)
+        return apply_dla_import(plan, actor=actor, file_name=name)
+
+    def _refuse_others(self, plan, user):
         allowed = None if user is None else perms.import_departments(user)
         if allowed is not None:
             plan.errors += [
@@ -110,8 +115,11 @@ class DlaImport(Importer):
             ]
         return plan
 
-    def apply(self, content, *, actor, name, user=None):
-        return apply_dla_import(self.plan(content, user=user), actor=actor, file_name=name)
+
+def _read_plan(source):
+    departments = set(Department.objects.values_list("code", flat=True))
+    rows, errors = read_rows(source, departments)
+    return DlaImportPlan(errors=errors, rows=rows)
 
 
 def _audit(plan, *, actor, file_name):
@@ -147,11 +155,11 @@ def _audit(plan, *, actor, file_name):
 def _read(queryset, key, keys, fields, *, lock):
     """``{key: {field: value}}`` for the rows whose ``key`` is in ``keys``, by chunks."""
     found = {}
-    for chunk in itertools.batched(sorted(keys), CHUNK):
-        rows = queryset.filter(**{f"{key}__in": chunk}).order_by()  # no join for ordering
+    for chunk in key_chunks(keys):
+        rows = queryset.filter(**{f"{key}__any": chunk}).order_by()  # no join for ordering
         if lock:
             rows = rows.select_for_update()
-        for values in rows.values("pk", key, *fields):
+        for values in rows.values("pk", key, *fields).iterator(chunk_size=2000):
             found[values.pop(key)] = values
     return found
 
@@ -219,12 +227,14 @@ class _Sync:
         )
         self.staff = {}  # siret: (pk or None, values) when it must be written
         current = {}  # siret: {network: affiliation}
-        for chunk in itertools.batched(sorted(pks), CHUNK):
+        for chunk in key_chunks(pks):
             affiliations = NetworkAffiliation.objects.current(self.day).filter(
-                structure_id__in=chunk
+                structure_id__any=chunk
             )
-            for pk, structure_id, network, start in affiliations.values_list(
-                "pk", "structure_id", "network", "start_date"
+            for pk, structure_id, network, start in (
+                affiliations.order_by()
+                .values_list("pk", "structure_id", "network", "start_date")
+                .iterator(chunk_size=2000)
             ):
                 current.setdefault(pks[structure_id], {})[network] = (pk, start)
         self.ended_affiliations, self.dropped_affiliations, self.new_affiliations = [], [], []
@@ -261,10 +271,12 @@ class _Sync:
                     self.changed_prestations.append(p)
         existing_pairs, self.removed_pairs, self.unlinked = set(), [], set()
         ids = {v["pk"]: ref for ref, v in known.items()}
-        for chunk in itertools.batched(sorted(ids), CHUNK):
-            for pk, prestation_id, siret in Beneficiary.objects.filter(
-                prestation_id__in=chunk
-            ).values_list("pk", "prestation_id", "structure__siret"):
+        for chunk in key_chunks(ids):
+            for pk, prestation_id, siret in (
+                Beneficiary.objects.filter(prestation_id__any=chunk)
+                .values_list("pk", "prestation_id", "structure__siret")
+                .iterator(chunk_size=2000)
+            ):
                 existing_pairs.add((ids[prestation_id], siret))
                 if (ids[prestation_id], siret) not in self.wanted_pairs:
                     self.removed_pairs.append(pk)
@@ -304,12 +316,16 @@ class _Sync:
         )
 
         # A file knows only the engineering: that is the step its accompaniments reach.
-        new = [
-            Accompaniment(ref=r, dla_id=self.dlas[d], state=AccompanimentState.INGENIERIE)
-            for r, d in self.new_accompaniments.items()
-        ]
-        Accompaniment.objects.bulk_create(new, batch_size=BATCH)
-        self.accompaniments |= {a.ref: a.pk for a in new}
+        new = list(self.new_accompaniments.items())
+        keys = insert_rows(
+            Accompaniment,
+            [
+                {"ref": r, "dla_id": self.dlas[d], "state": AccompanimentState.INGENIERIE.value}
+                for r, d in new
+            ],
+            now=now,
+        )
+        self.accompaniments |= {r: pk for (r, _), pk in zip(new, keys, strict=True)}
         Accompaniment.objects.bulk_update(
             [
                 Accompaniment(pk=self.accompaniments[r], dla_id=self.dlas[d], updated_at=now)
@@ -322,21 +338,24 @@ class _Sync:
         self._save_prestations(now)
 
     def _save_structures(self, now):
-        new = [
-            Structure(
-                siret=s.siret,
-                name=s.name,
-                kind=s.kind,
-                department_id=s.department,
-                # The DLA file does not say; an association is the likeliest for these kinds.
-                legal_form=LegalForm.ASSOCIATION
-                if s.kind == StructureKind.ASSOCIATION
-                else LegalForm.OTHER,
-            )
-            for s in self.new_structures
-        ]
-        Structure.objects.bulk_create(new, batch_size=BATCH)
-        self.structures |= {s.siret: s.pk for s in new}
+        keys = insert_rows(
+            Structure,
+            [
+                {
+                    "siret": s.siret,
+                    "name": s.name,
+                    "kind": s.kind,
+                    "department_id": s.department,
+                    # The DLA file does not say; an association is the likeliest for these.
+                    "legal_form": LegalForm.ASSOCIATION.value
+                    if s.kind == StructureKind.ASSOCIATION
+                    else LegalForm.OTHER.value,
+                }
+                for s in self.new_structures
+            ],
+            now=now,
+        )
+        self.structures |= {s.siret: pk for s, pk in zip(self.new_structures, keys, strict=True)}
         Structure.objects.bulk_update(
             [
                 Structure(pk=pk, updated_at=now, **values)
@@ -348,14 +367,15 @@ class _Sync:
         _update(
             NetworkAffiliation, self.ended_affiliations, end_date=self.day - datetime.timedelta(1)
         )
-        for chunk in itertools.batched(self.dropped_affiliations, CHUNK):
-            NetworkAffiliation.objects.filter(pk__in=chunk).delete()
-        NetworkAffiliation.objects.bulk_create(
+        for chunk in key_chunks(self.dropped_affiliations):
+            NetworkAffiliation.objects.filter(pk__any=chunk).delete()
+        insert_rows(
+            NetworkAffiliation,
             [
-                NetworkAffiliation(structure_id=self.structures[s], network=n, start_date=self.day)
+                {"structure_id": self.structures[s], "network": n, "start_date": self.day}
                 for s, n in self.new_affiliations
             ],
-            batch_size=BATCH,
+            now=now,
         )
         # Networks are part of a structure for the API (``updated_since``); bulk writes send
         # no signal, so the structures are marked changed here.
@@ -364,17 +384,23 @@ class _Sync:
             sorted(self.structures[siret] for siret in self.network_changed),
             updated_at=now,
         )
-        staff = [
-            StructureStaffCount(
-                pk=pk, structure_id=self.structures[siret], updated_at=now, **values
-            )
-            for siret, (pk, values) in self.staff.items()
-        ]
-        StructureStaffCount.objects.bulk_create(
-            [s for s in staff if s.pk is None], batch_size=BATCH
+        insert_rows(
+            StructureStaffCount,
+            [
+                {"structure_id": self.structures[siret], **values}
+                for siret, (pk, values) in self.staff.items()
+                if pk is None
+            ],
+            now=now,
         )
         StructureStaffCount.objects.bulk_update(
-            [s for s in staff if s.pk is not None],
+            [
+                StructureStaffCount(
+                    pk=pk, structure_id=self.structures[siret], updated_at=now, **values
+                )
+                for siret, (pk, values) in self.staff.items()
+                if pk is not None
+            ],
             ["permanents", "insertion_employees", "updated_at"],
             batch_size=BATCH,
         )
@@ -390,22 +416,35 @@ class _Sync:
                 **p.as_dict(),
             )
 
-        new = [build(p) for p in self.new_prestations]
-        Prestation.objects.bulk_create(new, batch_size=BATCH)
-        self.prestations |= {p.ref: p.pk for p in new}
+        keys = insert_rows(
+            Prestation,
+            [
+                {
+                    "ref": p.ref,
+                    "accompaniment_id": self.accompaniments[p.accompaniment_ref],
+                    "provider_id": self.providers[p.provider_name],
+                    **p.as_dict(),
+                }
+                for p in self.new_prestations
+            ],
+            now=now,
+        )
+        self.prestations |= {p.ref: pk for p, pk in zip(self.new_prestations, keys, strict=True)}
         Prestation.objects.bulk_update(
             [build(p, self.prestations[p.ref]) for p in self.changed_prestations],
             [*PrestationRow.FIELDS, "accompaniment", "provider", "updated_at"],
             batch_size=BATCH,
         )
-        for chunk in itertools.batched(self.removed_pairs, CHUNK):
-            Beneficiary.objects.filter(pk__in=chunk).delete()
-        Beneficiary.objects.bulk_create(
-            [
-                Beneficiary(prestation_id=self.prestations[r], structure_id=self.structures[s])
+        for chunk in key_chunks(self.removed_pairs):
+            Beneficiary.objects.filter(pk__any=chunk).delete()
+        insert_rows(
+            Beneficiary,
+            (
+                {"prestation_id": self.prestations[r], "structure_id": self.structures[s]}
                 for r, s in self.new_pairs
-            ],
-            batch_size=BATCH,
+            ),
+            now=now,
+            count=len(self.new_pairs),
         )
         # Beneficiaries are part of a prestation as the API shows it (updated_since).
         relinked = self.unlinked | {r for r, _ in self.new_pairs}
@@ -414,5 +453,5 @@ class _Sync:
 
 
 def _update(model, pks, **values):
-    for chunk in itertools.batched(pks, CHUNK):
-        model.objects.filter(pk__in=chunk).update(**values)
+    for chunk in key_chunks(pks):
+        model.objects.filter(pk__any=chunk).update(**values)

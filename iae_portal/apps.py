@@ -9,11 +9,13 @@ class CoreConfig(AppConfig):
     verbose_name = "Portail IAE"
 
     def ready(self):
-        from . import lookups, menu
+        from . import imports, lookups, menu
         from .cdiae import prepared, registry
 
         # ``field__any=[…]``: a list of values as one parameter (iae_portal.lookups).
         lookups.register()
+        # Large CSV imports planned and applied in a task (iae_portal.prepared).
+        imports.register()
 
         # The CDIAE report: its file prepared in the background (iae_portal.prepared) and
         # its menu entry, for whoever may read the report of some territory.

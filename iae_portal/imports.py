@@ -9,21 +9,38 @@ row reader and its audit); ``ImportView`` is then its upload page (the report fi
 on confirmation) and ``ImportCommand`` the base of its management command.
 """
 
+import codecs
+import contextvars
 import csv
+import dataclasses
 import datetime
 import io
+import itertools
 import re
+import secrets
+import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.module_loading import import_string
 from django.views import View
 
-from . import pending_uploads
+from . import fastjson, pending_uploads
+from .bulk import bulk_inserter
+from .prepared import kinds
+from .prepared.models import PreparedFile, PreparedState
+from .prepared.services import Refused, prepare
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -117,19 +134,61 @@ def read_records(source, required):
     a short line. ``errors`` holds what makes the file or a line unreadable: not UTF-8, empty,
     a missing column (then nothing is read), a line with more values than columns (left out:
     its values cannot be told apart), a broken quote (the rest of the file is not read)."""
-    text, error = decode(source)
+    records, errors = iter_records(source, required)
+    return list(records), errors
+
+
+def iter_records(source, required):
+    """``read_records`` as ``(an iterator of the records, errors)``: the records are read as
+    the iterator is consumed (a 50,000-line file is never held as 50,000 dicts), and the
+    errors of a line are added to ``errors`` as it is read; the file's own errors (not
+    UTF-8, empty, a missing column) are there at once. Reports its progress in the file
+    (``reporting``)."""
+    if hasattr(source, "read"):
+        source = source.read()
+    if isinstance(source, bytes | bytearray):
+        stream, error = _byte_stream(bytes(source))
+    else:
+        text, error = decode(source)
+        stream = None if error else io.StringIO(text, newline="")
     if error is not None:
-        return [], [error]
-    reader = csv.reader(io.StringIO(text, newline=""))
+        return iter(()), [error]
+    progress = _Progress(stream)  # measures the file before the header is read
+    reader = csv.reader(stream)
     header, error = read_header(reader, required)
     if error is not None:
-        return [], [error]
+        return iter(()), [error]
+    errors = []
+    return _records(reader, header, errors, progress), errors
+
+
+def _byte_stream(content):
+    """A text stream over UTF-8 ``content``, once checked as ``decode`` does; the text is
+    decoded as it is read rather than held whole (with ``io.StringIO``'s own copy, four
+    bytes a character when one is not Latin-1)."""
+    if b"\x00" not in content:
+        try:
+            # Checked in slices: a whole decoded copy is what this avoids.
+            decoder = codecs.getincrementaldecoder("utf-8")()
+            for start in range(0, len(content), 1 << 20):
+                decoder.decode(
+                    content[start : start + (1 << 20)], final=start + (1 << 20) >= len(content)
+                )
+        except UnicodeDecodeError:
+            pass
+        else:
+            return io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline=""), None
+    return None, decode(content)[1]
+
+
+def _records(reader, header, errors, progress):
     positions = {}
     for position, name in enumerate(header):
         positions.setdefault(name, position)
     width = len(header)
-    records, errors = [], []
-    for line, record in numbered_records(reader, errors):
+    for count, (line, record) in enumerate(numbered_records(reader, errors), start=1):
+        if count % 1000 == 0:
+            progress.report()
         if any(value.strip() for value in record[width:]):
             errors.append(
                 RowError(
@@ -137,12 +196,59 @@ def read_records(source, required):
                 )
             )
             continue
-        values = {
-            name: record[position].strip() if position < len(record) else ""
-            for name, position in positions.items()
-        }
-        records.append((line, values))
-    return records, errors
+        yield (
+            line,
+            {
+                name: record[position].strip() if position < len(record) else ""
+                for name, position in positions.items()
+            },
+        )
+    progress.report(done=True)
+
+
+# -- Progress ---------------------------------------------------------------------------------
+
+# ``progress(done, total)`` of the task running an import (``ImportView``'s background
+# path), ``None`` otherwise: reading the file reports how far it got in it.
+_reporter = contextvars.ContextVar("import_progress", default=None)
+READING_SHARE = 60  # percent of the progress bar taken by reading and checking the lines
+
+
+@contextmanager
+def reporting(progress):
+    """Within the block, an import reports its progress to ``progress(done, total)``: the
+    share of the file read (``READING_SHARE`` percent), then each step (``report_step``)."""
+    token = _reporter.set(progress)
+    try:
+        yield
+    finally:
+        _reporter.reset(token)
+
+
+def report_step(percent):
+    """An import's step is done, ``percent`` of its work (after reading)."""
+    progress = _reporter.get()
+    if progress is not None:
+        progress(percent, 100)
+
+
+class _Progress:
+    def __init__(self, stream):
+        self.progress, self.stream = _reporter.get(), stream
+        if self.progress is not None:
+            self.size = stream.seek(0, io.SEEK_END) if stream.seekable() else 0
+            stream.seek(0)
+
+    def report(self, done=False):
+        if self.progress is None:
+            return
+        if done or not self.size:
+            self.progress(READING_SHARE, 100)
+            return
+        position = (
+            self.stream.buffer.tell() if hasattr(self.stream, "buffer") else self.stream.tell()
+        )
+        self.progress(READING_SHARE * min(position, self.size) // self.size, 100)
 
 
 def parse_date(value):
@@ -153,6 +259,46 @@ def parse_date(value):
     except ValueError:
         pass
     return None, f"Date invalide : « {value} » (format attendu AAAA-MM-JJ)."
+
+
+# -- Reading and writing the database in bulk ------------------------------------------------
+
+# Keys of one ``IN (…)`` on SQLite, under the 999 bound variables of its builds before 3.32.
+SQLITE_CHUNK = 900
+
+
+def key_chunks(keys):
+    """``keys`` (sorted) in chunks for ``field__any=chunk`` (``iae_portal.lookups``): all at
+    once on PostgreSQL, where the list travels as one array parameter (one query for a
+    50,000-line file instead of 56 with 900 placeholders each, which the driver parses one
+    by one), by ``SQLITE_CHUNK`` elsewhere."""
+    keys = sorted(keys)
+    if not keys:
+        return []
+    if connection.vendor == "postgresql":
+        return [keys]
+    return list(itertools.batched(keys, SQLITE_CHUNK))
+
+
+def insert_rows(model, rows, *, now, count=None):
+    """``iae_portal.bulk`` insertion of ``rows`` (dicts of attribute → value) with the
+    ``auto_now`` and ``auto_now_add`` fields set to ``now`` (only ``save()`` sets them);
+    returns the new keys in the order of ``rows``. COPY on PostgreSQL: no model instance,
+    no ``INSERT`` of thousands of parameters (four times the time of an import's writing).
+    ``rows`` may be a generator of ``count`` rows: each is sent as it is made, never held
+    with the others. It must not query the database (the connection is busy with COPY)."""
+    count = len(rows) if count is None else count
+    if not count:
+        return []
+    stamp = {
+        field.attname: now
+        for field in model._meta.concrete_fields
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    }
+    with bulk_inserter(model, count) as inserter:
+        for row in rows:
+            inserter.add({**stamp, **row} if stamp else row)
+    return inserter.keys
 
 
 # -- Plan and apply ---------------------------------------------------------------------------
@@ -204,8 +350,14 @@ class Importer:
 
 class ImportView(View):
     """The staff upload page of an import: the file is planned and its report shown with a
-    confirmation button; the confirmation imports the file kept in the session meanwhile,
-    planned again (the database may have changed since the report)."""
+    confirmation button; the confirmation imports the file kept meanwhile, planned again
+    (the database may have changed since the report).
+
+    A file of at most ``immediate_lines()`` lines is planned and imported during the
+    request, kept in the session in between. A larger one is kept in the media storage and
+    both its plan and its import run as a task (``IMPORT_KIND``, a file prepared in the
+    background, ``iae_portal.prepared``): the page follows the task's progress
+    (``?tache=<uuid>``), then shows the same report, or leads to the list once imported."""
 
     importer = None  # an Importer
     form_class = None  # ``file`` and the import's options
@@ -228,6 +380,8 @@ class ImportView(View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
+        if "tache" in request.GET:
+            return self.follow(request, request.GET["tache"])
         return self.render(form=self.form_class())
 
     def post(self, request, *args, **kwargs):
@@ -239,6 +393,14 @@ class ImportView(View):
         upload = form.cleaned_data["file"]
         content = upload.read()
         options = {name: form.cleaned_data[name] for name in self.option_fields}
+        if content.count(b"\n") > immediate_lines():
+            path = default_storage.save(
+                f"{UPLOADS}/{secrets.token_hex(16)}.csv", ContentFile(content)
+            )
+            pending_uploads.stash(
+                request, self.session_key, name=upload.name, content=b"", path=path, **options
+            )
+            return self.start(request, "plan", path=path, name=upload.name, options=options)
         plan = self.importer.plan(content, user=request.user, **options)
         token = pending_uploads.stash(
             request, self.session_key, name=upload.name, content=content, **options
@@ -250,23 +412,170 @@ class ImportView(View):
         if pending is None:
             messages.error(request, pending_uploads.EXPIRED)
             return redirect(request.path)
+        options = {name: pending[name] for name in self.option_fields}
+        if pending.get("path"):
+            return self.start(
+                request, "apply", path=pending["path"], name=pending["name"], options=options
+            )
         try:
             result = self.importer.apply(
                 pending["content"],
                 actor=request.user,
                 name=pending["name"],
                 user=request.user,
-                **{name: pending[name] for name in self.option_fields},
+                **options,
             )
         except ImportRejected as rejected:
-            messages.error(request, "Le fichier contient des erreurs : rien n'a été enregistré.")
-            return self.render(form=self.form_class(), plan=rejected.plan)
+            return self.rejected(request, rejected.plan)
+        return self.done(request, result.summary)
+
+    def rejected(self, request, plan):
+        messages.error(request, "Le fichier contient des erreurs : rien n'a été enregistré.")
+        return self.render(form=self.form_class(), plan=plan)
+
+    def done(self, request, summary):
         pending_uploads.forget(request, self.session_key)
-        messages.success(request, f"Import terminé : {result.summary}.")
+        messages.success(request, f"Import terminé : {summary}.")
         return redirect(self.success_url)
+
+    # The background path.
+
+    def start(self, request, step, *, path, name, options):
+        """Queue the ``step`` (``plan`` or ``apply``) of the file kept at ``path``; the page
+        then follows it."""
+        prepared = prepare(
+            owner=request.user,
+            kind=IMPORT_KIND,
+            params={
+                "view": f"{type(self).__module__}.{type(self).__qualname__}",
+                "step": step,
+                "path": path,
+                "name": name,
+                "options": options,
+            },
+            title=f"{STEP_TITLES[step]} : {name}",
+            back_url=request.path,
+        )
+        return redirect(f"{request.path}?tache={prepared.uuid}")
+
+    def follow(self, request, task_id):
+        """The page of a task of this import: its progress, then its report."""
+        try:
+            task_id = uuid.UUID(task_id)
+        except ValueError:
+            raise Http404 from None
+        task = (
+            PreparedFile.objects.of(request.user)
+            .alive()
+            .filter(
+                uuid=task_id,
+                kind=IMPORT_KIND,
+                params__view=f"{type(self).__module__}.{type(self).__qualname__}",
+            )
+            .first()
+        )
+        if task is None:
+            raise Http404
+        if task.state != PreparedState.READY:
+            return self.render(task=task, refresh=None if task.finished else PROGRESS_REFRESH)
+        with task.file.open("rb") as report:
+            report = StoredPlan(fastjson.loads(report.read().decode()))
+        if task.params["step"] == "apply":
+            if report.applied:
+                default_storage.delete(task.params["path"])
+                return self.done(request, report.summary)
+            return self.rejected(request, report)
+        pending = request.session.get(self.session_key) or {}
+        token = pending.get("token") if pending.get("path") == task.params["path"] else None
+        return self.render(
+            form=self.form_class(), plan=report, token=token, **task.params["options"]
+        )
 
     def render(self, **context):
         return render(self.request, self.template_name, context)
+
+
+# -- The background task ----------------------------------------------------------------------
+
+IMPORT_KIND = "imports.run"
+UPLOADS = "imports"  # where the files of background imports wait, in the media storage
+STEP_TITLES = {"plan": "Rapport avant import", "apply": "Import"}
+PROGRESS_REFRESH = 3  # seconds between two reloads of a task's page, without script
+
+
+def immediate_lines():
+    """Lines of a file planned and imported during the request:
+    ``IAE_IMPORT_IMMEDIATE_LINES`` (2,000); a larger one goes to a task."""
+    return getattr(settings, "IAE_IMPORT_IMMEDIATE_LINES", 2000)
+
+
+def register():
+    """The background imports' kind of prepared file (``CoreConfig.ready``)."""
+    kinds.register(IMPORT_KIND, build=build_import)
+
+
+def build_import(job, out):
+    """The task of a background import: plan or apply the kept file as its page would,
+    for the task's owner (who must still be allowed), reporting the progress; writes the
+    report (``stored_report``) as JSON."""
+    params = job.params
+    view = import_string(params["view"])()
+    if not view.allowed(job.owner):
+        raise Refused("Vous n'avez plus accès à cet import.")
+    with default_storage.open(params["path"], "rb") as kept:
+        content = kept.read()
+    options = params["options"]
+    with reporting(job.progress):
+        if params["step"] == "plan":
+            report = stored_report(view.importer.plan(content, user=job.owner, **options))
+        else:
+            try:
+                result = view.importer.apply(
+                    content, actor=job.owner, name=params["name"], user=job.owner, **options
+                )
+            except ImportRejected as rejected:
+                report = stored_report(rejected.plan) | {"applied": False}
+            else:
+                report = stored_report(result) | {"applied": True}
+    out.write(fastjson.dumps(report).encode())
+    return "rapport-import.json"
+
+
+def stored_report(plan):
+    """What the report page reads of a plan, as JSON: its fields (not the rows it keeps for
+    writing), its errors, summary and decision."""
+    report = {
+        item.name: _plain(getattr(plan, item.name))
+        for item in dataclasses.fields(plan)
+        if item.name not in ("rows", "errors")
+    }
+    return report | {
+        "errors": [dataclasses.asdict(error) for error in plan.errors],
+        "summary": plan.summary,
+        "has_changes": plan.has_changes,
+        "is_valid": plan.is_valid,
+        "error_line_count": plan.error_line_count,
+    }
+
+
+def _plain(value):
+    if dataclasses.is_dataclass(value):
+        value = dataclasses.asdict(value)
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+class StoredPlan:
+    """A plan read back from its report: the template reads it as it reads the plan."""
+
+    def __init__(self, report):
+        self.__dict__.update(report)
+        self.errors = [RowError(**error) for error in report["errors"]]
 
 
 # -- The command ------------------------------------------------------------------------------

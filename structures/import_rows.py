@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
-from iae_portal.imports import RowError, parse_date, read_records
+from iae_portal.imports import RowError, iter_records, parse_date
 
 from .enums import ConventionKind, LegalForm, Network, StructureKind
 from .models import Convention, Structure
@@ -40,7 +40,7 @@ SIRET_MESSAGES = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConventionRow:
     number: str
     kind: str
@@ -48,7 +48,7 @@ class ConventionRow:
     end_date: datetime.date | None
 
 
-@dataclass
+@dataclass(slots=True)
 class StructureRow:
     """One valid row: ``values`` holds the structure's fields as the database stores them."""
 
@@ -66,7 +66,7 @@ def read_rows(source, departments):
     Returns ``(rows, errors)``: the valid rows, and every error found, by line (a row with an
     error is left out of ``rows``).
     """
-    records, errors = read_records(source, REQUIRED_COLUMNS)
+    records, errors = iter_records(source, REQUIRED_COLUMNS)
     rows, first_line_of = [], {}
     for line, values in records:
         row, row_errors = check_row(line, values, departments)

@@ -4,15 +4,15 @@ Rules: ../shared/domain/structures.md, "CSV import of structures": upsert by SIR
 row reported with its line number and reason, all-or-nothing unless ``partial``. The
 networks of a known structure become exactly the listed ones, as
 ``structures.services.affiliations_set`` does; a row identical to the database writes
-nothing. Every read and write is done in bulk (chunks of at most ``CHUNK`` SIRETs), never
-one query per row, so that a file of a few thousand rows stays a matter of seconds.
+nothing. Every read and write is done in bulk, never one query per row: the known
+structures in three queries (``key_chunks``), the new rows and the audit entries through
+COPY (``insert_rows``), so that a file of 50,000 rows stays a matter of seconds.
 
 ``apply_structures_import`` compares the rows with the database again inside its
 transaction: what it writes is right even if the database changed since the plan.
 """
 
 import datetime
-import itertools
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from iae_portal.audit.models import AuditEntry
 from iae_portal.audit.services import diff
-from iae_portal.imports import Importer, ImportPlan, ImportRejected
+from iae_portal.imports import Importer, ImportPlan, ImportRejected, insert_rows, key_chunks
 
 from .import_rows import RowError, StructureRow, read_rows
 from .models import Convention, Department, NetworkAffiliation, Structure
@@ -41,8 +41,6 @@ __all__ = [
 ]
 
 AUDIT_ACTION = "structure.import"
-# Every IN (...) stays under 999 bound variables, the limit of SQLite builds before 3.32.
-CHUNK = 900
 BATCH = 500
 IDENTITY_FIELDS = ("name", "kind", "legal_form", "department_id", "postal_code", "city")
 CONVENTION_FIELDS = ("kind", "start_date", "end_date")
@@ -106,11 +104,14 @@ class StructureImportRejected(ImportRejected):
 def plan_structures_import(source):
     """Read and check a CSV file (``str``, UTF-8 ``bytes`` or a file object) and compare
     its rows with the database. Writes nothing."""
-    departments = set(Department.objects.values_list("code", flat=True))
-    rows, errors = read_rows(source, departments)
+    rows, errors = _read_rows(source)
     plan, _ = _compare(rows, day=timezone.localdate(), lock=False)
     plan.errors = errors
     return plan
+
+
+def _read_rows(source):
+    return read_rows(source, set(Department.objects.values_list("code", flat=True)))
 
 
 def apply_structures_import(plan, *, actor, partial=False, reason=""):
@@ -138,9 +139,12 @@ class StructuresImport(Importer):
         return bool(plan.errors) and (not partial or not plan.rows)
 
     def apply(self, content, *, actor, name, partial=False, user=None):
-        plan = plan_structures_import(content)
+        # The rows are compared with the database once, under lock, by the writing itself;
+        # a refused file only, to say what it would have done.
+        rows, errors = _read_rows(content)
+        plan = StructureImportPlan(rows=rows, errors=errors)
         if self.refuses(plan, partial=partial):
-            raise StructureImportRejected(plan)
+            raise StructureImportRejected(plan_structures_import(content))
         return apply_structures_import(plan, actor=actor, partial=partial, reason=f"import {name}")
 
 
@@ -151,13 +155,14 @@ class _Affiliation(NamedTuple):
     end_date: datetime.date | None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Known:
-    """A structure already in the database, read as plain values (cheaper than models)."""
+    """A structure already in the database, read as plain values (cheaper than models):
+    ``values`` as a tuple of ``IDENTITY_FIELDS`` (a dict each is 50 MB for 50,000 lines)."""
 
     pk: int
     uuid: uuid.UUID
-    values: dict
+    values: tuple
     affiliations: list = field(default_factory=list)
     conventions: dict = field(default_factory=dict)  # number: (pk, {kind, start, end})
 
@@ -180,10 +185,20 @@ class _Writes:
     audited: list = field(default_factory=list)  # (siret, name, changes)
 
     def save(self, *, actor, reason, now):
-        new = [Structure(siret=row.siret, **row.values) for row in self.created]
-        # Both backends return the new primary keys from a bulk insert (SQLite ≥ 3.35).
-        Structure.objects.bulk_create(new, batch_size=BATCH)
-        ids = {s.siret: (s.pk, s.uuid) for s in new}
+        # New rows go down COPY (``insert_rows``): no model instance, no INSERT of
+        # thousands of parameters; the new structures' keys and uuids come back in order.
+        uuids = [uuid.uuid4() for _ in self.created]
+        keys = insert_rows(
+            Structure,
+            [
+                {"siret": row.siret, "uuid": uuid_, **row.values}
+                for row, uuid_ in zip(self.created, uuids, strict=True)
+            ],
+            now=now,
+        )
+        ids = {
+            row.siret: (pk, uuid_) for row, pk, uuid_ in zip(self.created, keys, uuids, strict=True)
+        }
         ids |= {siret: (known.pk, known.uuid) for siret, known in self.known.items()}
 
         # One bulk_update per changed field, on the structures where it changed only.
@@ -195,38 +210,45 @@ class _Writes:
         for name, structures in by_field.items():
             Structure.objects.bulk_update(structures, [name.removesuffix("_id")], batch_size=BATCH)
         # auto_now does not apply to bulk updates: set updated_at explicitly, on every
-        # structure with a change (its networks or conventions included: the API's sync).
-        _update(Structure, sorted({ids[siret][0] for siret, _, _ in self.audited}), updated_at=now)
+        # known structure with a change (its networks or conventions included: the API's
+        # sync); the new ones were written with it.
+        touched = {ids[siret][0] for siret, _, _ in self.audited if siret in self.known}
+        _update(Structure, touched, updated_at=now)
 
         _update(NetworkAffiliation, self.ended_ids, end_date=self.day - datetime.timedelta(days=1))
         _update(NetworkAffiliation, self.moved_ids, start_date=self.day)
-        for chunk in itertools.batched(self.dropped_ids, CHUNK):
-            NetworkAffiliation.objects.filter(pk__in=chunk).delete()
-        NetworkAffiliation.objects.bulk_create(
+        for chunk in key_chunks(self.dropped_ids):
+            NetworkAffiliation.objects.filter(pk__any=chunk).delete()
+        insert_rows(
+            NetworkAffiliation,
             [
-                NetworkAffiliation(structure_id=ids[siret][0], network=network, start_date=self.day)
+                {"structure_id": ids[siret][0], "network": network, "start_date": self.day}
                 for siret, network in self.new_affiliations
             ],
-            batch_size=BATCH,
+            now=now,
         )
-        Convention.objects.bulk_create(
+        insert_rows(
+            Convention,
             [
-                Convention(structure_id=ids[siret][0], number=number, **values)
+                {"structure_id": ids[siret][0], "number": number, **values}
                 for siret, number, values in self.new_conventions
             ],
-            batch_size=BATCH,
+            now=now,
         )
         Convention.objects.bulk_update(
             [Convention(pk=pk, **values) for pk, values in self.changed_conventions],
             CONVENTION_FIELDS,
             batch_size=BATCH,
         )
-        AuditEntry.objects.bulk_create(
-            [
-                _audit_entry(ids[siret][1], name, changes, actor, reason, now)
+        content_type = ContentType.objects.get_for_model(Structure).pk
+        insert_rows(
+            AuditEntry,
+            (
+                _audit_entry(ids[siret][1], name, changes, actor, reason, now, content_type)
                 for siret, name, changes in self.audited
-            ],
-            batch_size=BATCH,
+            ),
+            now=now,
+            count=len(self.audited),
         )
 
 
@@ -237,10 +259,12 @@ def _compare(rows, *, day, lock):
     for row in rows:
         structure = known.get(row.siret)
         if structure is None:
-            changes = diff({}, {"siret": row.siret, **row.values})
+            changes = _created({"siret": row.siret, **row.values})
             affiliations, conventions = [], {}
         else:
-            changes = diff(structure.values, row.values)
+            same = structure.values == tuple(map(row.values.__getitem__, IDENTITY_FIELDS))
+            before = dict(zip(IDENTITY_FIELDS, structure.values, strict=True))
+            changes = {} if same else diff(before, row.values)
             affiliations, conventions = structure.affiliations, structure.conventions
         fields = list(changes)
         changes |= _networks_changes(row, affiliations, writes)
@@ -261,32 +285,33 @@ def _compare(rows, *, day, lock):
 
 def _load_known(sirets, *, day, lock):
     """``{siret: _Known}`` with the affiliations not ended before ``day`` and the
-    conventions: three queries per chunk of SIRETs."""
+    conventions: three queries (per chunk of SIRETs on SQLite)."""
     known = {}
-    for chunk in itertools.batched(sirets, CHUNK):
-        structures = Structure.objects.filter(siret__in=chunk)
+    for chunk in key_chunks(sirets):
+        structures = Structure.objects.filter(siret__any=chunk).order_by()
         if lock:
             structures = structures.select_for_update()
         by_pk = {}
+        # Streamed (a server-side cursor on PostgreSQL), not fetched whole.
         for pk, uuid_, siret, *values in structures.values_list(
             "pk", "uuid", "siret", *IDENTITY_FIELDS
-        ):
-            by_pk[pk] = known[siret] = _Known(
-                pk, uuid_, dict(zip(IDENTITY_FIELDS, values, strict=True))
-            )
+        ).iterator(chunk_size=2000):
+            by_pk[pk] = known[siret] = _Known(pk, uuid_, tuple(values))
         if not by_pk:
             continue
-        affiliations = NetworkAffiliation.objects.filter(structure_id__in=list(by_pk)).filter(
+        affiliations = NetworkAffiliation.objects.filter(structure_id__any=list(by_pk)).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=day)
         )
-        for structure_id, *values in affiliations.values_list(
-            "structure_id", "pk", "network", "start_date", "end_date"
+        for structure_id, *values in (
+            affiliations.order_by()
+            .values_list("structure_id", "pk", "network", "start_date", "end_date")
+            .iterator(chunk_size=2000)
         ):
             by_pk[structure_id].affiliations.append(_Affiliation(*values))
-        conventions = Convention.objects.filter(structure_id__in=list(by_pk))
+        conventions = Convention.objects.filter(structure_id__any=list(by_pk)).order_by()
         for structure_id, pk, number, *values in conventions.values_list(
             "structure_id", "pk", "number", *CONVENTION_FIELDS
-        ):
+        ).iterator(chunk_size=2000):
             by_pk[structure_id].conventions[number] = (
                 pk,
                 dict(zip(CONVENTION_FIELDS, values, strict=True)),
@@ -342,25 +367,30 @@ def _convention_changes(row, conventions, writes):
     return {f"convention.{wanted.number}.{name}": value for name, value in changes.items()}
 
 
+def _created(values):
+    """``diff({}, values)`` for a new structure's values (text only), without its work."""
+    return {key: [None, values[key]] for key in sorted(values) if values[key] is not None}
+
+
 def _update(model, pks, **values):
-    for chunk in itertools.batched(pks, CHUNK):
-        model.objects.filter(pk__in=chunk).update(**values)
+    for chunk in key_chunks(pks):
+        model.objects.filter(pk__any=chunk).update(**values)
 
 
-def _audit_entry(structure_uuid, name, changes, actor, reason, now):
-    """The entry ``audit_record`` would write, built for ``bulk_create``."""
+def _audit_entry(structure_uuid, name, changes, actor, reason, now, content_type):
+    """The row ``audit_record`` would write, for ``insert_rows``."""
     known_actor = actor is not None and actor.pk is not None
-    return AuditEntry(
-        at=now,
-        actor=actor if known_actor else None,
-        actor_label=actor.email if known_actor else "système",
-        action=AUDIT_ACTION,
-        object_type=ContentType.objects.get_for_model(Structure),
-        object_id=str(structure_uuid),
-        object_repr=name[:255],
-        changes=changes,
-        reason=reason,
-    )
+    return {
+        "at": now,
+        "actor_id": actor.pk if known_actor else None,
+        "actor_label": actor.email if known_actor else "système",
+        "action": AUDIT_ACTION,
+        "object_type_id": content_type,
+        "object_id": str(structure_uuid),
+        "object_repr": name[:255],
+        "changes": changes,
+        "reason": reason,
+    }
 
 
 def _count(number, singular, plural):

@@ -241,6 +241,7 @@ KINDS = {
     "dla.bilan_pdf": "tests/dla/test_views.py, below",
     "aides.letters_archive": "tests/aides/test_batch.py, tests/aides/test_scheme_as_data.py",
     "cdiae.report": "tests/cdiae/test_page.py",
+    "imports.run": "tests/structures/test_import_background.py",
 }
 
 
