@@ -61,13 +61,20 @@ def build_letters_archive(job, out):
     batch = letters_batch(job.owner, job.params["batch"])
     if batch is None:
         raise Refused("Vous n'avez plus accès aux courriers de ce traitement.")
-    items = _letters(batch).order_by("dossier_id").only("letter", "convention")
+    write_letters_archive(_letters(batch), out, job.track)
+    return archive_name(batch)
+
+
+def write_letters_archive(items, out, track=lambda items, total: items):
+    """The ZIP of the letters and conventions of ``items`` (batch items) written to the
+    file ``out``, the items read 200 at a time in the order of their dossiers; ``track``
+    counts them in a progress."""
+    items = items.order_by("dossier_id").only("letter", "convention")
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for item in job.track(items.iterator(chunk_size=200), items.count()):
+        for item in track(items.iterator(chunk_size=200), items.count()):
             for field in (item.letter, item.convention):
                 with field.open("rb") as pdf:
                     archive.writestr(Path(field.name).name, pdf.read())
-    return archive_name(batch)
 
 
 def register():

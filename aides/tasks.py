@@ -14,6 +14,7 @@ from structures.partners import password_link
 
 from .models import Notification, OpinionRequest
 from .services.batch import BatchBusy, batch_run, batches_sweep
+from .services.batch_letters import letters_render
 from .services.opinions import PARTNER_TEMPLATE, send_opinion_reminders
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,13 @@ def run_batch(self, batch_id, reserved=None):
         )
     except BatchBusy as busy:
         raise self.retry(countdown=busy.retry_in) from None
+
+
+@shared_task(acks_late=True)
+def render_letters(batch_id, dossier_ids):
+    """Thin wrapper: one chunk of a letters batch (``batch_letters.letters_render``); a
+    message delivered again renders only the letters still missing."""
+    letters_render(batch_id, dossier_ids)
 
 
 @shared_task

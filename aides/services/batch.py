@@ -15,16 +15,14 @@ and each worker when it starts), a staff member (« Reprendre », ``batch_resume
 ``compute_campaign --resume`` hands it to a new runner, which goes on from its items.
 """
 
-import datetime
 import gc
 import logging
 from contextlib import contextmanager
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, Max, OuterRef, Q, TextField
+from django.db.models import F, Max, Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -33,7 +31,7 @@ from iae_portal.audit.services import audit_record
 from iae_portal.bulk import QueryDuringCopy, bulk_insert, bulk_inserter
 from iae_portal.queue import enqueue
 
-from .. import letters, rules
+from .. import rules
 from ..models import (
     AidComputation,
     Batch,
@@ -41,17 +39,13 @@ from ..models import (
     BatchKind,
     BatchState,
     Dossier,
-    LetterSettings,
 )
 from ..models.batches import ACTIVE_BATCH_STATES
-from ..workflow import COMPUTABLE, LETTER_STATES
+from ..workflow import COMPUTABLE
+from .batch_lease import lease_length, voted_dossiers
+from .batch_letters import LETTERS_PER_TASK, letters_spread
 
 logger = logging.getLogger(__name__)
-
-
-def lease_length():
-    """How long a runner holds a batch without renewing (``IAE_BATCH_LEASE`` seconds)."""
-    return datetime.timedelta(seconds=settings.IAE_BATCH_LEASE)
 
 
 class BatchBusy(Exception):
@@ -135,12 +129,14 @@ def _enqueue(batch_id, reserved=None):
         )
 
 
-def batch_run(batch_id, *, chunk_size=None, reserved=None):
+def batch_run(batch_id, *, chunk_size=None, reserved=None, in_process=False):
     """Compute what is left of the batch; safe to call again after a crash.
 
     Only one runner works on a batch at a time (a lease renewed at each chunk); another
     one gets ``BatchBusy`` and retries once the lease has expired. ``reserved``: the lease
-    a sweep or a resumption set when it queued this run, which may claim the batch at once."""
+    a sweep or a resumption set when it queued this run, which may claim the batch at once.
+    A letters batch is handed to ``batch_letters``, which queues its dossiers in chunks
+    for the worker's processes (``in_process``: renders them here)."""
     chunk_size = chunk_size or settings.IAE_BATCH_CHUNK
     batch = Batch.objects.select_related("campaign__scheme", "version").get(pk=batch_id)
     if batch.state not in ACTIVE_BATCH_STATES:
@@ -161,12 +157,13 @@ def batch_run(batch_id, *, chunk_size=None, reserved=None):
             return batch
         raise BatchBusy(max((batch.lease_until - now).total_seconds(), 1))
     batch.lease_until = lease
+    if batch.kind == BatchKind.LETTERS:
+        per_task = min(chunk_size, LETTERS_PER_TASK)
+        letters_spread(batch, per_task=per_task, in_process=in_process)
+        batch.refresh_from_db()
+        return batch
     try:
-        if batch.kind == BatchKind.LETTERS:
-            while _letters_step(batch, chunk_size):
-                pass
-        else:
-            _compute_all(batch, chunk_size)
+        _compute_all(batch, chunk_size)
         finished = _held(batch).update(
             state=BatchState.DONE, total=F("done"), finished_at=timezone.now(), lease_until=None
         )
@@ -442,13 +439,11 @@ def batch_changes(batch):
 
 # -- The letters of a commission ------------------------------------------------------------
 
-LETTER_CHUNK = 20
-
 
 def letters_start(*, actor, commission, enqueue=True):
     """Render the notification letter and the convention of every dossier voted by
-    ``commission`` (one PDF each, stored; the ZIP of them all is prepared when someone asks
-    for it: ``aides.prepared``)."""
+    ``commission`` (one PDF each, stored, over the worker's processes: ``batch_letters``;
+    the ZIP of them all is prepared when someone asks for it: ``aides.prepared``)."""
     return _start(
         actor=actor,
         enqueue=enqueue,
@@ -457,39 +452,5 @@ def letters_start(*, actor, commission, enqueue=True):
         kind=BatchKind.LETTERS,
         campaign=commission.campaign,
         commission=commission,
-        total=_voted(commission).count(),
+        total=voted_dossiers(commission).count(),
     )
-
-
-def _voted(commission):
-    return Dossier.objects.filter(commission=commission, state__in=LETTER_STATES)
-
-
-def _letters_step(batch, chunk_size=LETTER_CHUNK):
-    pending = (
-        _voted(batch.commission)
-        .exclude(Exists(BatchItem.objects.filter(batch=batch, dossier=OuterRef("pk"))))
-        .select_related("structure", "campaign__scheme", "commission")
-        .order_by("pk")[: min(chunk_size, LETTER_CHUNK)]
-    )
-    dossiers = list(pending)
-    if not dossiers:
-        return False
-    letter_settings = LetterSettings.current()
-    for dossier in dossiers:
-        item = BatchItem(batch=batch, dossier=dossier, letter_settings=letter_settings)
-        try:
-            for kind, field in (("notification", item.letter), ("convention", item.convention)):
-                pdf = letters.render_letter_pdf(kind, dossier, letter_settings)
-                field.save(
-                    f"{batch.uuid}/{kind}-{dossier.reference}.pdf", ContentFile(pdf), save=False
-                )
-        except letters.LetterNotReady as error:  # its commission has not met yet
-            item.error = error.message
-        except Exception as error:  # one letter failing must not stop the others
-            logger.exception("Letter of %s failed", dossier.reference)
-            item.error = f"{type(error).__name__}: {error}"
-        with transaction.atomic():
-            item.save()
-            _renew(batch, done=F("done") + 1, errors=F("errors") + int(bool(item.error)))
-    return True

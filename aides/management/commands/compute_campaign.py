@@ -61,7 +61,7 @@ class Command(BaseCommand):
                 message += " Son worker s'est arrêté : reprenez-le avec --resume."
             raise CommandError(message) from None
         # Run here, in this process: nothing is queued for a worker.
-        return batch_run(batch.pk)
+        return batch_run(batch.pk, in_process=True)
 
     def _resume(self, campaign):
         stalled = self._stalled(campaign)
@@ -74,7 +74,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Reprise à {batch.done} / {batch.total} dossiers.")
         try:
             # Run here, with the lease the resumption reserved for this process.
-            return batch_run(batch.pk, reserved=batch.lease_until)
+            return batch_run(batch.pk, reserved=batch.lease_until, in_process=True)
         except BatchBusy:  # a worker claimed it meanwhile
             raise CommandError("Un worker a repris ce traitement entre-temps.") from None
 
