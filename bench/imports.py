@@ -8,8 +8,8 @@ are those structures (one to four a prestation, their columns agreeing with the 
 file); monthly clause hours of participants on lots seeded by ``import_marches`` (not timed),
 half of them through one of the structures. Each file is imported by its command, in a
 process of its own (``manage.py import_structures|import_dla|import_heures FILE``), so that
-the time is what a user of the command waits for and the peak memory (the child's
-``ru_maxrss``) is the import's own; then imported again, which must change nothing (the
+the time is what a user of the command waits for and the peak memory (the child's own
+``VmHWM``, reported by ``_peak.py``) is the import's own; then imported again, which must change nothing (the
 benchmark fails otherwise). ``startup_s`` and ``startup_peak_rss_mb`` are the same command
 on a file holding only its header: Django's start-up, included in every figure.
 
@@ -19,7 +19,6 @@ Keys: ``structures_import_s`` (target ≤ 10 for 50,000 lines), ``dla_import_s``
 
 import argparse
 import csv
-import os
 import random
 import subprocess
 import sys
@@ -260,19 +259,19 @@ def hours_lines(structures, count, seed):
 
 def run_command(command, path, *args):
     """``(seconds, peak RSS in MB, stdout)`` of ``manage.py command path`` in a process of
-    its own, on the benchmark's database; the peak is that process's own ``ru_maxrss``
-    (``wait4``). Fails when the command does."""
+    its own, on the benchmark's database; the peak is that process's own ``VmHWM``, which
+    ``_peak.py`` writes as it exits (``ru_maxrss`` would carry this benchmark's own peak
+    across ``exec``). Fails when the command does."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
-        process = subprocess.Popen(
-            [sys.executable, str(ROOT / "manage.py"), command, str(path), *args],
+        process = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "_peak.py"), command, str(path), *args],
             cwd=ROOT,
             stdout=out,
             stderr=err,
+            check=False,
         )
-        _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read().strip(), err.read()
@@ -280,7 +279,8 @@ def run_command(command, path, *args):
         raise SystemExit(
             f"{command} {path} failed ({process.returncode}):\n{stdout}\n{stderr[-3000:]}"
         )
-    return elapsed, usage.ru_maxrss / 1024, stdout  # ru_maxrss is in KiB on Linux
+    peaks = [line.split()[1] for line in stderr.splitlines() if line.startswith("VMHWM ")]
+    return elapsed, int(peaks[-1]) / 1024, stdout
 
 
 def check_unchanged(command, output):
