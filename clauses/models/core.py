@@ -67,6 +67,34 @@ class HoursFactors(models.Model):
             ),
         ]
 
+    FACTORS = ("labour_share", "insertion_rate", "hourly_cost")
+    # The model's amount excl. VAT the hours are computed from (``None``: the buyer only
+    # holds defaults).
+    hours_amount_field = None
+
+    def factor_defaults(self):
+        """What holds the defaults of the factors this row leaves empty (its buyer)."""
+        return None
+
+    def hours_factors(self):
+        """``{labour_share, insertion_rate, hourly_cost}``: the row's own, else its
+        defaults' (``None`` when neither is set)."""
+        defaults = self.factor_defaults()
+        return {
+            name: getattr(self, name)
+            if getattr(self, name) is not None
+            else getattr(defaults, name, None)
+            for name in self.FACTORS
+        }
+
+    def computed_hours(self):
+        """clauses.md's hours (``rules.hours_from_amount``) from the row's amount and
+        ``hours_factors``, or ``None`` when a factor is missing."""
+        factors = self.hours_factors()
+        if self.hours_amount_field is None or None in factors.values():
+            return None
+        return hours_from_amount(getattr(self, self.hours_amount_field), **factors)
+
 
 class Buyer(HoursFactors):
     """A public buyer (region, département, social landlord…) and its default factors for
@@ -247,22 +275,10 @@ class Lot(HoursFactors):
                 {"clause": "Ce lot a des heures déclarées : il ne peut pas passer sans clause."}
             )
 
-    def hours_factors(self):
-        """``{labour_share, insertion_rate, hourly_cost}``: the lot's own, else its buyer's
-        defaults (``None`` when neither is set)."""
-        buyer = self.marche.buyer
-        return {
-            name: getattr(self, name) if getattr(self, name) is not None else getattr(buyer, name)
-            for name in ("labour_share", "insertion_rate", "hourly_cost")
-        }
+    hours_amount_field = "amount_ht"
 
-    def computed_hours(self):
-        """clauses.md's hours (``rules.hours_from_amount``) from ``hours_factors``, or
-        ``None`` when a factor is missing."""
-        factors = self.hours_factors()
-        if None in factors.values():
-            return None
-        return hours_from_amount(self.amount_ht, **factors)
+    def factor_defaults(self):
+        return self.marche.buyer
 
     def execution_departments(self):
         """Where the lot is executed: the contract's département when recorded, else the

@@ -8,7 +8,6 @@ from django.db import models
 from django.db.models import Q
 
 from ..enums import Clause, MarcheType, PurchaseStatus, Quarter
-from ..rules import hours_from_amount
 from .core import Buyer, Facilitator, HoursFactors, Marche
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
@@ -101,19 +100,7 @@ class PlannedPurchase(HoursFactors):
     def has_clause(self):
         return self.clause != Clause.NONE
 
-    def hours_factors(self):
-        """The purchase's own factors, else its buyer's defaults (as ``Lot.hours_factors``)."""
-        return {
-            name: getattr(self, name)
-            if getattr(self, name) is not None
-            else getattr(self.buyer, name)
-            for name in ("labour_share", "insertion_rate", "hourly_cost")
-        }
+    hours_amount_field = "estimated_amount_ht"
 
-    def computed_hours(self):
-        """clauses.md's hours from the estimated amount, or ``None`` when a factor is
-        missing."""
-        factors = self.hours_factors()
-        if None in factors.values():
-            return None
-        return hours_from_amount(self.estimated_amount_ht, **factors)
+    def factor_defaults(self):
+        return self.buyer
