@@ -19,14 +19,19 @@ def _territory(facilitator_ids):
     )
 
 
-def lot_scope(lot):
-    marche = Marche.objects.filter(pk=lot.marche_id).values("department_id").first()
-    department = marche and marche["department_id"]
-    followers = [lot.facilitator_id] if lot.facilitator_id else []
+def _placed(department, facilitator_id):
+    """Where an object of one facilitator is executed: its département, else the
+    facilitator's territory; and the facilitator following it."""
+    followers = [facilitator_id] if facilitator_id else []
     return {
         "department": [department] if department else _territory(followers),
         "facilitator": followers,
     }
+
+
+def lot_scope(lot):
+    marche = Marche.objects.filter(pk=lot.marche_id).values("department_id").first()
+    return _placed(marche and marche["department_id"], lot.facilitator_id)
 
 
 def marche_scope(marche):
@@ -39,27 +44,24 @@ def marche_scope(marche):
     }
 
 
-def hours_scope(report):
-    lot = Lot.objects.filter(pk=report.lot_id).first()
+def _on_lot(lot_id, structure):
+    """A row of a lot delivered by (or concerning) ``structure``: the lot's scope and the
+    structure's uuid."""
+    lot = Lot.objects.filter(pk=lot_id).first()
     scope = lot_scope(lot) if lot else {}
-    siae = report.siae.uuid if report.siae_id else None
-    return scope | {"structure": siae}
+    return scope | {"structure": structure.uuid if structure else None}
+
+
+def hours_scope(report):
+    return _on_lot(report.lot_id, report.siae if report.siae_id else None)
 
 
 def purchase_scope(purchase):
-    followers = [purchase.facilitator_id] if purchase.facilitator_id else []
-    department = purchase.department_id
-    return {
-        "department": [department] if department else _territory(followers),
-        "facilitator": followers,
-    }
+    return _placed(purchase.department_id, purchase.facilitator_id)
 
 
 def interest_scope(interest):
-    lot = Lot.objects.filter(pk=interest.lot_id).first()
-    scope = lot_scope(lot) if lot else {}
-    structure = interest.structure.uuid if interest.structure_id else None
-    return scope | {"structure": structure}
+    return _on_lot(interest.lot_id, interest.structure if interest.structure_id else None)
 
 
 register(
