@@ -20,6 +20,9 @@ Each rule gives its queryset (``visible_…``), its predicates, and the deletion
 audience (``clauses_audience``, ``hours_audience``).
 """
 
+import functools
+import operator
+
 from django.db.models import Q
 
 from iae_portal.api.deletions import scoped_to
@@ -173,8 +176,11 @@ def hours_audience(user):
     """Whose deleted hours reports ``user`` sees: as ``visible_hours`` (the officer's, a
     facilitator's lots', a director's structures')."""
     audience = clauses_audience(user)
-    if audience is not None:
-        return audience
+    return audience if audience is not None else _directed_audience(user)
+
+
+def _directed_audience(user):
+    """The tombstones of the structures ``user`` directs (``None`` when none)."""
     directs = structure_perms.member_reach(user, directors=True)
     if directs.nothing:
         return None
@@ -389,16 +395,8 @@ def interests_audience(user):
     (the tombstones keep the lot's facilitator and the structure)."""
     if is_clause_officer(user):
         return Q()
-    parts = []
+    parts = [_directed_audience(user)]
     if is_facilitator(user):
         parts.append(scoped_to("facilitator", followed_facilitator_ids(user)))
-    directs = structure_perms.member_reach(user, directors=True)
-    if not directs.nothing:
-        uuids = directs.memberships().values_list("structure__uuid", flat=True)
-        parts.append(scoped_to("structure", [str(u) for u in uuids]))
-    if not parts:
-        return None
-    audience = parts[0]
-    for part in parts[1:]:
-        audience |= part
-    return audience
+    parts = [part for part in parts if part is not None]
+    return functools.reduce(operator.or_, parts) if parts else None
