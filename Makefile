@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: setup run test test-e2e test-crawl-large lint format check-deploy bench bench-db bench-quick bench-load clean
+.PHONY: setup run test test-e2e test-crawl-large lint format check-deploy bench bench-db bench-quick bench-batch-large bench-load clean
 
 # Python ≥ 3.12: $PYTHON if given, else python3.13/python3.12 on the PATH or under pyenv.
 PYTHON_BIN := $(shell \
@@ -87,6 +87,12 @@ bench: setup bench-db
 	cd bench && DATABASE_URL=$(BENCH_DATABASE_URL) ../$(PY) letters.py --letters 200 --memory-letters 1000
 	cd bench && DATABASE_URL=$(BENCH_DATABASE_URL) ../$(PY) api_sync.py --structures 100000
 	cd bench && DATABASE_URL=$(BENCH_DATABASE_URL) ../$(PY) imports.py --lines 50000
+
+# The batch at scale (issue 20, part 5; docs/performance.md): the lower bound and the batch
+# run by a worker process at each size, its peak memory. Not in bench-quick (minutes).
+BATCH_SCALE ?= 10000,100000
+bench-batch-large: setup bench-db
+	cd bench && DATABASE_URL=$(BENCH_DATABASE_URL) ../$(PY) batch.py --scale $(BATCH_SCALE)
 
 bench-quick: setup bench-db
 	cd bench && DATABASE_URL=$(BENCH_DATABASE_URL) ../$(PY) batch.py --dossiers 1000 --naive-sample 200

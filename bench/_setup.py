@@ -72,24 +72,31 @@ def vacuum_analyze(command="ANALYZE"):
             cursor.execute(f"{command} {table}")
 
 
+SEED_CHUNK = 10_000
+
+
 def seed_campaign(dossier_count, positions_per_dossier=5, seed=2026):
     """A campaign of the Emplois Tremplin Environnement scheme with ``dossier_count``
-    drafts (one structure each), written in bulk; returns the campaign."""
+    drafts (one structure each), written with COPY (``bulk_insert``) ``SEED_CHUNK`` rows
+    at a time; returns the campaign. The same seed gives the same data as the former
+    ``bulk_create`` seeding (the random draws come in the same order)."""
     import datetime
 
+    from django.db import transaction
     from django.utils import timezone
 
     from aides.models import AidScheme, Campaign, Dossier
+    from iae_portal.bulk import bulk_insert
     from iae_portal.users.models import User
-    from structures.demo import unique_sirets
     from structures.models import Department, Structure
 
     rng = random.Random(seed)
     scheme = AidScheme.objects.get(code="pc-emplois-tremplin-environnement")
+    now = timezone.now()
     today = timezone.localdate()
     campaign = Campaign.objects.create(
         scheme=scheme,
-        name=f"Bench {dossier_count} ({timezone.now():%H:%M:%S.%f})",
+        name=f"Bench {dossier_count} ({now:%H:%M:%S.%f})",
         opens_on=today - datetime.timedelta(days=10),
         closes_on=today + datetime.timedelta(days=10),
         budget_envelope=100_000_000,
@@ -97,44 +104,90 @@ def seed_campaign(dossier_count, positions_per_dossier=5, seed=2026):
     author, _ = User.objects.get_or_create(email="bench@example.org", defaults={"role": "siae"})
     department = Department.objects.get(code="54")
     taken = set(Structure.objects.values_list("siret", flat=True))
-    structures = Structure.objects.bulk_create(
-        [
-            Structure(
-                siret=siret,
-                name=f"Bench {i}",
-                kind=rng.choice(["ACI", "EI", "AI"]),
-                legal_form="association",
-                department=department,
-            )
-            for i, siret in enumerate(unique_sirets(rng, dossier_count, taken))
-        ],
-        batch_size=2000,
-    )
-    dossiers = []
-    for i, structure in enumerate(structures):
-        positions = [
-            {
-                "role": rng.choice(["encadrement", "execution", "execution", "administratif"]),
-                "etp": rng.choice([1, 1, 0.5, 0.8]),
-                "annual_cost": rng.randint(15000, 42000),
-            }
-            for _ in range(positions_per_dossier)
-        ]
-        data = {
-            "years": rng.randint(1, 4),
-            "rate_mode": rng.choice(["full", "degressive"]),
-            "positions": positions,
-            "expenses": [{"category": "equipement", "amount": rng.randint(0, 9000)}],
-            "flags": {"environment_sector": True},
+    structures = [
+        {
+            "siret": siret,
+            "name": f"Bench {i}",
+            "kind": rng.choice(["ACI", "EI", "AI"]),
+            "legal_form": "association",
+            "department_id": department.pk,
+            "created_at": now,
+            "updated_at": now,
         }
-        dossiers.append(
-            Dossier(
-                reference=f"B{campaign.pk}-{i:06d}",
-                structure=structure,
-                campaign=campaign,
-                data=data,
-                created_by=author,
+        for i, siret in enumerate(_unique_sirets(rng, dossier_count, taken))
+    ]
+    del taken
+    with transaction.atomic():
+        structure_ids = []
+        for start in range(0, dossier_count, SEED_CHUNK):
+            structure_ids += bulk_insert(Structure, structures[start : start + SEED_CHUNK])
+        del structures
+        for start in range(0, dossier_count, SEED_CHUNK):
+            bulk_insert(
+                Dossier,
+                [
+                    _seed_dossier(
+                        rng, campaign, i, structure_id, author, now, positions_per_dossier
+                    )
+                    for i, structure_id in enumerate(
+                        structure_ids[start : start + SEED_CHUNK], start
+                    )
+                ],
             )
-        )
-    Dossier.objects.bulk_create(dossiers, batch_size=2000)
     return campaign
+
+
+# Each digit doubled as the Luhn key does it (a digit of two digits: their sum).
+_LUHN_DOUBLED = [(2 * digit) // 10 + (2 * digit) % 10 for digit in range(10)]
+
+
+def _luhn_key(number):
+    """The Luhn check digit of ``number`` (digits): ``stdnum.luhn.calc_check_digit``'s,
+    four times faster (half of seeding 100,000 structures went into it)."""
+    total = 0
+    for position, char in enumerate(reversed(number)):
+        digit = ord(char) - 48
+        total += _LUHN_DOUBLED[digit] if position % 2 == 0 else digit
+    return str(-total % 10)
+
+
+def _unique_sirets(rng, count, taken):
+    """``structures.demo.unique_sirets``, same draws and same SIRETs, with ``_luhn_key``."""
+    seen, sirets = set(taken), []
+    while len(sirets) < count:
+        body = str(rng.randint(30_000_000, 89_999_999))
+        siren = body + _luhn_key(body)
+        nic = f"000{rng.randint(1, 4)}"
+        siret = siren + nic + _luhn_key(siren + nic)
+        if siret not in seen and not siret.startswith("356000000"):
+            seen.add(siret)
+            sirets.append(siret)
+    return sirets
+
+
+def _seed_dossier(rng, campaign, i, structure_id, author, now, positions_per_dossier):
+    positions = [
+        {
+            "role": rng.choice(["encadrement", "execution", "execution", "administratif"]),
+            "etp": rng.choice([1, 1, 0.5, 0.8]),
+            "annual_cost": rng.randint(15000, 42000),
+        }
+        for _ in range(positions_per_dossier)
+    ]
+    data = {
+        "years": rng.randint(1, 4),
+        "rate_mode": rng.choice(["full", "degressive"]),
+        "positions": positions,
+        "expenses": [{"category": "equipement", "amount": rng.randint(0, 9000)}],
+        "flags": {"environment_sector": True},
+    }
+    return {
+        "reference": f"B{campaign.pk}-{i:06d}",
+        "structure_id": structure_id,
+        "campaign_id": campaign.pk,
+        "data": data,
+        "created_by_id": author.pk,
+        "state_changed_at": now,
+        "created_at": now,
+        "updated_at": now,
+    }

@@ -11,9 +11,22 @@ Prints the figures, then one JSON line. Compared with:
   same results with one bulk statement (the same ``bulk_insert`` as the batch: COPY on
   PostgreSQL), plus the dossiers' pointers in one update.
 Keys: ``batch_s``, ``batch_vs_lower_bound`` (target ≤ 2.0), ``naive_vs_batch`` (target ≥ 20).
+
+At scale (issue 20, part 5): ``make bench-batch-large`` (``--scale 10000,100000``) seeds
+each size in turn, times the lower bound, then runs the batch as the worker does: the
+task's function (``aides.tasks.run_batch``) in a process of its own (this script with
+``--worker``), with ``DEBUG`` off as in production, which reports its time and its own
+peak resident memory (``VmHWM``). Keys, for each size n: ``batch_s_<n>``,
+``lower_bound_s_<n>``, ``batch_vs_lower_bound_<n>`` (target ≤ 1.3),
+``worker_peak_rss_mb_<n>``; and ``worker_memory_growth``, the peak at the largest size over
+the peak at the smallest (target ≤ 1.2). The lower bound holds every row in memory (one
+list): fine for its time, which is all it is for.
 """
 
 import argparse
+import json
+import subprocess
+import sys
 import time
 
 from _setup import (
@@ -32,14 +45,16 @@ def lower_bound(campaign):
 
     from aides import rules
     from aides.models import AidComputation, Dossier
-    from aides.services.batch import point_dossiers_to
+    from aides.services.batch import gc_paused, point_dossiers_to
     from iae_portal.bulk import bulk_insert
 
     scheme = campaign.scheme
     version = scheme.current_version
     parameters = scheme.parameters(version)
     start = time.perf_counter()
-    with transaction.atomic():
+    # Without the cyclic collector, as the batch computes its chunks: a bound paying for
+    # passes over its growing list of rows, which the batch avoids, would be no bound.
+    with transaction.atomic(), gc_paused():
         rows = list(
             Dossier.objects.filter(campaign=campaign).values_list(
                 "pk", "data", "structure_id", "structure__kind"
@@ -143,12 +158,97 @@ def naive_runs(campaign, sample):
     return committed, in_one_transaction, naive(campaign, ids[2 * sample :])
 
 
+def peak_rss_mb():
+    """This process's peak resident memory (``VmHWM``), in MB (as ``_peak.py`` reads it)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
+def worker(batch_id):
+    """The child process: run the batch as a worker's process does (the task's function),
+    print its time, its peak memory before and after, as one JSON line."""
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.DEBUG = False  # as in production: no log of every query
+    from aides.tasks import run_batch
+
+    before = peak_rss_mb()
+    start = time.perf_counter()
+    run_batch(batch_id)
+    seconds = time.perf_counter() - start
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_rss_mb(), "start_mb": before}))
+
+
+def in_worker(batch_id):
+    """Run ``worker`` in a process of its own; its figures."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--worker", str(batch_id)], capture_output=True, text=True
+    )
+    if done.returncode:
+        sys.exit(f"The worker process failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def at_scale(sizes):
+    """Each size in turn, from a clean start: the lower bound, then the batch in a worker
+    process; the figures of each size and the worker's memory growth."""
+    from django.db import connection
+
+    from aides.models import Batch
+    from aides.services.batch import batch_start
+
+    figures = {}
+    for size in sizes:
+        remove_bench_campaigns()
+        start = time.perf_counter()
+        campaign = seed_campaign(size)
+        figures[f"seed_s_{size}"] = round(time.perf_counter() - start, 3)
+        vacuum_analyze()
+        bound = lower_bound(campaign)
+        batch = batch_start(actor=None, campaign=campaign, enqueue=False)
+        run = in_worker(batch.pk)
+        done = Batch.objects.get(pk=batch.pk).done
+        assert done == size, done
+        figures[f"batch_s_{size}"] = round(run["seconds"], 3)
+        figures[f"lower_bound_s_{size}"] = round(bound, 3)
+        figures[f"batch_vs_lower_bound_{size}"] = round(run["seconds"] / bound, 2)
+        figures[f"worker_start_rss_mb_{size}"] = round(run["start_mb"], 1)
+        figures[f"worker_peak_rss_mb_{size}"] = round(run["peak_mb"], 1)
+    smallest, largest = min(sizes), max(sizes)
+    figures["worker_memory_growth"] = round(
+        figures[f"worker_peak_rss_mb_{largest}"] / figures[f"worker_peak_rss_mb_{smallest}"], 2
+    )
+    figures["database"] = connection.vendor
+    figures["machine"] = machine()
+    with open("/proc/loadavg") as loadavg:
+        figures["load_average"] = " ".join(loadavg.read().split()[:3])
+    for key, value in figures.items():
+        print(f"{key:>32}: {value}")
+    emit("batch_scale", figures)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--dossiers", type=int, default=10_000)
     parser.add_argument("--naive-sample", type=int, default=1_000)
+    parser.add_argument(
+        "--scale",
+        help="sizes in dossiers, e.g. 10000,100000: the batch in a worker process at each",
+    )
+    parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)  # a batch's id
     args = parser.parse_args()
+    if args.worker:
+        worker(args.worker)
+        return
     django_setup()
+    if args.scale:
+        at_scale(sorted(int(size) for size in args.scale.split(",")))
+        return
     from django.db import connection
 
     from aides.services.batch import batch_run, batch_start

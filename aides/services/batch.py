@@ -269,23 +269,53 @@ def _compute_all(batch, chunk_size):
     """Chunks go in the order of the dossiers' keys, each committed whole with its items:
     every dossier up to the last one with an item is done, so a restarted run goes on from
     there. Then the dossiers that became computable behind the run (sent back for
-    completion, say) are done too, found by comparing two lists of keys.
+    completion, say) are done too (``_late_dossiers``).
 
     Not "the dossiers without an item" at each chunk: the plan of that anti-join depends on
     statistics, and with those taken while the items table was nearly empty PostgreSQL
-    scanned the items again for every dossier (10,000 dossiers: 200 s instead of 2)."""
+    scanned the items again for every dossier (10,000 dossiers: 200 s instead of 2).
+
+    What the runner holds does not grow with the campaign: a chunk at a time, and a window
+    of keys for the late ones (100,000 dossiers: ``bench/batch.py --scale``)."""
     scheme = batch.campaign.scheme
     parameters = scheme.parameters(batch.version)
     after = BatchItem.objects.filter(batch=batch).aggregate(last=Max("dossier_id"))["last"] or 0
     while (last := _run_chunk(batch, scheme, parameters, Q(pk__gt=after), chunk_size)) is not None:
         after = last
-    done = set(BatchItem.objects.filter(batch=batch).values_list("dossier_id", flat=True))
-    computable = Dossier.objects.filter(campaign=batch.campaign_id, state__in=COMPUTABLE)
-    late = sorted(set(computable.values_list("pk", flat=True)) - done)
-    for start in range(0, len(late), chunk_size):
-        _run_chunk(
-            batch, scheme, parameters, Q(pk__in=late[start : start + chunk_size]), chunk_size
+    for late in _late_dossiers(batch, chunk_size):
+        _run_chunk(batch, scheme, parameters, Q(pk__in=late), chunk_size)
+
+
+# How many chunks' worth of keys ``_late_dossiers`` compares at a time.
+LATE_WINDOW_CHUNKS = 20
+
+
+def _late_dossiers(batch, chunk_size):
+    """The campaign's computable dossiers without an item of the batch, in key order, in
+    lists of at most ``chunk_size``: the computable keys are walked a window at a time
+    (keyset: after the window's last key) and each window's keys compared with the
+    batch's items in the same range of keys, two indexed queries a window. Not all the
+    keys at once: at 100,000 dossiers, two sets of them were tens of MB of the worker's
+    memory. A late chunk computed meanwhile adds items only before the next window."""
+    computable = Dossier.objects.filter(campaign=batch.campaign_id, state__in=COMPUTABLE).order_by(
+        "pk"
+    )
+    items = BatchItem.objects.filter(batch=batch)
+    window = chunk_size * LATE_WINDOW_CHUNKS
+    after, late = 0, []
+    while keys := list(computable.filter(pk__gt=after).values_list("pk", flat=True)[:window]):
+        after = keys[-1]
+        done = set(
+            items.filter(dossier_id__gte=keys[0], dossier_id__lte=after).values_list(
+                "dossier_id", flat=True
+            )
         )
+        late += [key for key in keys if key not in done]
+        while len(late) >= chunk_size:
+            yield late[:chunk_size]
+            late = late[chunk_size:]
+    if late:
+        yield late
 
 
 def _run_chunk(batch, scheme, parameters, which, chunk_size):

@@ -312,6 +312,36 @@ def test_a_dossier_becoming_computable_behind_the_run_is_computed(campaign, doss
     assert BatchItem.objects.filter(batch=batch, dossier=first, error="").exists()
 
 
+def test_dossiers_behind_the_run_are_found_over_several_windows_of_keys(
+    campaign, dossiers, monkeypatch
+):
+    """The late dossiers are looked for a window of keys at a time (not all the keys in
+    memory): those of every window are computed, each once, in chunks of the batch's size."""
+    behind = [dossiers[1], dossiers[6], dossiers[7], dossiers[10]]
+    Dossier.objects.filter(pk__in=[d.pk for d in behind]).update(state=S.INSTRUIT)
+    monkeypatch.setattr(batch_module, "LATE_WINDOW_CHUNKS", 1)  # windows of 2 keys
+    real_chunk = batch_module._run_chunk
+    late_chunks = []
+
+    def chunk_then_send_back(batch, scheme, parameters, which, chunk_size):
+        last = real_chunk(batch, scheme, parameters, which, chunk_size)
+        if last is None:  # the keyset pass is over: sent back for completion behind it
+            Dossier.objects.filter(pk__in=[d.pk for d in behind]).update(state=S.COMPLEMENT_DEMANDE)
+        elif not isinstance(which.children[0][1], int):
+            late_chunks.append(list(which.children[0][1]))
+        return last
+
+    monkeypatch.setattr(batch_module, "_run_chunk", chunk_then_send_back)
+    batch = run(campaign, chunk_size=2)
+    assert batch.done == len(dossiers)
+    items = BatchItem.objects.filter(batch=batch)
+    assert items.count() == len(dossiers)
+    assert set(items.filter(error="").values_list("dossier_id", flat=True)) == {
+        d.pk for d in dossiers
+    }
+    assert late_chunks == [[behind[0].pk, behind[1].pk], [behind[2].pk, behind[3].pk]]
+
+
 def test_region_bound_staff_start_no_batch_over_other_regions_dossiers(
     client, campaign, dossiers, instructeur, django_capture_on_commit_callbacks
 ):
