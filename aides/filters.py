@@ -92,13 +92,17 @@ class QueueFilter(django_filters.FilterSet):
         label="Dispositif",
         field_name="campaign__scheme",
         to_field_name="code",
-        queryset=AidScheme.objects.filter(campaigns__isnull=False).distinct(),
+        # What an option and the active filters' summary show (``str``), and its value.
+        queryset=AidScheme.objects.filter(campaigns__isnull=False)
+        .only("code", "name", "origin_region")
+        .distinct(),
         empty_label="Tous",
     )
     campaign = django_filters.ModelChoiceFilter(
         label="Appel à candidatures",
         to_field_name="uuid",
-        queryset=Campaign.objects.all(),
+        # An option's value and text; the page links the one filtered on (its uuid).
+        queryset=Campaign.objects.only("uuid", "name"),
         empty_label="Tous",
     )
     department = django_filters.ModelChoiceFilter(
@@ -150,7 +154,9 @@ class QueueFilter(django_filters.FilterSet):
         model = Dossier
         fields = []
 
-    def __init__(self, data=None, queryset=None, *, user, **kwargs):
+    def __init__(self, data=None, queryset=None, *, user, instructors=None, **kwargs):
+        """``instructors``: ``assignable_instructors(user)`` when the caller has them already
+        (the queue's page, whose bulk assignment offers the same people)."""
         super().__init__(data, queryset, **kwargs)
         if user.region_id:
             self.filters["department"].queryset = Department.objects.filter(
@@ -158,7 +164,10 @@ class QueueFilter(django_filters.FilterSet):
             )
         self.filters["instructor"].extra["choices"] = [
             (UNASSIGNED, "Non assigné"),
-            *((person.email, str(person)) for person in assignable_instructors(user)),
+            *(
+                (person.email, str(person))
+                for person in (assignable_instructors(user) if instructors is None else instructors)
+            ),
         ]
 
     def filter_q(self, queryset, name, value):

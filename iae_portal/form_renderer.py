@@ -8,6 +8,8 @@ byte for byte the same (``tests/test_form_renderer.py`` compares both on generat
 widgets); anything else — another template, a label or value that is not text — goes
 through the templates as before."""
 
+from html import escape
+
 from django.forms.renderers import DjangoTemplates
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
@@ -24,6 +26,15 @@ SELECTS = {f"{WIDGETS}select.html"}
 MULTIPLE_INPUTS = {f"{WIDGETS}{name}.html" for name in ("multiple_input", "checkbox_select", "radio")}  # fmt: skip
 
 
+def _escape(value):
+    """``conditional_escape``, a plain text escaped directly: Django's ``escape`` is
+    ``html.escape`` behind a wrapper for lazy texts that costs more than the escaping, and
+    the forms call it for every option's value, label and attribute."""
+    if type(value) is str:
+        return escape(value)
+    return conditional_escape(value)
+
+
 class _Unsupported(Exception):
     """A value the templates would localize or format: left to them."""
 
@@ -33,14 +44,14 @@ def _text(value):
     if isinstance(value, SafeData):
         return str(value)
     if isinstance(value, str | Promise):
-        return conditional_escape(value)
+        return _escape(value)
     raise _Unsupported
 
 
 def _formatted(value):
     """``{{ value|stringformat:'s' }}``: ``%s`` of the value, escaped unless it was safe."""
     text = "%s" % value  # noqa: UP031 (the filter's own formatting)
-    return text if isinstance(value, SafeData) else conditional_escape(text)
+    return text if isinstance(value, SafeData) else escape(text)
 
 
 def _attrs(attrs):
@@ -131,13 +142,108 @@ FAST = {
 }
 
 
+# The form's own templates: its <div>s, each field's group, label and (empty) error list.
+
+
+def _value(value):
+    """``{{ value }}`` of what is not a number nor a date (a form, a field, a list of
+    errors, a text): its text, escaped unless safe."""
+    return _escape(value if isinstance(value, str) else str(value))
+
+
+def _label(context):
+    """django/forms/label.html (and attrs.html)."""
+    label = _text(context["label"])
+    if not context["use_tag"]:
+        return label
+    tag = _text(context["tag"])
+    return f"<{tag}{_attrs(context['attrs'])}>{label}</{tag}>"
+
+
+def _errors(context):
+    """django/forms/errors/list/default.html and ul.html, of no error (else the templates)."""
+    if context["errors"]:
+        raise _Unsupported
+    return ""
+
+
+def _field(context):
+    """django/forms/field.html: a field's label, help, errors and widget."""
+    field = context["field"]
+    parts = []
+    if field.use_fieldset:
+        described = field.aria_describedby
+        described = f' aria-describedby="{_value(described)}"' if described else ""
+        parts.append(f"\n  <fieldset{described}>\n  ")
+        if field.label:
+            parts.append(_value(field.legend_tag()))
+        parts.append("\n")
+    else:
+        parts.append("\n  ")
+        if field.label:
+            parts.append(_value(field.label_tag()))
+        parts.append("\n")
+    parts.append("\n")
+    help_text = field.help_text
+    if help_text:
+        auto_id = field.auto_id
+        target = f' id="{_value(auto_id)}_helptext"' if auto_id else ""
+        parts.append(f'<div class="helptext"{target}>{help_text!s}</div>')
+    errors = field.errors
+    parts.append(f"\n{_value(errors) if errors else ''}\n{_value(field)}")
+    if field.use_fieldset:
+        parts.append("</fieldset>")
+    return "".join(parts)
+
+
+def _div(context):
+    """django/forms/div.html: the whole form, a <div> a field."""
+    errors, fields, hidden = context["errors"], context["fields"], context["hidden_fields"]
+    hidden_html = "".join(_value(field) for field in hidden)
+    parts = [_value(errors), "\n"]
+    if errors and not fields:
+        parts.append(f"\n  <div>{hidden_html}</div>\n")
+    parts.append("\n")
+    last = len(fields) - 1
+    for index, (field, _) in enumerate(fields):
+        classes = field.css_classes()
+        classes = f' class="{_value(classes)}"' if classes else ""
+        parts.append(f"\n  <div{classes}>\n    {_value(field.as_field_group())}\n    ")
+        if index == last:
+            parts.append(f"\n      {hidden_html}\n    ")
+        parts.append("\n</div>\n")
+    parts.append("\n")
+    if not fields and not errors:
+        parts.append(f"\n  {hidden_html}\n")
+    parts.append("\n")
+    return "".join(parts)
+
+
+FORMS = "django/forms/"
+FAST_FORMS = {
+    f"{FORMS}label.html": _label,
+    f"{FORMS}errors/list/default.html": _errors,
+    f"{FORMS}errors/list/ul.html": _errors,
+    f"{FORMS}field.html": _field,
+    f"{FORMS}div.html": _div,
+}
+
+
 class FastWidgetsRenderer(DjangoTemplates):
     def render(self, template_name, context, request=None):
         fast = FAST.get(template_name)
-        widget = context.get("widget") if fast is not None else None
-        if widget is not None and widget.get("template_name") == template_name:
-            try:
-                return mark_safe(fast(widget).strip())
-            except (_Unsupported, KeyError, TypeError):
-                pass
+        if fast is not None:
+            widget = context.get("widget")
+            if widget is not None and widget.get("template_name") == template_name:
+                try:
+                    return mark_safe(fast(widget).strip())
+                except (_Unsupported, KeyError, TypeError):
+                    pass
+        else:
+            fast = FAST_FORMS.get(template_name)
+            if fast is not None:
+                try:
+                    return mark_safe(fast(context).strip())
+                except (_Unsupported, KeyError, TypeError):
+                    pass
         return super().render(template_name, context, request)

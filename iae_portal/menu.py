@@ -23,10 +23,10 @@ The core's own entries (home, journal, administration, login) are registered bel
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from . import links
 from .audit.perms import can_view_journal
 from .users.roles import ADMIN, can
 
@@ -91,7 +91,7 @@ def render(request, user, nav_section):
     """The menu's ``<li>`` items for ``user`` (``nav_section``: the current page's)."""
     items = []
     for entry in entries(user):
-        url, label = reverse(entry.url_name), mark_safe(entry.text(request))  # apps' texts
+        url, label = links.cached(entry.url_name), mark_safe(entry.text(request))  # apps' texts
         if entry.section is None:
             items.append(format_html('<li><a href="{}">{}</a></li>', url, label))
         elif entry.section == nav_section:

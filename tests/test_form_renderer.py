@@ -88,3 +88,65 @@ def test_common_widgets_need_no_template(monkeypatch):
     ]
     for widget in widgets:
         assert 'name="champ"' in widget.render("champ", "a", renderer=FAST)
+
+
+class Styled(forms.Form):
+    """Every path of the form's templates: fieldsets (lists of boxes), hidden fields, help,
+    a field without label, rows' classes, errors of fields and of the form."""
+
+    required_css_class, error_css_class = "obligatoire", "erreur"
+    kind = forms.MultipleChoiceField(
+        choices=[("aci", "ACI"), ("ei", "EI & co")],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Plusieurs <i>choix</i>",
+    )
+    name = forms.CharField(max_length=5, label="Nom ?", help_text="court")
+    bare = forms.CharField(label="", required=False)
+    secret = forms.CharField(widget=forms.HiddenInput, required=False)
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def clean(self):
+        raise forms.ValidationError("Tout est <faux>")
+
+
+form_data = st.fixed_dictionaries(
+    {},
+    optional={
+        "kind": st.lists(st.sampled_from(["aci", "ei", "x"]), max_size=2),
+        "name": text,
+        "bare": text,
+        "secret": text,
+        "token": text,
+    },
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.one_of(st.none(), form_data), st.sampled_from([None, "", " :"]))
+def test_forms_as_the_templates(data, suffix):
+    def render(renderer):
+        return str(Styled(data, renderer=renderer, label_suffix=suffix))
+
+    assert render(FAST) == render(TEMPLATES)
+
+
+def test_only_hidden_fields_as_the_templates():
+    class Hidden(forms.Form):
+        token = forms.CharField(widget=forms.HiddenInput)
+
+    for data in (None, {}, {"token": "x"}):
+        assert str(Hidden(data, renderer=FAST)) == str(Hidden(data, renderer=TEMPLATES))
+
+
+def test_a_valid_form_needs_no_template(monkeypatch):
+    class Form(forms.Form):
+        kind = forms.MultipleChoiceField(
+            choices=[("aci", "ACI")], widget=forms.CheckboxSelectMultiple, help_text="Aide"
+        )
+        name = forms.CharField(required=False)
+        token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    form = Form({"kind": ["aci"]}, renderer=FAST)
+    form.is_valid()
+    monkeypatch.setattr(DjangoTemplates, "render", lambda *args, **kwargs: 1 / 0)
+    assert 'name="kind"' in str(form)

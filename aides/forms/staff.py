@@ -60,9 +60,20 @@ class BulkAssignForm(BulkForm):
         },
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, instructors=None, **kwargs):
+        """``instructors``: ``assignable_instructors(user)`` already fetched (the queue's
+        page), offered as they are; the queryset still checks what is posted."""
         super().__init__(*args, **kwargs)
-        self.fields["instructor"].queryset = perms.assignable_instructors(user)
+        field = self.fields["instructor"]
+        field.queryset = perms.assignable_instructors(user)
+        if instructors is not None:
+            field.choices = [
+                ("", field.empty_label),
+                *(
+                    (field.prepare_value(person), field.label_from_instance(person))
+                    for person in instructors
+                ),
+            ]
 
 
 class BulkVoteForm(BulkForm):

@@ -7,8 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, Sum, Window
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from ..filters import QueueFilter
 from ..forms.staff import BulkAssignForm, BulkVoteForm, CampaignForm
 from ..models import AidScheme, Campaign, Dossier, OpinionRequest
 from ..perms import (
+    assignable_instructors,
     can_assign,
     can_manage_campaigns,
     can_view_queue,
@@ -50,8 +50,15 @@ def _queue_queryset(user):
     return visible_dossiers(user).for_queue().exclude(state=S.BROUILLON)
 
 
-def _queue_filter(request):
-    return QueueFilter(request.GET, queryset=_queue_queryset(request.user), user=request.user)
+def _queue_filter(request, instructors=None):
+    # The filter chooses and orders the page's keys only (``_queue_rows`` reads the rows):
+    # no related rows to select, which each step of the queryset would copy.
+    return QueueFilter(
+        request.GET,
+        queryset=visible_dossiers(request.user).exclude(state=S.BROUILLON),
+        user=request.user,
+        instructors=instructors,
+    )
 
 
 def _query_without(request, *names):
@@ -64,13 +71,13 @@ def _query_without(request, *names):
 @login_required
 def queue(request):
     _staff_only(request)
-    filterset = _queue_filter(request)
     if request.method == "POST":
-        return _bulk_action(request, filterset)
+        return _bulk_action(request, _queue_filter(request))
     user = request.user
-    page = Paginator(filterset.qs.values_list("pk", flat=True), page_size(request)).get_page(
-        request.GET.get("page")
-    )
+    # The filter's and the bulk assignment's people: one query for both.
+    instructors = list(assignable_instructors(user).only("email", "first_name", "last_name"))
+    filterset = _queue_filter(request, instructors)
+    page = _queue_page(filterset.qs.values_list("pk", flat=True), request)
     page.object_list = _queue_rows(page.object_list)
     campaign = filterset.filtered_campaign
     return render(
@@ -87,36 +94,109 @@ def queue(request):
             "shows_closed": filterset.shows_closed,
             "selectable": can_assign(user) or can_vote(user),
             "campaign": campaign,
-            "assign_form": BulkAssignForm(user=user) if can_assign(user) else None,
+            "assign_form": (
+                BulkAssignForm(user=user, instructors=instructors) if can_assign(user) else None
+            ),
             "can_vote": can_vote(user),
             "vote_form": BulkVoteForm(campaign=campaign) if can_vote(user) and campaign else None,
         },
     )
 
 
+# Beyond, an offset could overflow the database's integers: the paginator's way.
+MAX_COUNTED_PAGE = 1_000_000
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its count (``count`` is a cached property: set, it is not asked)."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count
+
+
+def _queue_page(keys, request):
+    """``Paginator(keys, page_size(request)).get_page(request.GET.get("page"))`` with the
+    queue's count in the page's own query (``COUNT(*) OVER ()``): one pass over the queue
+    instead of two, its costliest part. A page past the last (or a number below 1, or
+    absurdly large) has no row to carry the count: the paginator's own way then, which
+    answers the last page."""
+    per_page = page_size(request)
+    try:
+        number = int(request.GET.get("page") or 1)
+    except (TypeError, ValueError):
+        number = 1  # as get_page: not a number, the first page
+    if 1 <= number <= MAX_COUNTED_PAGE:
+        bottom = (number - 1) * per_page
+        rows = list(
+            keys.annotate(queue_total=Window(Count("pk"))).values_list("pk", "queue_total")[
+                bottom : bottom + per_page
+            ]
+        )
+        if rows or number == 1:
+            paginator = _CountedPaginator(keys, per_page, rows[0][1] if rows else 0)
+            page = paginator.page(number)
+            page.object_list = [key for key, _ in rows]
+            return page
+    return Paginator(keys, per_page).get_page(number)
+
+
 def _queue_rows(keys):
     """The page's dossiers with what the queue shows, in the page's order. The page's keys
     come first, sorted on the dossiers' own columns: joining and sorting every dossier of
     the queue with its structure, campaign and instructor costs three times as much."""
-    rows = Dossier.objects.for_queue().annotate(**opinion_counts()).in_bulk(list(keys))
-    return [rows[key] for key in keys]
+    keys = list(keys)
+    rows = Dossier.objects.for_queue().only(*QUEUE_ROW_FIELDS).in_bulk(keys)
+    counts = opinion_counts(keys)
+    dossiers = []
+    for key in keys:
+        dossier = rows[key]
+        dossier.opinions_asked, dossier.opinions_answered, dossier.opinions_late = counts.get(
+            key, (0, 0, 0)
+        )
+        dossiers.append(dossier)
+    return dossiers
 
 
-def opinion_counts(today=None):
-    """The queue's « Avis » column, as annotations of each dossier (one query for the
-    page): the partners asked (requests not withdrawn), those who answered, those late."""
+# What a row shows (aides_queue.queue_rows: its links, texts, labels and amounts), and no
+# more: the structures', schemes' and campaigns' other columns are long texts.
+QUEUE_ROW_FIELDS = (
+    "uuid",
+    "reference",
+    "version",
+    "state",
+    "requested_amount",
+    "proposed_amount",
+    "submitted_at",
+    "structure__siret",
+    "structure__name",
+    "structure__kind",
+    "structure__department__code",
+    "structure__department__name",
+    "campaign__name",
+    "campaign__scheme__name",
+    "instructor__email",
+    "instructor__first_name",
+    "instructor__last_name",
+)
+
+
+def opinion_counts(keys, today=None):
+    """The queue's « Avis » column of the dossiers ``keys``: ``{key: (asked, answered,
+    late)}`` — the partners asked (requests not withdrawn), those who answered, those late
+    (not answered and past due). One query of the page's few requests, counted here: three
+    subqueries a row cost more to write than to run."""
     today = today or timezone.localdate()
-    asked = OpinionRequest.objects.filter(dossier=OuterRef("pk"), withdrawn_at__isnull=True)
-
-    def count(requests):
-        counted = requests.order_by().values("dossier").annotate(n=Count("pk")).values("n")
-        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-    return {
-        "opinions_asked": count(asked),
-        "opinions_answered": count(asked.filter(answered_at__isnull=False)),
-        "opinions_late": count(asked.filter(answered_at__isnull=True, due_on__lt=today)),
-    }
+    counts = {}
+    requests = OpinionRequest.objects.filter(dossier__in=keys, withdrawn_at__isnull=True)
+    for key, answered_at, due_on in requests.values_list("dossier", "answered_at", "due_on"):
+        asked, answered, late = counts.get(key, (0, 0, 0))
+        counts[key] = (
+            asked + 1,
+            answered + (answered_at is not None),
+            late + (answered_at is None and due_on < today),
+        )
+    return counts
 
 
 def _bulk_action(request, filterset):

@@ -221,6 +221,13 @@ def test_queue_sorting_and_pagination(client, campaign, instructeur):
     response = client.get(QUEUE, {"page": 2})
     assert response.context["page"].number == 2 and len(references(response)) == 3
     assert len(references(client.get(QUEUE, {"per_page": 50}))) == 28
+    # The count comes with the page's rows; a page past the last, below 1 or not a number
+    # is answered as Django's paginator does.
+    for asked, shown in ((9, 2), (0, 2), (-1, 2), (10**30, 2), ("x", 1), ("", 1), (2, 2)):
+        page = client.get(QUEUE, {"page": asked}).context["page"]
+        assert (page.number, page.paginator.count, page.paginator.num_pages) == (shown, 28, 2)
+    empty = client.get(QUEUE, {"q": "aucune structure de ce nom"}).context["page"]
+    assert (empty.number, empty.paginator.count, list(empty.object_list)) == (1, 0, [])
 
 
 def test_queue_is_for_regional_staff_and_admins(

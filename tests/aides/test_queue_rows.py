@@ -1,0 +1,106 @@
+"""The instruction queue's rows written in Python (``{% queue_rows %}``,
+aides.templatetags.aides_queue) are byte for byte what the template's loop wrote: texts to
+escape, missing amounts, dates and instructors, counts of opinions, a state or a kind
+several rows share, ticked or not."""
+
+import datetime
+import uuid
+from decimal import Decimal
+
+from django.template import Context, Template
+from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aides.enums import DossierState
+from aides.models import AidScheme, Campaign, Dossier
+from aides.templatetags.aides_queue import ROW_TEMPLATE, queue_rows
+from iae_portal.users.models import User
+from structures.enums import StructureKind
+from structures.models import Department, Structure
+
+LOOP = Template("{% for d in dossiers %}" + ROW_TEMPLATE + "{% endfor %}")
+text = st.text(alphabet=st.sampled_from("aé<>&\"' z0—"), min_size=1, max_size=8)
+amounts = st.one_of(st.none(), st.decimals(places=2, min_value=0, max_value=10**8, allow_nan=False))
+moments = st.one_of(
+    st.none(),
+    st.datetimes(
+        min_value=datetime.datetime(2020, 1, 1), max_value=datetime.datetime(2030, 1, 1)
+    ).map(lambda moment: timezone.make_aware(moment, datetime.UTC)),
+)
+counts = st.integers(0, 1500)
+
+
+@st.composite
+def dossiers(draw):
+    department = Department(code=draw(st.sampled_from(["08", "2A", "971"])), name=draw(text))
+    structure = Structure(
+        siret=draw(st.sampled_from(["12345678901234", "98765432109876"])),
+        name=draw(text),
+        kind=draw(st.sampled_from(StructureKind.values)),
+        department=department,
+    )
+    campaign_name = draw(text)
+    scheme = AidScheme(name=draw(st.one_of(text, st.just(campaign_name[:3]))))
+    campaign = Campaign(name=campaign_name, scheme=scheme)
+    instructor = draw(
+        st.one_of(
+            st.none(),
+            st.builds(
+                User,
+                email=st.just("x@example.test"),
+                first_name=st.one_of(st.just(""), text),
+                last_name=text,
+            ),
+        )
+    )
+    dossier = Dossier(
+        uuid=uuid.UUID(int=draw(st.integers(0, 2**128 - 1))),
+        reference=draw(text),
+        version=draw(st.integers(1, 20000)),
+        state=draw(st.sampled_from(DossierState.values)),
+        requested_amount=draw(amounts),
+        proposed_amount=draw(amounts),
+        submitted_at=draw(moments),
+        structure=structure,
+        campaign=campaign,
+        instructor=instructor,
+    )
+    dossier.opinions_asked = draw(counts)
+    dossier.opinions_answered = draw(counts)
+    dossier.opinions_late = draw(counts)
+    return dossier
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(dossiers(), max_size=5), st.booleans(), st.booleans())
+def test_rows_as_the_template(rows, selectable, select_all):
+    context = {"dossiers": rows, "selectable": selectable, "select_all": select_all}
+    expected = LOOP.render(Context(context))
+    assert queue_rows(Context(context), rows, selectable, select_all) == expected
+
+
+def test_a_row_with_everything():
+    structure = Structure(
+        siret="12345678901234",
+        name="L'<Atelier>",
+        kind=StructureKind.ACI,
+        department=Department(code="08", name="Ardennes"),
+    )
+    dossier = Dossier(
+        uuid=uuid.uuid4(),
+        reference="CA-2026-0001",
+        version=3,
+        state=DossierState.values[1],
+        requested_amount=Decimal("12345.50"),
+        proposed_amount=None,
+        submitted_at=timezone.now(),
+        structure=structure,
+        campaign=Campaign(name="Appel 2026", scheme=AidScheme(name="Aide au poste")),
+        instructor=User(email="i@example.test", first_name="Inès", last_name="Martin"),
+    )
+    dossier.opinions_asked, dossier.opinions_answered, dossier.opinions_late = 2, 1, 1
+    context = {"dossiers": [dossier], "selectable": True, "select_all": True}
+    html = queue_rows(Context(context), [dossier], True, True)
+    assert html == LOOP.render(Context(context))
+    assert "L&#x27;&lt;Atelier&gt;" in html and "1/2 rendus" in html and "checked" in html
