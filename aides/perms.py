@@ -31,7 +31,8 @@ from iae_portal.users.roles import (
     roles_with,
 )
 from structures import perms as structure_perms
-from structures.models import Organisation, OrganisationMembership
+from structures.enums import MembershipRole
+from structures.models import Membership, Organisation, OrganisationMembership
 from structures.perms import (
     EVERYTHING,
     NOTHING,
@@ -121,9 +122,48 @@ def visible_dossiers(user, queryset=None):
     return dossier_reach(user).filter(queryset, "structure")
 
 
+def read_memberships(dossier):
+    """Reads every membership of ``dossier``'s structure (former ones too) once, onto the
+    instance: the predicates below then take their reader's from it instead of a query
+    each, and ``presenters.People`` names their holders from it. For an instance loaded
+    for one request (a page's), never one kept while memberships change."""
+    dossier.structure_memberships = list(
+        Membership.objects.filter(structure_id=dossier.structure_id)
+    )
+    return dossier
+
+
+def _read_roles(user, dossier):
+    """``user``'s roles in the active memberships of ``dossier``'s structure, from
+    ``read_memberships``; ``None`` when they were not read."""
+    memberships = getattr(dossier, "structure_memberships", None)
+    if memberships is None:
+        return None
+    return {m.role for m in memberships if m.is_active and m.user_id == user.pk}
+
+
+def _reaches(reach, user, dossier):
+    """``reach.contains(dossier.structure)``, a member's from ``read_memberships`` when
+    they were read."""
+    roles = _read_roles(user, dossier) if reach.member is not None else None
+    if roles is None or reach.member.pk != user.pk:
+        return reach.contains(dossier.structure)
+    return MembershipRole.DIRECTEUR in roles if reach.directors else bool(roles)
+
+
+def _directs(user, dossier):
+    """``structures.perms.is_director_of`` for ``dossier``'s structure, from
+    ``read_memberships`` when they were read."""
+    roles = _read_roles(user, dossier)
+    if roles is None:
+        return is_director_of(user, dossier.structure)
+    return user.is_authenticated and user.is_active and MembershipRole.DIRECTEUR in roles
+
+
 def can_view_dossier(user, dossier):
-    """The predicate twin of ``visible_dossiers`` (staff: no query)."""
-    return dossier_reach(user).contains(dossier.structure)
+    """The predicate twin of ``visible_dossiers`` (staff: no query; members: none once
+    ``read_memberships``)."""
+    return _reaches(dossier_reach(user), user, dossier)
 
 
 def dossier_audience(user):
@@ -147,7 +187,7 @@ def dossier_actors(user, dossier):
         actors |= {CHEF, INSTRUCTOR}
     elif user.can(DOSSIERS_INSTRUCT) and in_scope:
         actors.add(INSTRUCTOR)
-    if user.can(STRUCTURES_MEMBER) and is_director_of(user, dossier.structure):
+    if user.can(STRUCTURES_MEMBER) and _directs(user, dossier):
         actors.add(APPLICANT)
     return actors
 
@@ -258,7 +298,10 @@ def applicant_structure_ids(user):
     if not can_create_dossiers(user):
         return set()
     return set(
-        member_reach(user, directors=True).memberships().values_list("structure_id", flat=True)
+        member_reach(user, directors=True)
+        .memberships()
+        .order_by()  # a set: not the memberships' ordering, which joins users and structures
+        .values_list("structure_id", flat=True)
     )
 
 

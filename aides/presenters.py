@@ -137,10 +137,11 @@ class People:
 
     def __init__(self, dossier):
         self.structure = dossier.structure
-        self.roles = {
-            m.user_id: m.get_role_display()
-            for m in Membership.objects.filter(structure=dossier.structure)
-        }
+        # Those ``perms.read_memberships`` read with the dossier, when it did.
+        memberships = getattr(dossier, "structure_memberships", None)
+        if memberships is None:
+            memberships = Membership.objects.filter(structure=dossier.structure)
+        self.roles = {m.user_id: m.get_role_display() for m in memberships}
 
     def __call__(self, user, recorded=""):
         member = (

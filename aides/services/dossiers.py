@@ -115,11 +115,16 @@ def dossier_save_data(*, actor, dossier, expected_version, data, title=None, req
     return dossier
 
 
-def missing_documents(dossier):
+def missing_documents(dossier, documents=None):
     """Required kinds of documents the dossier does not have yet (replaced or removed ones
-    do not count, nor those the antivirus found infected after their upload)."""
-    documents = dossier.documents.current().exclude(scan_state=ScanState.INFECTED)
-    present = set(documents.values_list("kind", flat=True))
+    do not count, nor those the antivirus found infected after their upload).
+    ``documents``: the dossier's documents already read (its current ones at least), rather
+    than a query."""
+    if documents is None:
+        current = dossier.documents.current().exclude(scan_state=ScanState.INFECTED)
+        present = set(current.values_list("kind", flat=True))
+    else:
+        present = {d.kind for d in documents if d.is_current and d.scan_state != ScanState.INFECTED}
     return [kind for kind in dossier.campaign.scheme.required_documents if kind not in present]
 
 

@@ -7,10 +7,10 @@ what they stop. It imports no other service (``dossiers`` reads it)."""
 import copy
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
 from ..enums import Opinion
-from ..models import FinancingPlan, FundingLine
+from ..models import Dossier, FinancingPlan, FundingLine
 from ..presenters import money
 from ..workflow import APPLICANT_LETTER_STATES
 
@@ -22,17 +22,36 @@ FAVOURABLE = frozenset({Opinion.FAVORABLE, Opinion.FAVORABLE_RESERVES})
 
 
 def plan_of(dossier):
-    """The dossier's plan with its lines and their documents (``None`` without a plan)."""
-    plan = (
-        FinancingPlan.objects.filter(dossier=dossier)
-        .prefetch_related(
-            Prefetch("lines", queryset=FundingLine.objects.select_related("document"))
-        )
-        .first()
-    )
+    """The dossier's plan with its lines and their documents (``None`` without a plan);
+    the one ``read_plan`` read onto this instance, when it did."""
+    if "financing_plan_read" in vars(dossier):
+        return dossier.financing_plan_read
+    plan = FinancingPlan.objects.filter(dossier=dossier).prefetch_related(_lines()).first()
     if plan is not None:
         plan.dossier = dossier
     return plan
+
+
+def _lines():
+    """A plan's lines with their documents (a new ``Prefetch`` each time: its queryset is
+    given hints as it is used)."""
+    return Prefetch("lines", queryset=FundingLine.objects.select_related("document"))
+
+
+def read_plan(dossier):
+    """Reads ``dossier``'s plan once onto the instance, which ``plan_of`` then returns (a
+    page whose form and section both read it): the one selected with the dossier
+    (``select_related("financing_plan")``) when it was. For an instance loaded for one
+    request, whose plan nothing changes meanwhile; its readers do not change the plan."""
+    if Dossier.financing_plan.is_cached(dossier):
+        plan = getattr(dossier, "financing_plan", None)  # None: selected, there is none
+        if plan is not None:
+            prefetch_related_objects([plan], _lines())
+            plan.dossier = dossier
+        dossier.financing_plan_read = plan
+    else:
+        dossier.financing_plan_read = plan_of(dossier)
+    return dossier
 
 
 def as_applicant_reads(dossier):

@@ -2,6 +2,8 @@
 its figures and checks for the reader, read-only; its editor for the applicant while they
 may change the dossier is ``views.financing``."""
 
+import copy
+
 from django import template
 from django.urls import reverse
 
@@ -22,7 +24,8 @@ def financing_plan_section(context):
     plan = checks.plan_of(dossier)
     reader_dossier = dossier if staff else checks.as_applicant_reads(dossier)
     if plan is not None and not staff:
-        plan = checks.plan_as_applicant_reads(plan)
+        # A copy: the plan may be the one the page read for its other readers too.
+        plan = checks.plan_as_applicant_reads(copy.copy(plan))
     scheme = dossier.campaign.scheme
     can_edit = perms.can_edit_financing_plan(user, dossier)
     return {

@@ -13,6 +13,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from iae_portal import links
+
 from .. import perms, presenters, rules, services
 from ..enums import DossierState
 from ..forms.applicant import (
@@ -44,6 +46,18 @@ STEPS = (
 )
 MY_DOSSIERS_PER_PAGE = 25
 NOTIFICATIONS_PER_PAGE = 20
+MY_DOSSIERS_FIELDS = (
+    "uuid",
+    "reference",
+    "title",
+    "state",
+    "requested_amount",
+    "voted_amount",
+    "created_at",
+    "structure__name",
+    "campaign__name",
+    "campaign__scheme__name",
+)
 
 
 def step_url(dossier, step):
@@ -314,18 +328,43 @@ def _submit_step(request, dossier, step):
 STEP_VIEWS = {"donnees": _data_step, "pieces": _documents_step, "depot": _submit_step}
 
 
+def _page(queryset, number, per_page):
+    """``Paginator(queryset, per_page).get_page(number)``, the first page read with one row
+    more: without it, the rows are all there and need no counting (a director's dossiers
+    mostly fit in one page). One query for such a page, two for any other, as before."""
+    if number not in (None, "", "1"):
+        return Paginator(queryset, per_page).get_page(number)
+    rows = list(queryset[: per_page + 1])
+    paginator = Paginator(rows, per_page)
+    if len(rows) > per_page:
+        paginator.count = queryset.count()
+    return paginator.get_page(1)
+
+
 @login_required
 def my_dossiers(request):
     """The dossiers of the structures the user belongs to, newest first."""
     dossiers = (
         perms.own_dossiers(request.user)
         .select_related("structure", "campaign__scheme")
+        # What the rows show (their links, ``can_edit_dossier``'s state and structure).
+        .only(*MY_DOSSIERS_FIELDS)
         .order_by("-created_at", "-pk")
     )
-    page = Paginator(dossiers, MY_DOSSIERS_PER_PAGE).get_page(request.GET.get("page"))
+    page = _page(dossiers, request.GET.get("page"), MY_DOSSIERS_PER_PAGE)
     # perms.can_edit_dossier for every row, in one query for the whole page.
     directed = perms.applicant_structure_ids(request.user)
-    rows = [(d, d.state in APPLICANT_EDITABLE and d.structure_id in directed) for d in page]
+    detail_url = links.with_key("aides:dossier_detail")
+    edit_url = links.with_key("aides:dossier_edit")
+    rows = [
+        (
+            d,
+            d.state in APPLICANT_EDITABLE and d.structure_id in directed,
+            detail_url(d.uuid),
+            edit_url(d.uuid),
+        )
+        for d in page
+    ]
     return render(
         request,
         "aides/applicant/my_dossiers.html",

@@ -13,22 +13,29 @@ from iae_portal.audit.services import audit_entries_for
 from .. import letters, perms, presenters, services
 from ..forms.dossiers import CommentForm, PaymentForm, transition_form
 from ..models import Dossier, DossierDocument, Instalment, LetterSettings
+from ..services import financing_checks as checks
 from ..workflow import TRANSITIONS, available
 
 SYSTEM_TRANSITIONS = {"start_payment", "settle"}  # fired by payments, not by a button
 
 
-def dossier_or_404(request, uuid):
-    dossier = get_object_or_404(
-        Dossier.objects.select_related(
-            "structure__department",
-            "campaign__scheme",
-            "computation__version",
-            "instructor",
-            "commission",
-        ),
-        uuid=uuid,
+def dossier_or_404(request, uuid, *, page=False):
+    """The dossier ``request.user`` may open, or 404. For its ``page`` (a GET: no write
+    checks its permissions on this instance), its structure's memberships are read with it
+    (``perms.read_memberships``: the page's predicates and ``presenters.People`` read
+    them), and its financing plan."""
+    dossiers = Dossier.objects.select_related(
+        "structure__department",
+        "campaign__scheme",
+        "computation__version",
+        "instructor",
+        "commission",
     )
+    if page:
+        dossiers = dossiers.select_related("financing_plan")
+    dossier = get_object_or_404(dossiers, uuid=uuid)
+    if page:
+        perms.read_memberships(dossier)
     if not perms.can_view_dossier(request.user, dossier):
         raise Http404
     return dossier
@@ -39,6 +46,10 @@ def _documents(user, dossier):
     return {
         "documents": [d for d in documents if d.is_current],
         "former_documents": [d for d in documents if not d.is_current],
+        # Its current documents are among them, whoever reads.
+        "missing": presenters.document_labels(
+            services.dossiers.missing_documents(dossier, documents)
+        ),
     }
 
 
@@ -55,6 +66,8 @@ def _comments(dossier, staff):
 
 
 def _context(request, dossier, forms=None):
+    # Read once for the instruction's form and the page's financing section.
+    checks.read_plan(dossier)
     actors = perms.dossier_actors(request.user, dossier)
     staff = perms.is_dossier_staff(request.user, dossier)
     can_view_letters = perms.can_view_letters(request.user, dossier)
@@ -73,7 +86,6 @@ def _context(request, dossier, forms=None):
         else None,
         # Staff also see the replaced or removed documents, marked, after the current ones.
         **_documents(request.user, dossier),
-        "missing": presenters.document_labels(services.dossiers.missing_documents(dossier)),
         "comments": _comments(dossier, staff),
         "comment_form": CommentForm() if perms.can_comment_dossier(request.user, dossier) else None,
         "can_comment_internally": perms.can_comment_internally(request.user, dossier),
@@ -93,7 +105,7 @@ def _context(request, dossier, forms=None):
 
 @login_required
 def dossier_detail(request, uuid):
-    dossier = dossier_or_404(request, uuid)
+    dossier = dossier_or_404(request, uuid, page=True)
     return render(request, "aides/dossier_detail.html", _context(request, dossier))
 
 
