@@ -417,7 +417,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_CLASSES": ["iae_portal.api.throttling.ClientRateThrottle"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "iae_portal.api.filters.FilterSetBackend",
         "iae_portal.api.filters.UpdatedSinceFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "iae_portal.api.pagination.KeysetPagination",

@@ -1,10 +1,12 @@
 """``?updated_since=`` on every list, and the ISO 8601 instants the API reads."""
 
 import datetime
+import functools
 
 import django_filters
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import BaseFilterBackend
 
 from .errors import FieldError
@@ -85,3 +87,38 @@ class UpdatedSinceFilter(BaseFilterBackend):
                 "schema": {"type": "string", "format": "date-time"},
             }
         ]
+
+
+class FilterSetBackend(DjangoFilterBackend):
+    """django-filter's backend, without building the ``FilterSet`` (its filters and their
+    form, deep-copied: a tenth of a structures page's CPU) when the query names none of its
+    filters and the answer is then known: every filter lets the queryset through on an
+    empty value (django-filter's own filters, or a ``method``), none is required, and the
+    FilterSet filters as django-filter does. Any parameter starting with a filter's name
+    (``x_min``, ``x_after``…) takes the usual way, errors included."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and passes_through(filterset_class):
+            names = tuple(filterset_class.base_filters)
+            if not any(param.startswith(names) for param in request.query_params):
+                return queryset.all()  # what ``FilterSet.qs`` gives with no filter applied
+        return super().filter_queryset(request, queryset, view)
+
+
+@functools.cache
+def passes_through(filterset_class):
+    """Whether ``filterset_class`` with none of its parameters filters nothing."""
+    if (
+        filterset_class.filter_queryset is not django_filters.FilterSet.filter_queryset
+        or filterset_class.qs is not django_filters.FilterSet.qs
+    ):
+        return False
+    return all(
+        not declared.extra.get("required")
+        and (
+            declared.method is not None
+            or type(declared).filter.__module__ == django_filters.filters.__name__
+        )
+        for declared in filterset_class.base_filters.values()
+    )

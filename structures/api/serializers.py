@@ -1,6 +1,6 @@
 """Structures as partners see them: identity, conventions, networks and yearly figures."""
 
-from django.db import models
+from django.db import connections, models
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -121,8 +121,73 @@ def _day(value):
     return None if value is None else value.isoformat()
 
 
-def _decimal(value):
-    return None if value is None else str(value)
+class CompiledRows:
+    """The ``values_list`` rows of ``query(*args)``, its SQL compiled once.
+
+    On PostgreSQL a page's structure ids are one parameter (an array: ``structure_id__any``),
+    so the SQL of a page's children is the same for every page: it is compiled once (with
+    ``sample`` as arguments) and sent as is with each page's arguments (compiling it cost
+    more than running it). Elsewhere, or when a column needs a conversion the driver does
+    not do, the queryset runs as usual."""
+
+    def __init__(self, query, sample=()):
+        self.query = query
+        self.sample = tuple(sample)
+        self.compiled = None  # (database alias, SQL or None), on first use
+
+    def _compile(self):
+        sample = self.query(*self.sample)
+        sql = None
+        if connections[sample.db].vendor == "postgresql":
+            compiler = sample.query.get_compiler(sample.db)
+            sql, params = compiler.as_sql()
+            columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
+            if tuple(params) != self.sample or compiler.get_converters(columns):
+                sql = None
+        return sample.db, sql
+
+    def rows(self, *args):
+        if self.compiled is None:
+            self.compiled = self._compile()
+        alias, sql = self.compiled
+        if sql is None:
+            return list(self.query(*args))
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, args)
+            return cursor.fetchall()
+
+
+REGIONS = CompiledRows(lambda: Department.objects.values_list("code", "region_id"))
+
+
+CONVENTIONS = CompiledRows(
+    lambda ids: (
+        Convention.objects.filter(structure_id__any=ids)
+        .order_by("start_date", "pk")
+        .values_list("structure_id", "kind", "number", "start_date", "end_date", "updated_at")
+    ),
+    sample=[[0]],
+)
+NETWORKS = CompiledRows(
+    lambda ids: (
+        NetworkAffiliation.objects.filter(structure_id__any=ids)
+        .order_by("network", "start_date", "pk")
+        .values_list("structure_id", "network", "start_date", "end_date", "updated_at")
+    ),
+    sample=[[0]],
+)
+FIGURES = CompiledRows(
+    lambda ids: (
+        YearlyFigures.objects.filter(structure_id__any=ids)
+        .order_by("year", "pk")
+        .values_list("structure_id", *FIGURES_FIELDS, "updated_at")
+    ),
+    sample=[[0]],
+)
+# Where the figures' decimals are in a row of ``FIGURES`` (after the structure's id).
+DECIMAL_COLUMNS = tuple(1 + FIGURES_FIELDS.index(name) for name in DECIMAL_FIGURES)
+TOTAL_RESOURCES = 1 + FIGURES_FIELDS.index("total_resources")
+PUBLIC_SUBSIDIES = 1 + FIGURES_FIELDS.index("public_subsidies")
 
 
 def represent(structures):
@@ -135,46 +200,43 @@ def represent(structures):
     if not rows:
         return []
     tz = timezone.get_current_timezone()
-    regions = dict(Department.objects.values_list("code", "region_id"))
+    regions = dict(REGIONS.rows())
     today = timezone.localdate()
     children = {row["pk"]: ([], [], []) for row in rows}
     ids = list(children)
-    conventions = Convention.objects.filter(structure_id__any=ids).order_by("start_date", "pk")
-    for structure_id, kind, number, start, end, updated in conventions.values_list(
-        "structure_id", "kind", "number", "start_date", "end_date", "updated_at"
-    ):
+    for structure_id, kind, number, start, end, updated in CONVENTIONS.rows(ids):
         children[structure_id][0].append(
             {
                 "kind": kind,
                 "number": number,
-                "start_date": _day(start),
-                "end_date": _day(end),
+                "start_date": start.isoformat(),
+                "end_date": None if end is None else end.isoformat(),
                 "active": start <= today and (end is None or end >= today),
-                "updated_at": _instant(updated, tz),
+                "updated_at": updated.astimezone(tz).isoformat(),
             }
         )
-    affiliations = NetworkAffiliation.objects.filter(structure_id__any=ids)
-    for structure_id, network, start, end, updated in affiliations.order_by(
-        "network", "start_date", "pk"
-    ).values_list("structure_id", "network", "start_date", "end_date", "updated_at"):
+    for structure_id, network, start, end, updated in NETWORKS.rows(ids):
         children[structure_id][1].append(
             {
                 "network": network,
                 "start_date": _day(start),
-                "end_date": _day(end),
-                "updated_at": _instant(updated, tz),
+                "end_date": None if end is None else end.isoformat(),
+                "updated_at": updated.astimezone(tz).isoformat(),
             }
         )
-    figures = YearlyFigures.objects.filter(structure_id__any=ids).order_by("year", "pk")
-    for structure_id, *values, updated in figures.values_list(
-        "structure_id", *FIGURES_FIELDS, "updated_at"
-    ):
-        row = dict(zip(FIGURES_FIELDS, values, strict=True))
-        rate = YearlyFigures.financing_rate(row["total_resources"], row["public_subsidies"])
-        for name in DECIMAL_FIGURES:
-            row[name] = _decimal(row[name])
-        row["self_financing_rate"] = _decimal(rate)
-        row["updated_at"] = _instant(updated, tz)
+    names = ("structure_id", *FIGURES_FIELDS)
+    rate_of = YearlyFigures.financing_rate
+    for values in FIGURES.rows(ids):
+        values = list(values)
+        rate = rate_of(values[TOTAL_RESOURCES], values[PUBLIC_SUBSIDIES])
+        for index in DECIMAL_COLUMNS:
+            value = values[index]
+            if value is not None:
+                values[index] = str(value)
+        row = dict(zip(names, values[:-1], strict=True))
+        structure_id = row.pop("structure_id")
+        row["self_financing_rate"] = None if rate is None else str(rate)
+        row["updated_at"] = values[-1].astimezone(tz).isoformat()
         children[structure_id][2].append(row)
     return [
         {

@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
 from iae_portal.api.models import ApiClient
+from iae_portal.api.services import client_for_token
 from iae_portal.audit.models import AuditEntry
 from structures.models import Membership
 from tests.api.fixtures import bearer
@@ -96,3 +97,24 @@ def test_browser_session_reads_and_needs_csrf_to_write(admin_user):
     response = client.post(URL, {"name": "X"}, format="json")
     assert response.status_code == 403
     assert "CSRF" in response.json()["errors"][0]["message"]
+
+
+def test_a_token_finds_its_client_with_its_account_and_tie_loaded(
+    make_token, django_assert_num_queries
+):
+    structure = StructureFactory()
+    client, token = make_token("read", structure=structure)
+    with django_assert_num_queries(1):
+        found = client_for_token(token)
+        assert (found.pk, found.user, found.structure, found.dla) == (
+            client.pk,
+            client.user,
+            structure,
+            None,
+        )
+        assert found.user.email == client.user.email and found.user.is_active
+        assert found.restriction == ("structure", structure.pk)
+    assert client_for_token(token + "x") is None
+    client.user.is_active = False
+    client.user.save(update_fields=["is_active"])
+    assert client_for_token(token) is None
