@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from iae_portal.imports import ImportPlan, RowError, parse_date
+from iae_portal.imports import ImportPlan, RowError, count, parse_date
 
 __all__ = ["ImportResult", "RowChecker"]
 
@@ -34,8 +34,8 @@ class ImportResult(ImportPlan):
     @property
     def summary(self):
         return (
-            f"{self.created} créé(s), {self.updated} mis à jour, {self.unchanged} inchangé(s), "
-            f"{self.error_line_count} ligne(s) en erreur"
+            f"{count(self.created)} créé(s), {count(self.updated)} mis à jour, "
+            f"{count(self.unchanged)} inchangé(s), {count(self.error_line_count)} ligne(s) en erreur"
         )
 
 

@@ -5,8 +5,11 @@ prestation-level columns repeat and must agree, as must the structure-level colu
 SIRET seen on several rows. Line numbers are physical lines (the header is line 1).
 """
 
+import functools
+import sys
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 
@@ -53,7 +56,7 @@ NETWORKS = tuple(Network.values)
 MAX_LENGTHS = {"prestation_ref": 64, "accompaniment_ref": 64, "provider_name": 255}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PrestationRow:
     """The prestation-level values of a row, as the database stores them."""
 
@@ -64,7 +67,7 @@ class PrestationRow:
     provider_kind: str
     values: tuple  # (start_date, end_date, mode, theme, prescriber, days, cost)
 
-    FIELDS = ("start_date", "end_date", "mode", "theme", "prescriber", "days", "cost")
+    FIELDS: ClassVar = ("start_date", "end_date", "mode", "theme", "prescriber", "days", "cost")
 
     def as_dict(self):
         return dict(zip(self.FIELDS, self.values, strict=True))
@@ -92,15 +95,19 @@ def read_rows(source, departments):
     """``(rows, errors)``: every valid row of a file (``str``, UTF-8 ``bytes`` or a file
     object), and every error found in it, by line.
 
-    ``departments`` is the set of known département codes."""
+    ``departments`` is the set of known département codes. The rows of one prestation share
+    its ``PrestationRow``, those of one structure its ``StructureRow`` (their columns agree
+    on valid rows): a 50,000-line file holds each once."""
     records, errors = iter_records(source, COLUMNS)
-    rows, seen = [], _Seen()
+    rows, seen, shared = [], _Seen(), {}
     for line, raw in records:
         row_errors = []
         row = check_row(line, raw, departments, row_errors)
         row_errors += seen.check(line, raw)
         errors += row_errors
         if row is not None and not row_errors:
+            row.prestation = shared.setdefault(row.prestation, row.prestation)
+            row.structure = shared.setdefault(row.structure, row.structure)
             rows.append(row)
     return rows, sorted(errors, key=lambda error: error.line)
 
@@ -110,13 +117,15 @@ class _Seen:
     so that a later line repeating it with another value is reported against it."""
 
     def __init__(self):
-        self.first = {}  # (entity, key): (line, {column: value})
+        self.first = {}  # (entity, key): (line, (value of each column)): tuples, not dicts
         self.pairs = {}  # (prestation_ref, siret): line
 
     def check(self, line, raw):
-        siret = normalize_siret(raw["structure_siret"])
+        # Interned, as the values kept: the same objects as the rows' (one copy each).
+        siret = sys.intern(normalize_siret(raw["structure_siret"]))
+        ref = sys.intern(raw["prestation_ref"])
         groups = [
-            ("prestation", raw["prestation_ref"], PRESTATION_COLUMNS[1:]),
+            ("prestation", ref, PRESTATION_COLUMNS[1:]),
             ("structure", siret, STRUCTURE_COLUMNS[1:]),
             ("accompaniment", raw["accompaniment_ref"], ("dla_department",)),
             ("provider", raw["provider_name"], ("provider_kind",)),
@@ -125,21 +134,21 @@ class _Seen:
         for entity, key, columns in groups:
             if not key:
                 continue
-            values = {column: _normal(column, raw[column]) for column in columns}
+            values = tuple(sys.intern(_normal(column, raw[column])) for column in columns)
             first = self.first.setdefault((entity, key), (line, values))
-            if first[0] == line:
+            if first[0] == line or values == first[1]:
                 continue
-            for column in columns:
-                if values[column] != first[1][column]:
+            for column, value, first_value in zip(columns, values, first[1], strict=True):
+                if value != first_value:
                     errors.append(
                         RowError(
                             line,
                             column,
                             f"« {raw[column]} » diffère de la ligne {first[0]} "
-                            f"(« {first[1][column]} ») pour {_LABELS[entity]} {key}.",
+                            f"(« {first_value} ») pour {_LABELS[entity]} {key}.",
                         )
                     )
-        pair = (raw["prestation_ref"], siret)
+        pair = (ref, siret)
         if all(pair) and self.pairs.setdefault(pair, line) != line:
             errors.append(
                 RowError(
@@ -170,7 +179,7 @@ def _normal(column, value):
 
 def _department(value):
     value = value.upper()
-    return f"0{value}" if value.isdigit() and len(value) == 1 else value
+    return sys.intern(f"0{value}" if value.isdigit() and len(value) == 1 else value)
 
 
 def check_row(line, raw, departments, errors):
@@ -190,7 +199,10 @@ def check_row(line, raw, departments, errors):
 
     choices = {}
     for column, allowed in VOCABULARIES.items():
-        value = raw[column].upper() if column == "structure_kind" else raw[column].lower()
+        # Interned: a handful of values, on every line.
+        value = sys.intern(
+            raw[column].upper() if column == "structure_kind" else raw[column].lower()
+        )
         if raw[column] and value not in allowed:
             error(
                 column, f"Valeur inconnue : « {raw[column]} » (possibles : {', '.join(allowed)})."
@@ -201,7 +213,7 @@ def check_row(line, raw, departments, errors):
         if raw[column] and _department(raw[column]) not in departments:
             error(column, f"Département inconnu : « {raw[column]} ».")
 
-    siret = normalize_siret(raw["structure_siret"])
+    siret = sys.intern(normalize_siret(raw["structure_siret"]))
     if siret:
         try:
             validate_siret(siret)
@@ -217,8 +229,7 @@ def check_row(line, raw, departments, errors):
     permanents = _count(error, "structure_permanents", raw["structure_permanents"])
     insertion = _count(error, "structure_insertion_employees", raw["structure_insertion_employees"])
 
-    networks = frozenset(_normal("structure_networks", raw["structure_networks"]).split(";"))
-    networks -= {""}
+    networks = _networks(_normal("structure_networks", raw["structure_networks"]))
     unknown = sorted(networks - set(NETWORKS))
     if unknown:
         error(
@@ -228,8 +239,8 @@ def check_row(line, raw, departments, errors):
     if errors:
         return None
     prestation = PrestationRow(
-        ref=raw["prestation_ref"],
-        accompaniment_ref=raw["accompaniment_ref"],
+        ref=sys.intern(raw["prestation_ref"]),
+        accompaniment_ref=sys.intern(raw["accompaniment_ref"]),
         dla_department=_department(raw["dla_department"]),
         provider_name=raw["provider_name"],
         provider_kind=choices["provider_kind"],
@@ -245,6 +256,13 @@ def check_row(line, raw, departments, errors):
         insertion_employees=insertion,
     )
     return Row(line, prestation, structure)
+
+
+@functools.lru_cache(maxsize=256)
+def _networks(normalized):
+    """The set of networks of a normalised ``structure_networks`` value: one object for
+    each of the few combinations a file holds (31,000 sets otherwise)."""
+    return frozenset(normalized.split(";")) - {""}
 
 
 def _date(error, column, value):

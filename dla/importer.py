@@ -16,7 +16,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from iae_portal.audit.models import AuditEntry
-from iae_portal.imports import Importer, ImportPlan, ImportRejected, insert_rows, key_chunks
+from iae_portal.imports import (
+    Importer,
+    ImportPlan,
+    ImportRejected,
+    count,
+    insert_rows,
+    key_chunks,
+)
 from structures.enums import LegalForm, StructureKind
 from structures.models import Department, NetworkAffiliation, Structure
 
@@ -56,7 +63,7 @@ class DlaImportPlan(ImportPlan):
         if not done:
             return "Aucun changement."
         verb = "" if self.applied else " (à faire)"
-        return ", ".join(f"{label} : {n}" for label, n in done.items()) + verb
+        return ", ".join(f"{label} : {count(n)}" for label, n in done.items()) + verb
 
 
 class DlaImportRejected(ImportRejected):
@@ -153,19 +160,24 @@ def _audit(plan, *, actor, file_name):
 
 
 def _read(queryset, key, keys, fields, *, lock):
-    """``{key: {field: value}}`` for the rows whose ``key`` is in ``keys``, by chunks."""
+    """``{key: (pk, (value of each field))}`` for the rows whose ``key`` is in ``keys``, by
+    chunks: tuples, not dicts (a 50,000-line file reads as many rows)."""
     found = {}
     for chunk in key_chunks(keys):
         rows = queryset.filter(**{f"{key}__any": chunk}).order_by()  # no join for ordering
         if lock:
             rows = rows.select_for_update()
-        for values in rows.values("pk", key, *fields).iterator(chunk_size=2000):
-            found[values.pop(key)] = values
+        for pk, found_key, *values in rows.values_list("pk", key, *fields).iterator(
+            chunk_size=2000
+        ):
+            found[found_key] = (pk, tuple(values))
     return found
 
 
 def _changed(before, after):
-    return [name for name, value in after.items() if before.get(name) != value]
+    """The names of ``after`` (a dict) whose value differs from ``before`` (a tuple of the
+    same fields in the same order)."""
+    return [name for (name, value), old in zip(after.items(), before, strict=True) if old != value]
 
 
 class _Sync:
@@ -180,26 +192,24 @@ class _Sync:
         departments = {p.dla_department for p in prestations.values()}
         known_dlas = _read(Dla.objects, "department_id", departments, (), lock=lock)
         self.new_dlas = sorted(departments - set(known_dlas))
-        self.dlas = {code: v["pk"] for code, v in known_dlas.items()}
+        self.dlas = {code: pk for code, (pk, _) in known_dlas.items()}
 
         providers = {p.provider_name: p.provider_kind for p in prestations.values()}
         known = _read(Provider.objects, "name", providers, ("kind",), lock=lock)
-        self.providers = {name: v["pk"] for name, v in known.items()}
+        self.providers = {name: pk for name, (pk, _) in known.items()}
         self.new_providers = {n: k for n, k in providers.items() if n not in known}
         self.changed_providers = {
-            n: k for n, k in providers.items() if n in known and known[n]["kind"] != k
+            n: k for n, k in providers.items() if n in known and known[n][1] != (k,)
         }
 
         accompaniments = {p.accompaniment_ref: p.dla_department for p in prestations.values()}
         known = _read(
             Accompaniment.objects, "ref", accompaniments, ("dla__department_id",), lock=lock
         )
-        self.accompaniments = {ref: v["pk"] for ref, v in known.items()}
+        self.accompaniments = {ref: pk for ref, (pk, _) in known.items()}
         self.new_accompaniments = {r: d for r, d in accompaniments.items() if r not in known}
         self.changed_accompaniments = {
-            r: d
-            for r, d in accompaniments.items()
-            if r in known and known[r]["dla__department_id"] != d
+            r: d for r, d in accompaniments.items() if r in known and known[r][1] != (d,)
         }
 
         self._compare_structures(structures, lock)
@@ -208,16 +218,18 @@ class _Sync:
     def _compare_structures(self, structures, lock):
         fields = ("name", "kind", "department_id")
         known = _read(Structure.objects, "siret", structures, fields, lock=lock)
-        self.structures = {siret: v["pk"] for siret, v in known.items()}
+        self.structures = {siret: pk for siret, (pk, _) in known.items()}
         self.new_structures = [s for siret, s in structures.items() if siret not in known]
         self.changed_structures = []  # (pk, values, changed fields)
         for siret, s in structures.items():
             if siret in known:
-                values = {"name": s.name, "kind": s.kind, "department_id": s.department}
-                if changed := _changed(known[siret], values):
-                    self.changed_structures.append((known[siret]["pk"], values, changed))
+                pk, before = known[siret]
+                if before != (s.name, s.kind, s.department):
+                    values = {"name": s.name, "kind": s.kind, "department_id": s.department}
+                    self.changed_structures.append((pk, values, _changed(before, values)))
+        del known  # held no longer than needed: the peak of a large file is here
 
-        pks = {v["pk"]: siret for siret, v in known.items()}
+        pks = {pk: siret for siret, pk in self.structures.items()}
         staff = _read(
             StructureStaffCount.objects,
             "structure_id",
@@ -240,10 +252,11 @@ class _Sync:
         self.ended_affiliations, self.dropped_affiliations, self.new_affiliations = [], [], []
         self.network_changed = set()  # sirets: their structure changes for the API's sync
         for siret, s in structures.items():
-            values = {"permanents": s.permanents, "insertion_employees": s.insertion_employees}
-            before = staff.get(known[siret]["pk"]) if siret in known else None
-            if before is None or _changed(before, values):
-                self.staff[siret] = (before and before["pk"], values)
+            pk = self.structures.get(siret)
+            pk, before = staff.get(pk, (None, None)) if pk is not None else (None, None)
+            if before != (s.permanents, s.insertion_employees):
+                values = {"permanents": s.permanents, "insertion_employees": s.insertion_employees}
+                self.staff[siret] = (pk, values)
             mine = current.get(siret, {})
             for network, (pk, start) in mine.items():
                 if network not in s.networks:
@@ -258,19 +271,19 @@ class _Sync:
     def _compare_prestations(self, prestations, lock):
         fields = (*PrestationRow.FIELDS, "accompaniment__ref", "provider__name")
         known = _read(Prestation.objects, "ref", prestations, fields, lock=lock)
-        self.prestations = {ref: v["pk"] for ref, v in known.items()}
+        self.prestations = {ref: pk for ref, (pk, _) in known.items()}
         self.new_prestations = [p for ref, p in prestations.items() if ref not in known]
         self.changed_prestations = []  # (ref, row)
         for ref, p in prestations.items():
-            if ref in known:
-                after = p.as_dict() | {
-                    "accompaniment__ref": p.accompaniment_ref,
-                    "provider__name": p.provider_name,
-                }
-                if _changed(known[ref], after):
-                    self.changed_prestations.append(p)
+            if ref in known and known[ref][1] != (
+                *p.values,
+                p.accompaniment_ref,
+                p.provider_name,
+            ):
+                self.changed_prestations.append(p)
+        del known
         existing_pairs, self.removed_pairs, self.unlinked = set(), [], set()
-        ids = {v["pk"]: ref for ref, v in known.items()}
+        ids = {pk: ref for ref, pk in self.prestations.items()}
         for chunk in key_chunks(ids):
             for pk, prestation_id, siret in (
                 Beneficiary.objects.filter(prestation_id__any=chunk)

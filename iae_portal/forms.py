@@ -1,14 +1,14 @@
 """Form pieces shared by the apps."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 
 class CsvUploadField(forms.FileField):
-    """The CSV file of an import page: at most 5 MB (5,000 structures take about 1 MB);
-    its content is checked line by line by the app's importer."""
-
-    max_size = 5 * 1024 * 1024
+    """The CSV file of an import page: at most ``IAE_IMPORT_MAX_SIZE`` (20 MB: a 50,000-line
+    DLA file is 10.3 MB, 5,000 structures about 1 MB); its content is checked line by line
+    by the app's importer."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", "Fichier CSV")
@@ -17,7 +17,14 @@ class CsvUploadField(forms.FileField):
         )
         super().__init__(**kwargs)
 
+    @property
+    def max_size(self):
+        return settings.IAE_IMPORT_MAX_SIZE
+
     def validate(self, value):
         super().validate(value)
         if value and value.size > self.max_size:
-            raise ValidationError("Le fichier dépasse 5 Mo.", code="too_big")
+            megabytes = f"{self.max_size / (1024 * 1024):g}".replace(".", ",")
+            raise ValidationError(
+                f"Le fichier dépasse la taille maximale de {megabytes} Mo.", code="too_big"
+            )

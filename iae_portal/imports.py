@@ -30,9 +30,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models.sql.constants import NO_RESULTS
+from django.db.models.sql.subqueries import UpdateQuery
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import formats
 from django.utils.module_loading import import_string
 from django.views import View
 
@@ -225,6 +228,23 @@ def reporting(progress):
         _reporter.reset(token)
 
 
+@contextmanager
+def within(start, end):
+    """Within the block, an import's progress (0 to 100) fills the bar from ``start`` to
+    ``end`` percent only: a step of an import that reads its file twice (a check, then the
+    writing) never takes the bar back."""
+    outer = _reporter.get()
+    if outer is None:
+        yield
+        return
+
+    def progress(done, total):
+        outer(start + (end - start) * done // total if total else start, 100)
+
+    with reporting(progress):
+        yield
+
+
 def report_step(percent):
     """An import's step is done, ``percent`` of its work (after reading)."""
     progress = _reporter.get()
@@ -249,6 +269,17 @@ class _Progress:
             self.stream.buffer.tell() if hasattr(self.stream, "buffer") else self.stream.tell()
         )
         self.progress(READING_SHARE * min(position, self.size) // self.size, 100)
+
+
+def count(number, singular=None, plural=None):
+    """``number`` the French way, its thousands grouped by a no-break space (``2 500``, as
+    the pages' ``intcomma`` and ``iae_portal.filtering`` write them), followed by
+    ``singular`` (0 or 1) or ``plural`` when given: a report's summary, on the page and in
+    the command alike."""
+    text = formats.number_format(number, use_l10n=True, force_grouping=True)
+    if singular is None:
+        return text
+    return f"{text} {singular if number <= 1 else plural}"
 
 
 def parse_date(value):
@@ -525,7 +556,7 @@ def build_import(job, out):
     with default_storage.open(params["path"], "rb") as kept:
         content = kept.read()
     options = params["options"]
-    with reporting(job.progress):
+    with visible_progress(job) as progress, reporting(progress):
         if params["step"] == "plan":
             report = stored_report(view.importer.plan(content, user=job.owner, **options))
         else:
@@ -541,13 +572,43 @@ def build_import(job, out):
     return "rapport-import.json"
 
 
+@contextmanager
+def visible_progress(job):
+    """``job.progress`` as the import's page sees it while the import runs: written, on
+    PostgreSQL, through a connection of its own that commits each write, since the import
+    writes in one transaction (all-or-nothing) whose writes nobody sees before its end.
+    Elsewhere (SQLite: one writer at a time), or when the task itself runs within a
+    transaction (its row may not be committed yet: a test's), as the job writes it."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield job.progress
+        return
+    own = connections.create_connection(DEFAULT_DB_ALIAS)  # autocommit, as any connection
+    shown = None
+
+    def progress(done, total):
+        nonlocal shown
+        percent = done * 100 // total if total else 0
+        if percent == shown:
+            return
+        shown = percent
+        update = PreparedFile.objects.filter(pk=job.prepared.pk).query.chain(UpdateQuery)
+        update.add_update_values({"done": done, "total": total})
+        update.get_compiler(connection=own).execute_sql(NO_RESULTS)
+
+    try:
+        yield progress
+    finally:
+        own.close()
+
+
 def stored_report(plan):
-    """What the report page reads of a plan, as JSON: its fields (not the rows it keeps for
-    writing), its errors, summary and decision."""
+    """What the report page reads of a plan, as JSON: its fields (not those it keeps for
+    writing, the rows or the file, declared ``repr=False``), its errors, summary and
+    decision."""
     report = {
         item.name: _plain(getattr(plan, item.name))
         for item in dataclasses.fields(plan)
-        if item.name not in ("rows", "errors")
+        if item.repr and item.name != "errors"
     }
     return report | {
         "errors": [dataclasses.asdict(error) for error in plan.errors],

@@ -246,6 +246,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A request carrying files is refused (400) beyond this size, before anything is written to
 # disk. Each file is 10 MB at most (checked by its form); a few DLA deliverables may go at once.
 IAE_MAX_UPLOAD_REQUEST_SIZE = 50 * 1024 * 1024
+# The CSV file of an import page (iae_portal.forms.CsvUploadField), at most: a 50,000-line DLA
+# file is 10.3 MB. Under the request's limit above, and under clamd's StreamMaxLength (25 MB by
+# default, docker-compose's clamav; 30 MB in .ci/clamav) should import files be scanned too.
+IAE_IMPORT_MAX_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [
     "iae_portal.uploads.RequestSizeLimitHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

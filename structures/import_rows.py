@@ -66,21 +66,33 @@ def read_rows(source, departments):
     Returns ``(rows, errors)``: the valid rows, and every error found, by line (a row with an
     error is left out of ``rows``).
     """
-    records, errors = iter_records(source, REQUIRED_COLUMNS)
-    rows, first_line_of = [], {}
-    for line, values in records:
-        row, row_errors = check_row(line, values, departments)
-        siret = normalize_siret(values["siret"])
-        if siret in first_line_of:
-            row_errors.append(
-                RowError(line, "siret", f"SIRET {siret} déjà présent ligne {first_line_of[siret]}.")
-            )
-        elif siret:
-            first_line_of[siret] = line
-        errors.extend(row_errors)
-        if row is not None and not row_errors:
-            rows.append(row)
+    errors = []
+    rows = list(iter_rows(source, departments, errors))
     return rows, sorted(errors, key=lambda error: error.line)
+
+
+def iter_rows(source, departments, errors):
+    """``read_rows``'s valid rows as they are read (a 50,000-line file is never held as its
+    rows); the errors are added to ``errors`` as they are found, in the order of the file."""
+    records, file_errors = iter_records(source, REQUIRED_COLUMNS)
+    first_line_of = {}
+    try:
+        for line, values in records:
+            row, row_errors = check_row(line, values, departments)
+            siret = row.siret if row is not None else normalize_siret(values["siret"])
+            if siret in first_line_of:
+                row_errors.append(
+                    RowError(
+                        line, "siret", f"SIRET {siret} déjà présent ligne {first_line_of[siret]}."
+                    )
+                )
+            elif siret:
+                first_line_of[siret] = line
+            errors.extend(row_errors)
+            if row is not None and not row_errors:
+                yield row
+    finally:
+        errors.extend(file_errors)
 
 
 def check_row(line, values, departments):

@@ -13,6 +13,7 @@ transaction: what it writes is right even if the database changed since the plan
 """
 
 import datetime
+import itertools
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -25,9 +26,17 @@ from django.utils import timezone
 
 from iae_portal.audit.models import AuditEntry
 from iae_portal.audit.services import diff
-from iae_portal.imports import Importer, ImportPlan, ImportRejected, insert_rows, key_chunks
+from iae_portal.imports import (
+    Importer,
+    ImportPlan,
+    ImportRejected,
+    count,
+    insert_rows,
+    key_chunks,
+    within,
+)
 
-from .import_rows import RowError, StructureRow, read_rows
+from .import_rows import RowError, iter_rows
 from .models import Convention, Department, NetworkAffiliation, Structure
 
 __all__ = [
@@ -37,11 +46,14 @@ __all__ = [
     "StructureImportRejected",
     "StructuresImport",
     "apply_structures_import",
+    "check_structures_file",
     "plan_structures_import",
 ]
 
 AUDIT_ACTION = "structure.import"
 BATCH = 500
+CHUNK = 5000  # rows compared with the database, then written, at a time
+SHOWN = 200  # changes of each kind a report keeps with their detail (the page shows as many)
 IDENTITY_FIELDS = ("name", "kind", "legal_form", "department_id", "postal_code", "city")
 CONVENTION_FIELDS = ("kind", "start_date", "end_date")
 
@@ -58,36 +70,54 @@ class StructureChange:
 
 @dataclass
 class StructureImportPlan(ImportPlan):
-    """What an import does (``applied=False``: would do) to the structures of a file."""
+    """What an import does (``applied=False``: would do) to the structures of a file.
+
+    ``created``/``updated``/``unchanged`` count the structures; ``creates`` and ``updates``
+    detail the first ``SHOWN`` of them only (a 50,000-line file is not held as 50,000
+    changes). ``source`` is the file itself, read again to write it: its rows are never
+    held all at once."""
 
     errors: list[RowError] = field(default_factory=list)
     creates: list[StructureChange] = field(default_factory=list)
     updates: list[StructureChange] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
     unchanged: int = 0
+    valid: int = 0  # valid rows of the file
     applied: bool = False
-    rows: list[StructureRow] = field(default_factory=list, repr=False)
+    source: object = field(default=None, repr=False)
 
     @property
     def has_changes(self):
-        return bool(self.creates or self.updates)
+        return bool(self.created or self.updated)
 
     @property
     def summary(self):
         """``"3 structures créées, 1 mise à jour, 2 inchangées, 1 ligne en erreur"``."""
-        created, updated = len(self.creates), len(self.updates)
         if self.applied:
             parts = [
-                _count(created, "structure créée", "structures créées"),
-                _count(updated, "mise à jour", "mises à jour"),
+                count(self.created, "structure créée", "structures créées"),
+                count(self.updated, "mise à jour", "mises à jour"),
             ]
         else:
             parts = [
-                _count(created, "structure à créer", "structures à créer"),
-                f"{updated} à mettre à jour",
+                count(self.created, "structure à créer", "structures à créer"),
+                f"{count(self.updated)} à mettre à jour",
             ]
-        parts.append(_count(self.unchanged, "inchangée", "inchangées"))
-        parts.append(_count(self.error_line_count, "ligne en erreur", "lignes en erreur"))
+        parts.append(count(self.unchanged, "inchangée", "inchangées"))
+        parts.append(count(self.error_line_count, "ligne en erreur", "lignes en erreur"))
         return ", ".join(parts)
+
+    def add(self, change, *, created):
+        """Count ``change``, kept in the detail while there are fewer than ``SHOWN``."""
+        if created:
+            self.created += 1
+            shown = self.creates
+        else:
+            self.updated += 1
+            shown = self.updates
+        if len(shown) < SHOWN:
+            shown.append(change)
 
 
 class StructureImportRejected(ImportRejected):
@@ -97,34 +127,54 @@ class StructureImportRejected(ImportRejected):
         super().__init__(
             plan,
             f"Import refusé, rien n'a été enregistré : "
-            f"{_count(plan.error_line_count, 'ligne en erreur', 'lignes en erreur')}.",
+            f"{count(plan.error_line_count, 'ligne en erreur', 'lignes en erreur')}.",
         )
 
 
 def plan_structures_import(source):
     """Read and check a CSV file (``str``, UTF-8 ``bytes`` or a file object) and compare
-    its rows with the database. Writes nothing."""
-    rows, errors = _read_rows(source)
-    plan, _ = _compare(rows, day=timezone.localdate(), lock=False)
-    plan.errors = errors
+    its rows with the database, by chunks. Writes nothing."""
+    source = _content(source)
+    plan = StructureImportPlan(source=source)
+    errors = []
+    _run(plan, iter_rows(source, _departments(), errors), write=None)
+    plan.errors = sorted(errors, key=lambda error: error.line)
     return plan
 
 
-def _read_rows(source):
-    return read_rows(source, set(Department.objects.values_list("code", flat=True)))
+def check_structures_file(source):
+    """``StructureImportPlan`` of the file's errors and its count of valid rows only: the
+    first pass of an import, which neither compares with the database nor keeps a row."""
+    source = _content(source)
+    plan = StructureImportPlan(source=source)
+    errors = []
+    for _ in iter_rows(source, _departments(), errors):
+        plan.valid += 1
+    plan.errors = sorted(errors, key=lambda error: error.line)
+    return plan
+
+
+def _content(source):
+    return source.read() if hasattr(source, "read") else source
+
+
+def _departments():
+    return set(Department.objects.values_list("code", flat=True))
 
 
 def apply_structures_import(plan, *, actor, partial=False, reason=""):
     """Write the plan's valid rows in one transaction, one audit entry per structure created
     or updated (``actor=None`` is the system). With errors and not ``partial``, raises
-    ``StructureImportRejected`` and writes nothing. Returns the plan of what was done."""
+    ``StructureImportRejected`` and writes nothing. Returns the plan of what was done.
+
+    The file is read again and written by chunks of ``CHUNK`` rows, each compared with the
+    database under lock (it may have changed since the plan), in the one transaction."""
     if plan.errors and not partial:
         raise StructureImportRejected(plan)
+    result = StructureImportPlan(errors=list(plan.errors), applied=True)
+    write = {"actor": actor, "reason": reason, "now": timezone.now()}
     with transaction.atomic():
-        result, writes = _compare(plan.rows, day=timezone.localdate(), lock=True)
-        writes.save(actor=actor, reason=reason, now=timezone.now())
-    result.errors = list(plan.errors)
-    result.applied = True
+        _run(result, iter_rows(plan.source, _departments(), []), write=write)
     return result
 
 
@@ -136,16 +186,31 @@ class StructuresImport(Importer):
         return plan_structures_import(content)
 
     def refuses(self, plan, *, partial=False):
-        return bool(plan.errors) and (not partial or not plan.rows)
+        return bool(plan.errors) and (not partial or not plan.valid)
 
     def apply(self, content, *, actor, name, partial=False, user=None):
-        # The rows are compared with the database once, under lock, by the writing itself;
-        # a refused file only, to say what it would have done.
-        rows, errors = _read_rows(content)
-        plan = StructureImportPlan(rows=rows, errors=errors)
+        # A first pass checks the file; the rows are then compared with the database once,
+        # under lock, by the writing itself; a refused file only, to say what it would do.
+        with within(0, 30):
+            plan = check_structures_file(content)
         if self.refuses(plan, partial=partial):
-            raise StructureImportRejected(plan_structures_import(content))
-        return apply_structures_import(plan, actor=actor, partial=partial, reason=f"import {name}")
+            with within(30, 100):
+                raise StructureImportRejected(plan_structures_import(content))
+        with within(30, 100):
+            return apply_structures_import(
+                plan, actor=actor, partial=partial, reason=f"import {name}"
+            )
+
+
+def _run(plan, rows, *, write):
+    """Compare ``rows`` with the database by chunks, counted in ``plan``; with ``write``
+    (``save``'s arguments), each chunk is written once compared, under lock."""
+    day = timezone.localdate()
+    for chunk in itertools.batched(rows, CHUNK):
+        writes = _compare(chunk, plan, day=day, lock=write is not None)
+        if write is not None:
+            writes.save(**write)
+        plan.valid += len(chunk)
 
 
 class _Affiliation(NamedTuple):
@@ -252,10 +317,11 @@ class _Writes:
         )
 
 
-def _compare(rows, *, day, lock):
-    """``(plan, writes)``: how each row differs from the database as of ``day``."""
+def _compare(rows, plan, *, day, lock):
+    """The ``writes`` of how each row differs from the database as of ``day``, its changes
+    counted in ``plan``."""
     known = _load_known([row.siret for row in rows], day=day, lock=lock)
-    plan, writes = StructureImportPlan(rows=rows), _Writes(day=day, known=known)
+    writes = _Writes(day=day, known=known)
     for row in rows:
         structure = known.get(row.siret)
         if structure is None:
@@ -269,18 +335,19 @@ def _compare(rows, *, day, lock):
         fields = list(changes)
         changes |= _networks_changes(row, affiliations, writes)
         changes |= _convention_changes(row, conventions, writes)
-        change = StructureChange(row.line, row.siret, row.values["name"], changes)
         if structure is None:
             writes.created.append(row)
-            plan.creates.append(change)
         elif changes:
             writes.updated.append((row.siret, row.values, fields))
-            plan.updates.append(change)
         else:
             plan.unchanged += 1
             continue
-        writes.audited.append((row.siret, change.name, changes))
-    return plan, writes
+        plan.add(
+            StructureChange(row.line, row.siret, row.values["name"], changes),
+            created=structure is None,
+        )
+        writes.audited.append((row.siret, row.values["name"], changes))
+    return writes
 
 
 def _load_known(sirets, *, day, lock):
@@ -391,7 +458,3 @@ def _audit_entry(structure_uuid, name, changes, actor, reason, now, content_type
         "changes": changes,
         "reason": reason,
     }
-
-
-def _count(number, singular, plural):
-    return f"{number} {singular if number <= 1 else plural}"

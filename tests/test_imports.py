@@ -2,22 +2,29 @@
 page and command an app gets by declaring an ``Importer``, shown here with a toy importer
 that knows no domain app."""
 
+import datetime
 import io
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from django import forms
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.utils import timezone
 
 from iae_portal.forms import CsvUploadField
 from iae_portal.imports import (
+    IMPORT_KIND,
     ImportCommand,
     Importer,
     ImportPlan,
@@ -26,9 +33,18 @@ from iae_portal.imports import (
     RowError,
     parse_date,
     read_records,
+    report_step,
+    reporting,
+    visible_progress,
+    within,
 )
+from iae_portal.prepared.models import PreparedFile
+from iae_portal.prepared.services import Job
 from iae_portal.users.enums import Role
-from tests.structures.factories import UserFactory
+from structures.models import Structure
+from tests.structures.factories import StructureFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # -- Reading ----------------------------------------------------------------------------------
 
@@ -258,3 +274,106 @@ def test_the_page_asks_the_app_who_may_import():
     view = NamesView.as_view(importer=NamesImport(), allow=False)
     with pytest.raises(PermissionDenied):
         view(request("get", UserFactory(role=Role.INSTRUCTEUR)))
+
+
+# -- The size of an import's file -------------------------------------------------------------
+
+
+def upload(size):
+    return SimpleUploadedFile("noms.csv", b"name\n" + b"x" * (size - 5), "text/csv")
+
+
+def test_an_import_file_may_be_larger_than_5_mb():
+    """A 50,000-line DLA file is 10.3 MB: the import forms take up to ``IAE_IMPORT_MAX_SIZE``."""
+    assert NamesForm(files={"file": upload(11 * 1024 * 1024)}).is_valid()
+    assert NamesForm(files={"file": upload(settings.IAE_IMPORT_MAX_SIZE)}).is_valid()
+
+
+def test_an_import_file_over_the_limit_is_refused_naming_the_limit(settings):
+    form = NamesForm(files={"file": upload(settings.IAE_IMPORT_MAX_SIZE + 1)})
+    assert form.errors["file"] == ["Le fichier dépasse la taille maximale de 20 Mo."]
+
+    settings.IAE_IMPORT_MAX_SIZE = 15 * 1024 * 1024 // 2
+    form = NamesForm(files={"file": upload(8 * 1024 * 1024)})
+    assert form.errors["file"] == ["Le fichier dépasse la taille maximale de 7,5 Mo."]
+
+
+def clamd_megabytes(text, option):
+    """``option``'s size in a clamd.conf written in MB (``StreamMaxLength 30M``)."""
+    return int(re.search(rf"^{option}\s+(\d+)M\s*$", text, re.MULTILINE)[1])
+
+
+def test_a_file_under_the_import_limit_is_not_refused_by_the_request_limit_nor_clamd():
+    """The whole request (``IAE_MAX_UPLOAD_REQUEST_SIZE``) and clamd's INSTREAM
+    (``StreamMaxLength``: the local clamd's, else its default of 25 MB, which
+    docker-compose's image keeps) take a file of the import limit."""
+    limit_mb = settings.IAE_IMPORT_MAX_SIZE / 2**20
+    assert settings.IAE_IMPORT_MAX_SIZE < settings.IAE_MAX_UPLOAD_REQUEST_SIZE
+    local = (ROOT / ".ci" / "clamav" / "start").read_text()
+    assert clamd_megabytes(local, "StreamMaxLength") >= limit_mb
+    assert clamd_megabytes(local, "MaxFileSize") >= limit_mb
+    assert "StreamMaxLength" not in (ROOT / "docker-compose.yml").read_text()
+    assert limit_mb <= 25  # clamd's default StreamMaxLength
+
+
+# -- The progress of an import run as a task --------------------------------------------------
+
+
+def a_task():
+    return PreparedFile.objects.create(
+        owner=UserFactory(),
+        kind=IMPORT_KIND,
+        key="k",
+        title="Import",
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+
+
+def test_a_step_of_an_import_fills_its_share_of_the_progress_bar():
+    reported = []
+    with reporting(lambda done, total: reported.append(done * 100 // total)):
+        with within(0, 30):
+            report_step(100)
+        with within(30, 100):
+            report_step(0)
+            report_step(50)
+            report_step(100)
+    assert reported == [30, 30, 65, 100]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite has one writer: the progress waits"
+)
+def test_the_progress_of_an_import_is_seen_while_its_transaction_runs():
+    """All-or-nothing keeps the import's writes in one transaction; its progress is written
+    through a connection of its own, so the page (another connection) sees it move."""
+    task = a_task()
+    table = PreparedFile._meta.db_table
+
+    def seen_elsewhere():
+        other = connections.create_connection(DEFAULT_DB_ALIAS)
+        try:
+            with other.cursor() as cursor:
+                cursor.execute(f"SELECT done, total FROM {table} WHERE id = %s", [task.pk])
+                return cursor.fetchone()
+        finally:
+            other.close()
+
+    with visible_progress(Job(task)) as progress, transaction.atomic():
+        progress(30, 100)
+        assert seen_elsewhere() == (30, 100)
+        StructureFactory()
+        transaction.set_rollback(True)
+    assert not Structure.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite's way")
+def test_elsewhere_the_progress_is_the_jobs_own():
+    task = a_task()
+    job = Job(task)
+    with visible_progress(job) as progress:
+        progress(30, 100)
+    task.refresh_from_db()
+    assert (task.done, task.total) == (30, 100)

@@ -131,14 +131,16 @@ def test_an_oversized_request_is_refused_on_every_import_page(client, admin_user
 
 
 @pytest.mark.parametrize("url_name", IMPORT_PAGES)
-def test_an_import_file_over_5_mb_gets_a_french_field_error(client, admin_user, url_name):
+def test_an_import_file_over_the_limit_gets_a_french_field_error(client, admin_user, url_name):
     extra, model = IMPORT_PAGES[url_name]
     before = model.objects.count()
     client.force_login(admin_user)
-    big = SimpleUploadedFile("gros.csv", b"siret\n" + b"1" * (5 * 1024 * 1024))
+    big = SimpleUploadedFile("gros.csv", b"siret\n" + b"1" * settings.IAE_IMPORT_MAX_SIZE)
     response = client.post(reverse(url_name), {**extra, "file": big})
     assert response.status_code == 200
-    assert response.context["form"].errors["file"] == ["Le fichier dépasse 5 Mo."]
+    assert response.context["form"].errors["file"] == [
+        "Le fichier dépasse la taille maximale de 20 Mo."
+    ]
     assert model.objects.count() == before
 
 

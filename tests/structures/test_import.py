@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from iae_portal.audit.models import AuditEntry
+from structures import importers
 from structures.importers import (
     RowError,
     StructureImportRejected,
@@ -559,11 +560,62 @@ def test_applying_does_not_query_per_row():
 
 
 @pytest.mark.django_db
-def test_files_larger_than_one_chunk():
+def test_files_larger_than_one_chunk(monkeypatch):
+    # Read and written by chunks of 300 rows (compared with the database, then written).
+    monkeypatch.setattr(importers, "CHUNK", 300)
     rows = [row(n, networks="coorace;cocagne") for n in range(1, 1001)]
     first = import_rows(*rows)
     again = import_rows(*rows)
 
-    assert first.summary.startswith("1000 structures créées")
-    assert again.summary == "0 structure créée, 0 mise à jour, 1000 inchangées, 0 ligne en erreur"
+    # Counts are written the French way (a no-break space between thousands).
+    assert first.summary.startswith("1\u00a0000 structures créées")
+    assert again.summary == (
+        "0 structure créée, 0 mise à jour, 1\u00a0000 inchangées, 0 ligne en erreur"
+    )
+    assert Structure.objects.count() == 1000
+    assert AuditEntry.objects.count() == 1000
     assert NetworkAffiliation.objects.count() == 2000
+
+
+@pytest.mark.django_db
+def test_a_bad_line_in_a_later_chunk_writes_nothing(monkeypatch):
+    """All-or-nothing whatever the chunk the bad line is in: the file is checked first."""
+    monkeypatch.setattr(importers, "CHUNK", 100)
+    rows = [row(n) for n in range(1, 301)]
+    rows[250]["kind"] = "?"
+    path_content = csv_text(*rows).encode()
+
+    with pytest.raises(StructureImportRejected):
+        importers.StructuresImport().apply(path_content, actor=None, name="f.csv")
+
+    assert nothing_written()
+
+
+@pytest.mark.django_db
+def test_partial_import_over_several_chunks(monkeypatch):
+    monkeypatch.setattr(importers, "CHUNK", 100)
+    rows = [row(n) for n in range(1, 301)]
+    rows[250]["kind"] = "?"
+
+    result = importers.StructuresImport().apply(
+        csv_text(*rows).encode(), actor=None, name="f.csv", partial=True
+    )
+
+    assert result.summary == "299 structures créées, 0 mise à jour, 0 inchangée, 1 ligne en erreur"
+    assert Structure.objects.count() == AuditEntry.objects.count() == 299
+
+
+@pytest.mark.django_db
+def test_a_report_details_its_first_changes_and_counts_the_others(monkeypatch, tmp_path):
+    monkeypatch.setattr(importers, "SHOWN", 3)
+    rows = [row(n) for n in range(1, 11)]
+
+    plan = plan_structures_import(csv_text(*rows))
+
+    assert plan.created == 10
+    assert [change.line for change in plan.creates] == [2, 3, 4]
+    path = tmp_path / "structures.csv"
+    path.write_text(csv_text(*rows), encoding="utf-8")
+    out, _ = run_command(path, "--dry-run")
+    assert out.count(": création ") == 3
+    assert "… et 7 créations de plus" in out

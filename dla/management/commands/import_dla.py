@@ -1,7 +1,7 @@
 from django.core.management.base import CommandError
 
 from dla.importer import DlaImport
-from iae_portal.imports import ImportCommand
+from iae_portal.imports import ImportCommand, count
 from iae_portal.users.models import User
 
 
@@ -33,5 +33,5 @@ class Command(ImportCommand):
 
     def refuse(self, plan):
         raise CommandError(
-            f"Import refusé, rien n'a été enregistré : {plan.error_line_count} ligne(s) en erreur."
+            f"Import refusé, rien n'a été enregistré : {count(plan.error_line_count)} ligne(s) en erreur."
         )

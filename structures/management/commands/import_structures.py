@@ -1,6 +1,6 @@
 from django.core.management.base import CommandError
 
-from iae_portal.imports import ImportCommand
+from iae_portal.imports import ImportCommand, count
 from structures.importers import StructuresImport
 
 
@@ -25,13 +25,20 @@ class Command(ImportCommand):
         return {"partial": options["partial"]}
 
     def write_changes(self, plan):
+        # The plan details its first changes only (``SHOWN`` of each kind), as the page.
         for change in plan.creates:
             self.stdout.write(f"ligne {change.line} : création {change.siret} ({change.name})")
+        self.write_others(plan.created - len(plan.creates), "création", "créations")
         for change in plan.updates:
             details = " ; ".join(
                 f"{name} : {old!r} → {new!r}" for name, (old, new) in change.changes.items()
             )
             self.stdout.write(f"ligne {change.line} : mise à jour {change.siret} : {details}")
+        self.write_others(plan.updated - len(plan.updates), "mise à jour", "mises à jour")
+
+    def write_others(self, number, singular, plural):
+        if number > 0:
+            self.stdout.write(f"… et {count(number, singular, plural)} de plus")
 
     def refuse(self, plan, *, partial):
         self.stdout.write(plan.summary)
