@@ -24,6 +24,11 @@ FUNCTION_IMPORTS_ALLOWED = {
         "AppConfig.ready() registers the app's signals, sections and API kinds once the app "
         "registry is loaded; at module level they would load models before it is ready"
     ),
+    ("iae_portal.celery", "_load_weasyprint", "iae_portal.pdf_render"): (
+        "the worker's main process imports WeasyPrint before forking its children (they "
+        "inherit it); at module level every process would, the Celery app being imported by "
+        "every process (iae_portal/__init__.py)"
+    ),
     ("iae_portal.pdf", "_rendering", "*pdf_render"): (
         "WeasyPrint (iae_portal.pdf_render) is imported at the first PDF rendered, not at "
         "start-up: every process, each command's included, would pay ≈ 23 MB and 0.8 s for it"
