@@ -151,6 +151,17 @@ class Browser:
         if pause > 0:
             await asyncio.sleep(pause)
 
+    async def arrive(self):
+        """Before a step's first request: a pause anywhere within one think time, as the
+        users of a running service are each at some point of their own pace. Without it,
+        every user of a step sent their first request at the same instant, a burst no
+        population of users makes (50 requests at once: the step's p95 was that burst's)."""
+        pause = self.rng.uniform(0, self.think_range[1])
+        if self.deadline is not None:
+            pause = min(pause, self.deadline - time.monotonic())
+        if pause > 0:
+            await asyncio.sleep(pause)
+
     async def request(self, name, method, url, *, expect=200, **kwargs):
         """The response, or None after recording an error (or, past the deadline, without
         sending anything)."""
@@ -321,6 +332,7 @@ async def run_user(browser, kind, *, deadline, login=None, token=None, rounds=No
     state = {"token": token}
     done = 0
     browser.deadline = deadline
+    await browser.arrive()
     while (done < rounds) if rounds is not None else not browser.expired:
         await SCENARIOS[kind](browser, state)
         done += 1

@@ -10,6 +10,7 @@ import random
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import authenticate
@@ -179,7 +180,8 @@ def test_run_load_for_two_rounds(region, live_server, monkeypatch):
     assert login.figures(["login"])["requests"] == 2 and login.error_samples == []
     assert logins_at_start == [2]
     figures = run_recorder.figures()
-    assert figures["errors"] == 0 and figures["requests"] > 3
+    assert figures["errors"] == 0, run_recorder.error_samples
+    assert figures["requests"] > 3
     assert figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"]
     assert {"director_list", "instructor_queue", "api_structures"} <= set(figures["scenarios"])
     assert measured["server_cpu_cores"] == 0.5 and measured["client_cpu_cores"] >= 0
@@ -333,3 +335,28 @@ def test_step_figures_share_the_database_out_and_find_the_knee():
     ]
     assert load.capacity(steps) == (19.5, 25)
     assert load.capacity(steps[2:]) == (None, None)
+
+
+def test_a_user_arrives_within_one_think_time(monkeypatch):
+    """A step's users do not all send their first request at the same instant."""
+    pauses = []
+
+    async def sleep(seconds):
+        pauses.append(seconds)
+
+    monkeypatch.setattr(load_users.asyncio, "sleep", sleep)
+    client = SimpleNamespace(base_url="http://127.0.0.1:8000")
+    browsers = [
+        load_users.Browser(client, None, think=(1.0, 3.0), rng=random.Random(seed))
+        for seed in range(20)
+    ]
+    for browser in browsers:
+        browser.deadline = None
+        asyncio.run(browser.arrive())
+    assert len(pauses) == 20
+    assert all(0 <= pause <= 3.0 for pause in pauses)
+    assert max(pauses) - min(pauses) > 1.0  # spread, not one burst
+    still = load_users.Browser(client, None, think=(0, 0), rng=random.Random(1))
+    still.deadline = None
+    asyncio.run(still.arrive())
+    assert len(pauses) == 20  # no think time: no pause either
