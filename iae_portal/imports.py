@@ -31,8 +31,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models.sql.constants import NO_RESULTS
-from django.db.models.sql.subqueries import UpdateQuery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import formats
@@ -572,6 +570,20 @@ def build_import(job, out):
     return "rapport-import.json"
 
 
+_meta = PreparedFile._meta
+UPDATE_PROGRESS = "UPDATE {} SET {} = %s, {} = %s WHERE {} = %s".format(
+    *map(
+        connection.ops.quote_name,
+        (
+            _meta.db_table,
+            _meta.get_field("done").column,
+            _meta.get_field("total").column,
+            _meta.pk.column,
+        ),
+    )
+)
+
+
 @contextmanager
 def visible_progress(job):
     """``job.progress`` as the import's page sees it while the import runs: written, on
@@ -591,9 +603,8 @@ def visible_progress(job):
         if percent == shown:
             return
         shown = percent
-        update = PreparedFile.objects.filter(pk=job.prepared.pk).query.chain(UpdateQuery)
-        update.add_update_values({"done": done, "total": total})
-        update.get_compiler(connection=own).execute_sql(NO_RESULTS)
+        with own.cursor() as cursor:
+            cursor.execute(UPDATE_PROGRESS, [done, total, job.prepared.pk])
 
     try:
         yield progress
