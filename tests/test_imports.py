@@ -341,7 +341,7 @@ def test_a_step_of_an_import_fills_its_share_of_the_progress_bar():
     assert reported == [30, 30, 65, 100]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="SQLite has one writer: the progress waits"
 )
