@@ -7,6 +7,7 @@ from django.db.models.query import DEFAULT_FETCH_MODE, get_related_populators
 from django.utils import timezone
 
 from iae_portal.audit.services import audit_record
+from iae_portal.compiled import compiled_sql
 from iae_portal.users.enums import Role
 from iae_portal.users.models import User
 
@@ -118,15 +119,10 @@ class _ClientLookup:
         self.compiled = None  # (alias, SQL, where the hash goes, compiler) or None
 
     def _compile(self):
-        queryset = _client_query(self.SAMPLE)
-        alias = queryset.db
-        if connections[alias].vendor != "postgresql":
+        found = compiled_sql(_client_query(self.SAMPLE))
+        if found is None or found[2].count(self.SAMPLE) != 1:
             return None
-        compiler = queryset.query.get_compiler(alias)
-        sql, params = compiler.as_sql()
-        columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
-        if params.count(self.SAMPLE) != 1 or compiler.get_converters(columns):
-            return None
+        alias, sql, params, compiler = found
         return alias, sql, list(params), params.index(self.SAMPLE), compiler
 
     def find(self, token_hash):

@@ -5,6 +5,8 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from iae_portal.compiled import compiled_sql
+
 from ..enums import Network
 from ..models import (
     Convention,
@@ -137,14 +139,10 @@ class CompiledRows:
 
     def _compile(self):
         sample = self.query(*self.sample)
-        sql = None
-        if connections[sample.db].vendor == "postgresql":
-            compiler = sample.query.get_compiler(sample.db)
-            sql, params = compiler.as_sql()
-            columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
-            if tuple(params) != self.sample or compiler.get_converters(columns):
-                sql = None
-        return sample.db, sql
+        found = compiled_sql(sample)
+        if found is None or found[2] != self.sample:
+            return sample.db, None
+        return found[0], found[1]
 
     def rows(self, *args):
         if self.compiled is None:

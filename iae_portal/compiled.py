@@ -1,0 +1,23 @@
+"""A queryset's SQL compiled once, for a query a hot path sends with other parameters only.
+
+Compiling a query (Django's SQL compiler) can cost more than running it: the API's pages
+send the same SQL at every request, the structures of a page being one array parameter.
+``compiled_sql(queryset)`` gives what to send again; only on PostgreSQL, and only when no
+column of the result needs a conversion the driver does not do (else the rows would differ
+from the queryset's: the callers then run the queryset as usual)."""
+
+from django.db import connections
+
+
+def compiled_sql(queryset):
+    """``(alias, sql, params, compiler)`` of ``queryset``, or ``None`` where it must run as a
+    queryset (not PostgreSQL, or a column needing a converter)."""
+    alias = queryset.db
+    if connections[alias].vendor != "postgresql":
+        return None
+    compiler = queryset.query.get_compiler(alias)
+    sql, params = compiler.as_sql()
+    columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
+    if compiler.get_converters(columns):
+        return None
+    return alias, sql, tuple(params), compiler
