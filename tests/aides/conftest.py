@@ -2,8 +2,8 @@
 
 import pytest
 
-from aides import services
-from tests.aides.factories import CA_DATA, CampaignFactory, CommissionFactory, move, pdf_upload
+from tests.aides.dossier_paths import complete_draft
+from tests.aides.factories import CampaignFactory, CommissionFactory, move
 
 
 @pytest.fixture
@@ -18,17 +18,9 @@ def commission(campaign):
 
 @pytest.fixture
 def draft(campaign, director_a, structure_a):
-    dossier = services.dossier_create(
-        actor=director_a, structure=structure_a, campaign=campaign, title="Équipe espaces verts"
+    return complete_draft(
+        director=director_a, structure=structure_a, campaign=campaign, title="Équipe espaces verts"
     )
-    services.dossier_save_data(
-        actor=director_a, dossier=dossier, expected_version=dossier.version, data=CA_DATA
-    )
-    for kind in campaign.scheme.required_documents:
-        services.document_add(
-            actor=director_a, dossier=dossier, kind=kind, upload=pdf_upload(f"{kind}.pdf")
-        )
-    return dossier
 
 
 @pytest.fixture

@@ -3,25 +3,47 @@
 from tests.aides.factories import CA_DATA, move, pdf_upload
 
 
-def dossier_at(state, *, structure, director, campaign, instructeur=None, title="Projet"):
-    """A dossier of ``structure`` taken through the services up to ``state`` (brouillon,
-    depose, en_instruction, complement_demande or instruit)."""
+def complete_draft(*, director, structure, campaign, title="", data=CA_DATA, requested_amount=None):
+    """A draft of ``structure`` created by ``director``, its ``data`` saved (the computed
+    amount requested unless ``requested_amount``) and every required document attached:
+    ready to be submitted."""
     from aides import services
 
     dossier = services.dossier_create(
         actor=director, structure=structure, campaign=campaign, title=title
     )
-    if state == "brouillon":
-        return dossier
     services.dossier_save_data(
-        actor=director, dossier=dossier, expected_version=dossier.version, data=CA_DATA
+        actor=director,
+        dossier=dossier,
+        expected_version=dossier.version,
+        data=data,
+        requested_amount=requested_amount,
     )
     for kind in campaign.scheme.required_documents:
         services.document_add(
             actor=director, dossier=dossier, kind=kind, upload=pdf_upload(f"{kind}.pdf")
         )
-    dossier.refresh_from_db()
-    move(dossier, director, "submit")
+    return dossier
+
+
+def submitted_dossier(*, director, **draft):
+    """A ``complete_draft`` (the same arguments: structure, campaign, title, data,
+    requested_amount) submitted by ``director``: « déposé »."""
+    return move(complete_draft(director=director, **draft), director, "submit")
+
+
+def dossier_at(state, *, structure, director, campaign, instructeur=None, title="Projet"):
+    """A dossier of ``structure`` taken through the services up to ``state`` (brouillon,
+    depose, en_instruction, complement_demande or instruit)."""
+    from aides import services
+
+    if state == "brouillon":
+        return services.dossier_create(
+            actor=director, structure=structure, campaign=campaign, title=title
+        )
+    dossier = submitted_dossier(
+        director=director, structure=structure, campaign=campaign, title=title
+    )
     path = {
         "depose": [],
         "en_instruction": [("start_instruction", {})],

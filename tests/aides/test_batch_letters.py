@@ -14,13 +14,14 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from aides import letters as letters_module
-from aides import services, tasks
+from aides import tasks
 from aides.models import Batch, BatchItem, BatchState, LetterSettings
 from aides.prepared import LETTERS_ARCHIVE
 from aides.services import batch_letters
 from aides.services.batch import batch_is_stalled, batch_resume, batch_run, letters_start
 from iae_portal.prepared.services import build, prepare
-from tests.aides.factories import CA_DATA, CommissionFactory, move, pdf_upload
+from tests.aides.dossier_paths import submitted_dossier
+from tests.aides.factories import CommissionFactory, move
 from tests.structures.factories import MembershipFactory, StructureFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,17 +36,9 @@ def voted(campaign, commission, instructeur, chef_service, count):
     for n in range(count):
         structure = StructureFactory(name=f"Atelier {n}")
         director = MembershipFactory(structure=structure).user
-        dossier = services.dossier_create(
-            actor=director, structure=structure, campaign=campaign, title=f"Chantier {n}"
+        dossier = submitted_dossier(
+            director=director, structure=structure, campaign=campaign, title=f"Chantier {n}"
         )
-        services.dossier_save_data(
-            actor=director, dossier=dossier, expected_version=dossier.version, data=CA_DATA
-        )
-        for kind in campaign.scheme.required_documents:
-            services.document_add(
-                actor=director, dossier=dossier, kind=kind, upload=pdf_upload(f"{kind}.pdf")
-            )
-        move(dossier, director, "submit")
         move(dossier, instructeur, "start_instruction")
         move(dossier, instructeur, "instruct", opinion="favorable")
         made.append(

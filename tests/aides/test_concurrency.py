@@ -18,7 +18,8 @@ from aides.enums import DossierState as S
 from aides.models import AidComputation, Dossier, Instalment
 from aides.workflow import TRANSITIONS
 from iae_portal.audit.models import AuditEntry
-from tests.aides.factories import CA_DATA, CampaignFactory, CommissionFactory, pdf_upload
+from tests.aides.dossier_paths import submitted_dossier
+from tests.aides.factories import CA_DATA, CampaignFactory, CommissionFactory
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -43,15 +44,7 @@ def move(dossier, actor, name, **payload):
 
 def submitted(director, structure, campaign):
     """A dossier taken through the services up to its submission."""
-    dossier = services.dossier_create(actor=director, structure=structure, campaign=campaign)
-    services.dossier_save_data(
-        actor=director, dossier=dossier, expected_version=dossier.version, data=CA_DATA
-    )
-    for kind in campaign.scheme.required_documents:
-        services.document_add(
-            actor=director, dossier=dossier, kind=kind, upload=pdf_upload(f"{kind}.pdf")
-        )
-    return move(dossier, director, "submit")
+    return submitted_dossier(director=director, structure=structure, campaign=campaign)
 
 
 def notified(director, structure, campaign, instructeur, chef):

@@ -31,6 +31,7 @@ from iae_portal.audit.services import audit_entries_for
 from iae_portal.users.enums import Role
 from iae_portal.users.models import User
 from structures.models import Organisation, OrganisationKind, OrganisationMembership
+from tests.aides.dossier_paths import submitted_dossier
 from tests.aides.factories import PDF
 from tests.aides.opinion_helpers import ask, in_days, partner_of
 from tests.clamd import EICAR_PDF
@@ -452,24 +453,12 @@ def test_the_queue_column_costs_no_query_per_row(
 ):
     others = []
     for n in range(3):
-        dossier = services.dossier_create(
-            actor=director_a, structure=structure_a, campaign=campaign, title=f"D{n}"
-        )
-        services.dossier_save_data(
-            actor=director_a,
-            dossier=dossier,
-            expected_version=dossier.version,
+        dossier = submitted_dossier(
+            director=director_a,
+            structure=structure_a,
+            campaign=campaign,
+            title=f"D{n}",
             data=deposited.data,
-        )
-        for kind in campaign.scheme.required_documents:
-            services.document_add(
-                actor=director_a,
-                dossier=dossier,
-                kind=kind,
-                upload=SimpleUploadedFile(f"{kind}.pdf", PDF),
-            )
-        services.dossier_transition(
-            actor=director_a, dossier=dossier, name="submit", expected_version=dossier.version
         )
         others.append(dossier)
     client.force_login(instructeur)

@@ -14,7 +14,8 @@ from aides import services
 from aides.enums import DossierState as S
 from aides.models import Dossier
 from aides.workflow import TERMINAL
-from tests.aides.factories import CA_DATA, CampaignFactory, CommissionFactory, move, pdf_upload
+from tests.aides.dossier_paths import submitted_dossier
+from tests.aides.factories import CampaignFactory, CommissionFactory, move
 from tests.structures.factories import MembershipFactory, StructureFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,15 +36,7 @@ def submitted(campaign, on, **structure_fields):
     ``on`` (a date) so that the order does not hang on the clock's resolution."""
     structure = StructureFactory(**structure_fields)
     director = MembershipFactory(structure=structure).user
-    dossier = services.dossier_create(actor=director, structure=structure, campaign=campaign)
-    services.dossier_save_data(
-        actor=director, dossier=dossier, expected_version=dossier.version, data=CA_DATA
-    )
-    for kind in campaign.scheme.required_documents:
-        services.document_add(
-            actor=director, dossier=dossier, kind=kind, upload=pdf_upload(f"{kind}.pdf")
-        )
-    move(dossier, director, "submit")
+    dossier = submitted_dossier(director=director, structure=structure, campaign=campaign)
     moment = timezone.make_aware(datetime.datetime.combine(on, datetime.time(10)))
     Dossier.objects.filter(pk=dossier.pk).update(submitted_at=moment)
     dossier.refresh_from_db()

@@ -20,7 +20,8 @@ from aides.models import AidScheme, Campaign, Dossier
 from iae_portal.audit.models import AuditEntry
 from iae_portal.users.enums import Role
 from structures.models import Department, Region
-from tests.aides.factories import CA_DATA, CampaignFactory, CommissionFactory, move, pdf_upload
+from tests.aides.dossier_paths import submitted_dossier
+from tests.aides.factories import CampaignFactory, CommissionFactory, move
 from tests.structures.factories import MembershipFactory, StructureFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,19 +56,12 @@ def submitted_dossiers(count, *, campaign, structure=None, amounts=(), **structu
     for index in range(count):
         target = structure or StructureFactory(**structure_fields)
         actor = director or MembershipFactory(structure=target).user
-        dossier = services.dossier_create(actor=actor, structure=target, campaign=campaign)
-        services.dossier_save_data(
-            actor=actor,
-            dossier=dossier,
-            expected_version=dossier.version,
-            data=CA_DATA,
+        dossier = submitted_dossier(
+            director=actor,
+            structure=target,
+            campaign=campaign,
             requested_amount=amounts[index % len(amounts)] if amounts else None,
         )
-        for kind in campaign.scheme.required_documents:
-            services.document_add(
-                actor=actor, dossier=dossier, kind=kind, upload=pdf_upload(f"{kind}.pdf")
-            )
-        move(dossier, actor, "submit")
         dossiers.append(dossier)
     return dossiers
 
