@@ -26,7 +26,7 @@ import sys
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/iae_load")
 
 from _setup import django_setup, emit, machine
-from load_server import CpuMeter, free_port, gunicorn
+from load_server import CpuMeter, free_port, gunicorn, shared_cache
 from load_users import interleaved, run_load, user_mix
 
 P95_TARGET_MS = 500
@@ -159,6 +159,7 @@ def main():
         "think_s": list(args.think),
         "workers": args.workers,
         "nice": args.nice,
+        "shared_cache": bool(shared_cache()),
         "api": bool(logins["api_tokens"]),
         "structures": seeded["structures"],
         "dossiers": seeded["dossiers"],

@@ -1,7 +1,7 @@
 """The server under load: gunicorn in production mode on loopback, and CPU readings.
 
 Production settings as a deployment has them (``DJANGO_DEBUG=0``: secure cookies, HSTS,
-SSL redirect, WhiteNoise with its manifest), TLS being ended by a proxy in front, which the
+SSL redirect, WhiteNoise with its manifest; Redis as the shared cache when it answers), TLS being ended by a proxy in front, which the
 load client stands for (``X-Forwarded-Proto: https``): nothing in the settings is relaxed.
 """
 
@@ -21,9 +21,26 @@ ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "load"
 
 
+# The cache a deployment shares between its web processes (docker-compose.yml: Redis),
+# which keeps the API's throttling counters and, with it, the sessions (cached_db).
+LOAD_CACHE_URL = os.environ.get("LOAD_CACHE_URL", "redis://127.0.0.1:6379/1")
+
+
+def shared_cache():
+    """``{"DJANGO_CACHE_URL": …}`` when that Redis answers; else nothing (each process
+    then keeps its own cache and the sessions stay in the database only)."""
+    host, _, port = LOAD_CACHE_URL.split("//", 1)[1].split("/", 1)[0].partition(":")
+    try:
+        socket.create_connection((host, int(port or 6379)), timeout=1).close()
+    except OSError:
+        return {}
+    return {"DJANGO_CACHE_URL": LOAD_CACHE_URL}
+
+
 def production_env(database_url):
     return {
         **os.environ,
+        **shared_cache(),
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",

@@ -66,3 +66,43 @@ def test_french_defaults():
     assert settings.LANGUAGE_CODE == "fr-fr"
     assert settings.TIME_ZONE == "Europe/Paris"
     assert settings.AUTH_USER_MODEL == "users.User"
+
+
+def settings_seen(env, *names):
+    """The settings ``names`` as a process started with ``env`` reads them."""
+    code = "from django.conf import settings; " + "; ".join(
+        f"print(repr(settings.{name}))" for name in names
+    )
+    result = run_manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+POSTGRES_URL = {"DATABASE_URL": "postgres://portail@db.example.org:5432/portail"}
+
+
+def test_postgresql_binds_parameters_on_the_server_and_prepares_repeated_statements():
+    (options,) = settings_seen(POSTGRES_URL, "DATABASES['default']['OPTIONS']")
+    assert "'server_side_binding': True" in options
+    assert "'prepare_threshold': 5" in options
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler():
+    env = {**POSTGRES_URL, "DJANGO_DB_PREPARE_THRESHOLD": "off"}
+    (options,) = settings_seen(env, "DATABASES['default'].get('OPTIONS', {})")
+    assert "server_side_binding" not in options and "prepare_threshold" not in options
+
+
+def test_a_bad_prepare_threshold_is_refused_with_its_name():
+    result = run_manage("check", env={**POSTGRES_URL, "DJANGO_DB_PREPARE_THRESHOLD": "beaucoup"})
+    assert result.returncode != 0
+    assert "DJANGO_DB_PREPARE_THRESHOLD" in result.stderr
+
+
+def test_sessions_are_cached_only_with_a_shared_cache():
+    without = {"DJANGO_CACHE_URL": ""}
+    assert settings_seen(without, "SESSION_ENGINE") == ["'django.contrib.sessions.backends.db'"]
+    shared = {"DJANGO_CACHE_URL": "redis://127.0.0.1:6379/9"}
+    assert settings_seen(shared, "SESSION_ENGINE") == [
+        "'django.contrib.sessions.backends.cached_db'"
+    ]
