@@ -1,8 +1,9 @@
 """The server under load: gunicorn in production mode on loopback, and CPU readings.
 
 Production settings as a deployment has them (``DJANGO_DEBUG=0``: secure cookies, HSTS,
-SSL redirect, WhiteNoise with its manifest; Redis as the shared cache when it answers), TLS being ended by a proxy in front, which the
-load client stands for (``X-Forwarded-Proto: https``): nothing in the settings is relaxed.
+SSL redirect, WhiteNoise with its manifest; Redis as the shared cache when it answers), TLS
+being ended by a proxy in front, which the load client stands for (``X-Forwarded-Proto:
+https``): nothing in the settings is relaxed.
 """
 
 import contextlib
