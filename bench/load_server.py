@@ -17,6 +17,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "load"
@@ -30,9 +31,9 @@ LOAD_CACHE_URL = os.environ.get("LOAD_CACHE_URL", "redis://127.0.0.1:6379/1")
 def shared_cache():
     """``{"DJANGO_CACHE_URL": …}`` when that Redis answers; else nothing (each process
     then keeps its own cache and the sessions stay in the database only)."""
-    host, _, port = LOAD_CACHE_URL.split("//", 1)[1].split("/", 1)[0].partition(":")
+    address = urlsplit(LOAD_CACHE_URL)
     try:
-        socket.create_connection((host, int(port or 6379)), timeout=1).close()
+        socket.create_connection((address.hostname, address.port or 6379), timeout=1).close()
     except OSError:
         return {}
     return {"DJANGO_CACHE_URL": LOAD_CACHE_URL}

@@ -167,15 +167,15 @@ if DATABASE_URL:
     # the SQL by psycopg), for a pooler in transaction mode that cannot keep prepared
     # statements (PgBouncer before 1.21).
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        PREPARE_THRESHOLD = os.environ.get("DJANGO_DB_PREPARE_THRESHOLD", "5").strip().lower()
-        if PREPARE_THRESHOLD != "off":
-            if not PREPARE_THRESHOLD.isdigit():
+        _prepare_threshold = os.environ.get("DJANGO_DB_PREPARE_THRESHOLD", "5").strip().lower()
+        if _prepare_threshold != "off":
+            if not _prepare_threshold.isdigit():
                 raise ImproperlyConfigured(
                     "DJANGO_DB_PREPARE_THRESHOLD must be a whole number of uses or 'off', "
-                    f"not {PREPARE_THRESHOLD!r}."
+                    f"not {_prepare_threshold!r}."
                 )
             DATABASES["default"].setdefault("OPTIONS", {}).update(
-                server_side_binding=True, prepare_threshold=int(PREPARE_THRESHOLD)
+                server_side_binding=True, prepare_threshold=int(_prepare_threshold)
             )
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -42,14 +42,9 @@ def move(dossier, actor, name, **payload):
     )
 
 
-def submitted(director, structure, campaign):
-    """A dossier taken through the services up to its submission."""
-    return submitted_dossier(director=director, structure=structure, campaign=campaign)
-
-
 def notified(director, structure, campaign, instructeur, chef):
     """A voted and notified dossier (four yearly instalments, none paid)."""
-    dossier = submitted(director, structure, campaign)
+    dossier = submitted_dossier(director=director, structure=structure, campaign=campaign)
     move(dossier, instructeur, "start_instruction")
     move(dossier, instructeur, "instruct", opinion="favorable")
     commission = campaign.commissions.first() or CommissionFactory(campaign=campaign)
@@ -136,7 +131,7 @@ def test_two_transitions_at_once_exactly_one_wins(
     ]
     winners = []
     for round_number in range(10):
-        dossier = submitted(director_a, structure_a, campaign)
+        dossier = submitted_dossier(director=director_a, structure=structure_a, campaign=campaign)
         version, before = dossier.version, audit_actions(dossier)
         duel = duels[round_number % len(duels)]
         outcomes = race(*(fire(dossier.pk, actor, name, version, **p) for actor, name, p in duel))
@@ -208,7 +203,7 @@ def test_paying_two_instalments_at_once_records_both(
 def test_the_second_actor_with_a_stale_version_is_refused_and_nothing_is_lost(
     campaign, structure_a, director_a, instructeur, chef_service
 ):
-    dossier = submitted(director_a, structure_a, campaign)
+    dossier = submitted_dossier(director=director_a, structure=structure_a, campaign=campaign)
     seen = dossier.version
     theirs = Dossier.objects.get(pk=dossier.pk)  # the chef opened the page at the same time
     move(dossier, instructeur, "start_instruction")
@@ -231,7 +226,7 @@ def test_the_second_actor_with_a_stale_version_is_refused_and_nothing_is_lost(
 def test_data_saved_on_a_stale_version_is_refused_and_the_decision_stands(
     campaign, structure_a, director_a, instructeur
 ):
-    dossier = submitted(director_a, structure_a, campaign)
+    dossier = submitted_dossier(director=director_a, structure=structure_a, campaign=campaign)
     move(dossier, instructeur, "request_documents", comment="Merci de joindre le devis signé.")
     on_screen = Dossier.objects.get(pk=dossier.pk)  # the director's form, complement_demande
     move(dossier, instructeur, "declare_inadmissible", comment="Hors périmètre.")
@@ -252,7 +247,7 @@ def test_data_saved_on_a_stale_version_is_refused_and_the_decision_stands(
 def test_a_stale_form_is_answered_by_a_french_message(
     client, campaign, structure_a, director_a, instructeur, chef_service
 ):
-    dossier = submitted(director_a, structure_a, campaign)
+    dossier = submitted_dossier(director=director_a, structure=structure_a, campaign=campaign)
     stale = dossier.version
     move(dossier, chef_service, "start_instruction")
     client.force_login(instructeur)
