@@ -7,10 +7,12 @@ of the time goes into escaping each value into an array literal (measured in
 ``bench/batch.py``; see docs/performance.md). Elsewhere (SQLite) it is ``bulk_create``.
 """
 
+import datetime
 import uuid
 from contextlib import contextmanager
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connections, models, router
 
 from . import fastjson
@@ -116,29 +118,48 @@ class _Copied:
 
 # Django's own fields whose preparation for a save leaves a value of the column's Python
 # type unchanged on PostgreSQL: such a value goes to COPY as it is. Checking that costs
-# less than the preparation, which was a tenth of a batch (bench/batch.py).
+# less than the preparation, which was a tenth of a batch (bench/batch.py) and of a
+# structures import (bench/imports.py). A foreign key is its target field's kind.
 _PLAIN_FIELDS = {
-    models.AutoField: int, models.BigAutoField: int, models.ForeignKey: int,
+    models.AutoField: int, models.BigAutoField: int,
     models.IntegerField: int, models.BigIntegerField: int, models.PositiveIntegerField: int,
     models.PositiveSmallIntegerField: int, models.SmallIntegerField: int,
     models.BooleanField: bool, models.CharField: str, models.TextField: str,
-    models.DecimalField: Decimal, models.UUIDField: uuid.UUID,
+    models.EmailField: str, models.SlugField: str, models.URLField: str,
+    models.DecimalField: Decimal, models.UUIDField: uuid.UUID, models.DateField: datetime.date,
 }  # fmt: skip
 
 
 def _copy_preparer(field, connection):
     """How a value of ``field`` goes into a text COPY: a JSON document as its text, written
     by orjson (several times faster than the json module on a batch's results), a plain
-    value of a plain field as it is, everything else as Django prepares it for a save."""
+    value of a plain field (an aware datetime of a date and time) as it is, everything else
+    as Django prepares it for a save."""
     if type(field) is models.JSONField and field.encoder is None:
         return _json_text
 
-    plain = _PLAIN_FIELDS.get(type(field))
+    def prepared(value):
+        return field.get_db_prep_save(value, connection)
+
+    if type(field) is models.DateTimeField and settings.USE_TZ:
+
+        def prepare(value):
+            if value is None or (type(value) is datetime.datetime and value.tzinfo is not None):
+                return value
+            return prepared(value)
+
+        return prepare
+
+    plain = _PLAIN_FIELDS.get(
+        type(field.target_field if type(field) is models.ForeignKey else field)
+    )
+    if plain is None:
+        return prepared
 
     def prepare(value):
         if value is None or type(value) is plain:
             return value
-        return field.get_db_prep_save(value, connection)
+        return prepared(value)
 
     return prepare
 

@@ -8,8 +8,9 @@ nothing. Every read and write is done in bulk, never one query per row: the know
 structures in three queries (``key_chunks``), the new rows and the audit entries through
 COPY (``insert_rows``), so that a file of 50,000 rows stays a matter of seconds.
 
-``apply_structures_import`` compares the rows with the database again inside its
-transaction: what it writes is right even if the database changed since the plan.
+``import_structures`` reads, checks, compares and writes in one pass, the comparison made
+again under lock inside its transaction: what it writes is right even if the database
+changed since a plan.
 """
 
 import datetime
@@ -33,7 +34,6 @@ from iae_portal.imports import (
     count,
     insert_rows,
     key_chunks,
-    within,
 )
 
 from .import_rows import RowError, iter_rows
@@ -46,7 +46,7 @@ __all__ = [
     "StructureImportRejected",
     "StructuresImport",
     "apply_structures_import",
-    "check_structures_file",
+    "import_structures",
     "plan_structures_import",
 ]
 
@@ -142,18 +142,6 @@ def plan_structures_import(source):
     return plan
 
 
-def check_structures_file(source):
-    """``StructureImportPlan`` of the file's errors and its count of valid rows only: the
-    first pass of an import, which neither compares with the database nor keeps a row."""
-    source = _content(source)
-    plan = StructureImportPlan(source=source)
-    errors = []
-    for _ in iter_rows(source, _departments(), errors):
-        plan.valid += 1
-    plan.errors = sorted(errors, key=lambda error: error.line)
-    return plan
-
-
 def _content(source):
     return source.read() if hasattr(source, "read") else source
 
@@ -163,19 +151,43 @@ def _departments():
 
 
 def apply_structures_import(plan, *, actor, partial=False, reason=""):
-    """Write the plan's valid rows in one transaction, one audit entry per structure created
-    or updated (``actor=None`` is the system). With errors and not ``partial``, raises
-    ``StructureImportRejected`` and writes nothing. Returns the plan of what was done.
-
-    The file is read again and written by chunks of ``CHUNK`` rows, each compared with the
-    database under lock (it may have changed since the plan), in the one transaction."""
+    """Write the valid rows of ``plan``'s file (``import_structures``); with errors and not
+    ``partial``, raises ``StructureImportRejected`` with ``plan`` and writes nothing."""
     if plan.errors and not partial:
         raise StructureImportRejected(plan)
-    result = StructureImportPlan(errors=list(plan.errors), applied=True)
+    return import_structures(plan.source, actor=actor, partial=partial, reason=reason)
+
+
+def import_structures(source, *, actor, partial=False, reason=""):
+    """Read, check and write a file in one pass and one transaction, one audit entry per
+    structure created or updated (``actor=None`` is the system); returns the plan of what
+    was done. Each chunk of ``CHUNK`` rows is compared with the database under lock, then
+    written, while the file has no error (or with ``partial``).
+
+    A file with errors and not ``partial`` (or with no valid row) raises
+    ``StructureImportRejected`` and writes nothing: the chunks after the first error are
+    compared only, the ones before it rolled back, and the plan it carries is what
+    ``plan_structures_import`` says (the chunks hold distinct SIRETs, so a chunk written
+    changes nothing to how the next ones compare)."""
+    source = _content(source)
+    errors = []
+    result = StructureImportPlan(applied=True)
     write = {"actor": actor, "reason": reason, "now": timezone.now()}
-    with transaction.atomic():
-        _run(result, iter_rows(plan.source, _departments(), []), write=write)
+    try:
+        with transaction.atomic():
+            rows = iter_rows(source, _departments(), errors)
+            _run(result, rows, write=write, halt=None if partial else errors)
+            result.errors = sorted(errors, key=lambda error: error.line)
+            if errors and (not partial or not result.valid):
+                raise _Refused
+    except _Refused:
+        result.applied = False
+        raise StructureImportRejected(result) from None
     return result
+
+
+class _Refused(Exception):
+    """Rolls back an import refused once its file is read."""
 
 
 class StructuresImport(Importer):
@@ -189,26 +201,18 @@ class StructuresImport(Importer):
         return bool(plan.errors) and (not partial or not plan.valid)
 
     def apply(self, content, *, actor, name, partial=False, user=None):
-        # A first pass checks the file; the rows are then compared with the database once,
-        # under lock, by the writing itself; a refused file only, to say what it would do.
-        with within(0, 30):
-            plan = check_structures_file(content)
-        if self.refuses(plan, partial=partial):
-            with within(30, 100):
-                raise StructureImportRejected(plan_structures_import(content))
-        with within(30, 100):
-            return apply_structures_import(
-                plan, actor=actor, partial=partial, reason=f"import {name}"
-            )
+        return import_structures(content, actor=actor, partial=partial, reason=f"import {name}")
 
 
-def _run(plan, rows, *, write):
+def _run(plan, rows, *, write, halt=None):
     """Compare ``rows`` with the database by chunks, counted in ``plan``; with ``write``
-    (``save``'s arguments), each chunk is written once compared, under lock."""
+    (``save``'s arguments), each chunk is written once compared, under lock, until the
+    list ``halt`` (the file's errors so far) is not empty."""
     day = timezone.localdate()
     for chunk in itertools.batched(rows, CHUNK):
-        writes = _compare(chunk, plan, day=day, lock=write is not None)
-        if write is not None:
+        writing = write is not None and not halt
+        writes = _compare(chunk, plan, day=day, lock=writing)
+        if writing:
             writes.save(**write)
         plan.valid += len(chunk)
 

@@ -1,12 +1,17 @@
 """``iae_portal.bulk.bulk_insert``: COPY on PostgreSQL, bulk_create elsewhere — same rows."""
 
+import datetime
+import zoneinfo
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from aides.models import AidComputation, AidScheme
+from iae_portal.audit.models import AuditEntry
 from iae_portal.bulk import QueryDuringCopy, bulk_insert, bulk_inserter
+from structures.models import Convention, Structure
 from tests.structures.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +95,54 @@ def test_values_of_another_type_are_stored_as_a_save_would_store_them():
         assert getattr(copied, name) == getattr(saved, name), name
     assert copied.input == {"1": "un", "liste": [1, 2.5, None, True], "texte": "« été »"}
     assert copied.total == Decimal("1234.50") and copied.eligible is True
+
+
+def test_dates_times_and_keys_are_stored_as_a_save_would_store_them():
+    """An aware datetime or a string for a date, a time of another zone, a string for an
+    integer key, a code for a key to a table keyed by codes: COPY's fast paths must not
+    store them differently from ``save()``."""
+    structure = StructureFactory()
+    late_evening = datetime.datetime(2026, 1, 31, 23, 30, tzinfo=datetime.UTC)  # Paris: 1 Feb
+    at = datetime.datetime(2026, 3, 29, 2, 30, tzinfo=zoneinfo.ZoneInfo("America/Cayenne"))
+    row = {
+        "structure_id": str(structure.pk),
+        "kind": "ACI",
+        "number": "N-1",
+        "start_date": late_evening,
+        "end_date": "2027-12-31",
+        "updated_at": at,
+    }
+    (key,) = bulk_insert(Convention, [row])
+    saved = Convention(**{**row, "number": "N-2"})
+    saved.save()
+
+    copied = Convention.objects.get(pk=key)
+    saved.refresh_from_db()
+    assert (copied.structure_id, copied.start_date, copied.end_date) == (
+        saved.structure_id,
+        saved.start_date,
+        saved.end_date,
+    )
+    assert copied.start_date == datetime.date(2026, 2, 1)
+    assert copied.end_date == datetime.date(2027, 12, 31)
+    entry = {
+        "at": at,
+        "action": "test",
+        "object_type_id": ContentType.objects.get_for_model(Convention).pk,
+        "object_id": str(key),
+        "object_repr": "N-1",
+    }
+    (copied,) = bulk_insert(AuditEntry, [entry])
+    assert AuditEntry.objects.get(pk=copied).at == at  # the same instant
+
+    built = StructureFactory.build(department_id="2B")
+    values = {
+        field.attname: getattr(built, field.attname)
+        for field in Structure._meta.concrete_fields
+        if not field.primary_key
+    } | {"created_at": at, "updated_at": at}  # auto_now: only save() sets them
+    (key,) = bulk_insert(Structure, [values])
+    assert Structure.objects.filter(pk=key, department_id="2B", siret=built.siret).exists()
 
 
 def _rows(*totals):

@@ -579,16 +579,32 @@ def test_files_larger_than_one_chunk(monkeypatch):
 
 @pytest.mark.django_db
 def test_a_bad_line_in_a_later_chunk_writes_nothing(monkeypatch):
-    """All-or-nothing whatever the chunk the bad line is in: the file is checked first."""
+    """All-or-nothing whatever the chunk the bad line is in: the chunks written before it
+    are rolled back, and the refusal says what the plan says."""
     monkeypatch.setattr(importers, "CHUNK", 100)
+    known = StructureFactory(siret=make_siret(1), name="Avant", department_id="54")
     rows = [row(n) for n in range(1, 301)]
     rows[250]["kind"] = "?"
-    path_content = csv_text(*rows).encode()
+    content = csv_text(*rows).encode()
 
-    with pytest.raises(StructureImportRejected):
-        importers.StructuresImport().apply(path_content, actor=None, name="f.csv")
+    with pytest.raises(StructureImportRejected) as refused:
+        importers.StructuresImport().apply(content, actor=None, name="f.csv")
 
-    assert nothing_written()
+    assert list(Structure.objects.all()) == [known]
+    known.refresh_from_db()
+    assert known.name == "Avant"
+    assert not AuditEntry.objects.filter(action=importers.AUDIT_ACTION).exists()
+    assert not NetworkAffiliation.objects.exists()
+    rejected, plan = refused.value.plan, plan_structures_import(content)
+    assert rejected.summary == plan.summary == (
+        "298 structures à créer, 1 à mettre à jour, 0 inchangée, 1 ligne en erreur"
+    )
+    assert rejected.errors == plan.errors
+    assert rejected.errors[0].line == 252
+    assert [(c.line, c.changes) for c in rejected.updates] == [
+        (c.line, c.changes) for c in plan.updates
+    ]
+    assert len(rejected.creates) == len(plan.creates)
 
 
 @pytest.mark.django_db
