@@ -596,9 +596,8 @@ def test_a_bad_line_in_a_later_chunk_writes_nothing(monkeypatch):
     assert not AuditEntry.objects.filter(action=importers.AUDIT_ACTION).exists()
     assert not NetworkAffiliation.objects.exists()
     rejected, plan = refused.value.plan, plan_structures_import(content)
-    assert rejected.summary == plan.summary == (
-        "298 structures à créer, 1 à mettre à jour, 0 inchangée, 1 ligne en erreur"
-    )
+    summary = "298 structures à créer, 1 à mettre à jour, 0 inchangée, 1 ligne en erreur"
+    assert rejected.summary == plan.summary == summary
     assert rejected.errors == plan.errors
     assert rejected.errors[0].line == 252
     assert [(c.line, c.changes) for c in rejected.updates] == [
