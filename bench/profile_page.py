@@ -9,7 +9,8 @@ load benchmark's server: ``DJANGO_DEBUG=0``, WhiteNoise's manifest from ``var/lo
 ``--as`` an email (``force_login``: no password hashing), or ``api`` for the first load
 client's token. Prints the median and the lower quartile of ``time.process_time()`` per
 request over ``--repeat`` requests (after two not counted), the queries a request sends and,
-with ``--profile N``, the N costliest functions (cumulative) of a cProfile over the requests.
+with ``--profile N``, the N costliest functions (cumulative) of a cProfile over the requests,
+with ``--queries``, each query of a request and its time (the database's included).
 CPU of this process only: the database's own CPU is not in it.
 """
 
@@ -36,8 +37,11 @@ from _setup import ROOT  # sys.path and settings module
 
 
 def _count(queries, execute, sql, params, many, context):
-    queries.append(sql)
-    return execute(sql, params, many, context)
+    start = time.perf_counter()
+    try:
+        return execute(sql, params, many, context)
+    finally:
+        queries.append(((time.perf_counter() - start) * 1000, sql))
 
 
 def main():
@@ -46,6 +50,9 @@ def main():
     parser.add_argument("paths", nargs="+", help="addresses to request, in turn")
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
+    parser.add_argument(
+        "--queries", action="store_true", help="print each query and its time (one request)"
+    )
     args = parser.parse_args()
     os.chdir(ROOT)
     import django
@@ -92,6 +99,9 @@ def main():
             f"{spent[len(spent) // 4]:.1f} ms (lower quartile), {len(queries)} queries, "
             f"{len(response.content):,} bytes"
         )
+        if args.queries:
+            for ms, sql in queries:
+                print(f"  {ms:6.1f} ms  {sql[:400]}")
         if profiler:
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
 
