@@ -218,36 +218,12 @@ READING_SHARE = 60  # percent of the progress bar taken by reading and checking 
 @contextmanager
 def reporting(progress):
     """Within the block, an import reports its progress to ``progress(done, total)``: the
-    share of the file read (``READING_SHARE`` percent), then each step (``report_step``)."""
+    share of the file read, up to ``READING_SHARE`` percent; the task's end is the rest."""
     token = _reporter.set(progress)
     try:
         yield
     finally:
         _reporter.reset(token)
-
-
-@contextmanager
-def within(start, end):
-    """Within the block, an import's progress (0 to 100) fills the bar from ``start`` to
-    ``end`` percent only: a step of an import that reads its file twice (a check, then the
-    writing) never takes the bar back."""
-    outer = _reporter.get()
-    if outer is None:
-        yield
-        return
-
-    def progress(done, total):
-        outer(start + (end - start) * done // total if total else start, 100)
-
-    with reporting(progress):
-        yield
-
-
-def report_step(percent):
-    """An import's step is done, ``percent`` of its work (after reading)."""
-    progress = _reporter.get()
-    if progress is not None:
-        progress(percent, 100)
 
 
 class _Progress:

@@ -33,10 +33,7 @@ from iae_portal.imports import (
     RowError,
     parse_date,
     read_records,
-    report_step,
-    reporting,
     visible_progress,
-    within,
 )
 from iae_portal.prepared.models import PreparedFile
 from iae_portal.prepared.services import Job
@@ -327,18 +324,6 @@ def a_task():
         title="Import",
         expires_at=timezone.now() + datetime.timedelta(hours=1),
     )
-
-
-def test_a_step_of_an_import_fills_its_share_of_the_progress_bar():
-    reported = []
-    with reporting(lambda done, total: reported.append(done * 100 // total)):
-        with within(0, 30):
-            report_step(100)
-        with within(30, 100):
-            report_step(0)
-            report_step(50)
-            report_step(100)
-    assert reported == [30, 30, 65, 100]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
