@@ -178,7 +178,7 @@ def import_structures(source, *, actor, partial=False, reason=""):
             rows = iter_rows(source, _departments(), errors)
             _run(result, rows, write=write, halt=None if partial else errors)
             result.errors = sorted(errors, key=lambda error: error.line)
-            if errors and (not partial or not result.valid):
+            if _refuses(result, partial=partial):
                 raise _Refused
     except _Refused:
         result.applied = False
@@ -190,6 +190,11 @@ class _Refused(Exception):
     """Rolls back an import refused once its file is read."""
 
 
+def _refuses(plan, *, partial):
+    """Whether a file is refused: it has errors, and is not ``partial`` or has no valid row."""
+    return bool(plan.errors) and (not partial or not plan.valid)
+
+
 class StructuresImport(Importer):
     """The structures file, for ``import_structures`` and the upload page. With ``partial``
     its valid lines are written even if others are in error, unless none is valid."""
@@ -198,7 +203,7 @@ class StructuresImport(Importer):
         return plan_structures_import(content)
 
     def refuses(self, plan, *, partial=False):
-        return bool(plan.errors) and (not partial or not plan.valid)
+        return _refuses(plan, partial=partial)
 
     def apply(self, content, *, actor, name, partial=False, user=None):
         return import_structures(content, actor=actor, partial=partial, reason=f"import {name}")
