@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connections, models, router
+from django.utils import timezone
 
 from . import fastjson
 
@@ -144,7 +145,7 @@ def _copy_preparer(field, connection):
     if type(field) is models.DateTimeField and settings.USE_TZ:
 
         def prepare(value):
-            if value is None or (type(value) is datetime.datetime and value.tzinfo is not None):
+            if value is None or (type(value) is datetime.datetime and timezone.is_aware(value)):
                 return value
             return prepared(value)
 

@@ -78,6 +78,9 @@ def iter_rows(source, departments, errors):
     first_line_of = {}
     try:
         for line, values in records:
+            if file_errors:  # the reader's own (a line of too many values), as found
+                errors.extend(file_errors)
+                file_errors.clear()
             row, row_errors = check_row(line, values, departments)
             siret = row.siret if row is not None else normalize_siret(values["siret"])
             if siret in first_line_of:

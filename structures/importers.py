@@ -152,7 +152,8 @@ def _departments():
 
 def apply_structures_import(plan, *, actor, partial=False, reason=""):
     """Write the valid rows of ``plan``'s file (``import_structures``); with errors and not
-    ``partial``, raises ``StructureImportRejected`` with ``plan`` and writes nothing."""
+    ``partial``, raises ``StructureImportRejected`` with ``plan`` and writes nothing (with
+    ``partial``, a file without a valid row is refused too, by ``import_structures``)."""
     if plan.errors and not partial:
         raise StructureImportRejected(plan)
     return import_structures(plan.source, actor=actor, partial=partial, reason=reason)
@@ -165,10 +166,11 @@ def import_structures(source, *, actor, partial=False, reason=""):
     written, while the file has no error (or with ``partial``).
 
     A file with errors and not ``partial`` (or with no valid row) raises
-    ``StructureImportRejected`` and writes nothing: the chunks after the first error are
-    compared only, the ones before it rolled back, and the plan it carries is what
-    ``plan_structures_import`` says (the chunks hold distinct SIRETs, so a chunk written
-    changes nothing to how the next ones compare)."""
+    ``StructureImportRejected`` and writes nothing: from the chunk holding the first error
+    on, the chunks are compared only, the ones before it rolled back (a late error costs
+    their writing: a file is rarely refused, and then refused in one reading), and the plan it
+    carries is what ``plan_structures_import`` says (the chunks hold distinct SIRETs, so a
+    chunk written changes nothing to how the next ones compare)."""
     source = _content(source)
     errors = []
     result = StructureImportPlan(applied=True)

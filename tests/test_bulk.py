@@ -98,42 +98,65 @@ def test_values_of_another_type_are_stored_as_a_save_would_store_them():
 
 
 def test_dates_times_and_keys_are_stored_as_a_save_would_store_them():
-    """An aware datetime or a string for a date, a time of another zone, a string for an
-    integer key, a code for a key to a table keyed by codes: COPY's fast paths must not
-    store them differently from ``save()``."""
+    """A date, an aware datetime or a string for a date, times of another zone or naive, a
+    string or an empty string for an integer key, a code for a key to a table keyed by
+    codes: COPY's fast paths (PostgreSQL; ``bulk_create`` elsewhere) must store them as
+    ``save()`` does."""
     structure = StructureFactory()
     late_evening = datetime.datetime(2026, 1, 31, 23, 30, tzinfo=datetime.UTC)  # Paris: 1 Feb
     at = datetime.datetime(2026, 3, 29, 2, 30, tzinfo=zoneinfo.ZoneInfo("America/Cayenne"))
-    row = {
-        "structure_id": str(structure.pk),
-        "kind": "ACI",
-        "number": "N-1",
-        "start_date": late_evening,
-        "end_date": "2027-12-31",
-        "updated_at": at,
-    }
-    (key,) = bulk_insert(Convention, [row])
-    saved = Convention(**{**row, "number": "N-2"})
-    saved.save()
-
-    copied = Convention.objects.get(pk=key)
-    saved.refresh_from_db()
-    assert (copied.structure_id, copied.start_date, copied.end_date) == (
-        saved.structure_id,
-        saved.start_date,
-        saved.end_date,
+    rows = [
+        {
+            "structure_id": str(structure.pk),
+            "kind": "ACI",
+            "number": "N-1",
+            "start_date": late_evening,
+            "end_date": "2027-12-31",
+            "updated_at": at,
+        },
+        {
+            "structure_id": structure.pk,
+            "kind": "ACI",
+            "number": "N-2",
+            "start_date": datetime.date(2026, 3, 1),
+            "end_date": None,
+            "updated_at": at,
+        },
+    ]
+    keys = bulk_insert(Convention, rows)
+    for key, row in zip(keys, rows, strict=True):
+        saved = Convention(**{**row, "number": f"{row['number']}-saved"})
+        saved.save()
+        copied = Convention.objects.get(pk=key)
+        saved.refresh_from_db()
+        assert (copied.structure_id, copied.start_date, copied.end_date) == (
+            saved.structure_id,
+            saved.start_date,
+            saved.end_date,
+        )
+    stored = Convention.objects.in_bulk(keys)
+    first, second = stored[keys[0]], stored[keys[1]]
+    assert (first.start_date, first.end_date) == (
+        datetime.date(2026, 2, 1),
+        datetime.date(2027, 12, 31),
     )
-    assert copied.start_date == datetime.date(2026, 2, 1)
-    assert copied.end_date == datetime.date(2027, 12, 31)
+    assert (second.start_date, second.end_date) == (datetime.date(2026, 3, 1), None)
+
     entry = {
-        "at": at,
         "action": "test",
         "object_type_id": ContentType.objects.get_for_model(Convention).pk,
-        "object_id": str(key),
+        "object_id": str(keys[0]),
         "object_repr": "N-1",
     }
-    (copied,) = bulk_insert(AuditEntry, [entry])
-    assert AuditEntry.objects.get(pk=copied).at == at  # the same instant
+    noon = datetime.datetime(2026, 1, 15, 12, 0)  # naive: Paris time, as save() reads it
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        aware, naive = bulk_insert(
+            AuditEntry, [{**entry, "at": at, "actor_id": ""}, {**entry, "at": noon}]
+        )
+    stored = AuditEntry.objects.in_bulk([aware, naive])
+    assert stored[aware].at == at  # the same instant
+    assert stored[aware].actor_id is None  # an empty key is no key, as save() has it
+    assert stored[naive].at == datetime.datetime(2026, 1, 15, 11, 0, tzinfo=datetime.UTC)
 
     built = StructureFactory.build(department_id="2B")
     values = {

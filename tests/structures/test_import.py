@@ -607,6 +607,35 @@ def test_a_bad_line_in_a_later_chunk_writes_nothing(monkeypatch):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("bad_line", ["kind", "too many values"])
+def test_no_chunk_is_written_once_a_line_is_in_error(monkeypatch, bad_line):
+    """The first chunk holds the bad line: no chunk is written, then rolled back, whether
+    the row is refused (its values) or the reader refuses the line (its shape)."""
+    monkeypatch.setattr(importers, "CHUNK", 100)
+    saved = []
+    save = importers._Writes.save
+    monkeypatch.setattr(
+        importers._Writes, "save", lambda self, **kw: saved.append(1) or save(self, **kw)
+    )
+    rows = [row(n) for n in range(1, 301)]
+    text = csv_text(*rows)
+    lines = text.splitlines(keepends=True)
+    if bad_line == "kind":
+        lines[5] = lines[5].replace(",ACI,", ",?,")
+    else:
+        lines[5] = lines[5].rstrip("\n") + ",en trop\n"
+    content = "".join(lines).encode()
+
+    with pytest.raises(StructureImportRejected) as refused:
+        importers.StructuresImport().apply(content, actor=None, name="f.csv")
+
+    assert saved == []
+    assert [error.line for error in refused.value.plan.errors] == [6]
+    assert refused.value.plan.summary == plan_structures_import(content).summary
+    assert nothing_written()
+
+
+@pytest.mark.django_db
 def test_partial_import_over_several_chunks(monkeypatch):
     monkeypatch.setattr(importers, "CHUNK", 100)
     rows = [row(n) for n in range(1, 301)]
