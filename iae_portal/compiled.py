@@ -6,7 +6,13 @@ send the same SQL at every request, the structures of a page being one array par
 column of the result needs a conversion the driver does not do (else the rows would differ
 from the queryset's: the callers then run the queryset as usual)."""
 
+from django.conf import settings
 from django.db import connections
+from psycopg import adapters, pq
+from psycopg.postgres import types
+
+TIMESTAMPTZ = types["timestamptz"].oid
+DRIVER_TIMESTAMPTZ_LOADER = adapters.get_loader(TIMESTAMPTZ, pq.Format.TEXT)
 
 
 def compiled_sql(queryset):
@@ -21,3 +27,16 @@ def compiled_sql(queryset):
     if compiler.get_converters(columns):
         return None
     return alias, sql, tuple(params), compiler
+
+
+def fetch_rows(alias, sql, params):
+    """The rows of ``compiled_sql``'s ``sql`` run with ``params``. Their dates and times
+    with a time zone come through the driver's own loader, in the connection's time zone
+    (UTC, as Django sets it): the same instants as Django's loader gives, which wraps the
+    driver's to set the zone again on each value (a tenth of an API page of 1,000
+    structures, for thousands of timestamps)."""
+    with connections[alias].cursor() as cursor:
+        if settings.USE_TZ:
+            cursor.cursor.adapters.register_loader(TIMESTAMPTZ, DRIVER_TIMESTAMPTZ_LOADER)
+        cursor.execute(sql, params)
+        return cursor.fetchall()

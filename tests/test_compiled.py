@@ -3,8 +3,9 @@
 import pytest
 from django.db import connection
 
-from iae_portal.compiled import compiled_sql
+from iae_portal.compiled import compiled_sql, fetch_rows
 from structures.models import Department
+from tests.structures.factories import AffiliationFactory
 
 
 @pytest.mark.django_db
@@ -20,3 +21,19 @@ def test_compiled_sql_gives_the_querysets_rows_or_none_off_postgresql():
         cursor.execute(sql, ["57", "54"])
         rows = cursor.fetchall()
     assert rows == list(queryset.order_by("code"))
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="compiled SQL is PostgreSQL's")
+def test_fetch_rows_gives_the_querysets_instants():
+    """``fetch_rows`` loads times with the driver's own loader: the same instants (and a
+    time zone) as Django's, which the API writes in French time."""
+    affiliation = AffiliationFactory()
+    queryset = type(affiliation).objects.filter(pk=affiliation.pk).values_list("pk", "updated_at")
+    alias, sql, params, _ = compiled_sql(queryset)
+
+    rows = fetch_rows(alias, sql, params)
+
+    assert rows == list(queryset)
+    ((_, updated_at),) = rows
+    assert updated_at.utcoffset() is not None

@@ -1,11 +1,11 @@
 """Structures as partners see them: identity, conventions, networks and yearly figures."""
 
-from django.db import connections, models
+from django.db import models
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from iae_portal.compiled import compiled_sql
+from iae_portal.compiled import compiled_sql, fetch_rows
 
 from ..enums import Network
 from ..models import (
@@ -150,9 +150,7 @@ class CompiledRows:
         alias, sql = self.compiled
         if sql is None:
             return list(self.query(*args))
-        with connections[alias].cursor() as cursor:
-            cursor.execute(sql, args)
-            return cursor.fetchall()
+        return fetch_rows(alias, sql, args)
 
 
 REGIONS = CompiledRows(lambda: Department.objects.values_list("code", "region_id"))

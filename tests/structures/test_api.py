@@ -1,10 +1,12 @@
 """The structures resource: what it shows and who may write it."""
 
+import datetime
+
 import pytest
 
 from iae_portal.audit.models import AuditEntry
 from structures.api.serializers import StructureSerializer
-from structures.models import NetworkAffiliation, Structure
+from structures.models import Convention, NetworkAffiliation, Structure, YearlyFigures
 from tests.api.fixtures import bearer
 from tests.structures.factories import (
     AffiliationFactory,
@@ -26,6 +28,27 @@ def new_structure(**extra):
         "department": "54",
         **extra,
     }
+
+
+def test_a_pages_times_are_the_stored_instants_in_the_portals_time(read_api):
+    """The list's conventions, networks and figures (read apart from the structures, their
+    SQL compiled once on PostgreSQL) write each change's instant in French time: +01:00 in
+    winter, +02:00 in summer, the instant stored."""
+    winter = datetime.datetime(2026, 1, 15, 23, 30, 0, 125000, tzinfo=datetime.UTC)
+    summer = datetime.datetime(2026, 7, 1, 22, 0, tzinfo=datetime.UTC)
+    structure = StructureFactory()
+    ConventionFactory(structure=structure, number="ACI-054-00001")
+    AffiliationFactory(structure=structure, network="cocagne")
+    FiguresFactory(structure=structure)
+    Convention.objects.filter(structure=structure).update(updated_at=winter)
+    NetworkAffiliation.objects.filter(structure=structure).update(updated_at=summer)
+    YearlyFigures.objects.filter(structure=structure).update(updated_at=winter)
+
+    (body,) = read_api.get("/api/v1/structures/").json()["results"]
+
+    assert body["conventions"][0]["updated_at"] == "2026-01-16T00:30:00.125000+01:00"
+    assert body["networks"][0]["updated_at"] == "2026-07-02T00:00:00+02:00"
+    assert body["figures"][0]["updated_at"] == "2026-01-16T00:30:00.125000+01:00"
 
 
 def test_a_structure_carries_its_conventions_networks_and_figures(read_api):
