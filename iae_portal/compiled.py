@@ -33,8 +33,8 @@ def fetch_rows(alias, sql, params):
     """The rows of ``compiled_sql``'s ``sql`` run with ``params``. Their dates and times
     with a time zone come through the driver's own loader, in the connection's time zone
     (UTC, as Django sets it): the same instants as Django's loader gives, which wraps the
-    driver's to set the zone again on each value (a tenth of an API page of 1,000
-    structures, for thousands of timestamps)."""
+    driver's to set the zone again on each value (6 % of the CPU of an API page of 1,000
+    structures and their 6,700 timestamps, docs/performance.md)."""
     with connections[alias].cursor() as cursor:
         if settings.USE_TZ:
             cursor.cursor.adapters.register_loader(TIMESTAMPTZ, DRIVER_TIMESTAMPTZ_LOADER)
