@@ -193,7 +193,7 @@ else:
     }
 # The instruction queue's covering index (aides.Dossier) is for PostgreSQL: elsewhere it
 # keeps its key columns only, which Django says (models.W040) on every command.
-if "postgresql" not in DATABASES["default"]["ENGINE"]:
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
