@@ -251,8 +251,13 @@ class Change:
 
 def changes(entry):
     """The entry's changes as French rows, in the order recorded."""
-    model = entry.object_type.model_class()
     recorded = entry.changes if isinstance(entry.changes, dict) else {}
+    return labelled_changes(entry.object_type.model_class(), recorded)
+
+
+def labelled_changes(model, recorded):
+    """``{key: [before, after]}`` of a ``model`` (as ``audit_record`` keeps them, or an
+    import's plan) as French rows, in their order."""
     rows = []
     for key, change in recorded.items():
         pair = change if isinstance(change, list | tuple) and len(change) == 2 else [None, change]

@@ -34,6 +34,21 @@ def test_upload_shows_report_then_writes_on_confirmation(client, instructeur):
     }
 
 
+def test_planned_updates_are_written_in_french(client, instructeur):
+    """The report names each change as the journal does, never the file's column codes."""
+    client.force_login(instructeur)
+    url = reverse("structures:import")
+    client.post(url, {"token": client.post(url, {"file": csv_file(good_row(1))}).context["token"]})
+    renamed = f"{make_siret(1)},Jardins de Meuse,AI,association,55,55100,Verdun,cocagne;fei\n"
+
+    page = client.post(url, {"file": csv_file(renamed)}).content.decode()
+
+    assert "Raison sociale : Les Jardins de Meuse → Jardins de Meuse" in page
+    assert "Type : Atelier et chantier d&#x27;insertion → Association intermédiaire" in page
+    assert "Réseaux : " in page
+    assert "name :" not in page and "kind :" not in page
+
+
 def test_upload_with_a_bad_line_offers_no_confirmation(client, instructeur):
     client.force_login(instructeur)
     bad = "12345678901234,Sans clé,ACI,association,55,55100,Verdun,\n"
