@@ -135,8 +135,18 @@ def _multiple_input(widget):
     return "".join(parts)
 
 
+def _textarea(widget):
+    """django/forms/widgets/textarea.html."""
+    value = widget["value"]
+    return (
+        f'<textarea name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+        f"{_text(value) if value else ''}</textarea>\n"
+    )
+
+
 FAST = {
     **dict.fromkeys(INPUTS, _input),
+    f"{WIDGETS}textarea.html": _textarea,
     **dict.fromkeys(SELECTS, _select),
     **dict.fromkeys(MULTIPLE_INPUTS, _multiple_input),
 }

@@ -26,7 +26,7 @@ attrs = st.dictionaries(st.sampled_from(["id", "class", "required", "aria-descri
 flat_choices = st.lists(st.tuples(values, labels), max_size=6)
 choices = st.one_of(flat_choices, st.lists(st.tuples(text, flat_choices), max_size=3), flat_choices)
 CHOICE_WIDGETS = [forms.Select, forms.SelectMultiple, forms.CheckboxSelectMultiple, forms.RadioSelect, forms.NullBooleanSelect]  # fmt: skip
-INPUT_WIDGETS = [forms.TextInput, forms.NumberInput, forms.EmailInput, forms.HiddenInput, forms.CheckboxInput, forms.DateInput, forms.PasswordInput, forms.URLInput]  # fmt: skip
+INPUT_WIDGETS = [forms.TextInput, forms.NumberInput, forms.EmailInput, forms.HiddenInput, forms.CheckboxInput, forms.DateInput, forms.PasswordInput, forms.URLInput, forms.Textarea]  # fmt: skip
 
 
 def both(widget, name, value, attributes):
@@ -85,6 +85,7 @@ def test_common_widgets_need_no_template(monkeypatch):
         forms.RadioSelect(choices=[("a", "A")]),
         forms.TextInput(),
         forms.CheckboxInput(),
+        forms.Textarea(),
     ]
     for widget in widgets:
         assert 'name="champ"' in widget.render("champ", "a", renderer=FAST)
