@@ -6,7 +6,11 @@ send the same SQL at every request, the structures of a page being one array par
 column of the result needs a conversion the driver does not do (else the rows would differ
 from the queryset's: the callers then run the queryset as usual)."""
 
+import copy
+import uuid
+
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from psycopg import adapters, pq
 from psycopg.postgres import types
@@ -40,3 +44,99 @@ def fetch_rows(alias, sql, params):
             cursor.cursor.adapters.register_loader(TIMESTAMPTZ, DRIVER_TIMESTAMPTZ_LOADER)
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+class Statement:
+    """A query of fixed shape built and compiled once per process and database, then run
+    again with the call's values: ``Statement(lambda uuid: Dossier.objects.filter(uuid=uuid))``
+    and ``statement(uuid=…)`` is ``list(build(uuid=…))``, the same instances (related rows
+    selected, converters applied), without building the queryset nor compiling its SQL
+    again (on a dossier's page: 1.7 ms of the 2.6 its main query costs, the database
+    included).
+
+    ``build`` takes keywords and returns a queryset whose SQL depends on their values only
+    through its parameters: it must not branch on them. It is built twice with two sets of
+    stand-ins of the values' types (integers, texts, UUIDs): the same SQL, and each stand-in
+    found as a whole parameter, tell where the values go. Otherwise (a value transformed, as
+    ``icontains`` does, another parameter computed from one, SQLite's UUIDs written as
+    texts), and for a value of another type, the queryset is built and run as usual."""
+
+    KINDS = (int, str, uuid.UUID)
+
+    def __init__(self, build):
+        self.build = build
+        self._compiled = {}  # the values' names and types → _Compiled or None
+
+    def __call__(self, **values):
+        kinds = tuple((name, type(value)) for name, value in sorted(values.items()))
+        if all(kind in self.KINDS for _, kind in kinds):
+            if kinds not in self._compiled:
+                self._compiled[kinds] = self._compile(kinds)
+            compiled = self._compiled[kinds]
+            if compiled is not None:
+                return list(compiled.queryset(values))
+        return list(self.build(**values))
+
+    def _compile(self, kinds):
+        first, second = (_stand_ins(kinds, round_) for round_ in (1, 2))
+        found = []
+        for stand_ins in (first, second):
+            queryset = self.build(**stand_ins)
+            alias = queryset.db
+            compiler = queryset.query.get_compiler(alias)
+            try:
+                sql, params = compiler.as_sql()
+            except EmptyResultSet:
+                return None
+            slots = [
+                (index, name)
+                for index, param in enumerate(params)
+                for name, stand_in in stand_ins.items()
+                if type(param) is type(stand_in) and param == stand_in
+            ]
+            found.append((queryset, compiler, sql, tuple(params), slots))
+        (queryset, compiler, sql, params, slots), (_, _, other_sql, other, other_slots) = found
+        if sql != other_sql or slots != other_slots or {name for _, name in slots} != set(first):
+            return None
+        placed = {index for index, _ in slots}
+        if any(
+            a != b
+            for index, (a, b) in enumerate(zip(params, other, strict=True))
+            if index not in placed
+        ):
+            return None  # another parameter follows the values
+        return _Compiled(alias, queryset, compiler, sql, params, slots)
+
+
+def _stand_ins(kinds, round_):
+    """Values of these types found nowhere else (integers within 32 bits: Django turns an
+    integer out of its column's range into an empty result)."""
+    stand_ins = {}
+    for index, (name, kind) in enumerate(kinds):
+        number = 2_000_000_000 - 1000 * round_ - index
+        if kind is int:
+            stand_ins[name] = number
+        elif kind is str:
+            stand_ins[name] = f"\u2042 statement {number}"
+        else:
+            stand_ins[name] = uuid.UUID(int=number)
+    return stand_ins
+
+
+class _Compiled:
+    def __init__(self, alias, queryset, compiler, sql, params, slots):
+        self.alias, self.base, self.compiler = alias, queryset, compiler
+        self.sql, self.params, self.slots = sql, params, slots
+
+    def queryset(self, values):
+        """A copy of the queryset built, whose compiler sends the SQL compiled with the
+        values in their places, on this thread's connection."""
+        params = list(self.params)
+        for index, name in self.slots:
+            params[index] = values[name]
+        compiler = copy.copy(self.compiler)
+        compiler.connection = connections[self.alias]
+        compiler.as_sql = lambda *args, **kwargs: (self.sql, tuple(params))
+        queryset = self.base._chain()
+        queryset.query.get_compiler = lambda *args, **kwargs: compiler
+        return queryset

@@ -1,11 +1,15 @@
 """``iae_portal.compiled``: the SQL sent again gives the queryset's own rows."""
 
+import uuid
+from decimal import Decimal
+
 import pytest
 from django.db import connection
+from django.db.models import Count, Q
 
-from iae_portal.compiled import compiled_sql, fetch_rows
-from structures.models import Department
-from tests.structures.factories import AffiliationFactory
+from iae_portal.compiled import Statement, compiled_sql, fetch_rows
+from structures.models import Department, Structure
+from tests.structures.factories import AffiliationFactory, StructureFactory
 
 
 @pytest.mark.django_db
@@ -37,3 +41,93 @@ def test_fetch_rows_gives_the_querysets_instants():
     assert rows == list(queryset)
     ((_, updated_at),) = rows
     assert updated_at.utcoffset() is not None
+
+
+def _fields(instance):
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.fields}
+
+
+class Counted:
+    """A statement's ``build``, counting its calls."""
+
+    def __init__(self, build):
+        self.build, self.calls = build, 0
+
+    def __call__(self, **values):
+        self.calls += 1
+        return self.build(**values)
+
+
+@pytest.mark.django_db
+def test_statement_gives_the_querysets_instances_and_compiles_once(django_assert_num_queries):
+    first, second = (
+        StructureFactory(),
+        StructureFactory(department=Department.objects.get(code="57")),
+    )
+    build = Counted(
+        lambda uuid: Structure.objects.select_related("department__region").filter(uuid=uuid)
+    )
+    statement = Statement(build)
+
+    for structure in (first, second, first):
+        with django_assert_num_queries(1):  # the related rows selected with it
+            (found,) = statement(uuid=structure.uuid)
+            region = found.department.region
+        expected = Structure.objects.select_related("department__region").get(pk=structure.pk)
+        assert _fields(found) == _fields(expected)
+        assert _fields(found.department) == _fields(expected.department)
+        assert _fields(region) == _fields(expected.department.region)
+        assert found._state.db == "default" and not found._state.adding
+    assert statement(uuid=uuid.uuid4()) == []
+    # Compiled on PostgreSQL (two builds, once); SQLite keeps UUIDs as texts, which the
+    # stand-ins are not: each call is built there.
+    assert build.calls == (2 if connection.vendor == "postgresql" else 2 + 4)
+
+
+@pytest.mark.django_db
+def test_statement_puts_each_value_in_its_place():
+    structures = [StructureFactory(name=f"Même nom {n}") for n in range(3)]
+    build = Counted(
+        lambda siret, pk: Structure.objects.filter(Q(siret=siret) | Q(pk=pk)).order_by("pk")
+    )
+    statement = Statement(build)
+
+    for one, other in ((0, 1), (2, 0), (1, 1)):
+        found = statement(siret=structures[one].siret, pk=structures[other].pk)
+        assert found == sorted({structures[one], structures[other]}, key=lambda s: s.pk)
+    assert build.calls == 2  # texts and integers have their stand-ins on every database
+
+
+@pytest.mark.django_db
+def test_statement_runs_the_queryset_when_it_cannot_place_the_values():
+    structure, following = StructureFactory(name="Atelier du Lac"), StructureFactory()
+    transformed = Counted(lambda name: Structure.objects.filter(name__icontains=name))
+    gap = following.pk - structure.pk
+    derived = Counted(lambda pk: Structure.objects.filter(pk__in=[pk, pk + gap]).order_by("pk"))
+    other_type = Counted(lambda code: Structure.objects.filter(postal_code=code))
+
+    statement = Statement(transformed)
+    assert statement(name="du lac") == statement(name="DU LAC") == [structure]
+    assert transformed.calls == 2 + 2  # no « du lac » among the parameters: built each time
+    assert Statement(derived)(pk=structure.pk) == [structure, following]
+    assert Statement(other_type)(code=Decimal("54000")) == list(
+        Structure.objects.filter(postal_code="54000")
+    )
+    assert other_type.calls == 1  # no stand-in for a decimal: built as usual
+
+
+@pytest.mark.django_db
+def test_statement_gives_values_and_counts():
+    structure = StructureFactory()
+    StructureFactory(department=structure.department)
+    count = Statement(
+        lambda code: (
+            Structure.objects.filter(department_id=code)
+            .values("department_id")
+            .annotate(total=Count("pk"))
+            .values_list("total", flat=True)
+        )
+    )
+
+    assert count(code=structure.department_id) == [2]
+    assert count(code="971") == []

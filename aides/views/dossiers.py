@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from iae_portal import uploads
+from iae_portal import compiled, uploads
 from iae_portal.audit.services import audit_entries_for
 
 from .. import letters, perms, presenters, services
@@ -19,21 +19,32 @@ from ..workflow import TRANSITIONS, available
 SYSTEM_TRANSITIONS = {"start_payment", "settle"}  # fired by payments, not by a button
 
 
+def _dossiers(*related):
+    return compiled.Statement(
+        lambda uuid: Dossier.objects.select_related(
+            "structure__department",
+            "campaign__scheme",
+            "computation__version",
+            "instructor",
+            "commission",
+            *related,
+        ).filter(uuid=uuid)
+    )
+
+
+# Every dossier's page and action reads one: its ten tables' SQL compiled once.
+DOSSIER, DOSSIER_PAGE = _dossiers(), _dossiers("financing_plan")
+
+
 def dossier_or_404(request, uuid, *, page=False):
     """The dossier ``request.user`` may open, or 404. For its ``page`` (a GET: no write
     checks its permissions on this instance), its structure's memberships are read with it
     (``perms.read_memberships``: the page's predicates and ``presenters.People`` read
     them), and its financing plan."""
-    dossiers = Dossier.objects.select_related(
-        "structure__department",
-        "campaign__scheme",
-        "computation__version",
-        "instructor",
-        "commission",
-    )
-    if page:
-        dossiers = dossiers.select_related("financing_plan")
-    dossier = get_object_or_404(dossiers, uuid=uuid)
+    found = (DOSSIER_PAGE if page else DOSSIER)(uuid=uuid)
+    if not found:
+        raise Http404
+    (dossier,) = found
     if page:
         perms.read_memberships(dossier)
     if not perms.can_view_dossier(request.user, dossier):
