@@ -214,9 +214,13 @@ def test_the_queue_down_marks_the_file_failed(client, instructeur, structures, m
     assert "La file de préparation est indisponible" in prepared.failure
 
 
-def test_an_owner_who_lost_access_meanwhile_gets_no_file(client, instructeur, monkeypatch):
+def test_an_owner_who_lost_access_meanwhile_gets_no_file(
+    client, instructeur, monkeypatch, settings
+):
     """The builder asks the owner's rights when it runs, not when the file was asked."""
-    monkeypatch.setattr(django_settings, "IAE_EXPORT_IMMEDIATE_ROWS", -1)
+    # Through ``settings``, as the module's fixture sets it: undone by the same overrides
+    # (monkeypatch's undo, run after them, wrote 3 into the worker's settings for good).
+    settings.IAE_EXPORT_IMMEDIATE_ROWS = -1
     client.force_login(instructeur)
     ask(client, reverse("aides:queue_export", args=["csv"]), run=False)
     prepared = PreparedFile.objects.get()
