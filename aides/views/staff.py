@@ -20,7 +20,7 @@ from iae_portal.prepared.shortcuts import table_export
 from .. import exports, prepared, services
 from ..enums import DossierState as S
 from ..figures import campaign_figures
-from ..filters import QueueFilter
+from ..filters import QueueFilter, deposited
 from ..forms.staff import BulkAssignForm, BulkVoteForm, CampaignForm
 from ..models import AidScheme, Campaign, Dossier, OpinionRequest
 from ..perms import (
@@ -47,7 +47,7 @@ def _plural(count, word):
 
 
 def _queue_queryset(user):
-    return visible_dossiers(user).for_queue().exclude(state=S.BROUILLON)
+    return deposited(visible_dossiers(user).for_queue())
 
 
 def _queue_filter(request, instructors=None):
@@ -55,7 +55,7 @@ def _queue_filter(request, instructors=None):
     # no related rows to select, which each step of the queryset would copy.
     return QueueFilter(
         request.GET,
-        queryset=visible_dossiers(request.user).exclude(state=S.BROUILLON),
+        queryset=deposited(visible_dossiers(request.user)),
         user=request.user,
         instructors=instructors,
     )
