@@ -9,13 +9,14 @@ from iae_portal import compiled, menu
 from . import perms
 from .models import Notification
 
-
 # On every page of those who receive them: its SQL compiled once.
 UNREAD = compiled.Statement(
-    lambda user_id: Notification.objects.filter(user_id=user_id, read_at__isnull=True)
-    .values("user_id")
-    .annotate(unread=Count("pk"))
-    .values_list("unread", flat=True)
+    lambda user_id: (
+        Notification.objects.filter(user_id=user_id, read_at__isnull=True)
+        .values("user_id")
+        .annotate(unread=Count("pk"))
+        .values_list("unread", flat=True)
+    )
 )
 
 
