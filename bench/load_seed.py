@@ -20,7 +20,7 @@ API_CLIENT_NAME = "Banc de charge {:02d}"
 def seed_region(*, structures, dossiers, seed=2026):
     """The demo region with ``structures`` structures and ``dossiers`` dossiers, unless the
     database already has them; returns what was done, for the report."""
-    from django.db import connection, transaction
+    from django.db import transaction
 
     from aides import demo as aides_demo
     from aides.models import Dossier
@@ -30,6 +30,7 @@ def seed_region(*, structures, dossiers, seed=2026):
 
     have = Structure.objects.count(), Dossier.objects.count()
     if have[0] >= structures and have[1] >= dossiers:
+        _vacuum()
         return {"seeded": False, "structures": have[0], "dossiers": have[1], "seed_s": 0.0}
     start = time.perf_counter()
     rng = random.Random(seed)
@@ -42,15 +43,25 @@ def seed_region(*, structures, dossiers, seed=2026):
         users_demo.seed()
         structures_demo.attach_accounts(created.structures)
         aides_demo.seed(rng, structures=created.structures, dossiers=dossiers)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:  # planner statistics, as a live database has
-            cursor.execute("ANALYZE")
+    _vacuum()
     return {
         "seeded": True,
         "structures": Structure.objects.count(),
         "dossiers": Dossier.objects.count(),
         "seed_s": round(time.perf_counter() - start, 1),
     }
+
+
+def _vacuum():
+    """The planner's statistics and the tables' visibility maps, as autovacuum keeps them on
+    a live database. Without the maps (a database just seeded, or a server running without
+    autovacuum, as some machines here do), an index-only scan reads the table's rows too:
+    the instruction queue's page query took 25 ms instead of 9."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
 
 
 def accounts(*, directors, instructors, api_clients):
