@@ -10,7 +10,7 @@ import copy
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
 from psycopg import adapters, pq
 from psycopg.postgres import types
@@ -55,11 +55,15 @@ class Statement:
     included).
 
     ``build`` takes keywords and returns a queryset whose SQL depends on their values only
-    through its parameters: it must not branch on them. It is built twice with two sets of
-    stand-ins of the values' types (integers, texts, UUIDs): the same SQL, and each stand-in
-    found as a whole parameter, tell where the values go. Otherwise (a value transformed, as
-    ``icontains`` does, another parameter computed from one, SQLite's UUIDs written as
-    texts), and for a value of another type, the queryset is built and run as usual."""
+    through its parameters: it must not branch on them, nor read anything else that may
+    change (today's date, the active time zone or language: the first build's would stay).
+    It is built twice with two sets of stand-ins of the values' types (integers, texts,
+    UUIDs): the same SQL, and each stand-in found as a whole parameter, tell where the
+    values go. Otherwise (a value transformed, as ``icontains`` does, another parameter
+    computed from one, SQLite's UUIDs written as texts, a stand-in the field refuses, a
+    prefetch, whose own queries the stand-ins would fill), and for a value of another type,
+    the queryset is built and run as usual. The SQL is the one of the database the
+    queryset names when built (the project has one)."""
 
     KINDS = (int, str, uuid.UUID)
 
@@ -81,12 +85,14 @@ class Statement:
         first, second = (_stand_ins(kinds, round_) for round_ in (1, 2))
         found = []
         for stand_ins in (first, second):
-            queryset = self.build(**stand_ins)
-            alias = queryset.db
-            compiler = queryset.query.get_compiler(alias)
             try:
+                queryset = self.build(**stand_ins)
+                alias = queryset.db
+                compiler = queryset.query.get_compiler(alias)
                 sql, params = compiler.as_sql()
-            except EmptyResultSet:
+            except (EmptyResultSet, ValidationError, ValueError, TypeError):
+                return None  # a stand-in the query refuses (a text for a number)
+            if queryset._prefetch_related_lookups or queryset._known_related_objects:
                 return None
             slots = [
                 (index, name)

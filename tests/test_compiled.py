@@ -5,11 +5,11 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 
 from iae_portal.compiled import Statement, compiled_sql, fetch_rows
-from structures.models import Department, Structure
-from tests.structures.factories import AffiliationFactory, StructureFactory
+from structures.models import Convention, Department, Structure
+from tests.structures.factories import AffiliationFactory, ConventionFactory, StructureFactory
 
 
 @pytest.mark.django_db
@@ -85,6 +85,19 @@ def test_statement_gives_the_querysets_instances_and_compiles_once(django_assert
 
 
 @pytest.mark.django_db
+def test_statement_compiles_related_rows_on_every_database(django_assert_num_queries):
+    structure = StructureFactory()
+    build = Counted(lambda pk: Structure.objects.select_related("department").filter(pk=pk))
+    statement = Statement(build)
+
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            (found,) = statement(pk=structure.pk)
+            assert found.department.name == structure.department.name
+    assert build.calls == 2  # compiled once, SQLite too (an integer has its stand-ins)
+
+
+@pytest.mark.django_db
 def test_statement_puts_each_value_in_its_place():
     structures = [StructureFactory(name=f"Même nom {n}") for n in range(3)]
     build = Counted(
@@ -114,6 +127,18 @@ def test_statement_runs_the_queryset_when_it_cannot_place_the_values():
         Structure.objects.filter(postal_code="54000")
     )
     assert other_type.calls == 1  # no stand-in for a decimal: built as usual
+    as_text = Counted(lambda pk: Structure.objects.filter(pk=pk))  # a text the field converts
+    assert Statement(as_text)(pk=str(structure.pk)) == [structure]
+    conventions = [ConventionFactory(structure=structure) for _ in range(2)]
+    prefetched = Counted(
+        lambda pk: Structure.objects.filter(conventions=pk).prefetch_related(
+            Prefetch("conventions", queryset=Convention.objects.filter(pk=pk))
+        )
+    )
+    statement = Statement(prefetched)
+    for convention in conventions:
+        (found,) = statement(pk=convention.pk)
+        assert list(found.conventions.all()) == [convention]  # the prefetch has the value
 
 
 @pytest.mark.django_db

@@ -294,13 +294,13 @@ def queue_export(request, fmt):
 @login_required
 def campaign_list(request):
     _staff_only(request)
-    deposited = Q(dossiers__in=visible_dossiers(request.user)) & ~Q(dossiers__state=S.BROUILLON)
+    counted = Q(dossiers__in=visible_dossiers(request.user)) & ~Q(dossiers__state=S.BROUILLON)
     # An aggregate drops Meta.ordering: the order is said again.
     campaigns = (
         Campaign.objects.select_related("scheme")
         .annotate(
-            dossier_count=Count("dossiers", filter=deposited),
-            voted_total=Sum("dossiers__voted_amount", filter=deposited),
+            dossier_count=Count("dossiers", filter=counted),
+            voted_total=Sum("dossiers__voted_amount", filter=counted),
         )
         .order_by("-opens_on", "name", "pk")
     )
