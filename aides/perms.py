@@ -17,6 +17,7 @@ audience (``dossier_audience``).
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 
+from iae_portal.compiled import Statement
 from iae_portal.users.roles import (
     ADMIN,
     CAMPAIGNS_MANAGE,
@@ -127,10 +128,12 @@ def read_memberships(dossier):
     instance: the predicates below then take their reader's from it instead of a query
     each, and ``presenters.People`` names their holders from it. For an instance loaded
     for one request (a page's), never one kept while memberships change."""
-    dossier.structure_memberships = list(
-        Membership.objects.filter(structure_id=dossier.structure_id)
-    )
+    dossier.structure_memberships = _MEMBERSHIPS(structure_id=dossier.structure_id)
     return dossier
+
+
+# On every page of a dossier: its SQL compiled once.
+_MEMBERSHIPS = Statement(lambda structure_id: Membership.objects.filter(structure_id=structure_id))
 
 
 def _read_roles(user, dossier):

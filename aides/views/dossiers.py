@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from iae_portal import compiled, uploads
-from iae_portal.audit.services import audit_entries_for
+from iae_portal.audit.services import audit_history
 
 from .. import letters, perms, presenters, services
 from ..forms.dossiers import CommentForm, PaymentForm, transition_form
-from ..models import Dossier, DossierDocument, Instalment, LetterSettings
+from ..models import Dossier, DossierComment, DossierDocument, Instalment, LetterSettings
 from ..services import financing_checks as checks
 from ..workflow import TRANSITIONS, available
 
@@ -64,12 +64,27 @@ def _documents(user, dossier):
     }
 
 
+def _comments_of(**shown):
+    return compiled.Statement(
+        lambda dossier_id: (
+            DossierComment.objects.filter(dossier_id=dossier_id, **shown)
+            .select_related("author")
+            .order_by("created_at", "pk")
+        )
+    )
+
+
+# The messages staff read, and those the applicant reads.
+COMMENTS, APPLICANT_COMMENTS = _comments_of(), _comments_of(internal=False)
+INSTALMENTS = compiled.Statement(
+    lambda dossier_id: Instalment.objects.filter(dossier_id=dossier_id).order_by("year")
+)
+
+
 def _comments(dossier, staff):
     """The messages its reader may read, each author named with their role (never their
     address)."""
-    comments = list(
-        dossier.comments.select_related("author").filter(**({} if staff else {"internal": False}))
-    )
+    comments = (COMMENTS if staff else APPLICANT_COMMENTS)(dossier_id=dossier.pk)
     person = presenters.People(dossier)
     for comment in comments:
         comment.author_label = person(comment.author)
@@ -100,11 +115,9 @@ def _context(request, dossier, forms=None):
         "comments": _comments(dossier, staff),
         "comment_form": CommentForm() if perms.can_comment_dossier(request.user, dossier) else None,
         "can_comment_internally": perms.can_comment_internally(request.user, dossier),
-        "instalments": dossier.instalments.all(),
+        "instalments": INSTALMENTS(dossier_id=dossier.pk),
         "payment_form": PaymentForm() if perms.can_record_payment(request.user, dossier) else None,
-        "history": presenters.dossier_history(
-            audit_entries_for(dossier).order_by("at", "pk"), dossier, staff=staff
-        ),
+        "history": presenters.dossier_history(audit_history(dossier), dossier, staff=staff),
         "letters": (
             list(letters.KINDS.items())
             if can_view_letters and not letters.not_ready_reason(dossier)

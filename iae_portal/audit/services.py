@@ -1,5 +1,6 @@
 from django.contrib.contenttypes.models import ContentType
 
+from ..compiled import Statement
 from .models import AuditEntry
 
 
@@ -22,6 +23,24 @@ def audit_entries_for(obj):
         object_type=ContentType.objects.get_for_model(obj),
         object_id=str(getattr(obj, "uuid", None) or obj.pk),
     ).select_related("actor")
+
+
+# A page's history (a dossier's, on each of its pages): its SQL compiled once.
+_HISTORY = Statement(
+    lambda object_type_id, object_id: (
+        AuditEntry.objects.filter(object_type_id=object_type_id, object_id=object_id)
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
+)
+
+
+def audit_history(obj):
+    """``obj``'s audit entries with their actors, oldest first, as a list."""
+    return _HISTORY(
+        object_type_id=ContentType.objects.get_for_model(obj).pk,
+        object_id=str(getattr(obj, "uuid", None) or obj.pk),
+    )
 
 
 def diff(before, after):
