@@ -58,18 +58,22 @@ class Statement:
     through its parameters: it must not branch on them, nor read anything else that may
     change (today's date, the active time zone or language: the first build's would stay).
     It is built twice with two sets of stand-ins of the values' types (integers, texts,
-    UUIDs): the same SQL, and each stand-in found as a whole parameter, tell where the
+    UUIDs, lists of integers given to ``field__any``): the same SQL, and each stand-in found as a whole parameter, tell where the
     values go. Otherwise (a value transformed, as ``icontains`` does, another parameter
-    computed from one, SQLite's UUIDs written as texts, a stand-in the field refuses, a
+    computed from one, SQLite's UUIDs written as texts and its lists as one placeholder
+    a value, a stand-in the field refuses, a
     prefetch, whose own queries the stand-ins would fill), and for a value of another type,
     the queryset is built and run as usual. The SQL is the one of the database the
     queryset names when built (the project has one)."""
 
-    KINDS = (int, str, uuid.UUID)
+    KINDS = (int, str, uuid.UUID, list)
 
     def __init__(self, build):
         self.build = build
         self._compiled = {}  # the values' names and types → _Compiled or None
+
+    def __deepcopy__(self, memo):
+        return self  # one per process, shared (a form's or filter's copies name it)
 
     def __call__(self, **values):
         kinds = tuple((name, type(value)) for name, value in sorted(values.items()))
@@ -122,6 +126,8 @@ def _stand_ins(kinds, round_):
         number = 2_000_000_000 - 1000 * round_ - index
         if kind is int:
             stand_ins[name] = number
+        elif kind is list:  # of integers, for ``field__any`` (one array on PostgreSQL)
+            stand_ins[name] = [number]
         elif kind is str:
             stand_ins[name] = f"\u2042 statement {number}"
         else:

@@ -156,3 +156,16 @@ def test_statement_gives_values_and_counts():
 
     assert count(code=structure.department_id) == [2]
     assert count(code="971") == []
+
+
+@pytest.mark.django_db
+def test_statement_sends_a_list_as_one_array_on_postgresql():
+    structures = [StructureFactory() for _ in range(3)]
+    build = Counted(lambda keys: Structure.objects.filter(pk__any=keys).order_by("pk"))
+    statement = Statement(build)
+
+    for chosen in ([0], [2, 0], [0, 1, 2], []):
+        keys = [structures[index].pk for index in chosen]
+        assert statement(keys=keys) == sorted((structures[i] for i in chosen), key=lambda s: s.pk)
+    # One array parameter on PostgreSQL: compiled once; a placeholder a value elsewhere.
+    assert build.calls == (2 if connection.vendor == "postgresql" else 2 + 4)

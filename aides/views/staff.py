@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from iae_portal import compiled
 from iae_portal.charts import hbar_chart
 from iae_portal.pagination import PAGE_SIZES, page_size
 from iae_portal.prepared.shortcuts import table_export
@@ -146,7 +147,7 @@ def _queue_rows(keys):
     come first, sorted on the dossiers' own columns: joining and sorting every dossier of
     the queue with its structure, campaign and instructor costs three times as much."""
     keys = list(keys)
-    rows = Dossier.objects.for_queue().only(*QUEUE_ROW_FIELDS).in_bulk(keys)
+    rows = {dossier.pk: dossier for dossier in QUEUE_ROWS(keys=keys)}
     counts = opinion_counts(keys)
     dossiers = []
     for key in keys:
@@ -181,6 +182,20 @@ QUEUE_ROW_FIELDS = (
 )
 
 
+# A page's rows and their opinion requests, the page's keys one array on PostgreSQL: their
+# SQL compiled once.
+QUEUE_ROWS = compiled.Statement(
+    lambda keys: Dossier.objects.for_queue().only(*QUEUE_ROW_FIELDS).filter(pk__any=keys)
+)
+OPINION_REQUESTS = compiled.Statement(
+    lambda keys: (
+        OpinionRequest.objects.filter(dossier_id__any=keys, withdrawn_at__isnull=True)
+        .order_by()
+        .values_list("dossier", "answered_at", "due_on")
+    )
+)
+
+
 def opinion_counts(keys, today=None):
     """The queue's « Avis » column of the dossiers ``keys``: ``{key: (asked, answered,
     late)}`` — the partners asked (requests not withdrawn), those who answered, those late
@@ -188,8 +203,7 @@ def opinion_counts(keys, today=None):
     subqueries a row cost more to write than to run."""
     today = today or timezone.localdate()
     counts = {}
-    requests = OpinionRequest.objects.filter(dossier__in=keys, withdrawn_at__isnull=True)
-    for key, answered_at, due_on in requests.values_list("dossier", "answered_at", "due_on"):
+    for key, answered_at, due_on in OPINION_REQUESTS(keys=list(keys)):
         asked, answered, late = counts.get(key, (0, 0, 0))
         counts[key] = (
             asked + 1,
