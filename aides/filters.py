@@ -1,9 +1,13 @@
 """Filters and sorts of the instruction queue: the page and its exports read the same ones."""
 
+from functools import partial
+
 import django_filters
 from django import forms
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, When
+from django.forms.models import ModelChoiceIterator
 
+from iae_portal.compiled import Statement
 from structures.enums import StructureKind
 from structures.models import Department
 
@@ -23,6 +27,54 @@ QUEUE_STATES = [
     ("À traiter", [(v, S(v).label) for v in OPEN]),
     ("Clos", [(v, S(v).label) for v in DEPOSITED if v in TERMINAL]),
 ]
+
+
+class _StatementChoices(ModelChoiceIterator):
+    """A choice field's options read by its ``rows`` statement, not its queryset (which
+    still checks the value chosen)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for instance in self.field.rows():
+            yield self.choice(instance)
+
+
+class _StatementChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = _StatementChoices
+
+    def __init__(self, *args, rows, **kwargs):
+        self.rows = rows
+        super().__init__(*args, **kwargs)
+
+
+class StatementChoiceFilter(django_filters.ModelChoiceFilter):
+    """A ``ModelChoiceFilter`` whose options come from ``rows()`` (a ``Statement``: the
+    queue's page offers them at every request, their SQL compiled once)."""
+
+    field_class = _StatementChoiceField
+
+
+def _schemes():
+    # What an option and the active filters' summary show (``str``), and its value.
+    return (
+        AidScheme.objects.filter(campaigns__isnull=False)
+        .only("code", "name", "origin_region")
+        .distinct()
+    )
+
+
+def _campaigns():
+    # An option's value and text; the page links the one filtered on (its uuid).
+    return Campaign.objects.only("uuid", "name")
+
+
+def _departments(region_id=None):
+    found = Department.objects.all()
+    return found if region_id is None else found.filter(region_id=region_id)
+
+
+SCHEMES, CAMPAIGNS, DEPARTMENTS = (Statement(rows) for rows in (_schemes, _campaigns, _departments))
 
 
 def deposited(dossiers):
@@ -100,27 +152,26 @@ class QueueFilter(django_filters.FilterSet):
         "sans effet quand des états sont cochés.",
     )
     q = django_filters.CharFilter(label="Référence, structure ou SIRET", method="filter_q")
-    scheme = django_filters.ModelChoiceFilter(
+    scheme = StatementChoiceFilter(
         label="Dispositif",
         field_name="campaign__scheme",
         to_field_name="code",
-        # What an option and the active filters' summary show (``str``), and its value.
-        queryset=AidScheme.objects.filter(campaigns__isnull=False)
-        .only("code", "name", "origin_region")
-        .distinct(),
+        queryset=_schemes(),
+        rows=SCHEMES,
         empty_label="Tous",
     )
-    campaign = django_filters.ModelChoiceFilter(
+    campaign = StatementChoiceFilter(
         label="Appel à candidatures",
         to_field_name="uuid",
-        # An option's value and text; the page links the one filtered on (its uuid).
-        queryset=Campaign.objects.only("uuid", "name"),
+        queryset=_campaigns(),
+        rows=CAMPAIGNS,
         empty_label="Tous",
     )
-    department = django_filters.ModelChoiceFilter(
+    department = StatementChoiceFilter(
         label="Département",
         field_name="structure__department",
-        queryset=Department.objects.all(),
+        queryset=_departments(),
+        rows=DEPARTMENTS,
         empty_label="Tous",
     )
     instructor = django_filters.ChoiceFilter(
@@ -171,9 +222,9 @@ class QueueFilter(django_filters.FilterSet):
         (the queue's page, whose bulk assignment offers the same people)."""
         super().__init__(data, queryset, **kwargs)
         if user.region_id:
-            self.filters["department"].queryset = Department.objects.filter(
-                region_id=user.region_id
-            )
+            region = {"region_id": user.region_id}
+            self.filters["department"].queryset = _departments(**region)
+            self.filters["department"].extra["rows"] = partial(DEPARTMENTS, **region)
         self.filters["instructor"].extra["choices"] = [
             (UNASSIGNED, "Non assigné"),
             *(

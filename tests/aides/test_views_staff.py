@@ -699,3 +699,32 @@ def test_a_schemes_page_opens_a_call_with_that_scheme_chosen(client, chef_servic
         answer = client.get(reverse("aides:campaign_create"), {"dispositif": code})
         assert answer.status_code == 200
         assert '<option value="" selected>' in answer.content.decode()
+
+
+def test_queue_offers_the_departements_of_its_readers_region(client, campaign, instructeur):
+    """The filter's options: the reader's région's départements (all of them for an account
+    without one), the schemes that have campaigns, the campaigns; each once."""
+    submitted_dossiers(1, campaign=campaign)
+    elsewhere = UserFactory(role=Role.INSTRUCTEUR, region=Region.objects.get(code="11"))
+    national = UserFactory(role=Role.INSTRUCTEUR, region=None)
+    for user, shown, hidden in (
+        (instructeur, "Meurthe-et-Moselle", "Paris"),
+        (elsewhere, "Paris", "Meurthe-et-Moselle"),
+        (national, "Paris", None),
+    ):
+        client.force_login(user)
+        field = client.get(QUEUE).context["filter"].form["department"]
+        options = [label for value, label in field.field.choices if value != ""]
+        regions = {
+            Department.objects.get(pk=str(value)).region_id
+            for value, _ in field.field.choices
+            if value != ""
+        }
+        assert shown in " ".join(options) and (hidden is None or hidden not in " ".join(options))
+        assert len(options) == len(set(options))
+        if user.region_id:
+            assert regions == {user.region_id}
+        else:
+            assert len(options) == Department.objects.count()
+        scheme = client.get(QUEUE).context["filter"].form["scheme"]
+        assert [str(label) for _, label in scheme.field.choices][1:] == [str(campaign.scheme)]
