@@ -58,13 +58,13 @@ class Statement:
     through its parameters: it must not branch on them, nor read anything else that may
     change (today's date, the active time zone or language: the first build's would stay).
     It is built twice with two sets of stand-ins of the values' types (integers, texts,
-    UUIDs, lists of integers given to ``field__any``): the same SQL, and each stand-in found as a whole parameter, tell where the
-    values go. Otherwise (a value transformed, as ``icontains`` does, another parameter
-    computed from one, SQLite's UUIDs written as texts and its lists as one placeholder
-    a value, a stand-in the field refuses, a
-    prefetch, whose own queries the stand-ins would fill), and for a value of another type,
-    the queryset is built and run as usual. The SQL is the one of the database the
-    queryset names when built (the project has one)."""
+    UUIDs, lists of integers given to ``field__any``): the same SQL, and each stand-in found
+    as a whole parameter, tell where the values go. Otherwise (a value transformed, as
+    ``icontains`` does, another parameter computed from one, SQLite's UUIDs written as texts
+    and its lists as a placeholder a value, a stand-in the field refuses, a prefetch, whose
+    own queries the stand-ins would fill), and for a value of another type (a list of
+    anything but integers included), the queryset is built and run as usual. The SQL is the
+    one of the database the queryset names when built (the project has one)."""
 
     KINDS = (int, str, uuid.UUID, list)
 
@@ -77,7 +77,9 @@ class Statement:
 
     def __call__(self, **values):
         kinds = tuple((name, type(value)) for name, value in sorted(values.items()))
-        if all(kind in self.KINDS for _, kind in kinds):
+        if all(kind in self.KINDS for _, kind in kinds) and all(
+            type(item) is int for value in values.values() if type(value) is list for item in value
+        ):
             if kinds not in self._compiled:
                 self._compiled[kinds] = self._compile(kinds)
             compiled = self._compiled[kinds]

@@ -169,3 +169,6 @@ def test_statement_sends_a_list_as_one_array_on_postgresql():
         assert statement(keys=keys) == sorted((structures[i] for i in chosen), key=lambda s: s.pk)
     # One array parameter on PostgreSQL: compiled once; a placeholder a value elsewhere.
     assert build.calls == (2 if connection.vendor == "postgresql" else 2 + 4)
+    texts = [str(structures[1].pk)]  # not integers: built as usual
+    assert statement(keys=texts) == [structures[1]]
+    assert build.calls == (3 if connection.vendor == "postgresql" else 2 + 5)
