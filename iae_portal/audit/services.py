@@ -4,14 +4,20 @@ from ..compiled import Statement
 from .models import AuditEntry
 
 
+def _object_key(obj):
+    """How the journal names ``obj``: its model's content type and its uuid (or key)."""
+    return ContentType.objects.get_for_model(obj), str(getattr(obj, "uuid", None) or obj.pk)
+
+
 def audit_record(*, actor, action, obj, changes=None, reason=""):
     """Append one audit entry for ``obj``; call it inside the service's transaction."""
+    object_type, object_id = _object_key(obj)
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         actor_label=(actor.email if actor is not None and actor.pk else "système"),
         action=action,
-        object_type=ContentType.objects.get_for_model(obj),
-        object_id=str(getattr(obj, "uuid", None) or obj.pk),
+        object_type=object_type,
+        object_id=object_id,
         object_repr=str(obj)[:255],
         changes=changes or {},
         reason=reason,
@@ -19,10 +25,10 @@ def audit_record(*, actor, action, obj, changes=None, reason=""):
 
 
 def audit_entries_for(obj):
-    return AuditEntry.objects.filter(
-        object_type=ContentType.objects.get_for_model(obj),
-        object_id=str(getattr(obj, "uuid", None) or obj.pk),
-    ).select_related("actor")
+    object_type, object_id = _object_key(obj)
+    return AuditEntry.objects.filter(object_type=object_type, object_id=object_id).select_related(
+        "actor"
+    )
 
 
 # A page's history (a dossier's, on each of its pages): its SQL compiled once.
@@ -37,10 +43,8 @@ _HISTORY = Statement(
 
 def audit_history(obj):
     """``obj``'s audit entries with their actors, oldest first, as a list."""
-    return _HISTORY(
-        object_type_id=ContentType.objects.get_for_model(obj).pk,
-        object_id=str(getattr(obj, "uuid", None) or obj.pk),
-    )
+    object_type, object_id = _object_key(obj)
+    return _HISTORY(object_type_id=object_type.pk, object_id=object_id)
 
 
 def diff(before, after):
