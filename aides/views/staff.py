@@ -19,9 +19,8 @@ from iae_portal.pagination import PAGE_SIZES, page_size
 from iae_portal.prepared.shortcuts import table_export
 
 from .. import exports, prepared, services
-from ..enums import DossierState as S
 from ..figures import campaign_figures
-from ..filters import QueueFilter, deposited
+from ..filters import DEPOSITED, QueueFilter, deposited
 from ..forms.staff import BulkAssignForm, BulkVoteForm, CampaignForm
 from ..models import AidScheme, Campaign, Dossier, OpinionRequest
 from ..perms import (
@@ -308,7 +307,7 @@ def queue_export(request, fmt):
 @login_required
 def campaign_list(request):
     _staff_only(request)
-    counted = Q(dossiers__in=visible_dossiers(request.user)) & ~Q(dossiers__state=S.BROUILLON)
+    counted = Q(dossiers__in=visible_dossiers(request.user), dossiers__state__in=DEPOSITED)
     # An aggregate drops Meta.ordering: the order is said again.
     campaigns = (
         Campaign.objects.select_related("scheme")

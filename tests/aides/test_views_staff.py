@@ -579,7 +579,8 @@ def test_dashboard_query_count_does_not_grow(
     assert dashboard_queries() == few <= 10
 
 
-def test_campaign_list(client, campaign, instructeur, chef_service):
+def test_campaign_list(client, campaign, instructeur, chef_service, draft):
+    """Deposited dossiers are counted, not drafts (``draft`` is one of the campaign's)."""
     submitted_dossiers(2, campaign=campaign)
     CampaignFactory(
         name="Appel fermé", opens_on=datetime.date(2024, 1, 1), closes_on=datetime.date(2024, 3, 1)
