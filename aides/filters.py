@@ -8,6 +8,7 @@ from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, When
 from django.forms.models import ModelChoiceIterator
 
 from iae_portal.compiled import Statement
+from iae_portal.filtering import FilterSet
 from structures.enums import StructureKind
 from structures.models import Department
 
@@ -129,7 +130,7 @@ SORT_LABELS = {
 DEFAULT_SORT = "urgency"
 
 
-class QueueFilter(django_filters.FilterSet):
+class QueueFilter(FilterSet):
     """``user`` narrows the départements and instructors offered to their region. The
     fields' order is the form's: the states first (the filter most used), the long list of
     structure kinds last."""

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from iae_portal.filtering import FilterSet
 from structures.models import Department
 
 from .enums import Clause, MarcheType
@@ -14,7 +15,7 @@ def notification_years():
     return [(str(day.year), str(day.year)) for day in years]
 
 
-class MarcheFilter(django_filters.FilterSet):
+class MarcheFilter(FilterSet):
     """Filters of the contracts list; ``facilitator_ids`` (from ``perms``) limits the lots
     that the lot-level filters look at to those the user follows."""
 

@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from iae_portal.filtering import FilterSet
 from structures.enums import StructureKind
 
 from .enums import AccompanimentState, Mode, Theme
@@ -23,7 +24,7 @@ def prestation_years():
     return [(str(day.year), str(day.year)) for day in years]
 
 
-class AccompanimentFilter(django_filters.FilterSet):
+class AccompanimentFilter(FilterSet):
     state = django_filters.ChoiceFilter(
         label="État", choices=AccompanimentState.choices, empty_label="Tous"
     )

@@ -1,6 +1,8 @@
 import django_filters
 from django import forms
 
+from iae_portal.filtering import FilterSet
+
 from .enums import Network, StructureKind
 from .models import Department, Region, Structure
 
@@ -22,7 +24,7 @@ SORT_LABELS = {
 }
 
 
-class StructureFilter(django_filters.FilterSet):
+class StructureFilter(FilterSet):
     q = django_filters.CharFilter(label="Nom, commune ou SIRET", method="filter_q")
     kind = django_filters.MultipleChoiceFilter(
         label="Type", choices=StructureKind.choices, widget=forms.CheckboxSelectMultiple

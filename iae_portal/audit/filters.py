@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.text import capfirst
 
+from ..filtering import FilterSet
 from .labels import action_label
 from .models import AuditEntry
 
@@ -20,7 +21,7 @@ def _action_choices():
     return sorted(((action, action_label(action)) for action in actions), key=lambda c: c[1])
 
 
-class AuditEntryFilter(django_filters.FilterSet):
+class AuditEntryFilter(FilterSet):
     object_type = django_filters.ChoiceFilter(
         label="Type d'objet", choices=_object_type_choices, empty_label="Tous"
     )
