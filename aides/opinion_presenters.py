@@ -2,7 +2,7 @@
 of a dossier's requests, the requests with their opinions (the dossier page's section, the
 partner's home and pages)."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
 from .models import OpinionRequestState, PartnerOpinion
 
@@ -14,16 +14,19 @@ STATE_BADGES = {
 }
 
 
-def with_opinions(requests):
-    """``requests`` with their opinions and attachments (``prefetched``), newest last."""
-    return requests.prefetch_related(
+def read_opinions(requests):
+    """Reads the opinions of ``requests`` (a list) and their attachments onto them (each
+    request's ``opinions.all()``, newest last): nothing to read, no query."""
+    prefetch_related_objects(
+        requests,
         Prefetch(
             "opinions",
             queryset=PartnerOpinion.objects.select_related("author").prefetch_related(
                 "attachments"
             ),
-        )
+        ),
     )
+    return requests
 
 
 def state_of(opinion_request, today):

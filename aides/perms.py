@@ -238,9 +238,25 @@ def can_record_payment(user, dossier):
 
 
 def visible_documents(user, dossier):
-    """The queryset twin of ``can_view_document``: a dossier's documents ``user`` sees."""
-    documents = dossier.documents.all()
-    return documents if is_dossier_staff(user, dossier) else documents.current()
+    """The list twin of ``can_view_document``: the documents of ``dossier`` ``user`` sees,
+    with their replacements (each document's ``dossier`` the one given)."""
+    read = _DOCUMENTS if is_dossier_staff(user, dossier) else _CURRENT_DOCUMENTS
+    documents = read(dossier_id=dossier.pk)
+    for document in documents:
+        document.dossier = dossier
+    return documents
+
+
+def _documents_of(documents):
+    return Statement(
+        lambda dossier_id: documents().filter(dossier_id=dossier_id).select_related("replaced_by")
+    )
+
+
+# On every page of a dossier: its documents' SQL compiled once (all of them for staff, the
+# current ones for the others).
+_DOCUMENTS = _documents_of(DossierDocument.objects.all)
+_CURRENT_DOCUMENTS = _documents_of(DossierDocument.objects.current)
 
 
 def can_view_document(user, document):
@@ -300,12 +316,7 @@ def applicant_structure_ids(user):
     ``can_edit_dossier`` for a whole list in one query."""
     if not can_create_dossiers(user):
         return set()
-    return set(
-        member_reach(user, directors=True)
-        .memberships()
-        .order_by()  # a set: not the memberships' ordering, which joins users and structures
-        .values_list("structure_id", flat=True)
-    )
+    return structure_perms.directed_structure_ids(user)
 
 
 # -- The instruction queue and campaigns: user-level twins of ``dossier_actors`` (the queue

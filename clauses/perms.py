@@ -238,8 +238,7 @@ def directed_structures(user):
 def can_list_offers(user):
     """The « Marchés à saisir » page: whoever acts for structures (``structures.member``)
     and directs at least one."""
-    reach = structure_perms.member_reach(user, directors=True)
-    return _active(user) and not reach.nothing and reach.memberships().exists()
+    return _active(user) and bool(structure_perms.directed_structure_ids(user))
 
 
 def offers_for(user, lots=None):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from iae_portal.compiled import Statement
 from iae_portal.users.roles import (
     ADMIN,
     PARTNER_MEMBER,
@@ -140,6 +141,24 @@ def member_reach(user, *, directors=False):
     if not user.is_authenticated or not user.can(STRUCTURES_MEMBER):
         return NOTHING
     return Reach(member=user, directors=directors)
+
+
+# The structures a person directs: the main menu asks on every page of a director's.
+_DIRECTED = Statement(
+    lambda user_id: (
+        Membership.objects.filter(user_id=user_id, is_active=True, role=MembershipRole.DIRECTEUR)
+        .order_by()  # a set: not the memberships' ordering, which joins users and structures
+        .values_list("structure_id", flat=True)
+    )
+)
+
+
+def directed_structure_ids(user):
+    """The ids of the structures ``user`` directs (active director memberships, for those
+    who act for their structures), as a set: ``member_reach(user, directors=True)``'s."""
+    if member_reach(user, directors=True).nothing:
+        return set()
+    return set(_DIRECTED(user_id=user.pk))
 
 
 def structure_reach(user):

@@ -53,7 +53,7 @@ def dossier_or_404(request, uuid, *, page=False):
 
 
 def _documents(user, dossier):
-    documents = list(perms.visible_documents(user, dossier).select_related("replaced_by"))
+    documents = perms.visible_documents(user, dossier)
     return {
         "documents": [d for d in documents if d.is_current],
         "former_documents": [d for d in documents if not d.is_current],

@@ -225,7 +225,7 @@ def test_the_api_lists_current_documents(client, draft, director_a):
     assert "rib-2.pdf" in names and "rib.pdf" not in names
 
 
-def test_document_predicate_and_queryset_agree(
+def test_document_predicate_and_list_agree(
     draft, director_a, director_b, structure_a, instructeur, lecteur, admin_user
 ):
     removed = services.document_add(
@@ -247,4 +247,6 @@ def test_document_predicate_and_queryset_agree(
             predicate = perms.can_view_document(user, document)
             assert predicate == (document in visible), (user, document)
             seen.add((predicate, document.is_current))
+        # Each read onto the dossier given (the page asks no query for it).
+        assert all(document.dossier is draft for document in visible)
     assert seen == {(True, True), (False, True), (True, False), (False, False)}

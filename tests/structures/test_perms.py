@@ -6,7 +6,7 @@ import pytest
 
 from iae_portal.users.enums import Role
 from structures import perms
-from structures.models import Department
+from structures.models import Department, Structure
 from tests.structures.factories import MembershipFactory, StructureFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +90,20 @@ def test_members_are_hidden_from_directory_readers(world):
 def test_only_regional_writers_and_admins_create_and_import(world):
     allowed = {k for k, u in world["users"].items() if u and perms.can_import_structures(u)}
     assert allowed == {"admin", "instructeur", "instructeur_national", "chef"}
+
+
+def test_directed_structures_are_the_active_directorships(world):
+    """``directed_structure_ids``: the structures of a person's active director memberships
+    (the main menu's « Marchés à saisir », the applicant's lists), which
+    ``member_reach(user, directors=True)`` reaches; none for who does not act for
+    structures."""
+    structures, users = world["structures"], world["users"]
+    MembershipFactory(user=users["director_nancy"], structure=structures["metz"], role="salarie")
+    expected = {"director_nancy": {structures["nancy"].pk}}
+    for name, user in users.items():
+        user = as_user(user)
+        found = perms.directed_structure_ids(user)
+        assert found == expected.get(name, set()), name
+        reach = perms.member_reach(user, directors=True)
+        if not reach.nothing:
+            assert found == set(reach.filter(Structure.objects.all()).values_list("pk", flat=True))
