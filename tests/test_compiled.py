@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
 
-from iae_portal.compiled import Statement, compiled_sql, fetch_rows
+from iae_portal.compiled import Statement, attach, compiled_sql, fetch_rows
 from structures.models import Convention, Department, Structure
 from tests.structures.factories import AffiliationFactory, ConventionFactory, StructureFactory
 
@@ -172,3 +172,22 @@ def test_statement_sends_a_list_as_one_array_on_postgresql():
     texts = [str(structures[1].pk)]  # not integers: built as usual
     assert statement(keys=texts) == [structures[1]]
     assert build.calls == (3 if connection.vendor == "postgresql" else 2 + 5)
+
+
+@pytest.mark.django_db
+def test_attach_leaves_the_rows_as_a_prefetch_does(django_assert_num_queries):
+    """``attach``: the relation gives the rows read otherwise, without a query, each row's
+    foreign key the instance; any other use of the relation queries as usual."""
+    structure = StructureFactory()
+    first, _ = ConventionFactory(structure=structure), ConventionFactory(structure=structure)
+    rows = list(Convention.objects.filter(structure=structure))
+    found = Structure.objects.get(pk=structure.pk)
+
+    assert attach(found, "conventions", rows) is found
+    with django_assert_num_queries(0):
+        assert list(found.conventions.all()) == rows
+        assert all(row.structure is found for row in found.conventions.all())
+    with django_assert_num_queries(1):
+        assert list(found.conventions.filter(pk=first.pk)) == [first]
+    prefetched = Structure.objects.prefetch_related("conventions").get(pk=structure.pk)
+    assert list(prefetched.conventions.all()) == list(found.conventions.all())
