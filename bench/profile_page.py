@@ -9,7 +9,8 @@ load benchmark's server: ``DJANGO_DEBUG=0``, WhiteNoise's manifest from ``var/lo
 ``--as`` an email (``force_login``: no password hashing), or ``api`` for the first load
 client's token. Prints the median and the lower quartile of ``time.process_time()`` per
 request over ``--repeat`` requests (after two not counted), the queries a request sends and,
-with ``--profile N``, the N costliest functions (cumulative) of a cProfile over the requests,
+with ``--profile N``, the Python function calls a request (a measure that does not drift with
+the machine's speed) and the N costliest functions (cumulative) of a cProfile over them,
 with ``--queries``, each query of a request and its time (the database's included).
 CPU of this process only: the database's own CPU is not in it.
 """
@@ -103,7 +104,11 @@ def main():
             for ms, sql in queries:
                 print(f"  {ms:6.1f} ms  {sql[:400]}")
         if profiler:
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
+            stats = pstats.Stats(profiler)
+            # Deterministic, unlike the CPU time: compares code on a machine whose speed
+            # drifts (docs/performance.md, seventh measurement).
+            print(f"{path}: {stats.total_calls // args.repeat:,} Python function calls a request")
+            stats.sort_stats("cumulative").print_stats(args.profile)
 
 
 if __name__ == "__main__":
