@@ -15,19 +15,28 @@ the application's CPU measured by the server itself (``Server-Timing``) plus the
 CPU shared out by each name's time waiting for it), ``capacity_rps`` = the highest
 requests/s of a step with p95 ≤ 500 ms and no error (target ≥ 60 on 2 cores), and
 ``knee_users``, that step's users. ``--users N`` runs one step of N users.
+
+``--compare-with TREE`` compares this checkout with another one (a ``git worktree`` of the
+code before a change, say, sharing this ``.venv``): both served at once, the same users
+(``--users``, the largest step by default) on each in turn, ``--duration`` seconds each time,
+``--rounds`` rounds whose order alternates, so that a machine whose speed drifts weighs on
+both alike. Prints per request name each tree's p50, p95 and ``server_cpu_ms`` and their
+ratio (this checkout's over the other's), then one JSON line (``bench: load_compare``).
 """
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import sys
+from pathlib import Path
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/iae_load")
 
 from _setup import django_setup, emit, machine
-from load_server import CpuMeter, free_port, gunicorn, shared_cache
-from load_users import interleaved, run_load, user_mix
+from load_server import ROOT, CpuMeter, free_port, gunicorn, shared_cache
+from load_users import Recorder, interleaved, run_alternating, run_load, user_mix
 
 P95_TARGET_MS = 500
 
@@ -55,6 +64,10 @@ def parse_args():
         help="the server's scheduling group niceness; below 0 (root) it goes before other "
         "work on a shared machine, as on a server of its own",
     )
+    parser.add_argument(
+        "--compare-with", default=None, help="another checkout to compare this one with"
+    )
+    parser.add_argument("--rounds", type=int, default=4, help="rounds of a comparison")
     args = parser.parse_args()
     args.think = tuple(float(x) for x in args.think.split(","))
     args.steps = [args.users] if args.users else [int(x) for x in args.steps.split(",")]
@@ -124,6 +137,9 @@ def main():
         *[("api", None, token) for token in logins["api_tokens"][: mix.get("api", 0)]],
     ])  # fmt: skip
     connection.close()  # the server's workers need the database, not this process
+    if args.compare_with:
+        compare(args, users[: max(args.steps)], connection.settings_dict["NAME"])
+        return
     port = args.port or free_port()
     with gunicorn(
         os.environ["DATABASE_URL"], workers=args.workers, port=port, nice=args.nice
@@ -187,6 +203,85 @@ def main():
             print(f"Erreurs à {s['users']} utilisateurs.", file=sys.stderr)
     emit("load", figures)
     sys.exit(1 if figures["errors"] and capacity_rps is None else 0)
+
+
+def merged_figures(count, done):
+    """One side's figures over its steps (``[(run, measured)]``): its recorders merged, its
+    CPU readings weighted by each step's wall time."""
+    wall = sum(measured["wall_s"] for _, measured in done)
+    measured = {
+        key: round(sum(m[key] * m["wall_s"] for _, m in done) / wall, 3)
+        for key in done[0][1]
+        if key != "wall_s"
+    }
+    return step_figures(
+        count, Recorder.merged(run for run, _ in done), {**measured, "wall_s": wall}
+    )
+
+
+def compare(args, users, database):
+    """``--compare-with``: this checkout and another, served at once, alternated."""
+    trees = [ROOT, Path(args.compare_with).resolve()]
+    with contextlib.ExitStack() as stack:
+        servers = []
+        for tree in trees:
+            port = free_port()
+            server = stack.enter_context(
+                gunicorn(
+                    os.environ["DATABASE_URL"], workers=args.workers, port=port,
+                    nice=args.nice, root=tree,
+                )
+            )  # fmt: skip
+            servers.append((f"http://127.0.0.1:{port}", server))
+        say(
+            f"deux serveurs prêts ({args.workers} workers chacun) : {len(users)} utilisateurs, "
+            f"{args.rounds} tours de {args.duration:g} s sur chacun, en alternance…"
+        )
+        done = asyncio.run(
+            run_alternating(
+                [url for url, _ in servers],
+                users,
+                duration=args.duration,
+                think=args.think,
+                forwarded_https=True,
+                rounds=args.rounds,
+                login_concurrency=os.cpu_count() or 2,
+                new_meter=lambda index: CpuMeter(servers[index][1].pid, database),
+            )
+        )
+    this, other = (merged_figures(len(users), side) for side in done)
+    ratios = {
+        name: round(numbers["server_cpu_ms"] / other["scenarios"][name]["server_cpu_ms"], 3)
+        for name, numbers in this["scenarios"].items()
+        if numbers.get("server_cpu_ms") and other["scenarios"].get(name, {}).get("server_cpu_ms")
+    }
+    print(f"{'request':>20} {'p50 ms':>15} {'p95 ms':>15} {'server CPU ms':>15} {'ratio':>6}")
+    for name, numbers in this["scenarios"].items():
+        before = other["scenarios"].get(name, {})
+        print(
+            f"{name:>20} {numbers['p50_ms']!s:>7}/{before.get('p50_ms')!s:<7} "
+            f"{numbers['p95_ms']!s:>7}/{before.get('p95_ms')!s:<7} "
+            f"{numbers.get('server_cpu_ms')!s:>7}/{before.get('server_cpu_ms')!s:<7} "
+            f"{ratios.get(name, '')!s:>6}"
+        )
+    print(
+        f"{'(tout)':>20} {this['p50_ms']!s:>7}/{other['p50_ms']!s:<7} "
+        f"{this['p95_ms']!s:>7}/{other['p95_ms']!s:<7} "
+        f"{this['server_cpu_ms_per_request']!s:>7}/{other['server_cpu_ms_per_request']!s:<7}"
+    )
+    emit(
+        "load_compare",
+        {
+            "this": {"tree": str(trees[0]), **this},
+            "other": {"tree": str(trees[1]), **other},
+            "server_cpu_ratio": ratios,
+            "rounds": args.rounds,
+            "step_s": args.duration,
+            "users": len(users),
+            "workers": args.workers,
+            "machine": machine(),
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ def shared_cache():
     return {"DJANGO_CACHE_URL": LOAD_CACHE_URL}
 
 
-def production_env(database_url):
+def production_env(database_url, static_root=None):
     return {
         **os.environ,
         **shared_cache(),
@@ -47,7 +47,7 @@ def production_env(database_url):
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": database_url,
-        "DJANGO_STATIC_ROOT": str(VAR / "static"),
+        "DJANGO_STATIC_ROOT": str(static_root or VAR / "static"),
         "DJANGO_LOG_LEVEL": "WARNING",
         # What each request cost the application, per scenario (iae_portal.server_timing).
         "IAE_SERVER_TIMING": "1",
@@ -61,19 +61,22 @@ def free_port():
 
 
 @contextlib.contextmanager
-def gunicorn(database_url, *, workers, port, nice=0):
+def gunicorn(database_url, *, workers, port, nice=0, root=ROOT):
     """``collectstatic`` (the manifest WhiteNoise needs), then gunicorn's sync workers;
     yields the process, stopped on the way out. Its errors go to ``var/load/gunicorn.log``.
+    ``root``: the source tree it serves (another checkout of the project, to compare: its
+    static files then go to a directory of their own).
 
     The server runs in a session of its own, hence (Linux autogroups) a scheduling group of
     its own, which Linux shares the CPU with as with each other session on the machine;
     ``nice`` below 0 (root) puts that group before the others, as on a server of its own."""
     VAR.mkdir(parents=True, exist_ok=True)
-    env = production_env(database_url)
+    root = Path(root).resolve()
+    env = production_env(database_url, None if root == ROOT else VAR / f"static-{port}")
     python = sys.executable
     subprocess.run(
         [python, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        cwd=ROOT,
+        cwd=root,
         env=env,
         check=True,
     )
@@ -88,7 +91,7 @@ def gunicorn(database_url, *, workers, port, nice=0):
         f"--error-logfile={log}",
         "--no-control-socket",  # one per user by default: two servers would share it
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    process = subprocess.Popen(command, cwd=root, env=env, start_new_session=True)
     try:
         if nice:  # before the workers are forked: they inherit the group
             Path(f"/proc/{process.pid}/autogroup").write_text(str(nice))

@@ -13,6 +13,7 @@ network error) is an error.
 """
 
 import asyncio
+import contextlib
 import http.cookiejar
 import random
 import re
@@ -75,6 +76,22 @@ class Recorder:
                 for name in names
             },
         }
+
+    @classmethod
+    def merged(cls, recorders):
+        """One recorder holding what ``recorders`` recorded (several steps of a side)."""
+        merged = cls()
+        for recorder in recorders:
+            for name, durations in recorder.durations.items():
+                merged.durations[name].extend(durations)
+            for name, count in recorder.errors.items():
+                merged.errors[name] += count
+            merged.error_samples.extend(recorder.error_samples[: 10 - len(merged.error_samples)])
+            for name, entry in recorder.timings.items():
+                merged.timings[name] = [
+                    a + b for a, b in zip(merged.timings[name], entry, strict=True)
+                ]
+        return merged
 
     @staticmethod
     def _timed(entry):
@@ -397,6 +414,59 @@ async def run_load(
             )
             done.append((count, run, measured))
         return logins, done
+
+
+async def run_alternating(
+    base_urls, users, *, duration, think, forwarded_https, rounds, new_meter,
+    login_concurrency=2, seed=2026, warmup=10, scenario_rounds=None,
+):  # fmt: skip
+    """The same users on each server of ``base_urls`` in turn, ``duration`` seconds each
+    time, for ``rounds`` rounds whose order alternates (A B, B A, A B…): each server's
+    steps are spread over the same minutes, so that a machine whose speed drifts weighs on
+    both alike. Each user is logged in on every server first (their browsers behave alike:
+    the same seeds), then runs ``warmup`` seconds on each, not counted. ``new_meter(index)``
+    measures a step of server ``index``; ``scenario_rounds``: each step runs each user's
+    scenario so many times instead (the tests'). Returns, per server, its ``[(run,
+    measured)]``."""
+    logins = Recorder()
+    async with contextlib.AsyncExitStack() as stack:
+        sides = []
+        for base_url in base_urls:
+            client = await stack.enter_async_context(new_client(base_url))
+            rng = random.Random(seed)
+            sides.append([
+                Browser(client, logins, forwarded_https=forwarded_https, think=think,
+                        rng=random.Random(rng.random()))
+                for _ in users
+            ])  # fmt: skip
+        arriving = asyncio.Semaphore(login_concurrency)
+
+        async def arrive(browser, login):
+            async with arriving:
+                return await browser.login(*login)
+
+        for browsers in sides:
+            ready = await asyncio.gather(
+                *(
+                    arrive(browser, login)
+                    for browser, (_, login, _) in zip(browsers, users, strict=True)
+                    if login
+                )
+            )
+            if not all(ready):
+                raise RuntimeError(f"Connexion refusée : {logins.error_samples or 'formulaire'}")
+        for browsers in sides:  # each worker's first requests (compilations), not counted
+            await _run_step(browsers, users, warmup, None, None)
+        done = [[] for _ in base_urls]
+        for round_ in range(rounds):
+            order = range(len(sides)) if round_ % 2 == 0 else reversed(range(len(sides)))
+            for index in order:
+                done[index].append(
+                    await _run_step(
+                        sides[index], users, duration, scenario_rounds, new_meter(index)
+                    )
+                )
+        return done
 
 
 async def _run_step(browsers, users, duration, rounds, meter):

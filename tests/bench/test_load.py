@@ -14,6 +14,9 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import authenticate
+from django.core.servers.basehttp import WSGIServer
+from django.db import connection
+from django.test.testcases import LiveServerThread
 
 from aides.enums import DossierState as S
 from aides.models import Dossier
@@ -28,6 +31,21 @@ import load_server
 import load_users
 
 STRUCTURES, DOSSIERS = 40, 120
+
+
+class _OneRequestAtATime(WSGIServer):
+    """The live server, serving its requests in its own thread, one at a time."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)  # the thread's connections are the test's already
+
+
+# On SQLite the test database lives in memory and Django hands its one connection to the
+# live server's threads: two requests at once would use it together, which SQLite refuses
+# at random ("bad parameter or other API misuse", a 500). There the server takes one
+# request at a time; the users still run concurrently, and nothing here measures time.
+if connection.vendor == "sqlite":
+    LiveServerThread.server_class = _OneRequestAtATime
 
 
 @pytest.fixture
@@ -284,6 +302,72 @@ def test_a_step_load_runs_the_first_users_of_each_step(region, live_server):
     assert (one, three) == (1, 3)
     assert "director_list" in first.durations
     assert "api_structures" not in first.durations and "api_structures" in second.durations
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_comparison_runs_the_same_users_on_each_server_in_turn(region, live_server):
+    """``run_alternating`` (``load.py --compare-with``): every user logged in on each
+    server, then each server's steps in an order that alternates, each measured alone."""
+    _, logins = region
+    password = logins["password"]
+    users = [
+        ("director", (logins["directors"][0], password), None),
+        ("api", None, logins["api_tokens"][0]),
+    ]
+    measured_sides = []
+
+    class Meter:
+        def __init__(self, index):
+            self.index = index
+
+        def start(self):
+            measured_sides.append(self.index)
+
+        def stop(self):
+            return {"server_cpu_cores": 0.1 * (self.index + 1), "database_cpu_cores": 0.05,
+                    "machine_busy_cores": 1}  # fmt: skip
+
+    done = run(
+        load_users.run_alternating(
+            [live_server.url, live_server.url],
+            users,
+            duration=None,
+            think=(0, 0),
+            forwarded_https=False,
+            rounds=3,
+            new_meter=Meter,
+            login_concurrency=1,
+            warmup=0,
+            scenario_rounds=1,
+        )
+    )
+    assert measured_sides == [0, 1, 1, 0, 0, 1]
+    assert [len(side) for side in done] == [3, 3]
+    for side, cores in zip(done, (0.1, 0.2), strict=True):
+        for recorder, measured in side:
+            assert recorder.figures()["errors"] == 0, recorder.error_samples
+            assert {"director_list", "api_structures"} <= set(recorder.durations)
+            assert measured["server_cpu_cores"] == cores
+
+
+def test_a_sides_figures_merge_its_steps():
+    import load
+
+    def step(requests, wall, cores):
+        recorder = load_users.Recorder()
+        for _ in range(requests):
+            recorder.record("queue", 100)
+            recorder.timing("queue", "cpu;dur=10, db;dur=2")
+        measured = {"wall_s": wall, "server_cpu_cores": cores, "database_cpu_cores": 0.02,
+                    "machine_busy_cores": 1.0, "client_cpu_cores": 0.01}  # fmt: skip
+        return recorder, measured
+
+    figures = load.merged_figures(5, [step(10, 1.0, 0.1), step(30, 3.0, 0.2)])
+    assert figures["requests"] == 40 and figures["wall_s"] == 4.0
+    # Cores weighted by each step's time: (0.1 × 1 + 0.2 × 3) / 4.
+    assert figures["server_cpu_cores"] == 0.175
+    # 0.02 cores × 4 s = 80 ms of database CPU over 40 requests, on top of 10 ms each.
+    assert figures["scenarios"]["queue"]["server_cpu_ms"] == 12.0
 
 
 def test_interleaved_keeps_the_mix_in_every_prefix():
