@@ -158,18 +158,20 @@ class _Compiled:
 
 def attach(instance, name, rows):
     """What ``prefetch_related(name)`` leaves on ``instance``, with ``rows`` read otherwise
-    (a statement's, in the relation's order): ``getattr(instance, name).all()`` then gives
-    them without a query, each row's foreign key to ``instance`` being ``instance``; any
-    other use of the relation queries as usual. For a reverse foreign key (its
-    ``related_name``); the cache is the one Django's prefetching fills."""
+    (a statement's, in the relation's order): ``getattr(instance, name).all()`` (and its
+    ``count()``, ``exists()``, ``first()``…) then reads them without a query, each row's
+    foreign key to ``instance`` being ``instance``; a ``filter()`` or another order queries
+    as usual. For a reverse foreign key (its ``related_name``); the cache is the one
+    Django's prefetching fills, replaced if it was filled already."""
+    rows = list(rows)
     manager = getattr(instance, name)
     field = manager.field
     for row in rows:
         setattr(row, field.name, instance)
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache.pop(field.remote_field.cache_name, None)  # else the manager would give it back
     queryset = manager.get_queryset()
-    queryset._result_cache = list(rows)
+    queryset._result_cache = rows
     queryset._prefetch_done = True  # as a prefetched relation: nothing more to prefetch
-    if not hasattr(instance, "_prefetched_objects_cache"):
-        instance._prefetched_objects_cache = {}
-    instance._prefetched_objects_cache[field.remote_field.cache_name] = queryset
+    cache[field.remote_field.cache_name] = queryset
     return instance

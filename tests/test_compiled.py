@@ -191,3 +191,8 @@ def test_attach_leaves_the_rows_as_a_prefetch_does(django_assert_num_queries):
         assert list(found.conventions.filter(pk=first.pk)) == [first]
     prefetched = Structure.objects.prefetch_related("conventions").get(pk=structure.pk)
     assert list(prefetched.conventions.all()) == list(found.conventions.all())
+    # Rows given as an iterator; a relation prefetched already gets them instead.
+    with django_assert_num_queries(0):
+        attach(prefetched, "conventions", iter(rows[:1]))
+        assert list(prefetched.conventions.all()) == rows[:1]
+        assert prefetched.conventions.count() == 1

@@ -59,6 +59,15 @@ def test_each_form_has_fields_of_its_own(grand_est):
     assert "XX n’en fait pas partie" in str(second.form.errors["kind"])
 
 
+def test_another_form_of_the_same_class_has_fields_of_its_own(grand_est):
+    """The form takes the fields made for it; a second form of its class copies them."""
+    filterset = _Structures({"kind": ["ACI"]})
+    other = type(filterset.form)({"kind": ["XX"]})
+    assert other.fields["kind"] is not filterset.form.fields["kind"]
+    assert other.fields["kind"].widget is not filterset.form.fields["kind"].widget
+    assert filterset.form.is_valid() and not other.is_valid()
+
+
 def test_a_method_filter_calls_its_own_filterset(grand_est):
     """A filter's ``method`` is looked up on the filterset it was copied for, not another
     one nor its class's (whose filters have no filterset)."""
