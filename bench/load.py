@@ -65,10 +65,19 @@ def parse_args():
         "work on a shared machine, as on a server of its own",
     )
     parser.add_argument(
-        "--compare-with", default=None, help="another checkout to compare this one with"
+        "--compare-with",
+        default=None,
+        help="another checkout to compare this one with (a path from bench/, or absolute)",
     )
-    parser.add_argument("--rounds", type=int, default=4, help="rounds of a comparison")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=4,
+        help="rounds of a comparison (even: each side as often first as second)",
+    )
     args = parser.parse_args()
+    if args.compare_with and (args.rounds < 2 or args.rounds % 2):
+        parser.error("--rounds : un nombre pair, au moins 2")
     args.think = tuple(float(x) for x in args.think.split(","))
     args.steps = [args.users] if args.users else [int(x) for x in args.steps.split(",")]
     return args
@@ -207,16 +216,16 @@ def main():
 
 def merged_figures(count, done):
     """One side's figures over its steps (``[(run, measured)]``): its recorders merged, its
-    CPU readings weighted by each step's wall time."""
+    CPU readings weighted by each step's wall time; its first errors (``error_samples``)."""
     wall = sum(measured["wall_s"] for _, measured in done)
     measured = {
         key: round(sum(m[key] * m["wall_s"] for _, m in done) / wall, 3)
         for key in done[0][1]
         if key != "wall_s"
     }
-    return step_figures(
-        count, Recorder.merged(run for run, _ in done), {**measured, "wall_s": wall}
-    )
+    merged = Recorder.merged(run for run, _ in done)
+    figures = step_figures(count, merged, {**measured, "wall_s": wall})
+    return {**figures, "error_samples": merged.error_samples}
 
 
 def compare(args, users, database):
@@ -269,6 +278,7 @@ def compare(args, users, database):
         f"{this['p95_ms']!s:>7}/{other['p95_ms']!s:<7} "
         f"{this['server_cpu_ms_per_request']!s:>7}/{other['server_cpu_ms_per_request']!s:<7}"
     )
+    print(f"erreurs : {this['errors']} / {other['errors']}")
     emit(
         "load_compare",
         {
@@ -282,6 +292,9 @@ def compare(args, users, database):
             "machine": machine(),
         },
     )
+    if this["errors"] or other["errors"]:
+        say(f"Erreurs : {this['error_samples'] or other['error_samples']}")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ https``): nothing in the settings is relaxed.
 """
 
 import contextlib
+import hashlib
 import os
 import secrets
 import signal
@@ -65,14 +66,16 @@ def gunicorn(database_url, *, workers, port, nice=0, root=ROOT):
     """``collectstatic`` (the manifest WhiteNoise needs), then gunicorn's sync workers;
     yields the process, stopped on the way out. Its errors go to ``var/load/gunicorn.log``.
     ``root``: the source tree it serves (another checkout of the project, to compare: its
-    static files then go to a directory of their own).
+    static files and its log then go to names of their own, ``…-<hash of its path>``).
 
     The server runs in a session of its own, hence (Linux autogroups) a scheduling group of
     its own, which Linux shares the CPU with as with each other session on the machine;
     ``nice`` below 0 (root) puts that group before the others, as on a server of its own."""
     VAR.mkdir(parents=True, exist_ok=True)
     root = Path(root).resolve()
-    env = production_env(database_url, None if root == ROOT else VAR / f"static-{port}")
+    # Another tree: static files and log of its own, under a name of its path.
+    other = "" if root == ROOT else "-" + hashlib.sha256(str(root).encode()).hexdigest()[:8]
+    env = production_env(database_url, VAR / f"static{other}" if other else None)
     python = sys.executable
     subprocess.run(
         [python, "manage.py", "collectstatic", "--noinput", "-v", "0"],
@@ -80,7 +83,7 @@ def gunicorn(database_url, *, workers, port, nice=0, root=ROOT):
         env=env,
         check=True,
     )
-    log = VAR / "gunicorn.log"
+    log = VAR / f"gunicorn{other}.log"
     command = [
         str(Path(python).with_name("gunicorn")),
         "iae_portal.wsgi:application",

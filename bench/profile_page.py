@@ -9,8 +9,9 @@ load benchmark's server: ``DJANGO_DEBUG=0``, WhiteNoise's manifest from ``var/lo
 ``--as`` an email (``force_login``: no password hashing), or ``api`` for the first load
 client's token. Prints the median and the lower quartile of ``time.process_time()`` per
 request over ``--repeat`` requests (after two not counted), the queries a request sends and,
-with ``--profile N``, the Python function calls a request (a measure that does not drift with
-the machine's speed) and the N costliest functions (cumulative) of a cProfile over them,
+with ``--profile N``, the function calls a request (cProfile's count, built-ins included: a
+measure that does not drift with the machine's speed) and the N costliest functions
+(cumulative) of a cProfile over them,
 with ``--queries``, each query of a request and its time (the database's included).
 CPU of this process only: the database's own CPU is not in it.
 """
@@ -107,7 +108,7 @@ def main():
             stats = pstats.Stats(profiler)
             # Deterministic, unlike the CPU time: compares code on a machine whose speed
             # drifts (docs/performance.md, seventh measurement).
-            print(f"{path}: {stats.total_calls // args.repeat:,} Python function calls a request")
+            print(f"{path}: {stats.total_calls // args.repeat:,} function calls a request")
             stats.sort_stats("cumulative").print_stats(args.profile)
 
 

@@ -44,6 +44,8 @@ class _OneRequestAtATime(WSGIServer):
 # live server's threads: two requests at once would use it together, which SQLite refuses
 # at random ("bad parameter or other API misuse", a 500). There the server takes one
 # request at a time; the users still run concurrently, and nothing here measures time.
+# (The live server is the session's: set at import, before any test starts it; the browser
+# journeys, tests/e2e, run in a session of their own.)
 if connection.vendor == "sqlite":
     LiveServerThread.server_class = _OneRequestAtATime
 
@@ -305,7 +307,7 @@ def test_a_step_load_runs_the_first_users_of_each_step(region, live_server):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_comparison_runs_the_same_users_on_each_server_in_turn(region, live_server):
+def test_a_comparison_runs_the_same_users_on_each_server_in_turn(region, live_server, monkeypatch):
     """``run_alternating`` (``load.py --compare-with``): every user logged in on each
     server, then each server's steps in an order that alternates, each measured alone."""
     _, logins = region
@@ -314,7 +316,22 @@ def test_a_comparison_runs_the_same_users_on_each_server_in_turn(region, live_se
         ("director", (logins["directors"][0], password), None),
         ("api", None, logins["api_tokens"][0]),
     ]
-    measured_sides = []
+    # The same server under two names: each side's requests must go to its own.
+    urls = [live_server.url, live_server.url.replace("localhost", "127.0.0.1")]
+    assert urls[0] != urls[1]
+    measured_sides, requested = [], []
+    new_client = load_users.new_client
+
+    def client(base_url):
+        async def note(request):
+            if measured_sides:
+                requested.append((measured_sides[-1], str(request.url)))
+
+        found = new_client(base_url)
+        found.event_hooks["request"].append(note)
+        return found
+
+    monkeypatch.setattr(load_users, "new_client", client)
 
     class Meter:
         def __init__(self, index):
@@ -329,7 +346,7 @@ def test_a_comparison_runs_the_same_users_on_each_server_in_turn(region, live_se
 
     done = run(
         load_users.run_alternating(
-            [live_server.url, live_server.url],
+            urls,
             users,
             duration=None,
             think=(0, 0),
@@ -342,6 +359,8 @@ def test_a_comparison_runs_the_same_users_on_each_server_in_turn(region, live_se
         )
     )
     assert measured_sides == [0, 1, 1, 0, 0, 1]
+    assert {side for side, _ in requested} == {0, 1}
+    assert all(url.startswith(urls[side]) for side, url in requested)
     assert [len(side) for side in done] == [3, 3]
     for side, cores in zip(done, (0.1, 0.2), strict=True):
         for recorder, measured in side:
