@@ -19,8 +19,8 @@ requests/s of a step with p95 ≤ 500 ms and no error (target ≥ 60 on 2 cores)
 ``--compare-with TREE`` compares this checkout with another one (a ``git worktree`` of the
 code before a change, say, sharing this ``.venv``): both served at once, the same users
 (``--users``, the largest step by default) on each in turn, ``--duration`` seconds each time,
-``--rounds`` rounds whose order alternates, so that a machine whose speed drifts weighs on
-both alike. Prints per request name each tree's p50, p95 and ``server_cpu_ms`` and their
+``--rounds`` rounds whose order alternates (A B, B A, B A, A B…), after 30 s on each not
+counted, so that a machine whose speed drifts weighs on both alike. Prints per request name each tree's p50, p95 and ``server_cpu_ms`` and their
 ratio (this checkout's over the other's), then one JSON line (``bench: load_compare``).
 """
 

@@ -418,10 +418,10 @@ async def run_load(
 
 async def run_alternating(
     base_urls, users, *, duration, think, forwarded_https, rounds, new_meter,
-    login_concurrency=2, seed=2026, warmup=10, scenario_rounds=None,
+    login_concurrency=2, seed=2026, warmup=30, scenario_rounds=None,
 ):  # fmt: skip
     """The same users on each server of ``base_urls`` in turn, ``duration`` seconds each
-    time, for ``rounds`` rounds whose order alternates (A B, B A, A B…): each server's
+    time, for ``rounds`` rounds whose order alternates (A B, B A, B A, A B…): each server's
     steps are spread over the same minutes, so that a machine whose speed drifts weighs on
     both alike. Each user is logged in on every server first (their browsers behave alike:
     the same seeds), then runs ``warmup`` seconds on each, not counted. ``new_meter(index)``
@@ -459,7 +459,10 @@ async def run_alternating(
             await _run_step(browsers, users, warmup, None, None)
         done = [[] for _ in base_urls]
         for round_ in range(rounds):
-            order = range(len(sides)) if round_ % 2 == 0 else reversed(range(len(sides)))
+            # Thue–Morse: A B, B A, B A, A B…: each side's steps have the same mean and
+            # spread in time (a drift that is not a straight line weighs on both alike).
+            flipped = bin(round_).count("1") % 2
+            order = reversed(range(len(sides))) if flipped else range(len(sides))
             for index in order:
                 done[index].append(
                     await _run_step(

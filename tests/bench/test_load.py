@@ -351,17 +351,17 @@ def test_a_comparison_runs_the_same_users_on_each_server_in_turn(region, live_se
             duration=None,
             think=(0, 0),
             forwarded_https=False,
-            rounds=3,
+            rounds=4,
             new_meter=Meter,
             login_concurrency=1,
             warmup=0,
             scenario_rounds=1,
         )
     )
-    assert measured_sides == [0, 1, 1, 0, 0, 1]
+    assert measured_sides == [0, 1, 1, 0, 1, 0, 0, 1]
     assert {side for side, _ in requested} == {0, 1}
     assert all(url.startswith(urls[side]) for side, url in requested)
-    assert [len(side) for side in done] == [3, 3]
+    assert [len(side) for side in done] == [4, 4]
     for side, cores in zip(done, (0.1, 0.2), strict=True):
         for recorder, measured in side:
             assert recorder.figures()["errors"] == 0, recorder.error_samples
