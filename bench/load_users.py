@@ -356,6 +356,38 @@ async def run_user(browser, kind, *, deadline, login=None, token=None, rounds=No
     return done
 
 
+def _browsers(client, recorder, users, think, forwarded_https, seed):
+    """A browser a user on ``client``, each with a generator of its own drawn from
+    ``seed`` (the same seed, the same behaviour)."""
+    rng = random.Random(seed)
+    return [
+        Browser(client, recorder, forwarded_https=forwarded_https, think=think,
+                rng=random.Random(rng.random()))
+        for _ in users
+    ]  # fmt: skip
+
+
+async def _log_in(browsers, users, recorder, concurrency):
+    """Logs in the users who have a login (``concurrency`` at a time), or raises."""
+    # Logins come a few at a time, as people arrive: hashing a password costs about a
+    # second of CPU (PBKDF2), so fifty at once would only measure the queue.
+    arriving = asyncio.Semaphore(concurrency)
+
+    async def arrive(browser, login):
+        async with arriving:
+            return await browser.login(*login)
+
+    ready = await asyncio.gather(
+        *(
+            arrive(browser, login)
+            for browser, (_, login, _) in zip(browsers, users, strict=True)
+            if login
+        )
+    )
+    if not all(ready):
+        raise RuntimeError(f"Connexion refusée : {recorder.error_samples or 'formulaire'}")
+
+
 async def run_load(
     base_url,
     users,
@@ -377,30 +409,9 @@ async def run_load(
     Returns the ``Recorder`` of the logins and that of the run, and the run's figures: its
     wall time, the client's CPU share and the meter's."""
     logins, run = Recorder(), Recorder()
-    rng = random.Random(seed)
     async with new_client(base_url) as client:
-        browsers = [
-            Browser(client, logins, forwarded_https=forwarded_https, think=think,
-                    rng=random.Random(rng.random()))
-            for _ in users
-        ]  # fmt: skip
-        # Logins come a few at a time, as people arrive: hashing a password costs about a
-        # second of CPU (PBKDF2), so fifty at once would only measure the queue.
-        arriving = asyncio.Semaphore(login_concurrency)
-
-        async def arrive(browser, login):
-            async with arriving:
-                return await browser.login(*login)
-
-        ready = await asyncio.gather(
-            *(
-                arrive(browser, login)
-                for browser, (_, login, _) in zip(browsers, users, strict=True)
-                if login
-            )
-        )
-        if not all(ready):
-            raise RuntimeError(f"Connexion refusée : {logins.error_samples or 'formulaire'}")
+        browsers = _browsers(client, logins, users, think, forwarded_https, seed)
+        await _log_in(browsers, users, logins, login_concurrency)
         if steps is None:
             run, measured = await _run_step(browsers, users, duration, rounds, meter)
             return logins, run, measured
@@ -433,28 +444,9 @@ async def run_alternating(
         sides = []
         for base_url in base_urls:
             client = await stack.enter_async_context(new_client(base_url))
-            rng = random.Random(seed)
-            sides.append([
-                Browser(client, logins, forwarded_https=forwarded_https, think=think,
-                        rng=random.Random(rng.random()))
-                for _ in users
-            ])  # fmt: skip
-        arriving = asyncio.Semaphore(login_concurrency)
-
-        async def arrive(browser, login):
-            async with arriving:
-                return await browser.login(*login)
-
+            sides.append(_browsers(client, logins, users, think, forwarded_https, seed))
         for browsers in sides:
-            ready = await asyncio.gather(
-                *(
-                    arrive(browser, login)
-                    for browser, (_, login, _) in zip(browsers, users, strict=True)
-                    if login
-                )
-            )
-            if not all(ready):
-                raise RuntimeError(f"Connexion refusée : {logins.error_samples or 'formulaire'}")
+            await _log_in(browsers, users, logins, login_concurrency)
         for browsers in sides:  # each worker's first requests (compilations), not counted
             await _run_step(browsers, users, warmup, None, None)
         done = [[] for _ in base_urls]
