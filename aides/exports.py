@@ -12,7 +12,7 @@ from django.utils import timezone
 from iae_portal.exports import AMOUNT, DATE, TEXT, Column
 
 from .enums import DossierState
-from .filters import QueueFilter, deposited
+from .filters import QueueFilter
 from .perms import visible_dossiers
 
 # French header, kind, width in the spreadsheet.
@@ -59,8 +59,7 @@ STATE_LABELS = dict(DossierState.choices)
 def queue_queryset(user, query):
     """The dossiers of the queue ``user`` sees with the filters of ``query`` (a
     ``QueryDict``), every page, in the queue's order: as the queue page lists them."""
-    base = deposited(visible_dossiers(user).for_queue())
-    return QueueFilter(query, queryset=base, user=user).qs
+    return QueueFilter(query, queryset=visible_dossiers(user).for_queue(), user=user).qs
 
 
 def _day(moment):

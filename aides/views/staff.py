@@ -55,7 +55,7 @@ def _queue_filter(request, instructors=None):
     # no related rows to select, which each step of the queryset would copy.
     return QueueFilter(
         request.GET,
-        queryset=deposited(visible_dossiers(request.user)),
+        queryset=visible_dossiers(request.user),
         user=request.user,
         instructors=instructors,
     )

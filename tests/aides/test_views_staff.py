@@ -129,6 +129,29 @@ def test_queue_lists_submitted_dossiers_not_drafts(
     assert f'value="{submitted.uuid}:{submitted.version}"' in page
 
 
+def test_queue_and_export_never_list_drafts_whatever_the_states_asked(
+    client, campaign, instructeur, director_a, structure_a
+):
+    """The queue's filter restricts the states itself: the closed ones asked for, or the
+    drafts' state typed in the address, still leave drafts out (page and export)."""
+    draft = services.dossier_create(actor=director_a, structure=structure_a, campaign=campaign)
+    (submitted,) = submitted_dossiers(1, campaign=campaign)
+    client.force_login(instructeur)
+    export = reverse("aides:queue_export", args=["csv"])
+    for query in ({"closed": "on"}, {"closed": "on", "sort": "-updated"}):
+        assert references(client.get(QUEUE, query)) == [submitted.reference]
+        rows = client.get(export, query).content.decode("utf-8-sig")
+        assert submitted.reference in rows and draft.reference not in rows
+    # An invalid filter is left out (the others apply) and said so.
+    asked = client.get(QUEUE, {"state": ["brouillon", "depose"], "closed": "on"})
+    assert asked.status_code == 200
+    assert references(asked) == [submitted.reference]
+    assert "Certains filtres sont invalides" in asked.content.decode()
+    assert draft.reference not in client.get(export, {"state": "brouillon"}).content.decode(
+        "utf-8-sig"
+    )
+
+
 def test_queue_filters(client, campaign, instructeur, chef_service):
     other_campaign = CampaignFactory(name="Deuxième appel")
     arsie = CampaignFactory(scheme=AidScheme.objects.get(code="idf-arsie"), name="ARSIE")
