@@ -11,8 +11,8 @@ register = template.Library()
 
 HEAD = re.compile(r"<thead\b.*?</thead>", re.S)
 HEAD_CELL = re.compile(r"<th\b([^>]*)>(.*?)</th>", re.S)
-ROW = re.compile(r"(<tr\b[^>]*>)(.*?)(</tr>)", re.S)
-BODY_CELL = re.compile(r"<(td|th)\b", re.S)
+# A row's start, or a body cell's with its attributes (looked at, not consumed).
+ROW_OR_CELL = re.compile(r"<tr\b|<t[dh]\b(?=([^>]*))")
 SPAN = re.compile(r'colspan="(\d+)"')
 
 
@@ -32,30 +32,29 @@ def _labels(content):
 def label_cells(content):
     """``content`` (a table's ``<thead>`` and ``<tbody>``) with each body cell carrying its
     column's name (``data-label``), which a phone shows before the cell when the rows stack
-    as cards (``.table-stack``, app.css). Rows of a header-less table stay as they are."""
+    as cards (``.table-stack``, app.css). Rows of a header-less table stay as they are.
+    One pass over the body, each name escaped once (every list page goes through it)."""
     labels = _labels(content)
     if not labels:
         return content
     head = HEAD.search(content)
     before, body = content[: head.end()], content[head.end() :]
+    marks = [f' data-label="{escape(label)}"' if label else "" for label in labels]
+    column = 0
 
-    def row(match):
-        start, cells, end = match.groups()
-        column = 0
-        parts, last = [], 0
-        for cell in BODY_CELL.finditer(cells):
-            parts.append(cells[last : cell.end()])
-            if column < len(labels) and labels[column]:
-                parts.append(f' data-label="{escape(labels[column])}"')
-            following = cells[cell.end() : cells.find(">", cell.end())]
-            span = SPAN.search(following)
-            column += int(span.group(1)) if span else 1
-            last = cell.end()
-        parts.append(cells[last:])
-        return start + "".join(parts) + end
+    def mark(match):
+        nonlocal column
+        tag = match.group()
+        if tag == "<tr":
+            column = 0
+            return tag
+        attributes, index = match.group(1), column
+        span = SPAN.search(attributes) if "colspan" in attributes else None
+        column += int(span.group(1)) if span else 1
+        return tag + marks[index] if index < len(marks) else tag
 
     # The rendered template's own HTML, with escaped attributes added.
-    return mark_safe(before + ROW.sub(row, body))
+    return mark_safe(before + ROW_OR_CELL.sub(mark, body))
 
 
 @register.simple_block_tag(takes_context=True)
