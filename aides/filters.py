@@ -9,6 +9,7 @@ from django.forms.models import ModelChoiceIterator
 
 from iae_portal.compiled import Statement
 from iae_portal.filtering import FilterSet
+from iae_portal.form_renderer import RenderedOnceCheckboxes, RenderedOnceSelect
 from structures.enums import StructureKind
 from structures.models import Department
 
@@ -143,7 +144,7 @@ class QueueFilter(FilterSet):
     state = django_filters.MultipleChoiceFilter(
         label="État",
         choices=QUEUE_STATES,
-        widget=forms.CheckboxSelectMultiple,
+        widget=RenderedOnceCheckboxes,
         method="filter_state",
     )
     closed = django_filters.BooleanFilter(
@@ -162,6 +163,7 @@ class QueueFilter(FilterSet):
         queryset=_schemes(),
         rows=SCHEMES,
         empty_label="Tous",
+        widget=RenderedOnceSelect,
     )
     campaign = StatementChoiceFilter(
         label="Appel à candidatures",
@@ -169,6 +171,7 @@ class QueueFilter(FilterSet):
         queryset=_campaigns(),
         rows=CAMPAIGNS,
         empty_label="Tous",
+        widget=RenderedOnceSelect,
     )
     department = StatementChoiceFilter(
         label="Département",
@@ -176,9 +179,13 @@ class QueueFilter(FilterSet):
         queryset=_departments(),
         rows=DEPARTMENTS,
         empty_label="Tous",
+        widget=RenderedOnceSelect,
     )
     instructor = django_filters.ChoiceFilter(
-        label="Instructeur", method="filter_instructor", empty_label="Tous"
+        label="Instructeur",
+        method="filter_instructor",
+        empty_label="Tous",
+        widget=RenderedOnceSelect,
     )
     opinions_waiting = django_filters.BooleanFilter(
         label="Avis en attente",
@@ -205,6 +212,7 @@ class QueueFilter(FilterSet):
         method="filter_sort",
         empty_label=None,
         initial=DEFAULT_SORT,
+        widget=RenderedOnceSelect,
         help_text="Urgence : les dossiers à instruire ou à décider d'abord, puis ceux en "
         "paiement, chaque fois du plus ancien dépôt au plus récent.",
     )
@@ -213,7 +221,7 @@ class QueueFilter(FilterSet):
         field_name="structure__kind",
         choices=StructureKind.choices,
         distinct=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=RenderedOnceCheckboxes,
     )
 
     class Meta:

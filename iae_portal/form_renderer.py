@@ -8,12 +8,15 @@ byte for byte the same (``tests/test_form_renderer.py`` compares both on generat
 widgets); anything else — another template, a label or value that is not text — goes
 through the templates as before."""
 
+import threading
 from html import escape
 
+from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import get_language
 
 WIDGETS = "django/forms/widgets/"
 INPUTS = {f"{WIDGETS}{name}.html" for name in (
@@ -257,3 +260,86 @@ class FastWidgetsRenderer(DjangoTemplates):
                 except (_Unsupported, KeyError, TypeError):
                     pass
         return super().render(template_name, context, request)
+
+
+# -- Choice widgets rendered once -------------------------------------------------------
+
+_SIMPLE = (str, int, bool, type(None))
+
+
+class _Uncacheable(Exception):
+    """Something the key of a rendering cannot hold for sure: rendered as usual."""
+
+
+def _key_of(value):
+    """What a value contributes to a rendering: its type (a number is localized, a safe
+    text is not escaped) and its text (a lazy one read in the active language, which is in
+    the key too)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, list | tuple):
+        return tuple(_key_of(item) for item in value)
+    if isinstance(value, dict):
+        return tuple((_key_of(name), _key_of(item)) for name, item in value.items())
+    return (type(value), str(value))
+
+
+class RenderedOnce:
+    """A choice widget (``Select``, ``CheckboxSelectMultiple``…) whose HTML this process
+    keeps for the same name, value, attributes, options and language: a list page's filters
+    (the instruction queue's: some eighty options and boxes) were rebuilt option by option
+    at each request, most of them the same as the request before. The options are still
+    read at each rendering (a queryset's too, once): only Django's building of each option
+    and its writing are skipped when nothing that shows has changed. A widget with an
+    attribute the key cannot hold renders as usual. ``tests/test_form_renderer.py``
+    compares with the plain widgets on generated sequences of renderings."""
+
+    rendered_size = 512
+    _rendered = {}
+    _lock = threading.Lock()
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = list(iter(self.choices))  # a queryset's options: read once (no count)
+        try:
+            key = self._rendering_key(name, value, attrs, renderer, choices)
+        except _Uncacheable:
+            key = None
+        if key is not None:
+            html = self._rendered.get(key)
+            if html is not None:
+                return html
+        self.choices = choices
+        html = super().render(name, value, attrs, renderer)
+        if key is not None:
+            with self._lock:
+                if len(self._rendered) >= self.rendered_size:
+                    self._rendered.clear()  # a new start: the page's few renderings come back
+                self._rendered[key] = html
+        return html
+
+    def _rendering_key(self, name, value, attrs, renderer, choices):
+        state = []
+        for attribute, setting in sorted(vars(self).items()):
+            if attribute in ("_choices", "choices", "attrs"):
+                continue
+            if not isinstance(setting, _SIMPLE):
+                raise _Uncacheable
+            state.append((attribute, setting))
+        return (
+            type(self),
+            type(renderer),
+            get_language(),
+            tuple(state),
+            _key_of(name),
+            _key_of(self.format_value(value)),
+            _key_of(self.build_attrs(self.attrs, attrs)),
+            _key_of(choices),
+        )
+
+
+class RenderedOnceSelect(RenderedOnce, forms.Select):
+    pass
+
+
+class RenderedOnceCheckboxes(RenderedOnce, forms.CheckboxSelectMultiple):
+    pass

@@ -2,14 +2,17 @@
 write, for generated widgets, choices, values and attributes; what it does not handle goes
 through the templates."""
 
+import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iae_portal.form_renderer import FastWidgetsRenderer
+from iae_portal.form_renderer import FastWidgetsRenderer, RenderedOnce
+from structures.models import Department
 
 TEMPLATES, FAST = DjangoTemplates(), FastWidgetsRenderer()
 text = st.text(alphabet=st.sampled_from("aé<>&\"' z0\u2028"), max_size=8)
@@ -151,3 +154,88 @@ def test_a_valid_form_needs_no_template(monkeypatch):
     form.is_valid()
     monkeypatch.setattr(DjangoTemplates, "render", lambda *args, **kwargs: 1 / 0)
     assert 'name="kind"' in str(form)
+
+
+ONCE = {
+    widget_class: type(f"Once{widget_class.__name__}", (RenderedOnce, widget_class), {})
+    for widget_class in CHOICE_WIDGETS
+}
+
+
+def _rendered_once(widget_class):
+    return ONCE[widget_class]
+
+
+RENDERING = ("widget", "choices", "value", "attrs", "name", "language")
+renderings = st.fixed_dictionaries(
+    {
+        "widget": st.sampled_from(CHOICE_WIDGETS[:4]),
+        "choices": choices | st.just([(1234, 1234), ("b", "B")]),
+        "value": st.one_of(values, st.lists(values, max_size=3)),
+        "attrs": attrs,
+        "name": st.sampled_from(["etat", "kind"]),
+        "language": st.sampled_from(["fr-fr", "en"]),
+    }
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(renderings, st.lists(st.tuples(st.sampled_from(RENDERING), renderings), max_size=8))
+def test_a_choice_widget_rendered_once_renders_what_the_widget_renders(first, changes):
+    """A rendering, then others that each change one thing of it (an option, the value,
+    an attribute, the name, the language…) or nothing: each gives what the plain widget
+    gives."""
+    RenderedOnce._rendered.clear()
+    for rendering in [first] + [{**first, part: other[part]} for part, other in changes]:
+        widget_class, choice_list = rendering["widget"], rendering["choices"]
+        name, value, attributes = rendering["name"], rendering["value"], rendering["attrs"]
+        with translation.override(rendering["language"]):
+            expected = widget_class(choices=choice_list).render(name, value, attributes, FAST)
+            once = _rendered_once(widget_class)(choices=choice_list)
+            assert once.render(name, value, attributes, FAST) == expected
+
+
+def test_a_choice_widget_rendered_once_is_kept():
+    RenderedOnce._rendered.clear()
+    widget = _rendered_once(forms.Select)(choices=[("a", gettext_lazy("Tous"))])
+    first = widget.render("x", "a", {"id": "id_x"}, FAST)
+    assert len(RenderedOnce._rendered) == 1
+    assert widget.render("x", "a", {"id": "id_x"}, FAST) is first
+    widget.render("x", "a", {"id": "id_y"}, FAST)
+    assert len(RenderedOnce._rendered) == 2
+
+
+def test_the_same_text_meaning_something_else_is_rendered_again():
+    """A label safe or not, a number or its digits: the same text, another rendering."""
+    RenderedOnce._rendered.clear()
+    select = _rendered_once(forms.Select)
+    for label in ("<b>1234</b>", mark_safe("<b>1234</b>"), "1234", 1234):
+        with translation.override("fr-fr"):
+            expected = forms.Select(choices=[("v", label)]).render("x", None, {}, FAST)
+            assert select(choices=[("v", label)]).render("x", None, {}, FAST) == expected
+
+
+@pytest.mark.django_db
+def test_a_queryset_s_options_are_read_as_often_as_by_the_plain_widget(
+    django_assert_num_queries, grand_est
+):
+    """No query more than the plain widget (one: the options; no count of them); a
+    change of an option shows at once."""
+
+    def form(widget_class):
+        class Form(forms.Form):
+            department = forms.ModelChoiceField(
+                queryset=Department.objects.filter(region=grand_est), widget=widget_class
+            )
+
+        return Form()
+
+    RenderedOnce._rendered.clear()
+    with django_assert_num_queries(1):
+        expected = str(form(forms.Select)["department"])
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            assert str(form(_rendered_once(forms.Select))["department"]) == expected
+    assert '<option value="57">' in expected
+    Department.objects.filter(code="57").update(name="Moselle (renommée)")
+    assert "Moselle (renommée)" in str(form(_rendered_once(forms.Select))["department"])

@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from iae_portal.form_renderer import RenderedOnceSelect
+
 from .. import perms
 from ..models import AidScheme, Campaign, Commission
 
@@ -54,6 +56,7 @@ class BulkAssignForm(BulkForm):
         queryset=get_user_model().objects.none(),
         to_field_name="email",
         empty_label="Choisir une personne",
+        widget=RenderedOnceSelect,
         error_messages={
             "required": "Choisissez la personne à qui assigner les dossiers.",
             "invalid_choice": "Cette personne ne peut pas instruire les dossiers de votre région.",
