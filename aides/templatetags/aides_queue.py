@@ -1,6 +1,7 @@
 """``{% queue_rows %}``: the instruction queue's rows (``aides/staff/queue.html``), written in
-Python. Each row was a dozen template lookups and filters, twenty-five to a hundred rows a
-page: rendering them cost more than the rest of the page. The HTML is byte for byte what
+Python, from plain values (``aides.views.staff.QueueRow``: reading six models a row cost four
+times as much as reading its values). Each row was a dozen template lookups and filters,
+twenty-five to a hundred rows a page: rendering them cost more than the rest of the page. The HTML is byte for byte what
 the template wrote (``tests/aides/test_queue_rows.py`` renders both): each value goes
 through the filter the template named and ``render_value_in_context`` as a ``{{ }}`` does,
 but amounts (``iae_portal.amounts``) and dates, written directly."""
@@ -16,6 +17,10 @@ from django.utils.timezone import template_localtime
 
 from iae_portal import links
 from iae_portal.amounts import AmountFormat
+from iae_portal.users.models import User
+from structures.models import Structure
+
+from ..models import AidScheme, Campaign, Dossier
 
 register = template.Library()
 
@@ -37,13 +42,14 @@ ROW_TEMPLATE = """{% load l10n %}
 
 
 class _Row:
-    """Writes rows; what many rows share (a state's label, a kind's) is asked once per
-    value, of the same methods."""
+    """Writes rows (``aides.views.staff.QueueRow``: the page's plain values); what many
+    rows share (a state's label, a kind's, a call's, an instructor's name) is asked once
+    per value, of the models' own methods."""
 
     def __init__(self, context, selectable, select_all):
         self.context, self.selectable = context, selectable
         self.checked = "checked" if select_all else ""
-        self.states, self.kinds, self.campaigns = {}, {}, {}
+        self.states, self.kinds, self.campaigns, self.instructors = {}, {}, {}, {}
         self.dossier_url = links.with_key("aides:dossier_detail")
         self.structure_url = links.with_key("structures:detail")
         self.amount_format = AmountFormat()
@@ -68,24 +74,35 @@ class _Row:
             return escape(value)  # django.utils.html.escape's own, without its lazy wrapper
         return render_value_in_context(value, self.context)
 
-    def state(self, d):
-        if d.state not in self.states:
-            self.states[d.state] = self.v(d.get_state_display())
-        return self.states[d.state]
+    def state(self, value):
+        if value not in self.states:
+            self.states[value] = self.v(Dossier(state=value).get_state_display())
+        return self.states[value]
 
-    def kind(self, structure):
-        if structure.kind not in self.kinds:
-            self.kinds[structure.kind] = (
+    def kind(self, value):
+        if value not in self.kinds:
+            structure = Structure(kind=value)
+            self.kinds[value] = (
                 self.v(structure.get_kind_display()),
                 self.v(structure.kind_short),
             )
-        return self.kinds[structure.kind]
+        return self.kinds[value]
 
-    def campaign(self, campaign):
-        key = (campaign.name, campaign.scheme.name)  # what label_under_scheme reads
+    def campaign(self, name, scheme_name):
+        key = (name, scheme_name)  # what label_under_scheme reads
         if key not in self.campaigns:
-            self.campaigns[key] = (self.v(key[1]), self.v(campaign.label_under_scheme))
+            campaign = Campaign(name=name, scheme=AidScheme(name=scheme_name))
+            self.campaigns[key] = (self.v(scheme_name), self.v(campaign.label_under_scheme))
         return self.campaigns[key]
+
+    def instructor(self, email, first_name, last_name):
+        if email is None:
+            return "—"
+        key = (email, first_name, last_name)
+        if key not in self.instructors:
+            person = User(email=email, first_name=first_name, last_name=last_name)
+            self.instructors[key] = self.v(str(person))
+        return self.instructors[key]
 
     def __call__(self, d):
         v = self.v
@@ -97,20 +114,23 @@ class _Row:
                 f'id="sel-{uuid}" {self.checked}><label for="sel-{uuid}" '
                 f'class="sr-only">Sélectionner le dossier {v(d.reference)}</label></td>'
             )
-        structure = d.structure
-        department = structure.department
-        kind_name, kind_short = self.kind(structure)
-        scheme_name, campaign_label = self.campaign(d.campaign)
+        kind_name, kind_short = self.kind(d.structure_kind)
+        scheme_name, campaign_label = self.campaign(d.campaign_name, d.campaign_scheme_name)
+        instructor = self.instructor(
+            d.instructor_email, d.instructor_first_name, d.instructor_last_name
+        )
         parts.append(
             f'\n          <td class="nowrap"><a href="{v(self.dossier_url(d.uuid))}">'
             f"{v(d.reference)}</a></td>"
-            f'\n          <td><a href="{v(self.structure_url(structure.siret))}">{v(structure.name)}</a>'
+            f'\n          <td><a href="{v(self.structure_url(d.structure_siret))}">'
+            f"{v(d.structure_name)}</a>"
             f'<br><span class="muted"><abbr title="{kind_name}">{kind_short}</abbr> · '
-            f'<abbr title="{v(department.name)}">{v(department.code)}</abbr></span></td>'
+            f'<abbr title="{v(d.structure_department_name)}">'
+            f"{v(d.structure_department_code)}</abbr></span></td>"
             f"\n          <td>{scheme_name}<br>"
             f'<span class="muted">{campaign_label}</span></td>'
-            f'\n          <td><span class="badge">{self.state(d)}</span></td>'
-            f"\n          <td>{v(d.instructor or '—')}</td>"
+            f'\n          <td><span class="badge">{self.state(d.state)}</span></td>'
+            f"\n          <td>{instructor}</td>"
             f'\n          <td class="num nowrap">{self.amount(d.requested_amount)}</td>'
             f'\n          <td class="num nowrap">{self.amount(d.proposed_amount)}</td>'
             f'\n          <td class="nowrap">{self.day(d.submitted_at)}</td>'
@@ -131,7 +151,7 @@ class _Row:
 
 @register.simple_tag(takes_context=True)
 def queue_rows(context, dossiers, selectable, select_all):
-    """The ``<tr>`` of ``dossiers`` (each with its ``opinion_counts``: ``opinions_asked``, ``opinions_answered``, ``opinions_late``), as the loop of
-    ``ROW_TEMPLATE`` over them."""
+    """The ``<tr>`` of ``dossiers`` (``QueueRow``: a dossier's values with its opinion
+    counts), as the loop of ``ROW_TEMPLATE`` over the dossiers they were read from."""
     row = _Row(context, selectable, select_all)
     return mark_safe("".join(row(d) for d in dossiers))  # each value escaped by _Row.v

@@ -2,6 +2,7 @@
 vote, exports) and the campaigns (list, creation, dashboard)."""
 
 import re
+from collections import namedtuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -142,20 +143,13 @@ def _queue_page(keys, request):
 
 
 def _queue_rows(keys):
-    """The page's dossiers with what the queue shows, in the page's order. The page's keys
-    come first, sorted on the dossiers' own columns: joining and sorting every dossier of
-    the queue with its structure, campaign and instructor costs three times as much."""
+    """The page's rows (``QueueRow``), in the page's order. The page's keys come first,
+    sorted on the dossiers' own columns: joining and sorting every dossier of the queue
+    with its structure, campaign and instructor costs three times as much."""
     keys = list(keys)
-    rows = {dossier.pk: dossier for dossier in QUEUE_ROWS(keys=keys)}
+    rows = {values[0]: values for values in QUEUE_ROWS(keys=keys)}
     counts = opinion_counts(keys)
-    dossiers = []
-    for key in keys:
-        dossier = rows[key]
-        dossier.opinions_asked, dossier.opinions_answered, dossier.opinions_late = counts.get(
-            key, (0, 0, 0)
-        )
-        dossiers.append(dossier)
-    return dossiers
+    return [QueueRow(*rows[key], *counts.get(key, (0, 0, 0))) for key in keys]
 
 
 # What a row shows (aides_queue.queue_rows: its links, texts, labels and amounts), and no
@@ -179,12 +173,28 @@ QUEUE_ROW_FIELDS = (
     "instructor__first_name",
     "instructor__last_name",
 )
+# A row of the queue's page: its dossier's key, those values (``structure__name`` as
+# ``structure_name``) and its opinion counts (``opinion_counts``). Values, not models:
+# building a dossier with its structure, département, call, scheme and instructor cost four
+# times as much as reading the values (2.1 ms against 0.5 a page of 25).
+QueueRow = namedtuple(
+    "QueueRow",
+    [
+        "pk",
+        *(name.replace("__", "_") for name in QUEUE_ROW_FIELDS),
+        "opinions_asked",
+        "opinions_answered",
+        "opinions_late",
+    ],
+)
 
 
 # A page's rows and their opinion requests, the page's keys one array on PostgreSQL: their
 # SQL compiled once.
 QUEUE_ROWS = compiled.Statement(
-    lambda keys: Dossier.objects.for_queue().only(*QUEUE_ROW_FIELDS).filter(pk__any=keys)
+    lambda keys: (
+        Dossier.objects.filter(pk__any=keys).order_by().values_list("pk", *QUEUE_ROW_FIELDS)
+    )
 )
 OPINION_REQUESTS = compiled.Statement(
     lambda keys: (

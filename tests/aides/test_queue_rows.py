@@ -1,12 +1,14 @@
 """The instruction queue's rows written in Python (``{% queue_rows %}``,
-aides.templatetags.aides_queue) are byte for byte what the template's loop wrote: texts to
-escape, missing amounts, dates and instructors, counts of opinions, a state or a kind
-several rows share, ticked or not."""
+aides.templatetags.aides_queue) from a dossier's values are byte for byte what the
+template's loop wrote from the dossier: texts to escape, missing amounts, dates and
+instructors, counts of opinions, a state or a kind several rows share, ticked or not; and
+the page reads the values a dossier's model holds."""
 
 import datetime
 import uuid
 from decimal import Decimal
 
+import pytest
 from django.template import Context, Template
 from django.utils import timezone
 from hypothesis import given, settings
@@ -15,9 +17,11 @@ from hypothesis import strategies as st
 from aides.enums import DossierState
 from aides.models import AidScheme, Campaign, Dossier
 from aides.templatetags.aides_queue import ROW_TEMPLATE, queue_rows
+from aides.views.staff import QUEUE_ROW_FIELDS, QueueRow, _queue_rows, opinion_counts
 from iae_portal.users.models import User
 from structures.enums import StructureKind
 from structures.models import Department, Structure
+from tests.aides.dossier_paths import dossier_at
 
 LOOP = Template("{% for d in dossiers %}" + ROW_TEMPLATE + "{% endfor %}")
 text = st.text(alphabet=st.sampled_from("aé<>&\"' z0—"), min_size=1, max_size=8)
@@ -72,12 +76,26 @@ def dossiers(draw):
     return dossier
 
 
+def row_of(dossier):
+    """The ``QueueRow`` of a dossier's model: each of ``QUEUE_ROW_FIELDS`` followed
+    through its relations (``None`` past a missing one), as the page's query reads it."""
+    values = []
+    for path in QUEUE_ROW_FIELDS:
+        value = dossier
+        for name in path.split("__"):
+            value = None if value is None else getattr(value, name)
+        values.append(value)
+    counts = (dossier.opinions_asked, dossier.opinions_answered, dossier.opinions_late)
+    return QueueRow(dossier.pk, *values, *counts)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(dossiers(), max_size=5), st.booleans(), st.booleans())
 def test_rows_as_the_template(rows, selectable, select_all):
     context = {"dossiers": rows, "selectable": selectable, "select_all": select_all}
     expected = LOOP.render(Context(context))
-    assert queue_rows(Context(context), rows, selectable, select_all) == expected
+    written = queue_rows(Context(context), [row_of(d) for d in rows], selectable, select_all)
+    assert written == expected
 
 
 def test_a_row_with_everything():
@@ -101,6 +119,35 @@ def test_a_row_with_everything():
     )
     dossier.opinions_asked, dossier.opinions_answered, dossier.opinions_late = 2, 1, 1
     context = {"dossiers": [dossier], "selectable": True, "select_all": True}
-    html = queue_rows(Context(context), [dossier], True, True)
+    html = queue_rows(Context(context), [row_of(dossier)], True, True)
     assert html == LOOP.render(Context(context))
     assert "L&#x27;&lt;Atelier&gt;" in html and "1/2 rendus" in html and "checked" in html
+
+
+@pytest.mark.django_db
+def test_the_page_reads_what_the_models_hold(campaign, instructeur, director_a, structure_a):
+    """``_queue_rows``: the values of each dossier as its models hold them (an instructor
+    or none, the deposit's instant), its opinion counts, in the page's order."""
+    assigned = dossier_at(
+        "en_instruction",
+        structure=structure_a,
+        director=director_a,
+        campaign=campaign,
+        instructeur=instructeur,
+    )
+    Dossier.objects.filter(pk=assigned.pk).update(instructor=instructeur)
+    waiting = dossier_at(
+        "depose", structure=structure_a, director=director_a, campaign=campaign, title="Autre"
+    )
+    keys = [waiting.pk, assigned.pk]
+    counts = opinion_counts(keys)
+    expected = []
+    for key in keys:
+        dossier = Dossier.objects.for_queue().get(pk=key)
+        dossier.opinions_asked, dossier.opinions_answered, dossier.opinions_late = counts.get(
+            key, (0, 0, 0)
+        )
+        expected.append(row_of(dossier))
+    assert expected[1].instructor_email == instructeur.email
+    assert expected[0].instructor_email is None and expected[0].submitted_at is not None
+    assert _queue_rows(keys) == expected
