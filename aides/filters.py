@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, When
 from django.forms.models import ModelChoiceIterator
+from django.http import QueryDict
 
 from iae_portal.compiled import Statement
 from iae_portal.filtering import FilterSet
@@ -230,8 +231,9 @@ class QueueFilter(FilterSet):
 
     def __init__(self, data=None, queryset=None, *, user, instructors=None, **kwargs):
         """``instructors``: ``assignable_instructors(user)`` when the caller has them already
-        (the queue's page, whose bulk assignment offers the same people)."""
-        super().__init__(data, queryset, **kwargs)
+        (the queue's page, whose bulk assignment offers the same people). No ``data`` is
+        no filter chosen: the open dossiers (django-filter would not filter at all)."""
+        super().__init__(QueryDict() if data is None else data, queryset, **kwargs)
         if user.region_id:
             region = {"region_id": user.region_id}
             self.filters["department"].queryset = _departments(**region)

@@ -7,7 +7,8 @@ microseconds an amount. ``AmountFormat`` asks the separators once and lets ``Dec
 ``format`` do the rest; the text is the filter's, byte for byte
 (``tests/test_amounts.py`` compares both on generated numbers, in French and English).
 What it does not know how to write the same way (not a number, not finite, beyond
-10^20, a grouping other than by three) it leaves to the filter.
+10^20, more than 200 digits and exponent, a grouping other than by three) it leaves to the
+filter.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -17,6 +18,7 @@ from django.utils import formats
 
 CENT = Decimal("0.01")
 LARGEST = 20  # Decimal.adjusted(): beyond 10^20, the filter's own precision rules
+AS_IS = 200  # digits and exponent: beyond, the filter gives the value's text as it is
 
 
 class AmountFormat:
@@ -33,7 +35,12 @@ class AmountFormat:
         kind = type(value)
         if self.grouped and (kind is Decimal or kind is int):
             number = Decimal(value)
-            if number.is_finite() and (not number or number.adjusted() <= LARGEST):
+            _, digits, exponent = number.as_tuple()
+            if (
+                number.is_finite()
+                and len(digits) + abs(exponent) <= AS_IS
+                and (not number or number.adjusted() <= LARGEST)
+            ):
                 rounded = number.quantize(CENT, rounding=ROUND_HALF_UP)
                 whole, cents = divmod(abs(rounded), 1)
                 text = f"{int(whole):,}".replace(",", self.thousand_separator)

@@ -9,9 +9,12 @@ widgets); anything else — another template, a label or value that is not text 
 through the templates as before."""
 
 import threading
+import uuid
+from decimal import Decimal
 from html import escape
 
 from django import forms
+from django.forms.models import ModelChoiceIteratorValue
 from django.forms.renderers import DjangoTemplates
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
@@ -265,6 +268,9 @@ class FastWidgetsRenderer(DjangoTemplates):
 # -- Choice widgets rendered once -------------------------------------------------------
 
 _SIMPLE = (str, int, bool, type(None))
+# Values whose text a rendering writes the same way in the same language: not a date or a
+# time (the time zone), nor a float.
+_KEYED = (str, int, bool, type(None), Decimal, uuid.UUID, ModelChoiceIteratorValue)
 
 
 class _Uncacheable(Exception):
@@ -273,14 +279,16 @@ class _Uncacheable(Exception):
 
 def _key_of(value):
     """What a value contributes to a rendering: its type (a number is localized, a safe
-    text is not escaped) and its text (a lazy one read in the active language, which is in
-    the key too)."""
+    text is not escaped, a tuple is not a list) and its text (a lazy one read in the
+    active language, which is in the key too)."""
     if isinstance(value, Promise):
         value = str(value)
     if isinstance(value, list | tuple):
-        return tuple(_key_of(item) for item in value)
+        return (type(value), tuple(_key_of(item) for item in value))
     if isinstance(value, dict):
-        return tuple((_key_of(name), _key_of(item)) for name, item in value.items())
+        return (type(value), tuple((_key_of(name), _key_of(item)) for name, item in value.items()))
+    if not isinstance(value, _KEYED):
+        raise _Uncacheable
     return (type(value), str(value))
 
 
@@ -291,8 +299,14 @@ class RenderedOnce:
     at each request, most of them the same as the request before. The options are still
     read at each rendering (a queryset's too, once): only Django's building of each option
     and its writing are skipped when nothing that shows has changed. A widget with an
-    attribute the key cannot hold renders as usual. ``tests/test_form_renderer.py``
-    compares with the plain widgets on generated sequences of renderings."""
+    attribute, a value or an option the key cannot hold (a date, whose text follows the
+    time zone; an object) renders as usual. ``tests/test_form_renderer.py`` compares with
+    the plain widgets on generated sequences of renderings.
+
+    The key holds the options' values and labels as texts: a subclass that writes more of
+    an option (attributes read from its model instance, say) must not use it. At most
+    ``rendered_size`` renderings are kept (a few kilobytes each), then the cache starts
+    again."""
 
     rendered_size = 512
     _rendered = {}
@@ -324,7 +338,7 @@ class RenderedOnce:
                 continue
             if not isinstance(setting, _SIMPLE):
                 raise _Uncacheable
-            state.append((attribute, setting))
+            state.append((attribute, type(setting), setting))
         return (
             type(self),
             type(renderer),

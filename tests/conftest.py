@@ -70,6 +70,17 @@ def _fresh_throttle_counts():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_widget_renderings():
+    # Choice widgets rendered once (iae_portal.form_renderer.RenderedOnce) are kept by the
+    # process, whose tests each start from their own options.
+    from iae_portal.form_renderer import RenderedOnce
+
+    RenderedOnce._rendered.clear()
+    yield
+    RenderedOnce._rendered.clear()
+
+
+@pytest.fixture(autouse=True)
 def _no_login_throttling(settings):
     # Login throttling keys attempts on the client; tests/security/test_login_throttling.py
     # turns it back on and proves the lockout.

@@ -14,7 +14,8 @@ numbers = st.one_of(
     st.decimals(allow_nan=False, allow_infinity=False),  # any exponent, any places
     st.integers(min_value=-(10**25), max_value=10**25),
     st.sampled_from([Decimal("0.005"), Decimal("-0.005"), Decimal("-0.004"), Decimal("-0"),
-                     Decimal("999.995"), Decimal("1E+3"), Decimal("1E+21"), Decimal("0E-10")]),
+                     Decimal("999.995"), Decimal("1E+3"), Decimal("1E+21"), Decimal("0E-10"),
+                     Decimal("1E-201"), Decimal("0E-300"), Decimal("1." + "3" * 200)]),
 )  # fmt: skip
 
 
@@ -38,5 +39,14 @@ def test_french_amounts():
 def test_what_it_leaves_to_the_filter():
     with translation.override("fr-fr"):
         write = AmountFormat()
-        for value in (Decimal("NaN"), Decimal("Infinity"), 1.5, "12.5", None, Decimal("1E+30")):
+        for value in (
+            Decimal("NaN"),
+            Decimal("Infinity"),
+            1.5,
+            "12.5",
+            None,
+            Decimal("1E+30"),
+            Decimal("1E-201"),  # digits and exponent over 200: the filter gives it as it is
+            Decimal("0E-300"),
+        ):
             assert write(value) == floatformat(value, "2g")

@@ -2,6 +2,8 @@
 write, for generated widgets, choices, values and attributes; what it does not handle goes
 through the templates."""
 
+import datetime
+
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
@@ -213,6 +215,19 @@ def test_the_same_text_meaning_something_else_is_rendered_again():
         with translation.override("fr-fr"):
             expected = forms.Select(choices=[("v", label)]).render("x", None, {}, FAST)
             assert select(choices=[("v", label)]).render("x", None, {}, FAST) == expected
+
+
+def test_what_the_key_cannot_hold_renders_as_usual_and_is_not_kept():
+    """A date (its text follows the time zone) or an object as a label renders as the
+    plain widget does, every time; a list is not a tuple in an attribute."""
+    select = _rendered_once(forms.Select)
+    for label in (datetime.date(2026, 12, 7), object()):
+        expected = forms.Select(choices=[("v", label)]).render("x", None, {}, FAST)
+        assert select(choices=[("v", label)]).render("x", None, {}, FAST) == expected
+    assert RenderedOnce._rendered == {}
+    for value in (["a"], ("a",)):
+        expected = forms.Select(choices=[("a", "A")]).render("x", None, {"data-x": value}, FAST)
+        assert select(choices=[("a", "A")]).render("x", None, {"data-x": value}, FAST) == expected
 
 
 @pytest.mark.django_db

@@ -1,10 +1,11 @@
 """``{% queue_rows %}``: the instruction queue's rows (``aides/staff/queue.html``), written in
 Python, from plain values (``aides.views.staff.QueueRow``: reading six models a row cost four
 times as much as reading its values). Each row was a dozen template lookups and filters,
-twenty-five to a hundred rows a page: rendering them cost more than the rest of the page. The HTML is byte for byte what
-the template wrote (``tests/aides/test_queue_rows.py`` renders both): each value goes
-through the filter the template named and ``render_value_in_context`` as a ``{{ }}`` does,
-but amounts (``iae_portal.amounts``) and dates, written directly."""
+twenty-five to a hundred rows a page: rendering them cost more than the rest of the page.
+The HTML is byte for byte what the template wrote from the dossiers
+(``tests/aides/test_queue_rows.py`` renders both): each value goes through the filter the
+template named and ``render_value_in_context`` as a ``{{ }}`` does, but amounts
+(``iae_portal.amounts``) and dates, written directly."""
 
 from datetime import datetime
 from html import escape

@@ -54,7 +54,7 @@ def dossiers(draw):
                 User,
                 email=st.just("x@example.test"),
                 first_name=st.one_of(st.just(""), text),
-                last_name=text,
+                last_name=st.one_of(st.just(""), text),  # no name at all: the email
             ),
         )
     )

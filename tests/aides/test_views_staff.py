@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from aides import services
 from aides.enums import DossierState as S
+from aides.filters import QueueFilter
 from aides.models import AidScheme, Campaign, Dossier
 from iae_portal.audit.models import AuditEntry
 from iae_portal.users.enums import Role
@@ -142,6 +143,9 @@ def test_queue_and_export_never_list_drafts_whatever_the_states_asked(
         assert references(client.get(QUEUE, query)) == [submitted.reference]
         rows = client.get(export, query).content.decode("utf-8-sig")
         assert submitted.reference in rows and draft.reference not in rows
+    # Built without a query, the filter still keeps the open dossiers only.
+    unbound = QueueFilter(None, queryset=Dossier.objects.all(), user=instructeur)
+    assert list(unbound.qs) == [submitted]
     # An invalid filter is left out (the others apply) and said so.
     asked = client.get(QUEUE, {"state": ["brouillon", "depose"], "closed": "on"})
     assert asked.status_code == 200
