@@ -1,7 +1,7 @@
 import django_filters
-from django import forms
 
 from iae_portal.filtering import FilterSet
+from iae_portal.form_renderer import RenderedOnceCheckboxes, RenderedOnceSelect
 
 from .enums import Network, StructureKind
 from .models import Department, Region, Structure
@@ -27,16 +27,20 @@ SORT_LABELS = {
 class StructureFilter(FilterSet):
     q = django_filters.CharFilter(label="Nom, commune ou SIRET", method="filter_q")
     kind = django_filters.MultipleChoiceFilter(
-        label="Type", choices=StructureKind.choices, widget=forms.CheckboxSelectMultiple
+        label="Type", choices=StructureKind.choices, widget=RenderedOnceCheckboxes
     )
     department = django_filters.ModelChoiceFilter(
-        label="Département", queryset=Department.objects.all(), empty_label="Tous"
+        label="Département",
+        queryset=Department.objects.all(),
+        empty_label="Tous",
+        widget=RenderedOnceSelect,
     )
     region = django_filters.ModelChoiceFilter(
         label="Région",
         queryset=Region.objects.all(),
         field_name="department__region",
         empty_label="Toutes",
+        widget=RenderedOnceSelect,
     )
     network = django_filters.ChoiceFilter(
         label="Réseau", choices=Network.choices, method="filter_network", empty_label="Tous"
