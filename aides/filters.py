@@ -146,12 +146,12 @@ class QueueFilter(FilterSet):
         label="État",
         choices=QUEUE_STATES,
         widget=RenderedOnceCheckboxes,
-        method="filter_state",
+        method="read_in_filter_queryset",
     )
     closed = django_filters.BooleanFilter(
         label="Inclure les dossiers clos",
         label_suffix="",
-        method="filter_closed",
+        method="read_in_filter_queryset",
         widget=forms.CheckboxInput,
         help_text="Refusés, irrecevables, retirés, classés sans suite ou soldés ; "
         "sans effet quand des états sont cochés.",
@@ -269,11 +269,8 @@ class QueueFilter(FilterSet):
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS[DEFAULT_SORT]))
 
-    def filter_state(self, queryset, name, value):
-        return queryset  # read by filter_queryset, with the box of the closed ones
-
-    def filter_closed(self, queryset, name, value):
-        return queryset  # read by filter_queryset, with the states ticked
+    def read_in_filter_queryset(self, queryset, name, value):
+        return queryset  # the states ticked and the closed ones' box: read together there
 
     def filter_queryset(self, queryset):
         """The filters, the states in one condition: those ticked (all deposited ones:
