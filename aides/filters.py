@@ -5,18 +5,19 @@ from functools import partial
 import django_filters
 from django import forms
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, When
-from django.forms.models import ModelChoiceIterator
 from django.http import QueryDict
 
-from iae_portal.compiled import Statement
-from iae_portal.filtering import FilterSet
+from iae_portal.filtering import FilterSet, OptionListChoiceFilter
 from iae_portal.form_renderer import RenderedOnceCheckboxes, RenderedOnceSelect
 from structures.enums import StructureKind
-from structures.models import Department
+from structures.options import DEPARTMENTS, departments_of
 
+from . import options
 from .enums import DossierState as S
-from .models import AidScheme, Campaign, Dossier, OpinionRequest
-from .perms import assignable_instructors
+from .models import Campaign, Dossier, OpinionRequest
+from .options import schemes_with_campaigns
+from .perms import assignable_in_region, assignable_instructors
+from .querysets import URGENCY_RANK
 from .workflow import TERMINAL
 
 UNASSIGNED = "aucun"
@@ -32,72 +33,11 @@ QUEUE_STATES = [
 ]
 
 
-class _StatementChoices(ModelChoiceIterator):
-    """A choice field's options read by its ``rows`` statement, not its queryset (which
-    still checks the value chosen)."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for instance in self.field.rows():
-            yield self.choice(instance)
-
-
-class _StatementChoiceField(django_filters.fields.ModelChoiceField):
-    iterator = _StatementChoices
-
-    def __init__(self, *args, rows, **kwargs):
-        self.rows = rows
-        super().__init__(*args, **kwargs)
-
-
-class StatementChoiceFilter(django_filters.ModelChoiceFilter):
-    """A ``ModelChoiceFilter`` whose options come from ``rows()`` (a ``Statement``: the
-    queue's page offers them at every request, their SQL compiled once)."""
-
-    field_class = _StatementChoiceField
-
-
-def _schemes():
-    # What an option and the active filters' summary show (``str``), and its value.
-    return (
-        AidScheme.objects.filter(campaigns__isnull=False)
-        .only("code", "name", "origin_region")
-        .distinct()
-    )
-
-
-def _campaigns():
-    # An option's value and text; the page links the one filtered on (its uuid).
-    return Campaign.objects.only("uuid", "name")
-
-
-def _departments(region_id=None):
-    found = Department.objects.all()
-    return found if region_id is None else found.filter(region_id=region_id)
-
-
-SCHEMES, CAMPAIGNS, DEPARTMENTS = (Statement(rows) for rows in (_schemes, _campaigns, _departments))
-
-
 def deposited(dossiers):
     """``dossiers`` without the drafts: those the queue lists, filtered or not (the
     queue's filter restricts the states itself: ``QueueFilter.filter_queryset``)."""
     return dossiers.filter(state__in=DEPOSITED)
 
-
-# Urgency: first the dossiers awaiting the instruction or the decision (the council acts,
-# before a commission), then the decided ones whose payments follow their yearly schedule,
-# then the closed ones; within each, the oldest deposit first (first come, first served).
-# Oldest deposit alone would open the list on dossiers decided a year ago that wait for
-# next year's payment.
-FOLLOW_UP = (S.NOTIFIE, S.EN_PAIEMENT)
-URGENCY_RANK = Case(
-    When(state__in=FOLLOW_UP, then=1),
-    When(state__in=TERMINAL, then=2),
-    default=0,
-    output_field=IntegerField(),
-)
 
 # The workflow's order, not the alphabet of the codes.
 STATE_RANK = Case(
@@ -131,6 +71,11 @@ SORT_LABELS = {
     "-updated": "Dernière modification",
 }
 DEFAULT_SORT = "urgency"
+# The orders whose page PostgreSQL reads without sorting the whole queue (the urgency from
+# ``dossier_urgency_idx``, the structure's name from its own index): their count is best a
+# query of its own. The others sort every dossier of the queue anyway and count them in
+# the same pass (``aides.views.staff._queue_page``; docs/performance.md).
+SORTS_COUNTED_APART = {"urgency", "structure"}
 
 
 class QueueFilter(FilterSet):
@@ -157,35 +102,42 @@ class QueueFilter(FilterSet):
         "sans effet quand des états sont cochés.",
     )
     q = django_filters.CharFilter(label="Référence, structure ou SIRET", method="filter_q")
-    scheme = StatementChoiceFilter(
+    # Their options from lists kept by the process (``aides.options``): the queue offered
+    # them from four queries at each request.
+    scheme = OptionListChoiceFilter(
         label="Dispositif",
         field_name="campaign__scheme",
         to_field_name="code",
-        queryset=_schemes(),
-        rows=SCHEMES,
+        queryset=schemes_with_campaigns(),
+        options=options.SCHEMES,
         empty_label="Tous",
         widget=RenderedOnceSelect,
     )
-    campaign = StatementChoiceFilter(
+    campaign = OptionListChoiceFilter(
         label="Appel à candidatures",
         to_field_name="uuid",
-        queryset=_campaigns(),
-        rows=CAMPAIGNS,
+        queryset=Campaign.objects.only("uuid", "name"),
+        options=options.CAMPAIGNS,
         empty_label="Tous",
         widget=RenderedOnceSelect,
     )
-    department = StatementChoiceFilter(
+    department = OptionListChoiceFilter(
         label="Département",
         field_name="structure__department",
-        queryset=_departments(),
-        rows=DEPARTMENTS,
+        queryset=departments_of(),
+        options=DEPARTMENTS,
         empty_label="Tous",
         widget=RenderedOnceSelect,
     )
-    instructor = django_filters.ChoiceFilter(
+    instructor = OptionListChoiceFilter(
         label="Instructeur",
         method="filter_instructor",
+        to_field_name="email",
+        queryset=assignable_in_region(None),
+        options=options.INSTRUCTORS,
         empty_label="Tous",
+        null_label="Non assigné",
+        null_value=UNASSIGNED,
         widget=RenderedOnceSelect,
     )
     opinions_waiting = django_filters.BooleanFilter(
@@ -229,22 +181,16 @@ class QueueFilter(FilterSet):
         model = Dossier
         fields = []
 
-    def __init__(self, data=None, queryset=None, *, user, instructors=None, **kwargs):
-        """``instructors``: ``assignable_instructors(user)`` when the caller has them already
-        (the queue's page, whose bulk assignment offers the same people). No ``data`` is
-        no filter chosen: the open dossiers (django-filter would not filter at all)."""
+    def __init__(self, data=None, queryset=None, *, user, **kwargs):
+        """No ``data`` is no filter chosen: the open dossiers (django-filter would not
+        filter at all)."""
         super().__init__(QueryDict() if data is None else data, queryset, **kwargs)
+        region = {"region_id": user.region_id}
         if user.region_id:
-            region = {"region_id": user.region_id}
-            self.filters["department"].queryset = _departments(**region)
-            self.filters["department"].extra["rows"] = partial(DEPARTMENTS, **region)
-        self.filters["instructor"].extra["choices"] = [
-            (UNASSIGNED, "Non assigné"),
-            *(
-                (person.email, str(person))
-                for person in (assignable_instructors(user) if instructors is None else instructors)
-            ),
-        ]
+            self.filters["department"].queryset = departments_of(**region)
+            self.filters["department"].extra["options"] = partial(DEPARTMENTS, **region)
+        self.filters["instructor"].queryset = assignable_instructors(user)
+        self.filters["instructor"].extra["options"] = partial(options.INSTRUCTORS, **region)
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
@@ -257,7 +203,7 @@ class QueueFilter(FilterSet):
     def filter_instructor(self, queryset, name, value):
         if value == UNASSIGNED:
             return queryset.filter(instructor__isnull=True)
-        return queryset.filter(instructor__email=value)
+        return queryset.filter(instructor=value)
 
     def filter_opinions_waiting(self, queryset, name, value):
         if not value:
@@ -285,6 +231,12 @@ class QueueFilter(FilterSet):
         if not data.get("sort"):
             queryset = queryset.order_by(*SORTS[DEFAULT_SORT])
         return queryset
+
+    @property
+    def order(self):
+        """The order of the dossiers chosen (a key of ``SORTS``)."""
+        self.errors  # noqa: B018 -- validates the form
+        return self.form.cleaned_data.get("sort") or DEFAULT_SORT
 
     @property
     def shows_closed(self):

@@ -339,9 +339,14 @@ def can_be_assigned(person):
 def assignable_instructors(user):
     """Who ``user`` may assign dossiers to: ``can_be_assigned`` people of their region (of
     every region for someone without one)."""
+    return assignable_in_region(user.region_id)
+
+
+def assignable_in_region(region_id):
+    """``can_be_assigned`` people of the region ``region_id`` (``None``: of every one)."""
     people = get_user_model().objects.filter(is_active=True, role__in=roles_with(DOSSIERS_INSTRUCT))
-    if user.region_id:
-        people = people.filter(region_id=user.region_id)
+    if region_id:
+        people = people.filter(region_id=region_id)
     return people.order_by("last_name", "first_name", "email")
 
 

@@ -12,6 +12,8 @@ from django.utils import formats
 from django_filters.filters import FilterMethod
 from django_filters.filterset import FilterSetMetaclass
 
+from .options import OptionListFieldMixin
+
 
 def _copied(filter_):
     """A filter's copy for one filterset: its own ``extra`` (the field's arguments, which a
@@ -64,6 +66,17 @@ class FilterSet(django_filters.FilterSet, metaclass=_Metaclass):
         return form_class
 
 
+class _OptionListChoiceField(OptionListFieldMixin, django_filters.fields.ModelChoiceField):
+    pass
+
+
+class OptionListChoiceFilter(django_filters.ModelChoiceFilter):
+    """A ``ModelChoiceFilter`` whose options are ``options()`` (``iae_portal.options``:
+    read once per process, not at each request); its queryset checks the value chosen."""
+
+    field_class = _OptionListChoiceField
+
+
 def _flat_choices(choices):
     for value, label in choices:
         if isinstance(label, list | tuple):
@@ -94,6 +107,8 @@ def _text(field, value):
     if isinstance(field, forms.ModelMultipleChoiceField):
         return ", ".join(field.label_from_instance(item) for item in value)
     if isinstance(field, forms.ModelChoiceField):
+        if getattr(field, "null_label", None) is not None and value == field.null_value:
+            return str(field.null_label)  # django-filter's « none » option (not a model)
         return field.label_from_instance(value)
     if isinstance(field, forms.ChoiceField):
         labels = dict(_flat_choices(field.choices))

@@ -303,7 +303,8 @@ class RenderedOnce:
     time zone; an object) renders as usual. ``tests/test_form_renderer.py`` compares with
     the plain widgets on generated sequences of renderings.
 
-    The key holds the options' values and labels as texts: a subclass that writes more of
+    The key holds the options' values and labels as texts, or for an option list
+    (``iae_portal.options``) the token of its reading: a subclass that writes more of
     an option (attributes read from its model instance, say) must not use it. At most
     ``rendered_size`` renderings are kept (a few kilobytes each), then the cache starts
     again."""
@@ -313,9 +314,15 @@ class RenderedOnce:
     _lock = threading.Lock()
 
     def render(self, name, value, attrs=None, renderer=None):
-        choices = list(iter(self.choices))  # a queryset's options: read once (no count)
+        for_rendering = getattr(self.choices, "for_rendering", None)
+        if for_rendering is not None:
+            # An option list's (iae_portal.options): named by its reading, not its texts.
+            options_key, choices = for_rendering()
+        else:
+            choices = list(iter(self.choices))  # a queryset's options: read once (no count)
+            options_key = None
         try:
-            key = self._rendering_key(name, value, attrs, renderer, choices)
+            key = self._rendering_key(name, value, attrs, renderer, choices, options_key)
         except _Uncacheable:
             key = None
         if key is not None:
@@ -331,7 +338,7 @@ class RenderedOnce:
                 self._rendered[key] = html
         return html
 
-    def _rendering_key(self, name, value, attrs, renderer, choices):
+    def _rendering_key(self, name, value, attrs, renderer, choices, options_key=None):
         state = []
         for attribute, setting in sorted(vars(self).items()):
             if attribute in ("_choices", "choices", "attrs"):
@@ -347,7 +354,7 @@ class RenderedOnce:
             _key_of(name),
             _key_of(self.format_value(value)),
             _key_of(self.build_attrs(self.attrs, attrs)),
-            _key_of(choices),
+            ("options", options_key) if options_key is not None else _key_of(choices),
         )
 
 

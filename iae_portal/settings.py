@@ -329,6 +329,12 @@ if os.environ.get("DJANGO_CACHE_URL"):
     # query less on every page (a per-process cache could serve a session logged out
     # in another process, hence only with the shared one).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Option lists (iae_portal.options): a process reads them again at the latest after so many
+# seconds, whatever their version in the cache says. With a shared cache, a change made
+# through the models reaches every process at once and this only catches writes made
+# without them; with a per-process cache, other processes (a command, the worker) learn of
+# a change this way only.
+OPTION_LISTS_MAX_AGE = 600 if os.environ.get("DJANGO_CACHE_URL") else 10
 
 # Celery: Redis in production and CI. With no broker configured, a real worker still runs
 # (`make run` starts it), on kombu's filesystem transport under var/broker/: a broker that

@@ -1,10 +1,11 @@
 import django_filters
 
-from iae_portal.filtering import FilterSet
+from iae_portal.filtering import FilterSet, OptionListChoiceFilter
 from iae_portal.form_renderer import RenderedOnceCheckboxes, RenderedOnceSelect
 
 from .enums import Network, StructureKind
 from .models import Department, Region, Structure
+from .options import DEPARTMENTS, REGIONS
 
 SORTS = {
     "name": ("name", "siret"),
@@ -29,15 +30,17 @@ class StructureFilter(FilterSet):
     kind = django_filters.MultipleChoiceFilter(
         label="Type", choices=StructureKind.choices, widget=RenderedOnceCheckboxes
     )
-    department = django_filters.ModelChoiceFilter(
+    department = OptionListChoiceFilter(
         label="Département",
         queryset=Department.objects.all(),
+        options=DEPARTMENTS,
         empty_label="Tous",
         widget=RenderedOnceSelect,
     )
-    region = django_filters.ModelChoiceFilter(
+    region = OptionListChoiceFilter(
         label="Région",
         queryset=Region.objects.all(),
+        options=REGIONS,
         field_name="department__region",
         empty_label="Toutes",
         widget=RenderedOnceSelect,

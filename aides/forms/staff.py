@@ -1,6 +1,7 @@
 """Forms of the staff pages: bulk actions on the instruction queue, a new campaign."""
 
 import uuid
+from functools import partial
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -8,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from iae_portal.form_renderer import RenderedOnceSelect
+from iae_portal.options import OptionListModelChoiceField
 
-from .. import perms
+from .. import options, perms
 from ..models import AidScheme, Campaign, Commission
 
 MAX_SELECTION = 100  # the largest page of the queue
@@ -51,9 +53,10 @@ class BulkForm(forms.Form):
 
 
 class BulkAssignForm(BulkForm):
-    instructor = forms.ModelChoiceField(
+    instructor = OptionListModelChoiceField(
         label="Assigner à",
         queryset=get_user_model().objects.none(),
+        options=options.INSTRUCTORS,
         to_field_name="email",
         empty_label="Choisir une personne",
         widget=RenderedOnceSelect,
@@ -63,20 +66,13 @@ class BulkAssignForm(BulkForm):
         },
     )
 
-    def __init__(self, *args, user, instructors=None, **kwargs):
-        """``instructors``: ``assignable_instructors(user)`` already fetched (the queue's
-        page), offered as they are; the queryset still checks what is posted."""
+    def __init__(self, *args, user, **kwargs):
+        """Offers ``user``'s region's people from the process's list (``aides.options``);
+        the queryset checks what is posted."""
         super().__init__(*args, **kwargs)
         field = self.fields["instructor"]
         field.queryset = perms.assignable_instructors(user)
-        if instructors is not None:
-            field.choices = [
-                ("", field.empty_label),
-                *(
-                    (field.prepare_value(person), field.label_from_instance(person))
-                    for person in instructors
-                ),
-            ]
+        field.options = partial(options.INSTRUCTORS, region_id=user.region_id)
 
 
 class BulkVoteForm(BulkForm):

@@ -10,6 +10,7 @@ import re
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -464,6 +465,7 @@ def test_the_queue_column_costs_no_query_per_row(
     client.force_login(instructeur)
 
     def queries():
+        cache.clear()  # its option lists read each time (iae_portal.options)
         with CaptureQueriesContext(connection) as captured:
             assert client.get(reverse("aides:queue")).status_code == 200
         return len(captured)
