@@ -177,6 +177,9 @@ class QueueFilter(FilterSet):
         widget=RenderedOnceCheckboxes,
     )
 
+    # Its choices are constants or option lists (iae_portal.filtering.FilterSet).
+    form_rendered_once = True
+
     class Meta:
         model = Dossier
         fields = []

@@ -4,11 +4,13 @@ django-filter ``FilterSet``."""
 
 import copy
 import datetime
+import threading
 from decimal import Decimal
 
 import django_filters
 from django import forms
 from django.utils import formats
+from django.utils.translation import get_language
 from django_filters.filters import FilterMethod
 from django_filters.filterset import FilterSetMetaclass
 
@@ -56,14 +58,96 @@ class _Metaclass(FilterSetMetaclass):
         return new_class
 
 
+class _RenderedOnce:
+    """A filterset's form whose HTML its filterset class keeps (``form_rendered_once``)."""
+
+    filterset = None
+
+    def render(self, template_name=None, context=None, renderer=None):
+        if template_name or context or renderer:
+            return super().render(template_name, context, renderer)
+        key = self.filterset.form_rendering_key()
+        if key is None:
+            return super().render()
+        kept = type(self.filterset)._rendered_forms
+        html = kept.get(key)
+        if html is None:
+            html = super().render()
+            with _lock:
+                if len(kept) >= FilterSet.rendered_forms_size:
+                    kept.clear()  # a new start: the forms asked for most come back first
+                kept[key] = html
+        return html
+
+    # Django's forms name their ``render`` itself for these, not the subclass's.
+    __str__ = __html__ = render
+
+
+_lock = threading.Lock()
+
+
 class FilterSet(django_filters.FilterSet, metaclass=_Metaclass):
     """django-filter's ``FilterSet``, whose filters and form fields are copied once for
-    each filterset, not twice deeply (its behaviour otherwise unchanged)."""
+    each filterset, not twice deeply (its behaviour otherwise unchanged).
+
+    ``form_rendered_once``: the form's HTML is kept by the process for the same values
+    asked (the query's), options (those of option lists, ``iae_portal.options``: the token
+    of their reading) and language, when valid. Only for a filterset whose form shows
+    nothing else that may change: its other choices constants of the class. A form whose
+    options come from a queryset, or whose filterset gave a field choices of its own, is
+    rendered as usual. At most
+    ``rendered_forms_size`` forms are kept, then the class starts again."""
+
+    form_rendered_once = False
+    rendered_forms_size = 256
+    _rendered_forms = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._rendered_forms = {}
+
+    @classmethod
+    def forget_rendered_forms(cls):
+        """Empties the forms kept by this class and its subclasses."""
+        cls._rendered_forms.clear()
+        for subclass in cls.__subclasses__():
+            subclass.forget_rendered_forms()
 
     def get_form_class(self):
         form_class = super().get_form_class()
         form_class.base_fields = _OwnFields(form_class.base_fields)
+        if self.form_rendered_once:
+            form_class = type(form_class.__name__, (_RenderedOnce, form_class), {"filterset": self})
         return form_class
+
+    def form_rendering_key(self):
+        """What the form's HTML depends on, or ``None`` when it cannot be kept (invalid:
+        its errors come from the database; a value that is not text)."""
+        form = self.form
+        if form.is_bound and form.errors:
+            return None
+        asked = []
+        for name, field in form.fields.items():
+            data_name = form.add_prefix(name)
+            if form.is_bound:
+                values = form.data.getlist(data_name) if hasattr(form.data, "getlist") else None
+                if values is None:
+                    value = form.data.get(data_name)
+                    values = value if isinstance(value, list | tuple) else [value]
+                if not all(value is None or type(value) is str for value in values):
+                    return None
+                asked.append(tuple(values))
+            options = getattr(field, "options", None)
+            if options is not None:
+                asked.append(options().token)
+            elif isinstance(field, forms.ModelChoiceField):
+                return None  # options read from a queryset, which may change
+            elif isinstance(field, forms.ChoiceField) and (
+                self.filters[name].extra.get("choices")
+                is not self.base_filters[name].extra.get("choices")
+            ):
+                return None  # choices of this filterset's own
+        return (get_language(), form.is_bound, form.prefix, form.auto_id, tuple(asked))
 
 
 class _OptionListChoiceField(OptionListFieldMixin, django_filters.fields.ModelChoiceField):

@@ -61,6 +61,9 @@ class StructureFilter(FilterSet):
         empty_label=None,
     )
 
+    # Its choices are constants or option lists (iae_portal.filtering.FilterSet).
+    form_rendered_once = True
+
     class Meta:
         model = Structure
         fields = ["q", "kind", "department", "region", "network", "active_convention"]

@@ -71,13 +71,17 @@ def _fresh_throttle_counts():
 
 @pytest.fixture(autouse=True)
 def _fresh_widget_renderings():
-    # Choice widgets rendered once (iae_portal.form_renderer.RenderedOnce) are kept by the
-    # process, whose tests each start from their own options.
+    # Choice widgets and filter forms rendered once (iae_portal.form_renderer.RenderedOnce,
+    # iae_portal.filtering.FilterSet) are kept by the process, whose tests each start from
+    # their own options.
+    from iae_portal.filtering import FilterSet
     from iae_portal.form_renderer import RenderedOnce
 
     RenderedOnce._rendered.clear()
+    FilterSet.forget_rendered_forms()
     yield
     RenderedOnce._rendered.clear()
+    FilterSet.forget_rendered_forms()
 
 
 @pytest.fixture(autouse=True)

@@ -4,9 +4,11 @@ copied once (django-filter deep-copies them twice), and behaves as django-filter
 import django_filters
 import pytest
 from django import forms
+from django.http import QueryDict
 
-from iae_portal.filtering import FilterSet
-from structures.models import Department, Structure
+from iae_portal.filtering import FilterSet, OptionListChoiceFilter
+from structures.models import Department, Region, Structure
+from structures.options import DEPARTMENTS
 from tests.structures.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +80,95 @@ def test_a_method_filter_calls_its_own_filterset(grand_est):
     assert [s.name for s in nancy.qs] == ["Nancy ACI"]
     assert [s.name for s in metz.qs] == ["Metz EI"]
     assert (nancy.filtered_on, metz.filtered_on) == ("nancy", "metz")
+
+
+# -- A form rendered once (``form_rendered_once``) ------------------------------------
+
+
+class _Listed(FilterSet):
+    """A filterset whose form is kept: constant choices and option lists."""
+
+    form_rendered_once = True
+    kind = django_filters.MultipleChoiceFilter(
+        label="Type", choices=[("ACI", "ACI"), ("EI", "EI")], distinct=False
+    )
+    name = django_filters.CharFilter(label="Nom", method="filter_name")
+    department = OptionListChoiceFilter(
+        label="Département", queryset=Department.objects.all(), options=DEPARTMENTS
+    )
+
+    class Meta:
+        model = Structure
+        fields = []
+
+    def filter_name(self, queryset, name, value):
+        return queryset.filter(name__icontains=value)
+
+
+def _fresh(filterset):
+    """The form's HTML rendered now, as any form is."""
+    return forms.Form.render(filterset.form)
+
+
+ASKED = [
+    None,
+    {},
+    {"kind": ["ACI"]},
+    {"kind": ["ACI", "EI"], "name": "<b>Chantier</b>"},
+    {"department": "57"},
+    {"department": "57", "name": "Chantier"},
+    {"department": "999"},  # invalid: its error shows
+    {"kind": ["XX"]},  # invalid
+    {"kind": ["ACI"]},
+]
+
+
+@pytest.mark.parametrize("order", [ASKED, ASKED[::-1]])
+def test_a_form_rendered_once_is_the_form_rendered(order, grand_est):
+    for data in order * 2:
+        query = None if data is None else QueryDict(mutable=True)
+        for name, value in (data or {}).items():
+            query.setlist(name, value if isinstance(value, list) else [value])
+        filterset = _Listed(query)
+        assert str(filterset.form) == _fresh(filterset)
+        assert filterset.form.__html__() == _fresh(filterset)
+    # Kept: the valid forms only, each once.
+    assert len(_Listed._rendered_forms) == 6
+
+
+def test_a_form_rendered_once_follows_its_options(grand_est):
+    before = str(_Listed(QueryDict("department=57")).form)
+    assert "57 - Moselle<" in before
+    moselle = Department.objects.get(code="57")
+    moselle.name = "Moselle (renommée)"
+    moselle.save()
+    after = str(_Listed(QueryDict("department=57")).form)
+    assert "57 - Moselle (renommée)<" in after and after != before
+
+
+def test_a_form_rendered_once_keeps_a_limited_number(grand_est, monkeypatch):
+    monkeypatch.setattr(FilterSet, "rendered_forms_size", 3)
+    for number in range(7):
+        str(_Listed(QueryDict(f"name={number}")).form)
+        assert 1 <= len(_Listed._rendered_forms) <= 3
+    assert not _Structures._rendered_forms  # not kept by a class that does not ask
+
+
+def test_a_form_rendered_once_with_another_template_renders_as_asked(grand_est):
+    filterset = _Listed(QueryDict("kind=ACI"))
+    assert filterset.form.render("django/forms/p.html") == forms.Form.render(
+        filterset.form, "django/forms/p.html"
+    )
+    assert not _Listed._rendered_forms
+
+
+def test_a_form_whose_options_may_change_is_rendered_as_usual(grand_est):
+    class Queried(_Listed):
+        region = django_filters.ModelChoiceFilter(label="Région", queryset=Region.objects.all())
+
+    assert Queried(QueryDict("")).form_rendering_key() is None
+    own = _Listed(QueryDict(""))
+    own.filters["kind"].extra["choices"] = [("AI", "AI")]
+    assert own.form_rendering_key() is None
+    assert 'value="AI"' in str(own.form)
+    assert 'value="AI"' not in str(_Listed(QueryDict("")).form)
