@@ -12,6 +12,10 @@ In the same run, the lower bound: the same rows read directly, as keyset pages o
 structures with their conventions, networks and figures through psycopg (no Django, no
 HTTP), each page serialised with orjson (``lower_bound``); ``sync_vs_lower_bound`` is the
 API's time over it.
+The full sync reads each structure's stored JSON (``structures.api.stored``), written
+beforehand by ``stored.refresh()`` as the task an import queues does (``refresh_s``); a
+cold sync, with nothing stored and each page writing its own, is timed too
+(``cold_sync_records_per_s``).
 Keys: ``full_sync_records_per_s`` (target ≥ 25,000 on 100,000 structures),
 ``sync_vs_lower_bound`` (target ≤ 3.0), ``incremental_pages`` (target ≤ 2).
 """
@@ -36,11 +40,17 @@ def seed(count, seed=2026):
     from django.db import connection
 
     from structures.demo import unique_sirets
-    from structures.models import Convention, NetworkAffiliation, Structure, YearlyFigures
+    from structures.models import (
+        Convention,
+        NetworkAffiliation,
+        Structure,
+        StructureRepresentation,
+        YearlyFigures,
+    )
 
     old = Structure.objects.filter(department_id=DEPARTMENT, name__startswith=PREFIX)
     # Raw deletes: a benchmark's leftovers are not deletions a partner must hear of.
-    for model in (Convention, NetworkAffiliation, YearlyFigures):
+    for model in (Convention, NetworkAffiliation, YearlyFigures, StructureRepresentation):
         model.objects.filter(structure__in=old)._raw_delete(model.objects.db)
     old._raw_delete(Structure.objects.db)
     rng = random.Random(seed)
@@ -225,7 +235,8 @@ def main():
     from django.utils import timezone
 
     from iae_portal.api.services import api_client_create
-    from structures.models import Department, Structure
+    from structures.api import stored
+    from structures.models import Department, Structure, StructureRepresentation
 
     structures = seed(args.structures)
     _, token = api_client_create(
@@ -237,6 +248,19 @@ def main():
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     list_url = f"/api/v1/structures/?page_size={args.page_size}"
     client.get("/api/v1/schemes/?page_size=1")  # a running server has loaded its code
+
+    # Cold: no structure's JSON stored yet (structures.api.stored), each page writes its own.
+    StructureRepresentation.objects.all()._raw_delete(StructureRepresentation.objects.db)
+    start = time.perf_counter()
+    cold_records, _ = sync(client, list_url)
+    cold_s = time.perf_counter() - start
+    assert cold_records == args.structures, cold_records
+    # What the task queued by an import does: every structure's JSON written ahead.
+    StructureRepresentation.objects.all()._raw_delete(StructureRepresentation.objects.db)
+    start = time.perf_counter()
+    refreshed = stored.refresh()
+    refresh_s = time.perf_counter() - start
+    assert refreshed == args.structures, refreshed
 
     sync_started = timezone.now()
     start = time.perf_counter()
@@ -263,6 +287,10 @@ def main():
         "full_sync_s": round(full_s, 3),
         "full_sync_pages": pages,
         "full_sync_records_per_s": round(records / full_s),
+        "cold_sync_s": round(cold_s, 3),
+        "cold_sync_records_per_s": round(cold_records / cold_s),
+        "refresh_s": round(refresh_s, 3),
+        "refresh_records_per_s": round(refreshed / refresh_s),
         "lower_bound_s": round(lower_s, 3),
         "lower_bound_records_per_s": round(lower_records / lower_s),
         "sync_vs_lower_bound": round(full_s / lower_s, 2),

@@ -391,6 +391,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "clauses.tasks.send_offer_digests",
         "schedule": 24 * 3600,
     },
+    # The API's stored structures (structures.api.stored) whose conventions start or end
+    # today, written again before the first sync of the day (which would do it otherwise).
+    "structures-refresh-representations": {
+        "task": "structures.tasks.refresh_representations",
+        "schedule": crontab(hour=0, minute=5),
+        "options": {"expires": 6 * 3600},
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The queue tasks are sent to and workers read: tests that start real workers on a shared

@@ -6,6 +6,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .api import stored
 from .models import Invitation, InvitationStatus
 
 
@@ -31,3 +32,11 @@ def send_invitation_email(invitation_id):
         [invitation.email],
     )
     Invitation.objects.filter(pk=invitation.pk).update(emailed_at=timezone.now())
+
+
+@shared_task(acks_late=True)
+def refresh_representations():
+    """Writes the stored JSON of the structures that need it (``structures.api.stored``):
+    after an import, and each night for the conventions that start or end that day. Safe
+    to run twice or concurrently with the API, which represents what it finds stale."""
+    return stored.refresh()

@@ -7,7 +7,6 @@ from unittest import mock
 import pytest
 from django import forms
 from django.core.cache import cache
-from django.core.signals import request_finished, request_started
 from django.urls import reverse
 
 from aides import options as aides_options
@@ -102,7 +101,7 @@ def test_a_request_asks_the_cache_once():
         options.version()
         options.version()
         assert get.call_count == 2  # outside a request: each time
-        request_started.send(sender=None)
+        options._request_started()  # as request_started would (not sent: it closes connections)
         try:
             for _ in range(3):
                 REGIONS()
@@ -112,7 +111,7 @@ def test_a_request_asks_the_cache_once():
             assert ("44", "Grand Est") in REGIONS()
             assert get.call_count == 4
         finally:
-            request_finished.send(sender=None)
+            options._request_finished()
         options.version()
         assert get.call_count == 5
 
@@ -191,3 +190,13 @@ def test_the_queue_offers_a_new_call_at_once(client, instructeur):
     assert f'<option value="{added.uuid}">Appel d&#x27;hiver 2027</option>' in (
         client.get(queue).content.decode()
     )
+
+
+def test_a_page_asks_the_version_once(client, instructeur):
+    client.force_login(instructeur)
+    queue = reverse("aides:queue")
+    client.get(queue)
+    with mock.patch.object(cache, "get", wraps=cache.get) as get:
+        assert client.get(queue).status_code == 200
+    asked = [call for call in get.call_args_list if call.args[:1] == (options.VERSION_KEY,)]
+    assert len(asked) == 1  # five lists on the page

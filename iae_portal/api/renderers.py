@@ -15,14 +15,26 @@ OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME
 SEPARATORS = {"\u2028".encode(): b"\\u2028", "\u2029".encode(): b"\\u2029"}
 
 
+class Encoder(JSONEncoder):
+    """DRF's encoder, which also reads JSON already written (``orjson.Fragment``: a stored
+    structure of a sync's page) for DRF's renderer."""
+
+    def default(self, obj):
+        if isinstance(obj, orjson.Fragment):
+            return orjson.loads(orjson.dumps(obj))
+        return super().default(obj)
+
+
 class FastJSONRenderer(JSONRenderer):
+    encoder_class = Encoder
+
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if data is None:
             return b""
         if self.get_indent(accepted_media_type, renderer_context or {}):
             return super().render(data, accepted_media_type, renderer_context)
         try:
-            text = orjson.dumps(data, default=JSONEncoder().default, option=OPTIONS)
+            text = orjson.dumps(data, default=Encoder().default, option=OPTIONS)
         except (TypeError, orjson.JSONEncodeError):
             return super().render(data, accepted_media_type, renderer_context)
         for raw, escaped in SEPARATORS.items():

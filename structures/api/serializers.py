@@ -1,5 +1,6 @@
 """Structures as partners see them: identity, conventions, networks and yearly figures."""
 
+import orjson
 from django.db import models
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
@@ -94,9 +95,9 @@ class StructureSerializer(serializers.ModelSerializer):
         ]
 
     def to_representation(self, structure):
-        """The dict ``represent`` made (the view prepares its rows with it); a structure
-        given as a model is represented on its own."""
-        if isinstance(structure, dict):
+        """What the view prepared: a page's stored JSON (``stored.page``) or the dict
+        ``represent`` made; a structure given as a model is represented on its own."""
+        if isinstance(structure, dict | orjson.Fragment):
             return structure
         return represent([structure])[0]
 
@@ -188,7 +189,9 @@ PUBLIC_SUBSIDIES = 1 + FIGURES_FIELDS.index("public_subsidies")
 
 def represent(structures):
     """``structures`` (``values(*ROW_FIELDS)`` rows or models) as the API writes them, with
-    their conventions, networks and figures: four queries whatever their number."""
+    their conventions, networks and figures: four queries whatever their number. A sync's
+    pages serve this output stored (``stored``): raise ``stored.FORMAT`` with any change
+    to it, so that every stored structure is written again."""
     rows = [
         s if isinstance(s, dict) else {name: getattr(s, name) for name in ROW_FIELDS}
         for s in structures

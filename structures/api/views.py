@@ -8,9 +8,9 @@ from iae_portal.api.viewsets import ReadOnlyViewSet, ScopedMixin, UpsertMixin
 
 from .. import perms, services
 from ..models import StructureActivity
+from . import stored
 from .filters import ActivityFilter, StructureFilter
 from .serializers import (
-    ROW_FIELDS,
     ActivitySerializer,
     StructureSerializer,
     StructureWriteSerializer,
@@ -82,11 +82,13 @@ class StructureViewSet(
         return perms.visible_structures(self.request.user)
 
     def paginate_queryset(self, queryset):
-        # A page's structures as plain rows (``serializers.ROW_FIELDS``), not models.
-        return super().paginate_queryset(queryset.values(*ROW_FIELDS))
+        # A page's keys and its structures' stored JSON (``stored``), not their rows.
+        return super().paginate_queryset(queryset.values(*stored.PAGE_FIELDS))
 
     def prepare(self, rows):
-        return represent(rows)
+        if rows and isinstance(rows[0], dict):
+            return stored.page(rows)
+        return represent(rows)  # a structure written (a model): represented on its own
 
     def get_object(self):
         # The model itself (a write changes it): the serializer represents it alone.

@@ -2,6 +2,7 @@ from .activity import StructureActivity
 from .invitation import Invitation, InvitationStatus
 from .mutualisation import CollectiveProject, ProjectMember, SharedPost, SharedPostSplit
 from .organisation import Organisation, OrganisationKind, OrganisationMembership
+from .representation import StructureRepresentation
 from .structure import Convention, Membership, NetworkAffiliation, Structure, YearlyFigures
 from .territory import Department, Region
 
@@ -22,5 +23,6 @@ __all__ = [
     "SharedPostSplit",
     "Structure",
     "StructureActivity",
+    "StructureRepresentation",
     "YearlyFigures",
 ]

@@ -121,6 +121,18 @@ def test_sample_file_creates_structures_with_networks(today):
 
 
 @pytest.mark.django_db
+def test_an_import_writes_the_apis_stored_structures_once_committed(
+    django_capture_on_commit_callbacks,
+):
+    from structures.api import stored
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run_command(SAMPLES / "structures-sample.csv")
+        assert stored.stale().count() == 6  # not before the commit
+    assert not stored.stale().exists()
+
+
+@pytest.mark.django_db
 def test_plan_compares_without_writing():
     plan = plan_structures_import(csv_text(row(1), row(2)))
 
