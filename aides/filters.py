@@ -139,6 +139,10 @@ class QueueFilter(FilterSet):
         null_label="Non assigné",
         null_value=UNASSIGNED,
         widget=RenderedOnceSelect,
+        # A list's message, which names the value refused (a model field's does not).
+        error_messages={
+            "invalid_choice": forms.ChoiceField.default_error_messages["invalid_choice"]
+        },
     )
     opinions_waiting = django_filters.BooleanFilter(
         label="Avis en attente",

@@ -49,6 +49,8 @@ def remove_bench_campaigns():
         "DELETE FROM aides_aidcomputation WHERE structure_id IN"
         " (SELECT structure_id FROM bench_dossier)",
         "DELETE FROM aides_dossier WHERE id IN (SELECT id FROM bench_dossier)",
+        "DELETE FROM structures_structurerepresentation WHERE structure_id IN"
+        " (SELECT structure_id FROM bench_dossier)",
         "DELETE FROM structures_structure WHERE id IN (SELECT structure_id FROM bench_dossier)",
         "DELETE FROM aides_campaign WHERE id IN (SELECT id FROM bench_campaign)",
         "DROP TABLE bench_campaign, bench_dossier",

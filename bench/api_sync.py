@@ -14,8 +14,8 @@ HTTP), each page serialised with orjson (``lower_bound``); ``sync_vs_lower_bound
 API's time over it.
 The full sync reads each structure's stored JSON (``structures.api.stored``), written
 beforehand by ``stored.refresh()`` as the task an import queues does (``refresh_s``); a
-cold sync, with nothing stored and each page writing its own, is timed too
-(``cold_sync_records_per_s``).
+cold sync, with nothing stored (each page represents its structures and queues the
+refresh, which no worker runs here), is timed too (``cold_sync_records_per_s``).
 Keys: ``full_sync_records_per_s`` (target ≥ 25,000 on 100,000 structures),
 ``sync_vs_lower_bound`` (target ≤ 3.0), ``incremental_pages`` (target ≤ 2).
 """
@@ -249,7 +249,8 @@ def main():
     list_url = f"/api/v1/structures/?page_size={args.page_size}"
     client.get("/api/v1/schemes/?page_size=1")  # a running server has loaded its code
 
-    # Cold: no structure's JSON stored yet (structures.api.stored), each page writes its own.
+    # Cold: no structure's JSON stored yet (structures.api.stored), each page represents its
+    # structures as before.
     StructureRepresentation.objects.all()._raw_delete(StructureRepresentation.objects.db)
     start = time.perf_counter()
     cold_records, _ = sync(client, list_url)

@@ -60,6 +60,7 @@ def clean():
         f"DELETE FROM dla_structurestaffcount WHERE structure_id IN ({bench_structures})",
         f"DELETE FROM structures_networkaffiliation WHERE structure_id IN ({bench_structures})",
         f"DELETE FROM structures_convention WHERE structure_id IN ({bench_structures})",
+        f"DELETE FROM structures_structurerepresentation WHERE structure_id IN ({bench_structures})",
         f"DELETE FROM structures_structure WHERE id IN ({bench_structures})",
         # Append-only for the application; here, the benchmark's own entries in its database.
         f"DELETE FROM audit_auditentry WHERE reason LIKE '%%{PREFIX.replace(' ', '-').lower()}%%'",

@@ -58,29 +58,35 @@ class _Metaclass(FilterSetMetaclass):
         return new_class
 
 
-class _RenderedOnce:
-    """A filterset's form whose HTML its filterset class keeps (``form_rendered_once``)."""
+def _render_once(form, template_name=None, context=None, renderer=None):
+    """A filterset's form's ``render`` (and ``str``), whose HTML its filterset class keeps
+    (``FilterSet.form_rendered_once``)."""
+    if template_name or context or renderer:
+        return forms.Form.render(form, template_name, context, renderer)
+    filterset = form.filterset
+    key = filterset.form_rendering_key()
+    if key is None:
+        return forms.Form.render(form)
+    kept = type(filterset)._rendered_forms
+    html = kept.get(key)
+    if html is None:
+        html = forms.Form.render(form)
+        with _lock:
+            if len(kept) >= type(filterset).rendered_forms_size:
+                kept.clear()  # a new start: the forms asked for most come back first
+            kept[key] = html
+    return html
 
-    filterset = None
 
-    def render(self, template_name=None, context=None, renderer=None):
-        if template_name or context or renderer:
-            return super().render(template_name, context, renderer)
-        key = self.filterset.form_rendering_key()
-        if key is None:
-            return super().render()
-        kept = type(self.filterset)._rendered_forms
-        html = kept.get(key)
-        if html is None:
-            html = super().render()
-            with _lock:
-                if len(kept) >= FilterSet.rendered_forms_size:
-                    kept.clear()  # a new start: the forms asked for most come back first
-                kept[key] = html
-        return html
-
-    # Django's forms name their ``render`` itself for these, not the subclass's.
-    __str__ = __html__ = render
+def _asked(value):
+    """What a widget read of the query, as a key: texts, booleans, lists of them; ``None``
+    when it holds anything else (a file)."""
+    if value is None or type(value) in (str, bool):
+        return (type(value), value)
+    if isinstance(value, list | tuple):
+        items = tuple(_asked(item) for item in value)
+        return None if None in items else items
+    return None
 
 
 _lock = threading.Lock()
@@ -93,9 +99,9 @@ class FilterSet(django_filters.FilterSet, metaclass=_Metaclass):
     ``form_rendered_once``: the form's HTML is kept by the process for the same values
     asked (the query's), options (those of option lists, ``iae_portal.options``: the token
     of their reading) and language, when valid. Only for a filterset whose form shows
-    nothing else that may change: its other choices constants of the class. A form whose
-    options come from a queryset, or whose filterset gave a field choices of its own, is
-    rendered as usual. At most
+    nothing else that may change: its other choices constants of the class, none given to
+    a form's field directly. A form whose options come from a queryset, or whose filterset
+    gave a filter choices of its own (``extra``), is rendered as usual. At most
     ``rendered_forms_size`` forms are kept, then the class starts again."""
 
     form_rendered_once = False
@@ -114,10 +120,12 @@ class FilterSet(django_filters.FilterSet, metaclass=_Metaclass):
             subclass.forget_rendered_forms()
 
     def get_form_class(self):
-        form_class = super().get_form_class()
+        form_class = super().get_form_class()  # a class of this filterset's own
         form_class.base_fields = _OwnFields(form_class.base_fields)
         if self.form_rendered_once:
-            form_class = type(form_class.__name__, (_RenderedOnce, form_class), {"filterset": self})
+            form_class.filterset = self
+            # Django's forms name their ``render`` for these, not a subclass's.
+            form_class.render = form_class.__str__ = form_class.__html__ = _render_once
         return form_class
 
     def form_rendering_key(self):
@@ -128,15 +136,14 @@ class FilterSet(django_filters.FilterSet, metaclass=_Metaclass):
             return None
         asked = []
         for name, field in form.fields.items():
-            data_name = form.add_prefix(name)
             if form.is_bound:
-                values = form.data.getlist(data_name) if hasattr(form.data, "getlist") else None
-                if values is None:
-                    value = form.data.get(data_name)
-                    values = value if isinstance(value, list | tuple) else [value]
-                if not all(value is None or type(value) is str for value in values):
+                # What the widget reads (a range's two keys, a box's presence).
+                read = _asked(
+                    field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+                )
+                if read is None:
                     return None
-                asked.append(tuple(values))
+                asked.append(read)
             options = getattr(field, "options", None)
             if options is not None:
                 asked.append(options().token)

@@ -29,7 +29,6 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.forms.models import ModelChoiceIterator
-from django.utils.choices import BaseChoiceIterator
 
 VERSION_KEY = "iae:option-lists:version"
 _readings = itertools.count(1)
@@ -145,28 +144,6 @@ class OptionList:
 
 def _first_key(first):
     return tuple((str(value), str(label)) for value, label in first)
-
-
-class OptionChoices(BaseChoiceIterator):
-    """A ``ChoiceField``'s choices: ``first`` (an empty option, say) then ``options()``
-    (an ``OptionList`` with its parameters), read when iterated, each time afresh."""
-
-    def __init__(self, options, first=()):
-        self.options = options
-        self.first = tuple(first)
-
-    def __iter__(self):
-        yield from self.first
-        yield from self.options()
-
-    def __deepcopy__(self, memo):
-        return self  # holds nothing that changes
-
-    def for_rendering(self):
-        """``(key, choices)``: what names the options (``RenderedOnce``), and the options,
-        read once for both."""
-        options = self.options()
-        return (_first_key(self.first), options.token), [*self.first, *options]
 
 
 class OptionListIterator(ModelChoiceIterator):

@@ -147,7 +147,7 @@ def test_a_form_rendered_once_follows_its_options(grand_est):
 
 
 def test_a_form_rendered_once_keeps_a_limited_number(grand_est, monkeypatch):
-    monkeypatch.setattr(FilterSet, "rendered_forms_size", 3)
+    monkeypatch.setattr(_Listed, "rendered_forms_size", 3)
     for number in range(7):
         str(_Listed(QueryDict(f"name={number}")).form)
         assert 1 <= len(_Listed._rendered_forms) <= 3
@@ -172,3 +172,30 @@ def test_a_form_whose_options_may_change_is_rendered_as_usual(grand_est):
     assert own.form_rendering_key() is None
     assert 'value="AI"' in str(own.form)
     assert 'value="AI"' not in str(_Listed(QueryDict("")).form)
+
+
+class _Ranged(_Listed):
+    """A filter whose widget reads two keys of the query."""
+
+    created = django_filters.DateFromToRangeFilter(label="Créée")
+
+
+@pytest.mark.parametrize(
+    "queries",
+    [
+        ["created_after=2024-01-01", "created_after=2025-06-30", "created_before=2024-01-01"],
+        ["kind=ACI", "kind=ACI&name=", "kind=ACI&department="],
+    ],
+)
+def test_a_form_rendered_once_reads_the_query_as_its_widgets_do(grand_est, queries):
+    for query in queries * 2:
+        filterset = _Ranged(QueryDict(query))
+        assert str(filterset.form) == _fresh(filterset), query
+
+
+def test_a_form_rendered_once_takes_its_filters_fields(grand_est):
+    """Its fields are its filters' own, not copied again (``_OwnFields``)."""
+    filterset = _Listed(QueryDict("kind=ACI"))
+    assert filterset.form.fields["kind"] is filterset.filters["kind"].field
+    str(filterset.form)
+    assert type(_Listed(QueryDict("")).form) is not type(filterset.form)

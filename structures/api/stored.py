@@ -145,12 +145,15 @@ def page(rows):
     first syncs would write the same rows), and a first sync costs what it did before."""
     today = timezone.localdate()
     current = version()
-    stale = [row["pk"] for row in rows if not _holds(row, current, today)]
+    stale = {row["pk"] for row in rows if not _holds(row, current, today)}
     now = {}
     if stale:
         now = {row["pk"]: body for row, _, body in _represented(stale)}
         _queue_refresh()
-    bodies = (now.get(row["pk"], row["representation__body"]) for row in rows)
+    # A stale structure not represented now was deleted meanwhile: it leaves the page.
+    bodies = (
+        now.get(row["pk"]) if row["pk"] in stale else row["representation__body"] for row in rows
+    )
     return [orjson.Fragment(body) for body in bodies if body is not None]
 
 

@@ -9,7 +9,7 @@ class StructureRepresentation(models.Model):
     when it was written (any change to the structure or its conventions, networks and
     figures moves the structure's: the same rule as the API's ``updated_since``);
     ``valid_until`` the first day a convention's ``active`` changes (none: never);
-    ``version`` the format it was written in (``stored.VERSION``)."""
+    ``version`` the format and time zone it was written in (``stored.version()``)."""
 
     structure = models.OneToOneField(
         Structure, on_delete=models.CASCADE, primary_key=True, related_name="representation"

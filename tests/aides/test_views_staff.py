@@ -186,6 +186,10 @@ def test_queue_filters(client, campaign, instructeur, chef_service):
     assert refs(kind="EI") == {ei_57.reference}
     assert refs(instructor=instructeur.email) == {in_54[0].reference}
     assert refs(instructor="aucun") == everything - {in_54[0].reference}
+    refused = client.get(QUEUE, {"instructor": "personne@example.org"})
+    assert "personne@example.org n’en fait pas partie" in str(
+        refused.context["filter"].form.errors["instructor"]
+    )
     assert refs(q=in_54[0].structure.name) == {in_54[0].reference}
     assert refs(q=ei_57.reference) == {ei_57.reference}
 

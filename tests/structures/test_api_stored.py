@@ -151,3 +151,19 @@ def test_an_indented_page_reads_the_stored_json(read_api, structures):
     indented = read_api.get(LIST, HTTP_ACCEPT="application/json; indent=2")
     assert b'\n  "results"' in indented.content
     assert indented.json() == compact
+
+
+def test_a_departement_moved_to_another_region_moves_its_structures(read_api, structures):
+    from structures.models import Department
+
+    read_api.get(LIST)
+    moselle = Department.objects.get(code=structures[0].department_id)
+    before = Structure.objects.get(pk=structures[0].pk).updated_at
+    moselle.save()  # the reference loaded again, unchanged: nothing moves
+    assert Structure.objects.get(pk=structures[0].pk).updated_at == before
+    moselle.region_id = "11"
+    moselle.save()
+    assert Structure.objects.get(pk=structures[0].pk).updated_at > before
+    results, _ = follow(read_api, LIST)
+    assert results == represented_now()
+    assert {r["region"] for r in results if r["department"] == moselle.code} == {"11"}
