@@ -132,6 +132,11 @@ def main():
     total = max(args.steps)
     say(f"Données : {args.structures} structures, {args.dossiers} dossiers…")
     seeded = load_seed.seed_region(structures=args.structures, dossiers=args.dossiers)
+    # What a deployment's worker does after an import (none runs here): the API's structures
+    # stored (structures.api.stored), as their pages then read them.
+    from structures.api import stored
+
+    stored.refresh()
     wanted = user_mix(total, api_available=True)
     logins = load_seed.accounts(
         directors=total,  # enough when the API's share goes to directors

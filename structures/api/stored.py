@@ -76,11 +76,11 @@ def _holds(row, current, today):
 
 
 def _represented(structure_ids):
-    """``[(row, represented, body)]`` of the structures ``structure_ids`` as they are now
-    (a structure deleted meanwhile is not there)."""
+    """``[(row, represented, JSON bytes)]`` of the structures ``structure_ids`` as they are
+    now (a structure deleted meanwhile is not there)."""
     rows = list(Structure.objects.filter(pk__in=structure_ids).values(*ROW_FIELDS))
     return [
-        (row, represented, orjson.dumps(represented).decode())
+        (row, represented, orjson.dumps(represented))
         for row, represented in zip(rows, represent(rows), strict=True)
     ]
 
@@ -100,7 +100,7 @@ def write(structure_ids):
                 updated_at=row["updated_at"],
                 valid_until=valid_until(represented, today),
                 version=current,
-                body=body,
+                body=body.decode(),
             )
             for row, represented, body in found
         ]
