@@ -261,7 +261,8 @@ def main():
     start = time.perf_counter()
     refreshed = stored.refresh()
     refresh_s = time.perf_counter() - start
-    assert refreshed == args.structures, refreshed
+    # Every structure of the database: the other benchmarks' too.
+    assert refreshed >= args.structures, refreshed
 
     sync_started = timezone.now()
     start = time.perf_counter()
@@ -290,6 +291,7 @@ def main():
         "full_sync_records_per_s": round(records / full_s),
         "cold_sync_s": round(cold_s, 3),
         "cold_sync_records_per_s": round(cold_records / cold_s),
+        "refreshed": refreshed,
         "refresh_s": round(refresh_s, 3),
         "refresh_records_per_s": round(refreshed / refresh_s),
         "lower_bound_s": round(lower_s, 3),
