@@ -354,7 +354,10 @@ class RenderedOnce:
             _key_of(name),
             _key_of(self.format_value(value)),
             _key_of(self.build_attrs(self.attrs, attrs)),
-            ("options", options_key) if options_key is not None else _key_of(choices),
+            # An option list's reading: its first options' texts and its token.
+            ("options", _key_of(options_key[0]), options_key[1])
+            if options_key is not None
+            else _key_of(choices),
         )
 
 

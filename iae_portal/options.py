@@ -142,10 +142,6 @@ class OptionList:
         return self  # one per process (a filter's or field's copies name it)
 
 
-def _first_key(first):
-    return tuple((str(value), str(label)) for value, label in first)
-
-
 class OptionListIterator(ModelChoiceIterator):
     """A ``ModelChoiceField``'s options from its ``options()`` (an ``OptionList``), after
     its empty one and django-filter's « null » one (``null_label``): the field's queryset
@@ -169,9 +165,11 @@ class OptionListIterator(ModelChoiceIterator):
         return bool(self._first()) or bool(self.field.options())
 
     def for_rendering(self):
+        """``((first options, token of the list's reading), choices)``: what names the
+        options for ``RenderedOnce``, and the options, read once for both."""
         first = self._first()
         options = self.field.options()
-        return (_first_key(first), options.token), [*first, *options]
+        return (first, options.token), [*first, *options]
 
 
 class OptionListFieldMixin:
