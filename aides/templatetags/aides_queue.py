@@ -15,6 +15,7 @@ from django.template.base import render_value_in_context
 from django.template.defaultfilters import date, pluralize
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
+from django.utils.translation import get_language
 
 from iae_portal import links
 from iae_portal.amounts import AmountFormat
@@ -42,15 +43,25 @@ ROW_TEMPLATE = """{% load l10n %}
       """
 
 
+# The texts rows share (a state's label, a kind's, a call's, an instructor's name), per
+# language and escaping: asked of the models' own methods once per process and value (0.5
+# ms a page of 25 rows when asked at each request, docs/performance.md). Forgotten all at
+# once beyond so many (calls and names renamed leave their old texts behind).
+_LABELS = {}
+MAX_LABELS = 4096
+
+
 class _Row:
     """Writes rows (``aides.views.staff.QueueRow``: the page's plain values); what many
-    rows share (a state's label, a kind's, a call's, an instructor's name) is asked once
-    per value, of the models' own methods."""
+    rows share is asked once per value (``_LABELS``), of the models' own methods."""
 
     def __init__(self, context, selectable, select_all):
         self.context, self.selectable = context, selectable
         self.checked = "checked" if select_all else ""
-        self.states, self.kinds, self.campaigns, self.instructors = {}, {}, {}, {}
+        # What they write depends on the value, the language and the escaping only.
+        self.labels = _LABELS.setdefault((get_language(), context.autoescape), {})
+        if len(self.labels) > MAX_LABELS:
+            self.labels.clear()
         self.dossier_url = links.with_key("aides:dossier_detail")
         self.structure_url = links.with_key("structures:detail")
         self.amount_format = AmountFormat()
@@ -75,35 +86,40 @@ class _Row:
             return escape(value)  # django.utils.html.escape's own, without its lazy wrapper
         return render_value_in_context(value, self.context)
 
+    def _label(self, key, write):
+        """``write()``, kept by the process under ``key``."""
+        try:
+            return self.labels[key]
+        except KeyError:
+            self.labels[key] = label = write()
+            return label
+
     def state(self, value):
-        if value not in self.states:
-            self.states[value] = self.v(Dossier(state=value).get_state_display())
-        return self.states[value]
+        return self._label(
+            ("state", value), lambda: self.v(Dossier(state=value).get_state_display())
+        )
 
     def kind(self, value):
-        if value not in self.kinds:
+        def write():
             structure = Structure(kind=value)
-            self.kinds[value] = (
-                self.v(structure.get_kind_display()),
-                self.v(structure.kind_short),
-            )
-        return self.kinds[value]
+            return self.v(structure.get_kind_display()), self.v(structure.kind_short)
+
+        return self._label(("kind", value), write)
 
     def campaign(self, name, scheme_name):
-        key = (name, scheme_name)  # what label_under_scheme reads
-        if key not in self.campaigns:
+        def write():  # what label_under_scheme reads
             campaign = Campaign(name=name, scheme=AidScheme(name=scheme_name))
-            self.campaigns[key] = (self.v(scheme_name), self.v(campaign.label_under_scheme))
-        return self.campaigns[key]
+            return self.v(scheme_name), self.v(campaign.label_under_scheme)
+
+        return self._label(("campaign", name, scheme_name), write)
 
     def instructor(self, email, first_name, last_name):
         if email is None:
             return "—"
-        key = (email, first_name, last_name)
-        if key not in self.instructors:
-            person = User(email=email, first_name=first_name, last_name=last_name)
-            self.instructors[key] = self.v(str(person))
-        return self.instructors[key]
+        return self._label(
+            ("instructor", email, first_name, last_name),
+            lambda: self.v(str(User(email=email, first_name=first_name, last_name=last_name))),
+        )
 
     def __call__(self, d):
         v = self.v

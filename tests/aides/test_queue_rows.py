@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from aides.enums import DossierState
 from aides.models import AidScheme, Campaign, Dossier
+from aides.templatetags import aides_queue
 from aides.templatetags.aides_queue import ROW_TEMPLATE, queue_rows
 from aides.views.staff import QUEUE_ROW_FIELDS, QueueRow, _queue_rows, opinion_counts
 from iae_portal.users.models import User
@@ -151,3 +152,61 @@ def test_the_page_reads_what_the_models_hold(campaign, instructeur, director_a, 
     assert expected[1].instructor_email == instructeur.email
     assert expected[0].instructor_email is None and expected[0].submitted_at is not None
     assert _queue_rows(keys) == expected
+
+
+def _row(**values):
+    fields = dict.fromkeys(QueueRow._fields)
+    fields.update(
+        pk=1,
+        uuid=uuid.UUID(int=1),
+        reference="CA-2026-0001",
+        version=1,
+        state=DossierState.DEPOSE,
+        structure_siret="12345678901234",
+        structure_name="Atelier",
+        structure_kind=StructureKind.ACI,
+        structure_department_code="08",
+        structure_department_name="Ardennes",
+        campaign_name="Appel 2026",
+        campaign_scheme_name="Aide au poste",
+        opinions_asked=0,
+        opinions_answered=0,
+        opinions_late=0,
+    )
+    fields.update(values)
+    return QueueRow(**fields)
+
+
+def test_texts_kept_by_the_process_follow_a_rename():
+    """The process keeps a call's and an instructor's texts by their values: renamed,
+    they are written anew, not as the first request read them."""
+    person = {"instructor_email": "i@example.test", "instructor_last_name": "Martin"}
+    before = queue_rows(Context({}), [_row(instructor_first_name="Inès", **person)], False, False)
+    after = queue_rows(
+        Context({}),
+        [_row(instructor_first_name="Agnès", campaign_name="Aide au poste — appel 2027", **person)],
+        False,
+        False,
+    )
+    assert "Inès Martin" in before and "Appel 2026" in before
+    assert "Agnès Martin" in after and "Inès" not in after
+    assert "Appel 2027" in after and "Appel 2026" not in after
+
+
+def test_texts_kept_by_the_process_are_bounded(monkeypatch):
+    monkeypatch.setattr(aides_queue, "MAX_LABELS", 3)
+    aides_queue._LABELS.clear()
+    rows = [
+        _row(
+            instructor_email=f"i{n}@example.test",
+            instructor_first_name="",
+            instructor_last_name=f"Nom{n}",
+        )
+        for n in range(5)
+    ]
+    queue_rows(Context({}), rows, False, False)
+    (kept,) = aides_queue._LABELS.values()
+    assert len(kept) > 3  # a page's texts, all kept while it is written
+    html = queue_rows(Context({}), rows[:1], False, False)
+    assert len(kept) == 4  # forgotten before the next page: its own state, kind, call, name
+    assert "<td>Nom0</td>" in html
