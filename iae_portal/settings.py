@@ -204,7 +204,9 @@ LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out login before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, the user of each request read by a statement compiled once.
+    # Sessions opened under ModelBackend's name (before 2026-12) are closed: sign in again.
+    "iae_portal.users.backends.UserBackend",
 ]
 # Login throttling: 5 failures for one address from one client lock that pair out for
 # 15 minutes (a successful login resets the count). The pair, not the address alone, so

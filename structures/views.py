@@ -337,7 +337,7 @@ def invitation_accept(request, token):
         except services.InvitationRefused as refused:
             context["problem"] = refused.message
             return render(request, "structures/invitation_accept.html", context)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="iae_portal.users.backends.UserBackend")
         messages.success(
             request,
             f"Votre compte est créé et vous avez rejoint la structure «\u00a0{invitation.structure}\u00a0».",

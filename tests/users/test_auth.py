@@ -165,3 +165,47 @@ def test_no_limit_per_client_unless_set(client):
     for n in range(30):
         response = client.post(reverse("password_reset"), {"email": f"personne{n}@example.org"})
         assert response.status_code == 302
+
+
+def test_a_session_reads_its_user_afresh_at_each_request(client):
+    """The user of a session (``UserBackend``, its query compiled once) is read again at
+    each request: a change of role shows at once, a deactivation signs out."""
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    user = UserFactory(email="marie.dupont@example.org", password="un-mot-de-passe-solide")
+    client.post(
+        reverse("login"),
+        {"username": "marie.dupont@example.org", "password": "un-mot-de-passe-solide"},
+    )
+    assert client.session[BACKEND_SESSION_KEY] == "iae_portal.users.backends.UserBackend"
+    assert client.get(reverse("home")).wsgi_request.user == user
+    other_role = next(role for role in Role.values if role != user.role)
+    User.objects.filter(pk=user.pk).update(role=other_role)
+    assert client.get(reverse("home")).wsgi_request.user.role == other_role
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    response = client.get(reverse("home"))
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_the_backend_answers_none_for_no_such_user():
+    from iae_portal.users.backends import UserBackend
+
+    user = UserFactory()
+    backend = UserBackend()
+    assert backend.get_user(user.pk) == user
+    assert backend.get_user(user.pk + 1000) is None
+    assert backend.get_user("abc") is None  # not a key: no user, no error
+
+
+def test_a_session_opened_under_django_s_backend_name_is_closed(client):
+    """Sessions opened before the portal's backend (under ModelBackend's name) sign in
+    again: the name a session keeps must be one of the backends (README)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    user = UserFactory()
+    client.force_login(user, backend="iae_portal.users.backends.UserBackend")
+    assert client.get(reverse("home")).wsgi_request.user == user
+    session = client.session
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session.save()
+    assert not client.get(reverse("home")).wsgi_request.user.is_authenticated
