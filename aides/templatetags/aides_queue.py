@@ -13,6 +13,7 @@ from html import escape
 from django import template
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import date, pluralize
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
@@ -51,6 +52,24 @@ _LABELS = {}
 MAX_LABELS = 4096
 
 
+# The columns' names as the queue's header (``queue.html``) writes them, which a phone shows
+# before each cell when the rows stack as cards: the rows carry them (``data-label``, what
+# ``scroll_table``'s ``label_cells`` would write from the header, 0.3 ms a page of 25 rows
+# when found again in the HTML; tests/aides/test_queue_rows.py compares both).
+SELECTION = "Sélection"
+COLUMNS = (
+    "Référence",
+    "Structure (type, département)",
+    "Dispositif et appel",
+    "État",
+    "Instructeur",
+    "Demandé",
+    "Proposé",
+    "Dépôt",
+    "Avis",
+)
+
+
 class _Row:
     """Writes rows (``aides.views.staff.QueueRow``: the page's plain values); what many
     rows share is asked once per value (``_LABELS``), of the models' own methods."""
@@ -58,6 +77,8 @@ class _Row:
     def __init__(self, context, selectable, select_all):
         self.context, self.selectable = context, selectable
         self.checked = "checked" if select_all else ""
+        names = ((SELECTION,) if selectable else ()) + COLUMNS
+        self.marks = [f' data-label="{conditional_escape(name)}"' for name in names]
         # What they write depends on the value, the language and the escaping only.
         self.labels = _LABELS.setdefault((get_language(), context.autoescape), {})
         if len(self.labels) > MAX_LABELS:
@@ -123,35 +144,38 @@ class _Row:
 
     def __call__(self, d):
         v = self.v
+        marks = iter(self.marks)
         parts = ["\n        <tr>\n          "]
         if self.selectable:
             uuid = v(str(d.uuid))
             parts.append(
-                f'<td><input type="checkbox" name="dossier" value="{uuid}:{v(str(d.version))}" '
-                f'id="sel-{uuid}" {self.checked}><label for="sel-{uuid}" '
-                f'class="sr-only">Sélectionner le dossier {v(d.reference)}</label></td>'
+                f'<td{next(marks)}><input type="checkbox" name="dossier" '
+                f'value="{uuid}:{v(str(d.version))}" id="sel-{uuid}" {self.checked}>'
+                f'<label for="sel-{uuid}" class="sr-only">Sélectionner le dossier '
+                f"{v(d.reference)}</label></td>"
             )
+        reference, structure, campaign, state, person, asked, proposed, day, opinions = marks
         kind_name, kind_short = self.kind(d.structure_kind)
         scheme_name, campaign_label = self.campaign(d.campaign_name, d.campaign_scheme_name)
         instructor = self.instructor(
             d.instructor_email, d.instructor_first_name, d.instructor_last_name
         )
         parts.append(
-            f'\n          <td class="nowrap"><a href="{v(self.dossier_url(d.uuid))}">'
+            f'\n          <td{reference} class="nowrap"><a href="{v(self.dossier_url(d.uuid))}">'
             f"{v(d.reference)}</a></td>"
-            f'\n          <td><a href="{v(self.structure_url(d.structure_siret))}">'
+            f'\n          <td{structure}><a href="{v(self.structure_url(d.structure_siret))}">'
             f"{v(d.structure_name)}</a>"
             f'<br><span class="muted"><abbr title="{kind_name}">{kind_short}</abbr> · '
             f'<abbr title="{v(d.structure_department_name)}">'
             f"{v(d.structure_department_code)}</abbr></span></td>"
-            f"\n          <td>{scheme_name}<br>"
+            f"\n          <td{campaign}>{scheme_name}<br>"
             f'<span class="muted">{campaign_label}</span></td>'
-            f'\n          <td><span class="badge">{self.state(d.state)}</span></td>'
-            f"\n          <td>{instructor}</td>"
-            f'\n          <td class="num nowrap">{self.amount(d.requested_amount)}</td>'
-            f'\n          <td class="num nowrap">{self.amount(d.proposed_amount)}</td>'
-            f'\n          <td class="nowrap">{self.day(d.submitted_at)}</td>'
-            f'\n          <td class="nowrap">'
+            f'\n          <td{state}><span class="badge">{self.state(d.state)}</span></td>'
+            f"\n          <td{person}>{instructor}</td>"
+            f'\n          <td{asked} class="num nowrap">{self.amount(d.requested_amount)}</td>'
+            f'\n          <td{proposed} class="num nowrap">{self.amount(d.proposed_amount)}</td>'
+            f'\n          <td{day} class="nowrap">{self.day(d.submitted_at)}</td>'
+            f'\n          <td{opinions} class="nowrap">'
         )
         if d.opinions_asked:
             parts.append(
@@ -169,6 +193,7 @@ class _Row:
 @register.simple_tag(takes_context=True)
 def queue_rows(context, dossiers, selectable, select_all):
     """The ``<tr>`` of ``dossiers`` (``QueueRow``: a dossier's values with its opinion
-    counts), as the loop of ``ROW_TEMPLATE`` over the dossiers they were read from."""
+    counts), as the loop of ``ROW_TEMPLATE`` over the dossiers they were read from, each
+    cell with its column's name (``COLUMNS``)."""
     row = _Row(context, selectable, select_all)
     return mark_safe("".join(row(d) for d in dossiers))  # each value escaped by _Row.v

@@ -58,12 +58,15 @@ def label_cells(content):
 
 
 @register.simple_block_tag(takes_context=True)
-def scroll_table(context, content, label, *, caption="", compact=False, stack=False):
+def scroll_table(
+    context, content, label, *, caption="", compact=False, stack=False, labelled=False
+):
     """``{% scroll_table "Suivis à faire" %}<thead>…</thead><tbody>…</tbody>{% endscroll_table %}``:
     a table in its own focusable scrolling box named ``label`` (a wide table never makes the
     page scroll sideways), captioned ``caption`` or else ``label``; with ``stack``, its
-    rows stack as cards on a phone, as a list's do (``paginated_table``)."""
-    if stack:
+    rows stack as cards on a phone, as a list's do (``paginated_table``): each cell named
+    by ``label_cells``, unless ``labelled`` (its cells carry their names already)."""
+    if stack and not labelled:
         content = label_cells(content)
     return _render(context, "includes/scroll_table.html", content, label, caption, compact, stack)
 

@@ -5,6 +5,7 @@ instructors, counts of opinions, a state or a kind several rows share, ticked or
 the page reads the values a dossier's model holds."""
 
 import datetime
+import re
 import uuid
 from decimal import Decimal
 
@@ -90,13 +91,22 @@ def row_of(dossier):
     return QueueRow(dossier.pk, *values, *counts)
 
 
+LABEL = re.compile(r' data-label="[^"]*"')
+
+
+def unlabelled(html):
+    """``html`` without its cells' column names (``data-label``)."""
+    return LABEL.sub("", html)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(dossiers(), max_size=5), st.booleans(), st.booleans())
 def test_rows_as_the_template(rows, selectable, select_all):
     context = {"dossiers": rows, "selectable": selectable, "select_all": select_all}
     expected = LOOP.render(Context(context))
     written = queue_rows(Context(context), [row_of(d) for d in rows], selectable, select_all)
-    assert written == expected
+    assert unlabelled(written) == expected
+    assert written.count(" data-label=") == len(rows) * (10 if selectable else 9)
 
 
 def test_a_row_with_everything():
@@ -121,7 +131,7 @@ def test_a_row_with_everything():
     dossier.opinions_asked, dossier.opinions_answered, dossier.opinions_late = 2, 1, 1
     context = {"dossiers": [dossier], "selectable": True, "select_all": True}
     html = queue_rows(Context(context), [row_of(dossier)], True, True)
-    assert html == LOOP.render(Context(context))
+    assert unlabelled(html) == LOOP.render(Context(context))
     assert "L&#x27;&lt;Atelier&gt;" in html and "1/2 rendus" in html and "checked" in html
 
 
@@ -209,4 +219,22 @@ def test_texts_kept_by_the_process_are_bounded(monkeypatch):
     assert len(kept) > 3  # a page's texts, all kept while it is written
     html = queue_rows(Context({}), rows[:1], False, False)
     assert len(kept) == 4  # forgotten before the next page: its own state, kind, call, name
-    assert "<td>Nom0</td>" in html
+    assert '<td data-label="Instructeur">Nom0</td>' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["instructeur", "lecteur"])
+def test_each_cell_carries_its_column_name_from_the_header(
+    client, role, request, campaign, director_a, structure_a
+):
+    """The rows name their cells as ``label_cells`` names them from the page's header
+    (for a phone, where rows stack as cards), with or without the selection column."""
+    from iae_portal.templatetags.tables import label_cells
+
+    user = request.getfixturevalue(role)
+    dossier_at("depose", structure=structure_a, director=director_a, campaign=campaign)
+    client.force_login(user)
+    page = client.get("/aides/instruction/").content.decode()
+    table = page[page.index("<thead>") : page.index("</tbody>")]
+    assert table.count(" data-label=") == (10 if role == "instructeur" else 9)
+    assert label_cells(unlabelled(table)) == table
