@@ -24,6 +24,7 @@ from iae_portal.imports import (
     insert_rows,
     key_chunks,
 )
+from structures.api import stored
 from structures.enums import LegalForm, StructureKind
 from structures.models import Department, NetworkAffiliation, Structure
 
@@ -92,6 +93,8 @@ def apply_dla_import(plan, *, actor=None, file_name=""):
         applied = DlaImportPlan(rows=plan.rows, counts=sync.counts(), applied=True)
         if any(applied.counts.values()):
             _audit(applied, actor=actor, file_name=file_name)
+    if any(applied.counts.values()):
+        stored.refresh_after_commit()  # the structures' JSON the API serves
     return applied
 
 

@@ -35,8 +35,8 @@ from iae_portal.imports import (
     insert_rows,
     key_chunks,
 )
-from iae_portal.queue import enqueue_quietly
 
+from .api import stored
 from .import_rows import RowError, iter_rows
 from .models import Convention, Department, NetworkAffiliation, Structure
 
@@ -186,8 +186,7 @@ def import_structures(source, *, actor, partial=False, reason=""):
     except _Refused:
         result.applied = False
         raise StructureImportRejected(result) from None
-    # The API's stored structures (structures.api.stored), written ahead of the next sync.
-    transaction.on_commit(lambda: enqueue_quietly("structures.tasks.refresh_representations"))
+    stored.refresh_after_commit()  # the API's JSON, written ahead of the next sync
     return result
 
 

@@ -24,7 +24,7 @@ import datetime
 import orjson
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -168,6 +168,13 @@ def _queue_refresh():
 
 # A refresh not started by then (no worker) is queued again by the next page that needs it.
 QUEUED_FOR = 300
+
+
+def refresh_after_commit():
+    """Queues the refresh when the current transaction commits: after a write of many
+    structures (the structures' and the DLA's imports), so that the next sync finds their
+    JSON stored instead of representing them page after page."""
+    transaction.on_commit(lambda: enqueue_quietly("structures.tasks.refresh_representations"))
 
 
 def stale():

@@ -254,3 +254,17 @@ def test_upload_page_journals_who_and_which_file(client, instructeur):
     client.post(reverse("dla:import"), {"token": response.context["token"]})
     entry = dla_import_entries().first()
     assert (entry.actor, entry.changes["fichier"]) == (instructeur, [None, "prestations-2011.csv"])
+
+
+def test_an_import_writes_the_apis_stored_structures_once_committed(
+    django_capture_on_commit_callbacks,
+):
+    from structures.api import stored
+
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        import_sample()
+        assert stored.stale().exists()  # not before the commit
+    assert queued and not stored.stale().exists()
+    with django_capture_on_commit_callbacks() as queued:
+        import_sample()  # nothing changed: nothing to write
+    assert not queued
