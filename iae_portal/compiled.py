@@ -7,6 +7,7 @@ column of the result needs a conversion the driver does not do (else the rows wo
 from the queryset's: the callers then run the queryset as usual)."""
 
 import copy
+import functools
 import uuid
 
 from django.conf import settings
@@ -154,6 +155,19 @@ class _Compiled:
         queryset = self.base._chain()
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return queryset
+
+
+def built_once(build):
+    """``build(*args)``, a queryset, built once per process and arguments (at most 64 sets
+    of them): each call gives a copy (``all()``), whose rows are its own, never the one
+    kept. For a queryset a hot path builds only to check a value with it (a field's)."""
+    kept = functools.lru_cache(maxsize=64)(build)
+
+    @functools.wraps(build)
+    def copy_of(*args, **kwargs):
+        return kept(*args, **kwargs).all()
+
+    return copy_of
 
 
 def attach(instance, name, rows):

@@ -1,21 +1,14 @@
 """Option lists of the territory (``iae_portal.options``): read once per process."""
 
-import functools
-
+from iae_portal.compiled import built_once
 from iae_portal.options import OptionList
 
 from .models import Department, Region
 
 
+@built_once  # the queue's filter checks what is posted with it, at each request
 def departments_of(region_id=None):
-    """The départements of a region (``None``: all): a copy of the queryset the process
-    built for it (the queue's filter checks what is posted with it, at each request)."""
-    return _departments_of(region_id).all()
-
-
-@functools.lru_cache(maxsize=64)
-def _departments_of(region_id):
-    # Never evaluated: each caller gets a copy (``all()``), whose rows are its own.
+    """The départements of a region (``None``: all)."""
     found = Department.objects.all()
     return found if region_id is None else found.filter(region_id=region_id)
 

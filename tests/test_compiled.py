@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q
 
 from iae_portal.compiled import Statement, attach, compiled_sql, fetch_rows
-from structures.models import Convention, Department, Structure
+from structures.models import Convention, Department, Region, Structure
 from tests.structures.factories import AffiliationFactory, ConventionFactory, StructureFactory
 
 
@@ -196,3 +196,25 @@ def test_attach_leaves_the_rows_as_a_prefetch_does(django_assert_num_queries):
         attach(prefetched, "conventions", iter(rows[:1]))
         assert list(prefetched.conventions.all()) == rows[:1]
         assert prefetched.conventions.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_queryset_built_once_gives_each_caller_its_own_copy():
+    from iae_portal.compiled import built_once
+
+    built = []
+
+    @built_once
+    def regions(code=None):
+        built.append(code)
+        found = Region.objects.order_by("code")
+        return found if code is None else found.filter(code=code)
+
+    first, second = regions(), regions()
+    assert first is not second and built == [None]
+    rows = list(first)
+    Region.objects.create(code="ZZZ", name="Région ajoutée")
+    assert list(first) == rows  # its own rows, read once
+    assert [region.code for region in second][-1] == "ZZZ"  # not the first caller's
+    assert [region.code for region in regions(code="ZZZ")] == ["ZZZ"]
+    assert built == [None, "ZZZ"]
