@@ -171,10 +171,11 @@ QUEUED_FOR = 300
 
 
 def refresh_after_commit():
-    """Queues the refresh when the current transaction commits: after a write of many
-    structures (the structures' and the DLA's imports), so that the next sync finds their
-    JSON stored instead of representing them page after page."""
-    transaction.on_commit(lambda: enqueue_quietly("structures.tasks.refresh_representations"))
+    """Queues the refresh (unless one is queued and not started, as a page does) when the
+    current transaction commits: after a write of many structures (the structures' and the
+    DLA's imports), so that the next sync finds their JSON stored instead of representing
+    them page after page."""
+    transaction.on_commit(_queue_refresh)
 
 
 def stale():
